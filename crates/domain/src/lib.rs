@@ -1,0 +1,26 @@
+//! The pure domain layer of needsdb.
+//!
+//! Everything here is plain data and plain functions: no I/O, no async, no clock.
+//! Values are parsed once at the edge into types that cannot be wrong ([`Iso3`],
+//! [`ItemCode`], [`Quantity`], [`Money`]) and status changes go through state
+//! machines that only allow legal transitions ([`NeedStatus`], [`Stage`]).
+
+pub mod catalog;
+pub mod codes;
+pub mod contribution;
+pub mod decimal;
+pub mod earmark;
+pub mod money;
+pub mod need;
+pub mod party;
+pub mod reference;
+pub mod validation;
+
+pub use catalog::{Catalog, CountryFacts};
+pub use codes::{Iso3, ItemCode, PartyCode};
+pub use contribution::{Carried, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange};
+pub use earmark::{Earmark, EarmarkPortion, EarmarkTarget, NewEarmark};
+pub use money::{Currency, FxRate, Money};
+pub use need::{NeedSpec, NeedStatus, NewNeed, Priority, ReportChannel, Requested};
+pub use party::{OrgType, PartyKind};
+pub use validation::{FieldError, Invalid};

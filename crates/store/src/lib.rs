@@ -1,0 +1,121 @@
+//! The needsdb store: one [`Store`] trait with a SQLite implementation (the
+//! embedded default) and a PostgreSQL implementation (production). Both are
+//! compiled from the same source in `sql/`, instantiated once per dialect, so
+//! they cannot drift apart; each dialect has its own migrations folder.
+//!
+//! Every write runs in one transaction, keeps the previous version of what it
+//! changes, and appends to the hash-chained audit log.
+
+pub mod audit;
+mod error;
+pub mod model;
+pub mod postgres;
+pub mod sqlite;
+
+pub use error::{Result, StoreError};
+pub use model::*;
+
+use async_trait::async_trait;
+use needsdb_domain::reference::CatalogueItem;
+use needsdb_domain::{NewContribution, NewNeed};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// Answers once the database is reachable.
+    async fn ping(&self) -> Result<()>;
+
+    /// Brings the schema up to date and loads or refreshes the reference data.
+    async fn migrate(&self) -> Result<MigrationReport>;
+
+    // Reference data and parties.
+    async fn countries(&self, filter: &CountryFilter) -> Result<Vec<CountryRow>>;
+    async fn parties(&self) -> Result<Vec<Party>>;
+    async fn add_organisation(&self, actor: &Actor, org: &NewOrganisation) -> Result<Party>;
+    async fn items(&self) -> Result<Vec<CatalogueItem>>;
+    async fn add_item(&self, actor: &Actor, item: &NewItem) -> Result<CatalogueItem>;
+
+    // Needs.
+    async fn create_need(&self, actor: &Actor, input: &NewNeed, submit: bool) -> Result<Need>;
+    /// Applies the fields set in `patch`. `expected_version` guards against
+    /// lost updates: a stale one fails with `VersionMismatch`.
+    async fn update_need(&self, actor: &Actor, id: i64, expected_version: Option<i64>, patch: &NewNeed) -> Result<Need>;
+    async fn change_need_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        change: &StatusChange,
+    ) -> Result<Need>;
+    async fn need(&self, id: i64) -> Result<Need>;
+    async fn needs(&self, query: &NeedQuery) -> Result<Page<Need>>;
+    async fn need_history(&self, id: i64) -> Result<Vec<Version>>;
+
+    // Contributions.
+    async fn create_contribution(&self, actor: &Actor, input: &NewContribution) -> Result<Contribution>;
+    async fn advance_contribution(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        change: &StageChange,
+    ) -> Result<Contribution>;
+    async fn contribution(&self, id: i64) -> Result<Contribution>;
+    async fn contributions(&self, query: &ContributionQuery) -> Result<Page<Contribution>>;
+    async fn contribution_history(&self, id: i64) -> Result<Vec<Version>>;
+
+    // Accounts.
+    async fn user_count(&self) -> Result<i64>;
+    async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<User>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>>;
+
+    // Audit.
+    async fn audit_verify(&self) -> Result<AuditReport>;
+}
+
+/// Opens the store a database URL names: `sqlite://PATH` (created if
+/// missing) or `postgres://...`.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::open(url).await?))
+    } else {
+        Err(StoreError::Internal(format!(
+            "unsupported database URL '{}': use sqlite://PATH or postgres://USER@HOST/DB",
+            redact(url)
+        )))
+    }
+}
+
+/// A database URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,341 @@
+//! What the store hands back: records ready to show as a table, JSON or CSV.
+//! Quantities are shown in the item's unit and money in major units, as JSON
+//! numbers that round-trip exactly (see `needsdb_domain::decimal`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use needsdb_domain::{ContributionKind, NeedStatus, Priority, Stage};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Who made a change: `user:12`, `cli:root`, `system`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor(pub String);
+
+impl Actor {
+    pub fn system() -> Self {
+        Self("system".into())
+    }
+    pub fn user(id: i64) -> Self {
+        Self(format!("user:{id}"))
+    }
+    pub fn cli() -> Self {
+        let who = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "local".into());
+        Self(format!("cli:{who}"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountryRow {
+    pub iso3: String,
+    pub iso2: String,
+    pub m49: String,
+    pub name_en: String,
+    pub name_fr: String,
+    pub name_es: String,
+    pub name_ru: String,
+    pub name_zh: String,
+    pub name_ar: String,
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+    pub who_region: Option<String>,
+    pub income_group: Option<String>,
+    pub nam_status: String,
+    pub nam_group: Option<String>,
+    pub population: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CountryFilter {
+    pub nam_status: Option<String>,
+    pub who_region: Option<String>,
+    pub income_group: Option<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Party {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub org_type: Option<String>,
+    pub nam_status: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganisation {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub org_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewItem {
+    pub code: Option<String>,
+    pub cluster: Option<String>,
+    pub category: Option<String>,
+    pub name_en: Option<String>,
+    pub unit: Option<String>,
+    pub unit_kind: Option<String>,
+    pub decimals: Option<u32>,
+    pub dac_sector: Option<String>,
+}
+
+/// How far a need is covered, in the need's unit (item units, or US dollars).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Coverage {
+    pub needed: Value,
+    pub announced: Value,
+    pub pledged: Value,
+    /// Committed and later stages: what counts as funded, as in OCHA FTS.
+    pub committed: Value,
+    pub delivered: Value,
+    pub unmet: Value,
+    pub coverage_pct: f64,
+}
+
+/// Coverage sums in base units, before formatting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CoverageSums {
+    pub announced: i64,
+    pub pledged: i64,
+    pub funded: i64,
+    pub delivered: i64,
+}
+
+impl CoverageSums {
+    pub fn present(&self, needed: i64, decimals: u32) -> Coverage {
+        let n = |v: i64| needsdb_domain::decimal::to_json_number(v, decimals);
+        let pct = if needed > 0 { (self.funded as f64 / needed as f64 * 1000.0).round() / 10.0 } else { 0.0 };
+        Coverage {
+            needed: n(needed),
+            announced: n(self.announced),
+            pledged: n(self.pledged),
+            committed: n(self.funded),
+            delivered: n(self.delivered),
+            unmet: n((needed - self.funded).max(0)),
+            coverage_pct: pct,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Need {
+    pub id: i64,
+    pub version: i64,
+    pub status: NeedStatus,
+    pub country: String,
+    pub country_name: String,
+    pub place: Option<String>,
+    pub pcode: Option<String>,
+    pub item: String,
+    pub item_name: String,
+    pub cluster: String,
+    /// The unit of `quantity` and of the coverage figures: the item's unit, or `USD`.
+    pub unit: String,
+    /// In the item's unit; for a financial need, its US dollar value.
+    pub quantity: Value,
+    pub amount: Option<Value>,
+    pub currency: Option<String>,
+    pub usd_rate: Option<String>,
+    pub priority: Priority,
+    pub needed_by: NaiveDate,
+    pub justification: String,
+    pub reported_via: String,
+    pub external_id: Option<String>,
+    pub coverage: Coverage,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub need: i64,
+    pub quantity: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EarmarkOut {
+    pub target: String,
+    pub share_percent: Option<Value>,
+    pub amount: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageEvent {
+    pub from: Option<Stage>,
+    pub to: Stage,
+    pub date: NaiveDate,
+    pub note: String,
+    pub source_url: Option<String>,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Contribution {
+    pub id: i64,
+    pub version: i64,
+    pub donor: String,
+    pub recipient: String,
+    pub channel: Option<String>,
+    pub kind: ContributionKind,
+    pub item: Option<String>,
+    /// The item's unit, or the currency code for cash.
+    pub unit: String,
+    /// In the item's unit, or major units of the currency.
+    pub quantity: Value,
+    pub currency: Option<String>,
+    pub usd_rate: Option<String>,
+    pub usd_value: Option<Value>,
+    pub stage: Stage,
+    pub stage_date: NaiveDate,
+    /// Whether this stage counts as funded (committed or later).
+    pub funded: bool,
+    pub source_url: Option<String>,
+    pub description: String,
+    pub external_id: Option<String>,
+    pub links: Vec<Link>,
+    pub earmarks: Vec<EarmarkOut>,
+    pub events: Vec<StageEvent>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+pub use needsdb_domain::StageChange;
+
+/// A status change of a need as sent.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub to: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One stored version of a need or contribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct Version {
+    pub version: i64,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: String,
+    pub data: Value,
+}
+
+/// Filters shared by the lists of needs (and, where they apply, contributions).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedQuery {
+    pub country: Option<String>,
+    pub nam_status: Option<String>,
+    pub region: Option<String>,
+    pub who_region: Option<String>,
+    pub income_group: Option<String>,
+    pub cluster: Option<String>,
+    pub item: Option<String>,
+    pub priority: Option<String>,
+    pub status: Option<String>,
+    pub needed_from: Option<NaiveDate>,
+    pub needed_to: Option<NaiveDate>,
+    /// Return needs with an id greater than this (keyset pagination).
+    pub after: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionQuery {
+    pub donor: Option<String>,
+    pub recipient: Option<String>,
+    pub channel: Option<String>,
+    pub item: Option<String>,
+    pub stage: Option<String>,
+    pub kind: Option<String>,
+    pub after: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+pub const DEFAULT_PAGE: u32 = 100;
+pub const MAX_PAGE: u32 = 1000;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub total: i64,
+    pub items: Vec<T>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<i64>,
+}
+
+/// Roles, from most to least powerful. See ARCHITECTURE.md for what each may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Secretariat,
+    FocalPoint,
+    Partner,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Self::Admin, Self::Secretariat, Self::FocalPoint, Self::Partner, Self::Viewer];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Secretariat => "secretariat",
+            Self::FocalPoint => "focal_point",
+            Self::Partner => "partner",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let k = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL.into_iter().find(|r| r.as_str() == k)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub country: Option<String>,
+    pub org: Option<String>,
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub country: Option<String>,
+    pub org: Option<String>,
+    pub must_change_password: bool,
+}
+
+/// The result of checking the audit chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    pub entries: i64,
+    /// The first entry that does not fit the chain, with the reason.
+    pub first_bad: Option<(i64, String)>,
+}
+
+/// What `migrate` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationReport {
+    pub schema_version: i64,
+    pub reference_loaded: bool,
+    pub countries: i64,
+    pub items: i64,
+    pub parties: i64,
+}

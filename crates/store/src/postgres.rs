@@ -1,0 +1,43 @@
+//! The PostgreSQL store, for production. Writers take one transaction-scoped
+//! advisory lock, so the audit chain stays a single line even with several
+//! `needsdb serve` processes on one database.
+
+use crate::{Dialect, Result};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(crate) type Db = sqlx::Postgres;
+pub(crate) const DIALECT: Dialect = Dialect::Postgres;
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Any fixed number; it only has to be the same in every needsdb process.
+const WRITE_LOCK: i64 = 0x6e65_6564_7364_62;
+
+pub struct PgStore {
+    pub(crate) pool: Pool<Db>,
+}
+
+pub(crate) type SqlStore = PgStore;
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = PgConnectOptions::from_str(url)?.application_name("needsdb");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(opts)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+    Ok(tx)
+}
+
+#[path = "sql/mod.rs"]
+mod sql;

@@ -1,0 +1,503 @@
+//! Contributions: record, advance through stages, read, list, history.
+
+use super::{Conn, Db, audit_log, catalog, conflict_or, needs, now, today};
+use crate::model::{
+    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, EarmarkOut, Link, MAX_PAGE, Page, StageChange, StageEvent, Version,
+};
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use needsdb_domain::contribution::{self, Carried};
+use needsdb_domain::decimal::to_json_number;
+use needsdb_domain::validation::Errors;
+use needsdb_domain::{ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus, NewContribution, PartyCode, Stage};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
+
+const SELECT: &str = "SELECT k.id, k.version, k.donor, k.recipient, k.channel, k.kind, k.item, k.quantity, k.covered,
+        k.currency, k.usd_rate, k.stage, k.stage_date, k.source_url, k.description, k.external_id,
+        k.created_at, k.created_by, k.updated_at, k.updated_by, i.unit, i.decimals
+    FROM contributions k LEFT JOIN items i ON i.code = k.item";
+
+#[derive(Debug, Clone, Serialize)]
+struct Row_ {
+    id: i64,
+    version: i64,
+    donor: String,
+    recipient: String,
+    channel: Option<String>,
+    kind: String,
+    item: Option<String>,
+    quantity: i64,
+    covered: i64,
+    currency: Option<String>,
+    usd_rate: Option<String>,
+    stage: String,
+    stage_date: NaiveDate,
+    source_url: Option<String>,
+    description: String,
+    external_id: Option<String>,
+    created_at: DateTime<Utc>,
+    created_by: String,
+    updated_at: DateTime<Utc>,
+    updated_by: String,
+    #[serde(skip)]
+    unit: Option<String>,
+    #[serde(skip)]
+    decimals: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct LinkRow {
+    need: i64,
+    quantity: i64,
+    covered: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct EarmarkRow {
+    target: String,
+    share_bp: Option<i64>,
+    amount: Option<i64>,
+}
+
+impl Row_ {
+    fn from_row(r: &<Db as sqlx::Database>::Row) -> Result<Self> {
+        let currency: Option<String> = r.try_get("currency")?;
+        let item_decimals: Option<i64> = r.try_get("decimals")?;
+        let decimals = match (&currency, item_decimals) {
+            (Some(c), _) => Currency::parse("currency", c).map(|c| c.exponent()).unwrap_or(2),
+            (None, Some(d)) => u32::try_from(d).unwrap_or(0),
+            (None, None) => 0,
+        };
+        Ok(Self {
+            id: r.try_get("id")?,
+            version: r.try_get("version")?,
+            donor: r.try_get("donor")?,
+            recipient: r.try_get("recipient")?,
+            channel: r.try_get("channel")?,
+            kind: r.try_get("kind")?,
+            item: r.try_get("item")?,
+            quantity: r.try_get("quantity")?,
+            covered: r.try_get("covered")?,
+            usd_rate: r.try_get("usd_rate")?,
+            stage: r.try_get("stage")?,
+            stage_date: r.try_get("stage_date")?,
+            source_url: r.try_get("source_url")?,
+            description: r.try_get("description")?,
+            external_id: r.try_get("external_id")?,
+            created_at: r.try_get("created_at")?,
+            created_by: r.try_get("created_by")?,
+            updated_at: r.try_get("updated_at")?,
+            updated_by: r.try_get("updated_by")?,
+            unit: r.try_get("unit")?,
+            currency,
+            decimals,
+        })
+    }
+
+    fn stage(&self) -> Result<Stage> {
+        Stage::parse(&self.stage).ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown stage {}", self.id, self.stage)))
+    }
+
+    fn kind(&self) -> Result<ContributionKind> {
+        ContributionKind::parse(&self.kind).ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown kind {}", self.id, self.kind)))
+    }
+}
+
+/// Links, earmarks and stage events of a set of contributions.
+#[derive(Default)]
+struct Parts {
+    links: HashMap<i64, Vec<LinkRow>>,
+    earmarks: HashMap<i64, Vec<EarmarkRow>>,
+    events: HashMap<i64, Vec<StageEvent>>,
+}
+
+fn in_list(qb: &mut QueryBuilder<Db>, ids: &[i64]) {
+    qb.push(" IN (");
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+}
+
+async fn load_parts(conn: &mut Conn, ids: &[i64]) -> Result<Parts> {
+    let mut parts = Parts::default();
+    if ids.is_empty() {
+        return Ok(parts);
+    }
+    for chunk in ids.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new("SELECT contribution_id, need_id, quantity, covered FROM contribution_links WHERE removed_at IS NULL AND contribution_id");
+        in_list(&mut qb, chunk);
+        qb.push(" ORDER BY contribution_id, need_id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            parts.links.entry(r.try_get("contribution_id")?).or_default().push(LinkRow {
+                need: r.try_get("need_id")?,
+                quantity: r.try_get("quantity")?,
+                covered: r.try_get("covered")?,
+            });
+        }
+        let mut qb = QueryBuilder::<Db>::new("SELECT contribution_id, target, share_bp, amount FROM contribution_earmarks WHERE removed_at IS NULL AND contribution_id");
+        in_list(&mut qb, chunk);
+        qb.push(" ORDER BY contribution_id, seq");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            parts.earmarks.entry(r.try_get("contribution_id")?).or_default().push(EarmarkRow {
+                target: r.try_get("target")?,
+                share_bp: r.try_get("share_bp")?,
+                amount: r.try_get("amount")?,
+            });
+        }
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contribution_id, from_stage, to_stage, stage_date, note, source_url, actor, recorded_at FROM contribution_events WHERE contribution_id",
+        );
+        in_list(&mut qb, chunk);
+        qb.push(" ORDER BY contribution_id, id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let from: Option<String> = r.try_get("from_stage")?;
+            let to: String = r.try_get("to_stage")?;
+            parts.events.entry(r.try_get("contribution_id")?).or_default().push(StageEvent {
+                from: from.as_deref().and_then(Stage::parse),
+                to: Stage::parse(&to).ok_or_else(|| StoreError::Internal(format!("unknown stage {to}")))?,
+                date: r.try_get("stage_date")?,
+                note: r.try_get("note")?,
+                source_url: r.try_get("source_url")?,
+                actor: r.try_get("actor")?,
+                recorded_at: r.try_get("recorded_at")?,
+            });
+        }
+    }
+    Ok(parts)
+}
+
+fn snapshot(row: &Row_, parts: &Parts) -> Result<Value> {
+    let mut v = serde_json::to_value(row)?;
+    if let Value::Object(m) = &mut v {
+        m.insert("links".into(), serde_json::to_value(parts.links.get(&row.id))?);
+        m.insert("earmarks".into(), serde_json::to_value(parts.earmarks.get(&row.id))?);
+    }
+    Ok(v)
+}
+
+fn present(row: Row_, parts: &mut Parts) -> Result<Contribution> {
+    let stage = row.stage()?;
+    let kind = row.kind()?;
+    let d = row.decimals;
+    let links = parts
+        .links
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| Link { need: l.need, quantity: to_json_number(l.quantity, d) })
+        .collect();
+    let earmarks = parts
+        .earmarks
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| EarmarkOut {
+            target: e.target,
+            share_percent: e.share_bp.map(|bp| to_json_number(bp, 2)),
+            amount: e.amount.map(|a| to_json_number(a, d)),
+        })
+        .collect();
+    Ok(Contribution {
+        id: row.id,
+        version: row.version,
+        donor: row.donor,
+        recipient: row.recipient,
+        channel: row.channel,
+        kind,
+        unit: match (&row.currency, &row.unit) {
+            (Some(c), _) => c.clone(),
+            (None, Some(u)) => u.clone(),
+            (None, None) => String::new(),
+        },
+        item: row.item,
+        quantity: to_json_number(row.quantity, d),
+        usd_value: (kind == ContributionKind::Cash).then(|| to_json_number(row.covered, 2)),
+        currency: row.currency,
+        usd_rate: row.usd_rate,
+        funded: stage.is_funded(),
+        stage,
+        stage_date: row.stage_date,
+        source_url: row.source_url,
+        description: row.description,
+        external_id: row.external_id,
+        links,
+        earmarks,
+        events: parts.events.remove(&row.id).unwrap_or_default(),
+        created_at: row.created_at,
+        created_by: row.created_by,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+    })
+}
+
+async fn load_row(conn: &mut Conn, id: i64) -> Result<Row_> {
+    let mut qb = QueryBuilder::<Db>::new(SELECT);
+    qb.push(" WHERE k.deleted_at IS NULL AND k.id = ").push_bind(id);
+    match qb.build().fetch_optional(&mut *conn).await? {
+        Some(r) => Row_::from_row(&r),
+        None => Err(StoreError::not_found("contribution", id)),
+    }
+}
+
+pub(super) async fn get(conn: &mut Conn, id: i64) -> Result<Contribution> {
+    let row = load_row(conn, id).await?;
+    let mut parts = load_parts(conn, &[id]).await?;
+    present(row, &mut parts)
+}
+
+async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMap<i64, LinkTarget>> {
+    let ids: Vec<i64> = input.links.iter().filter_map(|l| l.need).collect();
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for chunk in ids.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT n.id, n.country, n.item, n.status, i.unit_kind FROM needs n JOIN items i ON i.code = n.item WHERE n.deleted_at IS NULL AND n.id",
+        );
+        in_list(&mut qb, chunk);
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let country: String = r.try_get("country")?;
+            let item: String = r.try_get("item")?;
+            let status: String = r.try_get("status")?;
+            let unit_kind: String = r.try_get("unit_kind")?;
+            let bad = |e: needsdb_domain::FieldError| StoreError::Internal(e.to_string());
+            out.insert(
+                r.try_get::<i64, _>("id")?,
+                LinkTarget {
+                    country: Iso3::parse("country", &country).map_err(bad)?,
+                    item: ItemCode::parse("item", &item).map_err(bad)?,
+                    is_money: unit_kind == "money",
+                    status: NeedStatus::parse(&status).ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+async fn record_version(conn: &mut Conn, id: i64, actor: &Actor, action: &str, before: Option<&Value>) -> Result<Value> {
+    let row = load_row(conn, id).await?;
+    let parts = load_parts(conn, &[id]).await?;
+    let snap = snapshot(&row, &parts)?;
+    sqlx::query(
+        "INSERT INTO contribution_versions (contribution_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(row.version)
+    .bind(snap.to_string())
+    .bind(row.updated_at)
+    .bind(&actor.0)
+    .execute(&mut *conn)
+    .await?;
+    audit_log::append(conn, actor, action, "contribution", &id.to_string(), before, Some(&snap)).await?;
+    Ok(snap)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    conn: &mut Conn,
+    id: i64,
+    from: Option<Stage>,
+    to: Stage,
+    date: NaiveDate,
+    note: &str,
+    source_url: Option<&str>,
+    actor: &Actor,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO contribution_events (contribution_id, from_stage, to_stage, stage_date, note, source_url, actor, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(date)
+    .bind(note)
+    .bind(source_url)
+    .bind(&actor.0)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContribution) -> Result<i64> {
+    let catalog = catalog::load(conn).await?;
+    let targets = link_targets(conn, input).await?;
+    let spec = contribution::validate(input, &catalog, &targets, today())?;
+    let (item, currency, usd_rate) = match &spec.carried {
+        Carried::InKind { item, .. } => (Some(item.to_string()), None, None),
+        Carried::Cash { money, rate, .. } => (None, Some(money.currency.code().to_owned()), Some(rate.text())),
+    };
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contributions (version, donor, recipient, channel, kind, item, quantity, covered, currency, usd_rate,
+            stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16)
+         RETURNING id",
+    )
+    .bind(spec.donor.as_str())
+    .bind(spec.recipient.as_str())
+    .bind(spec.channel.as_ref().map(PartyCode::as_str))
+    .bind(spec.carried.kind().as_str())
+    .bind(&item)
+    .bind(spec.carried.native())
+    .bind(spec.carried.coverage_units())
+    .bind(&currency)
+    .bind(&usd_rate)
+    .bind(spec.stage.as_str())
+    .bind(spec.stage_date)
+    .bind(&spec.source_url)
+    .bind(&spec.description)
+    .bind(&spec.external_id)
+    .bind(at)
+    .bind(&actor.0)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| conflict_or(e, || format!("{} already has a contribution with external_id '{}'", spec.donor, spec.external_id.clone().unwrap_or_default())))?;
+    for l in &spec.links {
+        sqlx::query("INSERT INTO contribution_links (contribution_id, need_id, quantity, covered) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(l.need_id)
+            .bind(l.quantity)
+            .bind(l.covered)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (seq, e) in spec.earmarks.iter().enumerate() {
+        let (share, amount) = match e.portion {
+            EarmarkPortion::ShareBp(bp) => (Some(bp), None),
+            EarmarkPortion::Amount(a) => (None, Some(a)),
+        };
+        sqlx::query("INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp, amount) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(seq as i64)
+            .bind(e.target.to_string())
+            .bind(share)
+            .bind(amount)
+            .execute(&mut *conn)
+            .await?;
+    }
+    insert_event(conn, id, None, spec.stage, spec.stage_date, "recorded", spec.source_url.as_deref(), actor).await?;
+    record_version(conn, id, actor, "contribution.create", None).await?;
+    let need_ids: Vec<i64> = spec.links.iter().map(|l| l.need_id).collect();
+    needs::refresh_statuses(conn, actor, &need_ids).await?;
+    Ok(id)
+}
+
+pub(super) async fn advance(conn: &mut Conn, actor: &Actor, id: i64, expected: Option<i64>, change: &StageChange) -> Result<()> {
+    let row = load_row(conn, id).await?;
+    if let Some(e) = expected {
+        if e != row.version {
+            return Err(StoreError::VersionMismatch { entity: "contribution", id, expected: e, current: row.version });
+        }
+    }
+    let from = row.stage()?;
+    let valid = change.validate(from, row.kind()?, row.stage_date, today())?;
+    let before = snapshot(&row, &load_parts(conn, &[id]).await?)?;
+    sqlx::query(
+        "UPDATE contributions SET version = version + 1, stage = $1, stage_date = $2, updated_at = $3, updated_by = $4
+         WHERE id = $5 AND version = $6",
+    )
+    .bind(valid.to.as_str())
+    .bind(valid.date)
+    .bind(now())
+    .bind(&actor.0)
+    .bind(id)
+    .bind(row.version)
+    .execute(&mut *conn)
+    .await?;
+    insert_event(conn, id, Some(from), valid.to, valid.date, &valid.note, valid.source_url.as_deref(), actor).await?;
+    record_version(conn, id, actor, "contribution.stage", Some(&before)).await?;
+    let need_ids: Vec<i64> = sqlx::query_scalar("SELECT need_id FROM contribution_links WHERE contribution_id = $1 AND removed_at IS NULL")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    needs::refresh_statuses(conn, actor, &need_ids).await
+}
+
+pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
+    load_row(conn, id).await?;
+    let rows = sqlx::query(
+        "SELECT version, snapshot, changed_at, changed_by FROM contribution_versions WHERE contribution_id = $1 ORDER BY version",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let snap: String = r.try_get("snapshot")?;
+            Ok(Version {
+                version: r.try_get("version")?,
+                changed_at: r.try_get("changed_at")?,
+                changed_by: r.try_get("changed_by")?,
+                data: serde_json::from_str(&snap)?,
+            })
+        })
+        .collect()
+}
+
+fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), Invalid> {
+    let mut errs = Errors::new();
+    qb.push(" WHERE k.deleted_at IS NULL");
+    for (field, col, v) in [("donor", "k.donor", &q.donor), ("recipient", "k.recipient", &q.recipient), ("channel", "k.channel", &q.channel)] {
+        if let Some(s) = v.as_deref() {
+            if let Some(code) = errs.take(PartyCode::parse(field, s)) {
+                qb.push(format!(" AND {col} = ")).push_bind(code.to_string());
+            }
+        }
+    }
+    if let Some(s) = q.item.as_deref() {
+        if let Some(code) = errs.take(ItemCode::parse("item", s)) {
+            qb.push(" AND k.item = ").push_bind(code.to_string());
+        }
+    }
+    if let Some(s) = q.stage.as_deref() {
+        match Stage::parse(s) {
+            Some(st) => {
+                qb.push(" AND k.stage = ").push_bind(st.as_str());
+            }
+            None => errs.add("stage", "invalid_choice", format!("'{s}' is not a stage (use one of {})", Stage::choices())),
+        }
+    }
+    if let Some(s) = q.kind.as_deref() {
+        match ContributionKind::parse(s) {
+            Some(k) => {
+                qb.push(" AND k.kind = ").push_bind(k.as_str());
+            }
+            None => errs.add("kind", "invalid_choice", format!("'{s}' is not a kind (in_kind, cash)")),
+        }
+    }
+    errs.finish()
+}
+
+pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<Contribution>> {
+    let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
+    let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM contributions k");
+    push_filters(&mut count, q)?;
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let mut qb = QueryBuilder::<Db>::new(SELECT);
+    push_filters(&mut qb, q)?;
+    if let Some(after) = q.after {
+        qb.push(" AND k.id > ").push_bind(after);
+    }
+    qb.push(" ORDER BY k.id LIMIT ").push_bind(limit + 1);
+    let mut rows: Vec<Row_> = qb.build().fetch_all(&mut *conn).await?.iter().map(Row_::from_row).collect::<Result<_>>()?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut parts = load_parts(conn, &ids).await?;
+    let items = rows.into_iter().map(|r| present(r, &mut parts)).collect::<Result<_>>()?;
+    Ok(Page { total, items, next })
+}
+

@@ -1,0 +1,561 @@
+//! Needs: create, edit, change status, read, list, history. Each write keeps
+//! a full snapshot in `need_versions` and appends to the audit log.
+
+use super::{Conn, Db, audit_log, catalog, conflict_or, now};
+use crate::model::{Actor, CoverageSums, DEFAULT_PAGE, MAX_PAGE, Need, NeedQuery, Page, StatusChange, Version};
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use needsdb_domain::decimal::{format_scaled, to_json_number};
+use needsdb_domain::need::{self, NeedSpec};
+use needsdb_domain::reference::{IncomeGroup, NamStatus, WhoRegion};
+use needsdb_domain::validation::Errors;
+use needsdb_domain::{Currency, FieldError, Invalid, Iso3, ItemCode, NeedStatus, NewNeed, Priority, Requested};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
+
+const SELECT: &str = "SELECT n.id, n.version, n.country, n.place, n.pcode, n.item, n.quantity, n.amount_minor,
+        n.currency, n.usd_rate, n.priority, n.needed_by, n.justification, n.reported_via, n.external_id,
+        n.status, n.created_at, n.created_by, n.updated_at, n.updated_by,
+        c.name_en AS country_name, i.name_en AS item_name, i.cluster, i.unit, i.unit_kind, i.decimals
+    FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item";
+
+/// A need as stored. Serialised (without the joined names) it is the
+/// snapshot kept for each version and in the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct NeedRow {
+    pub id: i64,
+    pub version: i64,
+    pub country: String,
+    pub place: Option<String>,
+    pub pcode: Option<String>,
+    pub item: String,
+    pub quantity: i64,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub usd_rate: Option<String>,
+    pub priority: String,
+    pub needed_by: NaiveDate,
+    pub justification: String,
+    pub reported_via: String,
+    pub external_id: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    #[serde(skip)]
+    pub joined: Joined,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct Joined {
+    country_name: String,
+    item_name: String,
+    cluster: String,
+    unit: String,
+    is_money: bool,
+    decimals: u32,
+}
+
+impl NeedRow {
+    fn from_row(r: &<Db as sqlx::Database>::Row) -> Result<Self> {
+        let unit_kind: String = r.try_get("unit_kind")?;
+        let decimals: i64 = r.try_get("decimals")?;
+        Ok(Self {
+            id: r.try_get("id")?,
+            version: r.try_get("version")?,
+            country: r.try_get("country")?,
+            place: r.try_get("place")?,
+            pcode: r.try_get("pcode")?,
+            item: r.try_get("item")?,
+            quantity: r.try_get("quantity")?,
+            amount_minor: r.try_get("amount_minor")?,
+            currency: r.try_get("currency")?,
+            usd_rate: r.try_get("usd_rate")?,
+            priority: r.try_get("priority")?,
+            needed_by: r.try_get("needed_by")?,
+            justification: r.try_get("justification")?,
+            reported_via: r.try_get("reported_via")?,
+            external_id: r.try_get("external_id")?,
+            status: r.try_get("status")?,
+            created_at: r.try_get("created_at")?,
+            created_by: r.try_get("created_by")?,
+            updated_at: r.try_get("updated_at")?,
+            updated_by: r.try_get("updated_by")?,
+            joined: Joined {
+                country_name: r.try_get("country_name")?,
+                item_name: r.try_get("item_name")?,
+                cluster: r.try_get("cluster")?,
+                unit: r.try_get("unit")?,
+                is_money: unit_kind == "money",
+                decimals: u32::try_from(decimals).unwrap_or(0),
+            },
+        })
+    }
+
+    pub fn status(&self) -> Result<NeedStatus> {
+        NeedStatus::parse(&self.status).ok_or_else(|| StoreError::Internal(format!("need {}: unknown status {}", self.id, self.status)))
+    }
+
+    /// Decimal places of the unit coverage is counted in (US cents for money).
+    pub fn coverage_decimals(&self) -> u32 {
+        if self.joined.is_money { 2 } else { self.joined.decimals }
+    }
+
+    fn snapshot(&self) -> Result<Value> {
+        Ok(serde_json::to_value(self)?)
+    }
+
+    /// The input that would produce this need, so an edit can be merged and re-validated.
+    fn to_input(&self) -> NewNeed {
+        let money = match (self.amount_minor, self.currency.as_deref()) {
+            (Some(minor), Some(cur)) => {
+                let exp = Currency::parse("currency", cur).map(|c| c.exponent()).unwrap_or(2);
+                Some((Value::String(format_scaled(minor, exp)), cur.to_owned()))
+            }
+            _ => None,
+        };
+        let (quantity, amount, currency, usd_rate) = match money {
+            Some((amount, cur)) => (None, Some(amount), Some(cur), self.usd_rate.clone().map(Value::String)),
+            None => (Some(to_json_number(self.quantity, self.joined.decimals)), None, None, None),
+        };
+        NewNeed {
+            country: Some(self.country.clone()),
+            place: self.place.clone(),
+            pcode: self.pcode.clone(),
+            item: Some(self.item.clone()),
+            quantity,
+            amount,
+            currency,
+            usd_rate,
+            priority: Some(self.priority.clone()),
+            needed_by: Some(self.needed_by.to_string()),
+            justification: Some(self.justification.clone()),
+            reported_via: Some(self.reported_via.clone()),
+            external_id: self.external_id.clone(),
+        }
+    }
+
+    fn present(self, sums: CoverageSums) -> Result<Need> {
+        let status = self.status()?;
+        let priority = Priority::parse(&self.priority)
+            .ok_or_else(|| StoreError::Internal(format!("need {}: unknown priority {}", self.id, self.priority)))?;
+        let decimals = self.coverage_decimals();
+        let amount = match (self.amount_minor, self.currency.as_deref()) {
+            (Some(minor), Some(cur)) => {
+                let exp = Currency::parse("currency", cur).map(|c| c.exponent()).unwrap_or(2);
+                Some(to_json_number(minor, exp))
+            }
+            _ => None,
+        };
+        Ok(Need {
+            id: self.id,
+            version: self.version,
+            status,
+            coverage: sums.present(self.quantity, decimals),
+            country: self.country,
+            country_name: self.joined.country_name,
+            place: self.place,
+            pcode: self.pcode,
+            item: self.item,
+            item_name: self.joined.item_name,
+            cluster: self.joined.cluster,
+            unit: if self.joined.is_money { "USD".into() } else { self.joined.unit },
+            quantity: to_json_number(self.quantity, decimals),
+            amount,
+            currency: self.currency,
+            usd_rate: self.usd_rate,
+            priority,
+            needed_by: self.needed_by,
+            justification: self.justification,
+            reported_via: self.reported_via,
+            external_id: self.external_id,
+            created_at: self.created_at,
+            created_by: self.created_by,
+            updated_at: self.updated_at,
+            updated_by: self.updated_by,
+        })
+    }
+}
+
+pub(super) async fn load_row(conn: &mut Conn, id: i64) -> Result<NeedRow> {
+    let mut qb = QueryBuilder::<Db>::new(SELECT);
+    qb.push(" WHERE n.deleted_at IS NULL AND n.id = ").push_bind(id);
+    match qb.build().fetch_optional(&mut *conn).await? {
+        Some(r) => NeedRow::from_row(&r),
+        None => Err(StoreError::not_found("need", id)),
+    }
+}
+
+/// Sums of linked contributions per need, by stage, in coverage units.
+pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, CoverageSums>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT l.need_id,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'announced' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS announced,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'pledged' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS pledged,
+                CAST(COALESCE(SUM(CASE WHEN c.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered ELSE 0 END), 0) AS BIGINT) AS funded,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS delivered
+             FROM contribution_links l JOIN contributions c ON c.id = l.contribution_id
+             WHERE l.removed_at IS NULL AND c.deleted_at IS NULL AND l.need_id IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(") GROUP BY l.need_id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            out.insert(
+                r.try_get::<i64, _>("need_id")?,
+                CoverageSums {
+                    announced: r.try_get("announced")?,
+                    pledged: r.try_get("pledged")?,
+                    funded: r.try_get("funded")?,
+                    delivered: r.try_get("delivered")?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+pub(super) async fn get(conn: &mut Conn, id: i64) -> Result<Need> {
+    let row = load_row(conn, id).await?;
+    let sums = coverage_sums(conn, &[id]).await?.remove(&id).unwrap_or_default();
+    row.present(sums)
+}
+
+/// The column values a validated spec is stored as.
+struct Columns {
+    quantity: i64,
+    amount_minor: Option<i64>,
+    currency: Option<String>,
+    usd_rate: Option<String>,
+}
+
+fn columns(spec: &NeedSpec) -> Columns {
+    match spec.requested {
+        Requested::Quantity(q) => Columns { quantity: q, amount_minor: None, currency: None, usd_rate: None },
+        Requested::Money { money, rate, usd_cents } => Columns {
+            quantity: usd_cents,
+            amount_minor: Some(money.minor),
+            currency: Some(money.currency.code().to_owned()),
+            usd_rate: Some(rate.text()),
+        },
+    }
+}
+
+async fn record_version(conn: &mut Conn, row: &NeedRow, actor: &Actor, action: &str, before: Option<&Value>) -> Result<()> {
+    let snap = row.snapshot()?;
+    sqlx::query("INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(row.id)
+        .bind(row.version)
+        .bind(snap.to_string())
+        .bind(row.updated_at)
+        .bind(&actor.0)
+        .execute(&mut *conn)
+        .await?;
+    audit_log::append(conn, actor, action, "need", &row.id.to_string(), before, Some(&snap)).await
+}
+
+pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, submit: bool) -> Result<i64> {
+    let catalog = catalog::load(conn).await?;
+    let spec = need::validate(input, &catalog)?;
+    let cols = columns(&spec);
+    let status = if submit { NeedStatus::Submitted } else { NeedStatus::Draft };
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO needs (version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate, priority,
+            needed_by, justification, reported_via, external_id, status, created_at, created_by, updated_at, updated_by)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16)
+         RETURNING id",
+    )
+    .bind(spec.country.as_str())
+    .bind(&spec.place)
+    .bind(&spec.pcode)
+    .bind(spec.item.as_str())
+    .bind(cols.quantity)
+    .bind(cols.amount_minor)
+    .bind(&cols.currency)
+    .bind(&cols.usd_rate)
+    .bind(spec.priority.as_str())
+    .bind(spec.needed_by)
+    .bind(&spec.justification)
+    .bind(spec.reported_via.as_str())
+    .bind(&spec.external_id)
+    .bind(status.as_str())
+    .bind(at)
+    .bind(&actor.0)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        conflict_or(e, || {
+            format!("{} already has a need with external_id '{}'", spec.country, spec.external_id.clone().unwrap_or_default())
+        })
+    })?;
+    let row = load_row(conn, id).await?;
+    record_version(conn, &row, actor, "need.create", None).await?;
+    Ok(id)
+}
+
+fn check_version(entity: &'static str, id: i64, expected: Option<i64>, current: i64) -> Result<()> {
+    match expected {
+        Some(e) if e != current => Err(StoreError::VersionMismatch { entity, id, expected: e, current }),
+        _ => Ok(()),
+    }
+}
+
+async fn linked_quantity(conn: &mut Conn, id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(l.covered), 0) AS BIGINT) FROM contribution_links l
+         JOIN contributions c ON c.id = l.contribution_id
+         WHERE l.need_id = $1 AND l.removed_at IS NULL AND c.deleted_at IS NULL AND c.stage <> 'cancelled'",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+pub(super) async fn update(conn: &mut Conn, actor: &Actor, id: i64, expected: Option<i64>, patch: &NewNeed) -> Result<()> {
+    let old = load_row(conn, id).await?;
+    check_version("need", id, expected, old.version)?;
+    let status = old.status()?;
+    if !status.is_editable() {
+        return Err(Invalid::one("status", "not_editable", format!("need {id} is {status} and can no longer be edited")).into());
+    }
+    let catalog = catalog::load(conn).await?;
+    let spec = need::validate(&old.to_input().merged(patch), &catalog)?;
+    let linked = linked_quantity(conn, id).await?;
+    if linked > 0 && spec.item.as_str() != old.item {
+        return Err(Invalid::one("item", "has_contributions", format!("need {id} already has contributions for {}; its item cannot change", old.item)).into());
+    }
+    let cols = columns(&spec);
+    let before = old.snapshot()?;
+    let at = now();
+    let updated = sqlx::query(
+        "UPDATE needs SET version = version + 1, country = $1, place = $2, pcode = $3, item = $4, quantity = $5,
+            amount_minor = $6, currency = $7, usd_rate = $8, priority = $9, needed_by = $10, justification = $11,
+            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15
+         WHERE id = $16 AND version = $17",
+    )
+    .bind(spec.country.as_str())
+    .bind(&spec.place)
+    .bind(&spec.pcode)
+    .bind(spec.item.as_str())
+    .bind(cols.quantity)
+    .bind(cols.amount_minor)
+    .bind(&cols.currency)
+    .bind(&cols.usd_rate)
+    .bind(spec.priority.as_str())
+    .bind(spec.needed_by)
+    .bind(&spec.justification)
+    .bind(spec.reported_via.as_str())
+    .bind(&spec.external_id)
+    .bind(at)
+    .bind(&actor.0)
+    .bind(id)
+    .bind(old.version)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| conflict_or(e, || format!("{} already has a need with that external_id", spec.country)))?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::VersionMismatch { entity: "need", id, expected: old.version, current: old.version + 1 });
+    }
+    let row = load_row(conn, id).await?;
+    record_version(conn, &row, actor, "need.update", Some(&before)).await?;
+    refresh_statuses(conn, actor, &[id]).await
+}
+
+pub(super) async fn change_status(conn: &mut Conn, actor: &Actor, id: i64, expected: Option<i64>, change: &StatusChange) -> Result<()> {
+    let old = load_row(conn, id).await?;
+    check_version("need", id, expected, old.version)?;
+    let from = old.status()?;
+    let to_text = change.to.as_deref().unwrap_or("");
+    let to = NeedStatus::parse(to_text).ok_or_else(|| {
+        Invalid::one("to", "invalid_choice", format!("'{to_text}' is not a need status (use one of {})", NeedStatus::choices()))
+    })?;
+    if matches!(to, NeedStatus::PartlyMet | NeedStatus::Met) {
+        return Err(Invalid::one("to", "derived_status", "partly_met and met follow committed contributions; they are not set by hand").into());
+    }
+    from.check_transition(to).map_err(|e| Invalid::from(FieldError { field: "to".into(), ..e }))?;
+    set_status(conn, actor, &old, to, "need.status").await?;
+    if to == NeedStatus::Validated {
+        refresh_statuses(conn, actor, &[id]).await?;
+    }
+    Ok(())
+}
+
+async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatus, action: &str) -> Result<()> {
+    let before = old.snapshot()?;
+    sqlx::query("UPDATE needs SET version = version + 1, status = $1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
+        .bind(to.as_str())
+        .bind(now())
+        .bind(&actor.0)
+        .bind(old.id)
+        .bind(old.version)
+        .execute(&mut *conn)
+        .await?;
+    let row = load_row(conn, old.id).await?;
+    record_version(conn, &row, actor, action, Some(&before)).await
+}
+
+/// Moves validated needs between validated, partly met and met as committed
+/// coverage changes.
+pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
+    let sums = coverage_sums(conn, ids).await?;
+    for id in ids {
+        let row = load_row(conn, *id).await?;
+        let status = row.status()?;
+        let funded = sums.get(id).map_or(0, |s| s.funded);
+        let next = status.from_coverage(row.quantity, funded);
+        if next != status {
+            set_status(conn, actor, &row, next, "need.coverage").await?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
+    load_row(conn, id).await?;
+    let rows = sqlx::query("SELECT version, snapshot, changed_at, changed_by FROM need_versions WHERE need_id = $1 ORDER BY version")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let snap: String = r.try_get("snapshot")?;
+            Ok(Version {
+                version: r.try_get("version")?,
+                changed_at: r.try_get("changed_at")?,
+                changed_by: r.try_get("changed_by")?,
+                data: serde_json::from_str(&snap)?,
+            })
+        })
+        .collect()
+}
+
+/// Adds the WHERE conditions of a need query; every bad filter value is
+/// reported with its field name.
+pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(), Invalid> {
+    let mut errs = Errors::new();
+    qb.push(" WHERE n.deleted_at IS NULL");
+    if let Some(s) = q.country.as_deref() {
+        let codes: Vec<Iso3> = s.split(',').filter_map(|c| errs.take(Iso3::parse("country", c))).collect();
+        if !codes.is_empty() {
+            qb.push(" AND n.country IN (");
+            let mut sep = qb.separated(", ");
+            for c in codes {
+                sep.push_bind(c.to_string());
+            }
+            qb.push(")");
+        }
+    }
+    if let Some(s) = q.nam_status.as_deref() {
+        match NamStatus::parse(s) {
+            Some(n) => {
+                qb.push(" AND c.nam_status = ").push_bind(n.as_str());
+            }
+            None => errs.add("nam_status", "invalid_choice", format!("'{s}' is not a NAM status (member, observer, none)")),
+        }
+    }
+    if let Some(s) = q.region.as_deref() {
+        let code = format!("{:0>3}", s.trim());
+        qb.push(" AND (c.region_code = ").push_bind(code.clone());
+        qb.push(" OR c.subregion_code = ").push_bind(code.clone());
+        qb.push(" OR c.intermediate_code = ").push_bind(code).push(")");
+    }
+    if let Some(s) = q.who_region.as_deref() {
+        match WhoRegion::parse(s) {
+            Some(r) => {
+                qb.push(" AND c.who_region = ").push_bind(r.as_str());
+            }
+            None => errs.add("who_region", "invalid_choice", format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)")),
+        }
+    }
+    if let Some(s) = q.income_group.as_deref() {
+        match IncomeGroup::parse(s) {
+            Some(g) => {
+                qb.push(" AND c.income_group = ").push_bind(g.as_str());
+            }
+            None => errs.add("income_group", "invalid_choice", format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)")),
+        }
+    }
+    if let Some(s) = q.cluster.as_deref() {
+        qb.push(" AND i.cluster = ").push_bind(s.trim().to_ascii_lowercase());
+    }
+    if let Some(s) = q.item.as_deref() {
+        if let Some(code) = errs.take(ItemCode::parse("item", s)) {
+            qb.push(" AND n.item = ").push_bind(code.to_string());
+        }
+    }
+    if let Some(s) = q.priority.as_deref() {
+        match Priority::parse(s) {
+            Some(p) => {
+                qb.push(" AND n.priority = ").push_bind(p.as_str());
+            }
+            None => errs.add("priority", "invalid_choice", format!("'{s}' is not a priority (use one of {})", Priority::choices())),
+        }
+    }
+    if let Some(s) = q.status.as_deref() {
+        let statuses: Vec<NeedStatus> = s
+            .split(',')
+            .filter_map(|t| {
+                let st = NeedStatus::parse(t);
+                if st.is_none() {
+                    errs.add("status", "invalid_choice", format!("'{t}' is not a need status (use one of {})", NeedStatus::choices()));
+                }
+                st
+            })
+            .collect();
+        if !statuses.is_empty() {
+            qb.push(" AND n.status IN (");
+            let mut sep = qb.separated(", ");
+            for st in statuses {
+                sep.push_bind(st.as_str());
+            }
+            qb.push(")");
+        }
+    }
+    if let Some(d) = q.needed_from {
+        qb.push(" AND n.needed_by >= ").push_bind(d);
+    }
+    if let Some(d) = q.needed_to {
+        qb.push(" AND n.needed_by <= ").push_bind(d);
+    }
+    errs.finish()
+}
+
+pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
+    let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
+    let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item");
+    push_filters(&mut count, q)?;
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+
+    let mut qb = QueryBuilder::<Db>::new(SELECT);
+    push_filters(&mut qb, q)?;
+    if let Some(after) = q.after {
+        qb.push(" AND n.id > ").push_bind(after);
+    }
+    qb.push(" ORDER BY n.id LIMIT ").push_bind(limit + 1);
+    let rows = qb.build().fetch_all(&mut *conn).await?;
+    let mut needs: Vec<NeedRow> = rows.iter().map(NeedRow::from_row).collect::<Result<_>>()?;
+    let next = if needs.len() as i64 > limit {
+        needs.truncate(limit as usize);
+        needs.last().map(|n| n.id)
+    } else {
+        None
+    };
+    let ids: Vec<i64> = needs.iter().map(|n| n.id).collect();
+    let sums = coverage_sums(conn, &ids).await?;
+    let items = needs
+        .into_iter()
+        .map(|n| {
+            let s = sums.get(&n.id).copied().unwrap_or_default();
+            n.present(s)
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page { total, items, next })
+}

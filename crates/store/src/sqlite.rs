@@ -1,0 +1,39 @@
+//! The embedded SQLite store: one file, WAL journal, a busy timeout, and
+//! `BEGIN IMMEDIATE` for every write so a read-then-write transaction never
+//! fails to upgrade its lock.
+
+use crate::{Dialect, Result};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(crate) type Db = sqlx::Sqlite;
+pub(crate) const DIALECT: Dialect = Dialect::Sqlite;
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+pub struct SqliteStore {
+    pub(crate) pool: Pool<Db>,
+}
+
+pub(crate) type SqlStore = SqliteStore;
+
+impl SqliteStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(15))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        Ok(Self { pool })
+    }
+}
+
+pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+#[path = "sql/mod.rs"]
+mod sql;

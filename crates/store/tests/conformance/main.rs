@@ -1,0 +1,28 @@
+//! One conformance suite, run against SQLite and PostgreSQL alike.
+//! Every case is written once in `cases` and instantiated per store.
+
+mod cases;
+mod harness;
+
+conformance!(
+    migrate_is_repeatable_and_loads_reference_once,
+    nam_counts_come_from_the_data_files,
+    every_member_has_complete_reference_fields,
+    reference_organisations_include_nam_observers,
+    a_need_moves_through_its_lifecycle_with_versions,
+    invalid_needs_are_rejected_and_nothing_is_written,
+    illegal_need_status_changes_are_rejected,
+    stale_versions_are_refused,
+    only_one_of_concurrent_updates_wins,
+    contributions_advance_and_drive_coverage,
+    cancelling_a_contribution_reopens_its_needs,
+    invalid_contributions_are_rejected_and_nothing_is_written,
+    earmarked_cash_contribution_is_kept,
+    financial_needs_are_counted_in_us_dollars,
+    audit_chain_verifies_and_names_a_tampered_entry,
+    audit_chain_detects_removed_entries,
+    lists_filter_and_page,
+    catalogue_can_be_extended,
+    users_are_bound_to_their_country_or_organisation,
+    external_ids_are_unique_per_country,
+);
