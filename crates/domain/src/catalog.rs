@@ -67,12 +67,23 @@ impl Catalog {
     /// A catalog of the embedded reference data alone, for tests and for
     /// validating before a database exists.
     pub fn from_reference(r: &crate::reference::Reference) -> Self {
-        let mut parties: HashMap<PartyCode, PartyKind> =
-            r.countries.iter().map(|c| (PartyCode::from(c.iso3.clone()), PartyKind::State)).collect();
-        parties.extend(r.organisations.iter().map(|o| (o.code.clone(), PartyKind::Organisation)));
+        let mut parties: HashMap<PartyCode, PartyKind> = r
+            .countries
+            .iter()
+            .map(|c| (PartyCode::from(c.iso3.clone()), PartyKind::State))
+            .collect();
+        parties.extend(
+            r.organisations
+                .iter()
+                .map(|o| (o.code.clone(), PartyKind::Organisation)),
+        );
         Self {
             items: r.items.iter().map(|i| (i.code.clone(), i.clone())).collect(),
-            countries: r.countries.iter().map(|c| (c.iso3.clone(), CountryFacts::from_country(c))).collect(),
+            countries: r
+                .countries
+                .iter()
+                .map(|c| (c.iso3.clone(), CountryFacts::from_country(c)))
+                .collect(),
             parties,
         }
     }

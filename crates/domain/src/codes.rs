@@ -71,7 +71,9 @@ impl PartyCode {
             Err(FieldError::new(
                 field,
                 "invalid_party_code",
-                format!("'{s}' is not a party code (a country's ISO3 code such as KEN, or an organisation code such as WHO)"),
+                format!(
+                    "'{s}' is not a party code (a country's ISO3 code such as KEN, or an organisation code such as WHO)"
+                ),
             ))
         }
     }
@@ -89,7 +91,8 @@ impl From<Iso3> for PartyCode {
 
 fn code_shape_ok(t: &str, max: usize) -> bool {
     (2..=max).contains(&t.len())
-        && t.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && t.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
         && !t.starts_with('-')
         && !t.ends_with('-')
 }

@@ -5,7 +5,9 @@ use crate::catalog::Catalog;
 use crate::codes::{Iso3, ItemCode, PartyCode};
 use crate::earmark::{Earmark, NewEarmark};
 use crate::money::{FxRate, Money};
-use crate::need::{NeedStatus, Requested, optional_text, parse_date, parse_money_fields, parse_quantity, required, text_enum};
+use crate::need::{
+    NeedStatus, Requested, optional_text, parse_date, parse_money_fields, parse_quantity, required, text_enum,
+};
 use crate::party::PartyKind;
 use crate::reference::UnitKind;
 use crate::validation::{Errors, FieldError, Invalid};
@@ -64,7 +66,10 @@ impl Stage {
 
     /// As in OCHA FTS: only committed and later stages count as funded.
     pub fn is_funded(self) -> bool {
-        matches!(self, Self::Committed | Self::Shipped | Self::Disbursed | Self::Delivered)
+        matches!(
+            self,
+            Self::Committed | Self::Shipped | Self::Disbursed | Self::Delivered
+        )
     }
 
     pub fn is_final(self) -> bool {
@@ -94,10 +99,26 @@ impl Stage {
         if self.can_become(next, kind) {
             return Ok(());
         }
-        let allowed: Vec<&str> = Self::ALL.iter().filter(|s| self.can_become(**s, kind)).map(|s| s.as_str()).collect();
-        let allowed = if allowed.is_empty() { "none; it is final".to_owned() } else { allowed.join(", ") };
+        let allowed: Vec<&str> = Self::ALL
+            .iter()
+            .filter(|s| self.can_become(**s, kind))
+            .map(|s| s.as_str())
+            .collect();
+        let allowed = if allowed.is_empty() {
+            "none; it is final".to_owned()
+        } else {
+            allowed.join(", ")
+        };
         let why = if !next.fits(kind) {
-            format!(" ({} contributions are {})", kind.as_str().replace('_', "-"), if kind == ContributionKind::Cash { "disbursed, not shipped" } else { "shipped, not disbursed" })
+            format!(
+                " ({} contributions are {})",
+                kind.as_str().replace('_', "-"),
+                if kind == ContributionKind::Cash {
+                    "disbursed, not shipped"
+                } else {
+                    "shipped, not disbursed"
+                }
+            )
         } else {
             String::new()
         };
@@ -145,8 +166,16 @@ pub struct NewContribution {
 /// The goods or money a contribution carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Carried {
-    InKind { item: ItemCode, quantity: i64, decimals: u32 },
-    Cash { money: Money, rate: FxRate, usd_cents: i64 },
+    InKind {
+        item: ItemCode,
+        quantity: i64,
+        decimals: u32,
+    },
+    Cash {
+        money: Money,
+        rate: FxRate,
+        usd_cents: i64,
+    },
 }
 
 impl Carried {
@@ -185,7 +214,12 @@ impl Carried {
     pub fn covered(&self, native: i64) -> i64 {
         match self {
             Self::InKind { .. } => native,
-            Self::Cash { money, rate, .. } => rate.usd_cents(Money { currency: money.currency, minor: native }).unwrap_or(i64::MAX),
+            Self::Cash { money, rate, .. } => rate
+                .usd_cents(Money {
+                    currency: money.currency,
+                    minor: native,
+                })
+                .unwrap_or(i64::MAX),
         }
     }
 }
@@ -236,10 +270,18 @@ pub fn validate(
 ) -> Result<ContributionSpec, Invalid> {
     let mut errs = Errors::new();
     let party = |errs: &mut Errors, field: &str, v: &Option<String>, required_field: bool| -> Option<PartyCode> {
-        let s = if required_field { required(errs, field, v)? } else { v.as_deref().map(str::trim).filter(|s| !s.is_empty())? };
+        let s = if required_field {
+            required(errs, field, v)?
+        } else {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty())?
+        };
         let code = errs.take(PartyCode::parse(field, s))?;
         if catalog.party(&code).is_none() {
-            errs.add(field, "unknown_party", format!("'{s}' is not a known country or organisation (see `needsdb parties list`)"));
+            errs.add(
+                field,
+                "unknown_party",
+                format!("'{s}' is not a known country or organisation (see `needsdb parties list`)"),
+            );
             return None;
         }
         Some(code)
@@ -251,7 +293,11 @@ pub fn validate(
         errs.add("recipient", "same_as_donor", "the recipient must differ from the donor");
     }
     if channel.is_some() && (channel == donor || channel == recipient) {
-        errs.add("channel", "same_as_party", "the channel must differ from the donor and the recipient");
+        errs.add(
+            "channel",
+            "same_as_party",
+            "the channel must differ from the donor and the recipient",
+        );
     }
 
     let carried = parse_carried(&mut errs, input, catalog);
@@ -260,22 +306,29 @@ pub fn validate(
         None => Some(Stage::Pledged),
         Some(s) => match Stage::parse(s) {
             Some(Stage::Cancelled) => {
-                errs.add("stage", "invalid_choice", "a contribution cannot be recorded as cancelled; record it, then cancel it");
+                errs.add(
+                    "stage",
+                    "invalid_choice",
+                    "a contribution cannot be recorded as cancelled; record it, then cancel it",
+                );
                 None
             }
             Some(st) => Some(st),
             None => {
-                errs.add("stage", "invalid_choice", format!("'{s}' is not a stage (use one of {})", Stage::choices()));
+                errs.add(
+                    "stage",
+                    "invalid_choice",
+                    format!("'{s}' is not a stage (use one of {})", Stage::choices()),
+                );
                 None
             }
         },
     };
-    if let (Some(st), Some(c)) = (stage, &carried) {
-        if !st.fits(c.kind()) {
-            if let Err(e) = Stage::Announced.check_transition(st, c.kind()) {
-                errs.push(e);
-            }
-        }
+    if let (Some(st), Some(c)) = (stage, &carried)
+        && !st.fits(c.kind())
+        && let Err(e) = Stage::Announced.check_transition(st, c.kind())
+    {
+        errs.push(e);
     }
     let stage_date = match input.stage_date.as_deref() {
         None => Some(today),
@@ -283,13 +336,25 @@ pub fn validate(
     };
     let source_url = errs.take(parse_source_url(&input.source_url)).flatten();
     if stage == Some(Stage::Announced) && source_url.is_none() {
-        errs.add("source_url", "required", "an announcement needs the link to its public statement");
+        errs.add(
+            "source_url",
+            "required",
+            "an announcement needs the link to its public statement",
+        );
     }
-    let description = errs.take(optional_text("description", &input.description, 4000)).flatten();
-    let external_id = errs.take(optional_text("external_id", &input.external_id, 200)).flatten();
+    let description = errs
+        .take(optional_text("description", &input.description, 4000))
+        .flatten();
+    let external_id = errs
+        .take(optional_text("external_id", &input.external_id, 200))
+        .flatten();
 
-    let links = carried.as_ref().map(|c| validate_links(&mut errs, input, c, recipient.as_ref(), catalog, needs));
-    let earmarks = carried.as_ref().map(|c| validate_earmarks(&mut errs, input, c, catalog));
+    let links = carried
+        .as_ref()
+        .map(|c| validate_links(&mut errs, input, c, recipient.as_ref(), catalog, needs));
+    let earmarks = carried
+        .as_ref()
+        .map(|c| validate_earmarks(&mut errs, input, c, catalog));
 
     errs.finish()?;
     match (donor, recipient, carried, stage, stage_date, links, earmarks) {
@@ -308,43 +373,75 @@ pub fn validate(
                 earmarks,
             })
         }
-        _ => Err(Invalid::one("contribution", "invalid", "the contribution is incomplete")),
+        _ => Err(Invalid::one(
+            "contribution",
+            "invalid",
+            "the contribution is incomplete",
+        )),
     }
 }
 
 fn parse_carried(errs: &mut Errors, input: &NewContribution, catalog: &Catalog) -> Option<Carried> {
     if input.amount.is_some() || input.currency.is_some() {
         if input.quantity.is_some() {
-            errs.add("quantity", "not_allowed", "give quantity (in kind) or amount and currency (cash), not both");
+            errs.add(
+                "quantity",
+                "not_allowed",
+                "give quantity (in kind) or amount and currency (cash), not both",
+            );
             return None;
         }
         if let Some(item) = input.item.as_deref() {
             let code = errs.take(ItemCode::parse("item", item))?;
             if catalog.item(&code).map(|i| i.unit_kind) != Some(UnitKind::Money) {
-                errs.add("item", "not_allowed", "a cash contribution carries money; leave item out, or name a financial item");
+                errs.add(
+                    "item",
+                    "not_allowed",
+                    "a cash contribution carries money; leave item out, or name a financial item",
+                );
                 return None;
             }
         }
-        match errs.take(parse_money_fields(input.amount.as_ref(), input.currency.as_deref(), input.usd_rate.as_ref()))? {
+        match errs.take(parse_money_fields(
+            input.amount.as_ref(),
+            input.currency.as_deref(),
+            input.usd_rate.as_ref(),
+        ))? {
             Requested::Money { money, rate, usd_cents } => Some(Carried::Cash { money, rate, usd_cents }),
             Requested::Quantity(_) => None,
         }
     } else {
         let Some(item_text) = input.item.as_deref() else {
-            errs.add("item", "required", "give item and quantity for goods, or amount and currency for cash");
+            errs.add(
+                "item",
+                "required",
+                "give item and quantity for goods, or amount and currency for cash",
+            );
             return None;
         };
         let code = errs.take(ItemCode::parse("item", item_text))?;
         let Some(item) = catalog.item(&code) else {
-            errs.add("item", "unknown_item", format!("'{item_text}' is not in the item catalogue (see `needsdb items list`)"));
+            errs.add(
+                "item",
+                "unknown_item",
+                format!("'{item_text}' is not in the item catalogue (see `needsdb items list`)"),
+            );
             return None;
         };
         if item.unit_kind == UnitKind::Money {
-            errs.add("amount", "required", format!("{} is a financial item: give amount and currency", item.code));
+            errs.add(
+                "amount",
+                "required",
+                format!("{} is a financial item: give amount and currency", item.code),
+            );
             return None;
         }
         let quantity = errs.take(parse_quantity("quantity", input.quantity.as_ref(), item.decimals))?;
-        Some(Carried::InKind { item: code, quantity, decimals: item.decimals })
+        Some(Carried::InKind {
+            item: code,
+            quantity,
+            decimals: item.decimals,
+        })
     }
 }
 
@@ -357,7 +454,11 @@ fn validate_links(
     needs: &HashMap<i64, LinkTarget>,
 ) -> Vec<LinkSpec> {
     if input.links.len() > MAX_LINKS {
-        errs.add("links", "too_many", format!("at most {MAX_LINKS} links per contribution"));
+        errs.add(
+            "links",
+            "too_many",
+            format!("at most {MAX_LINKS} links per contribution"),
+        );
         return Vec::new();
     }
     let recipient_state = recipient.filter(|r| catalog.party(r) == Some(PartyKind::State));
@@ -377,26 +478,57 @@ fn validate_links(
             errs.add(field("need"), "unknown_need", format!("there is no need {id}"));
             continue;
         };
-        if !matches!(target.status, NeedStatus::Validated | NeedStatus::PartlyMet | NeedStatus::Met) {
-            errs.add(field("need"), "need_not_open", format!("need {id} is {}; only validated needs can receive contributions", target.status));
+        if !matches!(
+            target.status,
+            NeedStatus::Validated | NeedStatus::PartlyMet | NeedStatus::Met
+        ) {
+            errs.add(
+                field("need"),
+                "need_not_open",
+                format!(
+                    "need {id} is {}; only validated needs can receive contributions",
+                    target.status
+                ),
+            );
         }
         match carried {
             Carried::InKind { item, .. } if &target.item != item => {
-                errs.add(field("need"), "item_mismatch", format!("need {id} is for {}, but this contribution carries {item}", target.item));
+                errs.add(
+                    field("need"),
+                    "item_mismatch",
+                    format!("need {id} is for {}, but this contribution carries {item}", target.item),
+                );
             }
             Carried::Cash { .. } if !target.is_money => {
-                errs.add(field("need"), "item_mismatch", format!("need {id} is for goods ({}); cash can only be linked to financial needs", target.item));
+                errs.add(
+                    field("need"),
+                    "item_mismatch",
+                    format!(
+                        "need {id} is for goods ({}); cash can only be linked to financial needs",
+                        target.item
+                    ),
+                );
             }
             _ => {}
         }
-        if let Some(r) = recipient_state {
-            if r.as_str() != target.country.as_str() {
-                errs.add(field("need"), "country_mismatch", format!("need {id} is {}'s, but the recipient is {r}", target.country));
-            }
-        }
-        if let Some(q) = errs.take(parse_quantity("quantity", l.quantity.as_ref(), carried.decimals()).map_err(|e| e.nested(&format!("links[{i}]."))))
+        if let Some(r) = recipient_state
+            && r.as_str() != target.country.as_str()
         {
-            out.push(LinkSpec { need_id: id, quantity: q, covered: carried.covered(q) });
+            errs.add(
+                field("need"),
+                "country_mismatch",
+                format!("need {id} is {}'s, but the recipient is {r}", target.country),
+            );
+        }
+        if let Some(q) = errs.take(
+            parse_quantity("quantity", l.quantity.as_ref(), carried.decimals())
+                .map_err(|e| e.nested(&format!("links[{i}]."))),
+        ) {
+            out.push(LinkSpec {
+                need_id: id,
+                quantity: q,
+                covered: carried.covered(q),
+            });
         }
     }
     let total: i128 = out.iter().map(|l| i128::from(l.quantity)).sum();
@@ -416,18 +548,29 @@ fn validate_links(
 
 fn validate_earmarks(errs: &mut Errors, input: &NewContribution, carried: &Carried, catalog: &Catalog) -> Vec<Earmark> {
     if input.earmarks.len() > MAX_EARMARKS {
-        errs.add("earmarks", "too_many", format!("at most {MAX_EARMARKS} earmarks per contribution"));
+        errs.add(
+            "earmarks",
+            "too_many",
+            format!("at most {MAX_EARMARKS} earmarks per contribution"),
+        );
         return Vec::new();
     }
     let mut out = Vec::new();
     for (i, e) in input.earmarks.iter().enumerate() {
-        if let Some(m) = errs.take(e.validate(catalog, carried.decimals()).map_err(|e| e.nested(&format!("earmarks[{i}].")))) {
+        if let Some(m) = errs.take(
+            e.validate(catalog, carried.decimals())
+                .map_err(|e| e.nested(&format!("earmarks[{i}]."))),
+        ) {
             out.push(m);
         }
     }
     let total: i128 = out.iter().map(|m| i128::from(m.portion.of(carried.native()))).sum();
     if total > i128::from(carried.native()) {
-        errs.add("earmarks", "earmarks_exceed_contribution", "the earmarks add up to more than the whole contribution");
+        errs.add(
+            "earmarks",
+            "earmarks_exceed_contribution",
+            "the earmarks add up to more than the whole contribution",
+        );
     }
     out
 }
@@ -453,13 +596,28 @@ pub struct ValidStageChange {
 impl StageChange {
     /// Checks the move from `current` (reached on `current_date`); the date
     /// defaults to `today` and may not come before the current stage's date.
-    pub fn validate(&self, current: Stage, kind: ContributionKind, current_date: NaiveDate, today: NaiveDate) -> Result<ValidStageChange, Invalid> {
+    pub fn validate(
+        &self,
+        current: Stage,
+        kind: ContributionKind,
+        current_date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<ValidStageChange, Invalid> {
         let mut errs = Errors::new();
         let to = match required(&mut errs, "to", &self.to) {
             Some(t) => match Stage::parse(t) {
-                Some(st) => errs.take(current.check_transition(st, kind).map_err(|e| FieldError { field: "to".into(), ..e })).map(|_| st),
+                Some(st) => errs
+                    .take(current.check_transition(st, kind).map_err(|e| FieldError {
+                        field: "to".into(),
+                        ..e
+                    }))
+                    .map(|_| st),
                 None => {
-                    errs.add("to", "invalid_choice", format!("'{t}' is not a stage (use one of {})", Stage::choices()));
+                    errs.add(
+                        "to",
+                        "invalid_choice",
+                        format!("'{t}' is not a stage (use one of {})", Stage::choices()),
+                    );
                     None
                 }
             },
@@ -469,7 +627,11 @@ impl StageChange {
             None => Some(today.max(current_date)),
             Some(d) => errs.take(parse_date("date", d)).and_then(|d| {
                 if d < current_date {
-                    errs.add("date", "before_current_stage", format!("{d} is before {current_date}, when the contribution became {current}"));
+                    errs.add(
+                        "date",
+                        "before_current_stage",
+                        format!("{d} is before {current_date}, when the contribution became {current}"),
+                    );
                     None
                 } else {
                     Some(d)
@@ -480,7 +642,12 @@ impl StageChange {
         let source_url = errs.take(parse_source_url(&self.source_url)).flatten();
         errs.finish()?;
         match (to, date) {
-            (Some(to), Some(date)) => Ok(ValidStageChange { to, date, note: note.unwrap_or_default(), source_url }),
+            (Some(to), Some(date)) => Ok(ValidStageChange {
+                to,
+                date,
+                note: note.unwrap_or_default(),
+                source_url,
+            }),
             _ => Err(Invalid::one("to", "invalid", "the stage change is incomplete")),
         }
     }
@@ -491,8 +658,15 @@ fn parse_source_url(v: &Option<String>) -> Result<Option<String>, FieldError> {
         return Ok(None);
     };
     let lower = s.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || s.contains(char::is_whitespace) || s.len() < 10 {
-        return Err(FieldError::new("source_url", "invalid_url", format!("'{s}' is not a web address (https://...)")));
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || s.contains(char::is_whitespace)
+        || s.len() < 10
+    {
+        return Err(FieldError::new(
+            "source_url",
+            "invalid_url",
+            format!("'{s}' is not a web address (https://...)"),
+        ));
     }
     Ok(Some(s))
 }
@@ -532,7 +706,16 @@ mod tests {
             recipient: Some("KEN".into()),
             item: Some("BIO-O2-CONCENTRATOR".into()),
             quantity: Some(json!(100)),
-            links: vec![NewLink { need: Some(1), quantity: Some(json!(60)) }, NewLink { need: Some(2), quantity: Some(json!(40)) }],
+            links: vec![
+                NewLink {
+                    need: Some(1),
+                    quantity: Some(json!(60)),
+                },
+                NewLink {
+                    need: Some(2),
+                    quantity: Some(json!(40)),
+                },
+            ],
             ..Default::default()
         }
     }
@@ -553,16 +736,36 @@ mod tests {
     fn links_may_not_exceed_what_the_contribution_carries() {
         let mut c = in_kind();
         c.links[1].quantity = Some(json!(41));
-        assert_eq!(codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()), vec!["links:links_exceed_contribution"]);
+        assert_eq!(
+            codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()),
+            vec!["links:links_exceed_contribution"]
+        );
     }
 
     #[test]
     fn links_must_fit_item_and_recipient() {
         let mut c = in_kind();
-        c.links = vec![NewLink { need: Some(3), quantity: Some(json!(1)) }, NewLink { need: Some(4), quantity: Some(json!(1)) }, NewLink { need: Some(99), quantity: Some(json!(1)) }];
+        c.links = vec![
+            NewLink {
+                need: Some(3),
+                quantity: Some(json!(1)),
+            },
+            NewLink {
+                need: Some(4),
+                quantity: Some(json!(1)),
+            },
+            NewLink {
+                need: Some(99),
+                quantity: Some(json!(1)),
+            },
+        ];
         assert_eq!(
             codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()),
-            vec!["links[0].need:country_mismatch", "links[1].need:item_mismatch", "links[2].need:unknown_need"]
+            vec![
+                "links[0].need:country_mismatch",
+                "links[1].need:item_mismatch",
+                "links[2].need:unknown_need"
+            ]
         );
     }
 
@@ -574,7 +777,11 @@ mod tests {
             amount: Some(json!(10_000_000)),
             currency: Some("USD".into()),
             stage: Some("committed".into()),
-            earmarks: vec![NewEarmark { target: Some("nam-members".into()), share_percent: Some(json!(50)), amount: None }],
+            earmarks: vec![NewEarmark {
+                target: Some("nam-members".into()),
+                share_percent: Some(json!(50)),
+                amount: None,
+            }],
             ..Default::default()
         };
         let s = validate(&c, &catalog(), &needs(), today()).unwrap();
@@ -582,12 +789,23 @@ mod tests {
         assert_eq!(s.earmarks[0].portion.of(s.carried.native()), 500_000_000);
         let over = NewContribution {
             earmarks: vec![
-                NewEarmark { target: Some("nam-members".into()), share_percent: Some(json!(60)), amount: None },
-                NewEarmark { target: Some("who:AFR".into()), share_percent: Some(json!(50)), amount: None },
+                NewEarmark {
+                    target: Some("nam-members".into()),
+                    share_percent: Some(json!(60)),
+                    amount: None,
+                },
+                NewEarmark {
+                    target: Some("who:AFR".into()),
+                    share_percent: Some(json!(50)),
+                    amount: None,
+                },
             ],
             ..c
         };
-        assert_eq!(codes(validate(&over, &catalog(), &needs(), today()).unwrap_err()), vec!["earmarks:earmarks_exceed_contribution"]);
+        assert_eq!(
+            codes(validate(&over, &catalog(), &needs(), today()).unwrap_err()),
+            vec!["earmarks:earmarks_exceed_contribution"]
+        );
     }
 
     #[test]
@@ -599,23 +817,43 @@ mod tests {
             currency: Some("ABC".into()),
             ..Default::default()
         };
-        assert_eq!(codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()), vec!["donor:unknown_party", "currency:unknown_currency"]);
+        assert_eq!(
+            codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()),
+            vec!["donor:unknown_party", "currency:unknown_currency"]
+        );
     }
 
     #[test]
     fn announcements_need_their_source() {
-        let c = NewContribution { stage: Some("announced".into()), ..in_kind() };
-        assert_eq!(codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()), vec!["source_url:required"]);
+        let c = NewContribution {
+            stage: Some("announced".into()),
+            ..in_kind()
+        };
+        assert_eq!(
+            codes(validate(&c, &catalog(), &needs(), today()).unwrap_err()),
+            vec!["source_url:required"]
+        );
     }
 
     #[test]
     fn stage_changes_are_checked_whole() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let ok = StageChange { to: Some("committed".into()), ..Default::default() };
-        let v = ok.validate(Stage::Pledged, ContributionKind::InKind, d("2026-01-01"), today()).unwrap();
+        let ok = StageChange {
+            to: Some("committed".into()),
+            ..Default::default()
+        };
+        let v = ok
+            .validate(Stage::Pledged, ContributionKind::InKind, d("2026-01-01"), today())
+            .unwrap();
         assert_eq!((v.to, v.date), (Stage::Committed, today()));
-        let back = StageChange { to: Some("pledged".into()), date: Some("2025-01-01".into()), ..Default::default() };
-        let e = back.validate(Stage::Committed, ContributionKind::InKind, d("2026-01-01"), today()).unwrap_err();
+        let back = StageChange {
+            to: Some("pledged".into()),
+            date: Some("2025-01-01".into()),
+            ..Default::default()
+        };
+        let e = back
+            .validate(Stage::Committed, ContributionKind::InKind, d("2026-01-01"), today())
+            .unwrap_err();
         assert_eq!(codes(e), vec!["to:illegal_transition", "date:before_current_stage"]);
     }
 

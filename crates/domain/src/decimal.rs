@@ -29,9 +29,13 @@ impl DecimalError {
     pub fn describe(&self, input: &str) -> String {
         match self {
             Self::Empty => "a number is required".to_owned(),
-            Self::NotANumber => format!("'{input}' is not a number (write digits, with '.' for decimals, such as 1500 or 2.5)"),
+            Self::NotANumber => {
+                format!("'{input}' is not a number (write digits, with '.' for decimals, such as 1500 or 2.5)")
+            }
             Self::Negative => format!("'{input}' is negative; use zero or more"),
-            Self::TooPrecise { max_decimals: 0 } => format!("'{input}' has decimals, but this unit is counted in whole numbers"),
+            Self::TooPrecise { max_decimals: 0 } => {
+                format!("'{input}' has decimals, but this unit is counted in whole numbers")
+            }
             Self::TooPrecise { max_decimals } => format!("'{input}' has more than {max_decimals} decimal places"),
             Self::TooLarge => format!("'{input}' is too large"),
         }
@@ -145,7 +149,10 @@ mod tests {
         assert_eq!(parse_scaled("1e6", 0), Err(DecimalError::NotANumber));
         assert_eq!(parse_scaled("abc", 0), Err(DecimalError::NotANumber));
         assert_eq!(parse_scaled(".", 0), Err(DecimalError::NotANumber));
-        assert_eq!(parse_scaled("2.5", 0), Err(DecimalError::TooPrecise { max_decimals: 0 }));
+        assert_eq!(
+            parse_scaled("2.5", 0),
+            Err(DecimalError::TooPrecise { max_decimals: 0 })
+        );
         assert_eq!(parse_scaled("99999999999999999999", 0), Err(DecimalError::TooLarge));
         assert_eq!(parse_scaled("1000000000000000", 0), Err(DecimalError::TooLarge));
         assert_eq!(parse_scaled("999999999999999", 0), Ok(MAX_BASE_UNITS));
@@ -154,7 +161,14 @@ mod tests {
 
     #[test]
     fn formats_round_trip() {
-        for (v, s) in [(0, 0), (2500, 3), (150_025, 2), (7, 6), (MAX_BASE_UNITS, 0), (MAX_BASE_UNITS, 6)] {
+        for (v, s) in [
+            (0, 0),
+            (2500, 3),
+            (150_025, 2),
+            (7, 6),
+            (MAX_BASE_UNITS, 0),
+            (MAX_BASE_UNITS, 6),
+        ] {
             let text = format_scaled(v, s);
             assert_eq!(parse_scaled(&text, s), Ok(v), "{text}");
         }
@@ -164,7 +178,14 @@ mod tests {
 
     #[test]
     fn json_numbers_round_trip_exactly() {
-        for (v, s) in [(100, 3), (2500, 3), (123_456_789, 2), (MAX_BASE_UNITS, 0), (MAX_BASE_UNITS, 6), (MAX_BASE_UNITS - 1, 3)] {
+        for (v, s) in [
+            (100, 3),
+            (2500, 3),
+            (123_456_789, 2),
+            (MAX_BASE_UNITS, 0),
+            (MAX_BASE_UNITS, 6),
+            (MAX_BASE_UNITS - 1, 3),
+        ] {
             let j = to_json_number(v, s);
             let back = parse_scaled(&json_to_text(&j).unwrap(), s);
             assert_eq!(back, Ok(v), "{j}");

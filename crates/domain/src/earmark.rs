@@ -38,21 +38,29 @@ impl EarmarkTarget {
                 if catalog.m49_area_exists(&code) {
                     Ok(Self::M49Area(code))
                 } else {
-                    Err(bad(format!("'{value}' is not an M49 region code (Africa is 002, Asia 142)")))
+                    Err(bad(format!(
+                        "'{value}' is not an M49 region code (Africa is 002, Asia 142)"
+                    )))
                 }
             }
             "who" => WhoRegion::parse(value)
                 .map(Self::WhoRegion)
                 .ok_or_else(|| bad(format!("'{value}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)"))),
-            "income" => IncomeGroup::parse(value)
-                .map(Self::IncomeGroup)
-                .ok_or_else(|| bad(format!("'{value}' is not an income group (low, lower_middle, upper_middle, high)"))),
+            "income" => IncomeGroup::parse(value).map(Self::IncomeGroup).ok_or_else(|| {
+                bad(format!(
+                    "'{value}' is not an income group (low, lower_middle, upper_middle, high)"
+                ))
+            }),
             "country" => {
                 let iso3 = Iso3::parse(field, value)?;
                 if catalog.country(&iso3).is_some() {
                     Ok(Self::Country(iso3))
                 } else {
-                    Err(FieldError::new(field, "unknown_country", format!("'{value}' is not a known country code")))
+                    Err(FieldError::new(
+                        field,
+                        "unknown_country",
+                        format!("'{value}' is not a known country code"),
+                    ))
                 }
             }
             "cluster" => {
@@ -63,7 +71,9 @@ impl EarmarkTarget {
                     Err(bad(format!("'{value}' is not a cluster in the catalogue")))
                 }
             }
-            other => Err(bad(format!("'{other}' is not an earmark kind; use nam-members, m49, who, income, country or cluster"))),
+            other => Err(bad(format!(
+                "'{other}' is not an earmark kind; use nam-members, m49, who, income, country or cluster"
+            ))),
         }
     }
 
@@ -140,20 +150,33 @@ impl NewEarmark {
                 let bp = decimal::parse_scaled(&text, 2)
                     .map_err(|e| FieldError::new("share_percent", e.code(), e.describe(&text)))?;
                 if bp == 0 || bp > 10_000 {
-                    return Err(FieldError::new("share_percent", "out_of_range", "share_percent must be more than 0 and at most 100"));
+                    return Err(FieldError::new(
+                        "share_percent",
+                        "out_of_range",
+                        "share_percent must be more than 0 and at most 100",
+                    ));
                 }
                 EarmarkPortion::ShareBp(bp)
             }
             (None, Some(a)) => {
                 let text = json_to_text(a).unwrap_or_default();
-                let v = decimal::parse_scaled(&text, decimals).map_err(|e| FieldError::new("amount", e.code(), e.describe(&text)))?;
+                let v = decimal::parse_scaled(&text, decimals)
+                    .map_err(|e| FieldError::new("amount", e.code(), e.describe(&text)))?;
                 if v == 0 {
-                    return Err(FieldError::new("amount", "not_positive", "amount must be more than zero"));
+                    return Err(FieldError::new(
+                        "amount",
+                        "not_positive",
+                        "amount must be more than zero",
+                    ));
                 }
                 EarmarkPortion::Amount(v)
             }
             _ => {
-                return Err(FieldError::new("share_percent", "required", "give either share_percent or amount, not both"));
+                return Err(FieldError::new(
+                    "share_percent",
+                    "required",
+                    "give either share_percent or amount, not both",
+                ));
             }
         };
         Ok(Earmark { target, portion })
@@ -168,10 +191,25 @@ mod tests {
     #[test]
     fn targets_parse_and_print_the_same() {
         let c = Catalog::from_reference(reference::embedded().unwrap());
-        for t in ["nam-members", "m49:002", "who:AFR", "income:low", "country:KEN", "cluster:health"] {
+        for t in [
+            "nam-members",
+            "m49:002",
+            "who:AFR",
+            "income:low",
+            "country:KEN",
+            "cluster:health",
+        ] {
             assert_eq!(EarmarkTarget::parse("t", t, &c).unwrap().to_string(), t);
         }
-        for t in ["nam", "m49:999", "who:XX", "income:rich", "country:XXX", "cluster:space", "planet:mars"] {
+        for t in [
+            "nam",
+            "m49:999",
+            "who:XX",
+            "income:rich",
+            "country:XXX",
+            "cluster:space",
+            "planet:mars",
+        ] {
             assert!(EarmarkTarget::parse("t", t, &c).is_err(), "{t}");
         }
     }
@@ -181,7 +219,10 @@ mod tests {
         let r = reference::embedded().unwrap();
         let facts = |iso: &str| CountryFacts::from_country(r.country(iso).unwrap());
         assert!(EarmarkTarget::NamMembers.matches(&facts("KEN"), None));
-        assert!(!EarmarkTarget::NamMembers.matches(&facts("BRA"), None), "Brazil is an observer");
+        assert!(
+            !EarmarkTarget::NamMembers.matches(&facts("BRA"), None),
+            "Brazil is an observer"
+        );
         assert!(!EarmarkTarget::NamMembers.matches(&facts("FRA"), None));
         assert!(EarmarkTarget::M49Area("002".into()).matches(&facts("KEN"), None));
     }

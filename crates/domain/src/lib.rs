@@ -18,7 +18,9 @@ pub mod validation;
 
 pub use catalog::{Catalog, CountryFacts};
 pub use codes::{Iso3, ItemCode, PartyCode};
-pub use contribution::{Carried, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange};
+pub use contribution::{
+    Carried, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange,
+};
 pub use earmark::{Earmark, EarmarkPortion, EarmarkTarget, NewEarmark};
 pub use money::{Currency, FxRate, Money};
 pub use need::{NeedSpec, NeedStatus, NewNeed, Priority, ReportChannel, Requested};

@@ -99,13 +99,21 @@ impl FxRate {
 
     pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
         let t = s.trim();
-        let scale = t.split_once('.').map_or(0, |(_, f)| f.trim_end_matches('0').len() as u32);
+        let scale = t
+            .split_once('.')
+            .map_or(0, |(_, f)| f.trim_end_matches('0').len() as u32);
         let err = |code: &str, msg: String| FieldError::new(field, code, msg);
         if scale > Self::MAX_SCALE {
-            return Err(err("too_precise", format!("'{s}' has more than {} decimal places", Self::MAX_SCALE)));
+            return Err(err(
+                "too_precise",
+                format!("'{s}' has more than {} decimal places", Self::MAX_SCALE),
+            ));
         }
         match decimal::parse_scaled(t, scale) {
-            Ok(0) => Err(err("not_positive", format!("the exchange rate '{s}' must be more than zero"))),
+            Ok(0) => Err(err(
+                "not_positive",
+                format!("the exchange rate '{s}' must be more than zero"),
+            )),
             Ok(mantissa) => Ok(Self { mantissa, scale }),
             Err(e) => Err(err(e.code(), e.describe(s))),
         }
@@ -121,7 +129,8 @@ impl FxRate {
         let shift = 2i32 - money.currency.exponent() as i32 - self.scale as i32;
         let num = i128::from(money.minor) * i128::from(self.mantissa);
         let cents = if shift >= 0 {
-            num.checked_mul(10i128.pow(shift.unsigned_abs())).ok_or(DecimalError::TooLarge)?
+            num.checked_mul(10i128.pow(shift.unsigned_abs()))
+                .ok_or(DecimalError::TooLarge)?
         } else {
             div_round_half_even(num, 10i128.pow(shift.unsigned_abs()))
         };
@@ -168,7 +177,10 @@ mod tests {
 
     #[test]
     fn money_respects_minor_units() {
-        assert_eq!(Money::parse("a", "10000000", Currency::USD).unwrap().minor, 1_000_000_000);
+        assert_eq!(
+            Money::parse("a", "10000000", Currency::USD).unwrap().minor,
+            1_000_000_000
+        );
         assert!(Money::parse("a", "1.5", cur("JPY")).is_err());
         assert!(Money::parse("a", "-3", Currency::USD).is_err());
     }

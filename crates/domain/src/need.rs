@@ -93,9 +93,16 @@ impl NeedStatus {
         if self.can_become(next) {
             Ok(())
         } else {
-            let allowed: Vec<&str> =
-                Self::ALL.iter().filter(|s| self.can_become(**s)).map(|s| s.as_str()).collect();
-            let allowed = if allowed.is_empty() { "none; it is final".to_owned() } else { allowed.join(", ") };
+            let allowed: Vec<&str> = Self::ALL
+                .iter()
+                .filter(|s| self.can_become(**s))
+                .map(|s| s.as_str())
+                .collect();
+            let allowed = if allowed.is_empty() {
+                "none; it is final".to_owned()
+            } else {
+                allowed.join(", ")
+            };
             Err(FieldError::new(
                 "status",
                 "illegal_transition",
@@ -179,10 +186,26 @@ impl NewNeed {
             place: pick(&patch.place, &self.place),
             pcode: pick(&patch.pcode, &self.pcode),
             item: pick(&patch.item, &self.item),
-            quantity: if switching_to_money { patch.quantity.clone() } else { pick(&patch.quantity, &self.quantity) },
-            amount: if switching_to_quantity { patch.amount.clone() } else { pick(&patch.amount, &self.amount) },
-            currency: if switching_to_quantity { patch.currency.clone() } else { pick(&patch.currency, &self.currency) },
-            usd_rate: if switching_to_quantity { patch.usd_rate.clone() } else { pick(&patch.usd_rate, &self.usd_rate) },
+            quantity: if switching_to_money {
+                patch.quantity.clone()
+            } else {
+                pick(&patch.quantity, &self.quantity)
+            },
+            amount: if switching_to_quantity {
+                patch.amount.clone()
+            } else {
+                pick(&patch.amount, &self.amount)
+            },
+            currency: if switching_to_quantity {
+                patch.currency.clone()
+            } else {
+                pick(&patch.currency, &self.currency)
+            },
+            usd_rate: if switching_to_quantity {
+                patch.usd_rate.clone()
+            } else {
+                pick(&patch.usd_rate, &self.usd_rate)
+            },
             priority: pick(&patch.priority, &self.priority),
             needed_by: pick(&patch.needed_by, &self.needed_by),
             justification: pick(&patch.justification, &self.justification),
@@ -248,7 +271,11 @@ pub fn validate(input: &NewNeed, catalog: &Catalog) -> Result<NeedSpec, Invalid>
     let country = required(&mut errs, "country", &input.country).and_then(|s| {
         let code = errs.take(Iso3::parse("country", s))?;
         if catalog.country(&code).is_none() {
-            errs.add("country", "unknown_country", format!("'{s}' is not a known country or area code"));
+            errs.add(
+                "country",
+                "unknown_country",
+                format!("'{s}' is not a known country or area code"),
+            );
             return None;
         }
         Some(code)
@@ -259,7 +286,11 @@ pub fn validate(input: &NewNeed, catalog: &Catalog) -> Result<NeedSpec, Invalid>
         match catalog.item(&code) {
             Some(i) => Some(i),
             None => {
-                errs.add("item", "unknown_item", format!("'{s}' is not in the item catalogue (see `needsdb items list`)"));
+                errs.add(
+                    "item",
+                    "unknown_item",
+                    format!("'{s}' is not in the item catalogue (see `needsdb items list`)"),
+                );
                 None
             }
         }
@@ -268,35 +299,66 @@ pub fn validate(input: &NewNeed, catalog: &Catalog) -> Result<NeedSpec, Invalid>
     let requested = item.and_then(|item| {
         if item.unit_kind == UnitKind::Money {
             if input.quantity.is_some() {
-                errs.add("quantity", "not_allowed", format!("{} is a financial item: give amount and currency, not quantity", item.code));
+                errs.add(
+                    "quantity",
+                    "not_allowed",
+                    format!(
+                        "{} is a financial item: give amount and currency, not quantity",
+                        item.code
+                    ),
+                );
             }
-            errs.take(parse_money_fields(input.amount.as_ref(), input.currency.as_deref(), input.usd_rate.as_ref()))
+            errs.take(parse_money_fields(
+                input.amount.as_ref(),
+                input.currency.as_deref(),
+                input.usd_rate.as_ref(),
+            ))
         } else {
-            for (field, present) in [("amount", input.amount.is_some()), ("currency", input.currency.is_some())] {
+            for (field, present) in [
+                ("amount", input.amount.is_some()),
+                ("currency", input.currency.is_some()),
+            ] {
                 if present {
-                    errs.add(field, "not_allowed", format!("{} is counted in {}: give quantity, not {field}", item.code, item.unit));
+                    errs.add(
+                        field,
+                        "not_allowed",
+                        format!("{} is counted in {}: give quantity, not {field}", item.code, item.unit),
+                    );
                 }
             }
-            errs.take(parse_quantity("quantity", input.quantity.as_ref(), item.decimals)).map(Requested::Quantity)
+            errs.take(parse_quantity("quantity", input.quantity.as_ref(), item.decimals))
+                .map(Requested::Quantity)
         }
     });
 
     let priority = required(&mut errs, "priority", &input.priority).and_then(|s| {
         let p = Priority::parse(s);
         if p.is_none() {
-            errs.add("priority", "invalid_choice", format!("'{s}' is not a priority (use one of {})", Priority::choices()));
+            errs.add(
+                "priority",
+                "invalid_choice",
+                format!("'{s}' is not a priority (use one of {})", Priority::choices()),
+            );
         }
         p
     });
 
-    let needed_by = required(&mut errs, "needed_by", &input.needed_by).and_then(|s| errs.take(parse_date("needed_by", s)));
+    let needed_by =
+        required(&mut errs, "needed_by", &input.needed_by).and_then(|s| errs.take(parse_date("needed_by", s)));
 
     let reported_via = match input.reported_via.as_deref() {
         None => Some(ReportChannel::Api),
         Some(s) => {
             let c = ReportChannel::parse(s);
             if c.is_none() {
-                errs.add("reported_via", "invalid_choice", format!("'{s}' is not a reporting channel (use one of {})", ReportChannel::choices()));
+                errs.add(
+                    "reported_via",
+                    "invalid_choice",
+                    format!(
+                        "'{s}' is not a reporting channel (use one of {})",
+                        ReportChannel::choices()
+                    ),
+                );
             }
             c
         }
@@ -304,23 +366,29 @@ pub fn validate(input: &NewNeed, catalog: &Catalog) -> Result<NeedSpec, Invalid>
 
     let place = errs.take(optional_text("place", &input.place, MAX_PLACE)).flatten();
     let pcode = errs.take(parse_pcode(&input.pcode)).flatten();
-    let justification = errs.take(optional_text("justification", &input.justification, MAX_JUSTIFICATION)).flatten();
-    let external_id = errs.take(optional_text("external_id", &input.external_id, MAX_EXTERNAL_ID)).flatten();
+    let justification = errs
+        .take(optional_text("justification", &input.justification, MAX_JUSTIFICATION))
+        .flatten();
+    let external_id = errs
+        .take(optional_text("external_id", &input.external_id, MAX_EXTERNAL_ID))
+        .flatten();
 
     errs.finish()?;
     match (country, item, requested, priority, needed_by, reported_via) {
-        (Some(country), Some(item), Some(requested), Some(priority), Some(needed_by), Some(reported_via)) => Ok(NeedSpec {
-            country,
-            place,
-            pcode,
-            item: item.code.clone(),
-            requested,
-            priority,
-            needed_by,
-            justification: justification.unwrap_or_default(),
-            reported_via,
-            external_id,
-        }),
+        (Some(country), Some(item), Some(requested), Some(priority), Some(needed_by), Some(reported_via)) => {
+            Ok(NeedSpec {
+                country,
+                place,
+                pcode,
+                item: item.code.clone(),
+                requested,
+                priority,
+                needed_by,
+                justification: justification.unwrap_or_default(),
+                reported_via,
+                external_id,
+            })
+        }
         // Every None above recorded an error, so finish() returned already.
         _ => Err(Invalid::one("need", "invalid", "the need is incomplete")),
     }
@@ -340,26 +408,45 @@ pub fn parse_quantity(field: &str, v: Option<&Value>, decimals: u32) -> Result<i
     let Some(v) = v else {
         return Err(FieldError::new(field, "required", format!("{field} is required")));
     };
-    let text = json_to_text(v).ok_or_else(|| FieldError::new(field, "not_a_number", format!("{field} must be a number, not {v}")))?;
+    let text = json_to_text(v)
+        .ok_or_else(|| FieldError::new(field, "not_a_number", format!("{field} must be a number, not {v}")))?;
     let q = decimal::parse_scaled(&text, decimals).map_err(|e| FieldError::new(field, e.code(), e.describe(&text)))?;
     if q == 0 {
-        return Err(FieldError::new(field, "not_positive", format!("{field} must be more than zero")));
+        return Err(FieldError::new(
+            field,
+            "not_positive",
+            format!("{field} must be more than zero"),
+        ));
     }
     Ok(q)
 }
 
 /// Parses amount, currency and US dollar rate together; USD needs no rate.
-pub fn parse_money_fields(amount: Option<&Value>, currency: Option<&str>, usd_rate: Option<&Value>) -> Result<Requested, FieldError> {
+pub fn parse_money_fields(
+    amount: Option<&Value>,
+    currency: Option<&str>,
+    usd_rate: Option<&Value>,
+) -> Result<Requested, FieldError> {
     let currency = match currency {
         Some(c) => Currency::parse("currency", c)?,
-        None => return Err(FieldError::new("currency", "required", "currency is required with an amount (such as USD)")),
+        None => {
+            return Err(FieldError::new(
+                "currency",
+                "required",
+                "currency is required with an amount (such as USD)",
+            ));
+        }
     };
     let text = amount
         .and_then(json_to_text)
         .ok_or_else(|| FieldError::new("amount", "required", "amount is required, as a number"))?;
     let money = Money::parse("amount", &text, currency)?;
     if money.minor == 0 {
-        return Err(FieldError::new("amount", "not_positive", "amount must be more than zero"));
+        return Err(FieldError::new(
+            "amount",
+            "not_positive",
+            "amount must be more than zero",
+        ));
     }
     let rate = match (usd_rate.and_then(json_to_text), currency == Currency::USD) {
         (None, true) => FxRate::ONE,
@@ -375,7 +462,9 @@ pub fn parse_money_fields(amount: Option<&Value>, currency: Option<&str>, usd_ra
             return Err(FieldError::new(
                 "usd_rate",
                 "required",
-                format!("usd_rate is required for {currency}: US dollars per one {currency} on the day it was recorded"),
+                format!(
+                    "usd_rate is required for {currency}: US dollars per one {currency} on the day it was recorded"
+                ),
             ));
         }
     };
@@ -386,11 +475,20 @@ pub fn parse_money_fields(amount: Option<&Value>, currency: Option<&str>, usd_ra
 }
 
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "invalid_date", format!("'{s}' is not a date in the form YYYY-MM-DD")))?;
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        FieldError::new(
+            field,
+            "invalid_date",
+            format!("'{s}' is not a date in the form YYYY-MM-DD"),
+        )
+    })?;
     let year = chrono::Datelike::year(&d);
     if !(1990..=2100).contains(&year) {
-        return Err(FieldError::new(field, "out_of_range", format!("{s} is outside the years 1990 to 2100")));
+        return Err(FieldError::new(
+            field,
+            "out_of_range",
+            format!("{s} is outside the years 1990 to 2100"),
+        ));
     }
     Ok(d)
 }
@@ -400,10 +498,18 @@ pub(crate) fn optional_text(field: &str, v: &Option<String>, max: usize) -> Resu
         return Ok(None);
     };
     if s.chars().count() > max {
-        return Err(FieldError::new(field, "too_long", format!("{field} is longer than {max} characters")));
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("{field} is longer than {max} characters"),
+        ));
     }
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(field, "control_characters", format!("{field} contains control characters")));
+        return Err(FieldError::new(
+            field,
+            "control_characters",
+            format!("{field} contains control characters"),
+        ));
     }
     Ok(Some(s.to_owned()))
 }
@@ -416,7 +522,11 @@ fn parse_pcode(v: &Option<String>) -> Result<Option<String>, FieldError> {
     let up = s.to_ascii_uppercase();
     let letters = up.bytes().take_while(u8::is_ascii_uppercase).count();
     if !(2..=3).contains(&letters) || up.len() > 20 || !up.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(FieldError::new("pcode", "invalid_pcode", format!("'{s}' is not a P-code (such as KE047 or AFG0101)")));
+        return Err(FieldError::new(
+            "pcode",
+            "invalid_pcode",
+            format!("'{s}' is not a P-code (such as KE047 or AFG0101)"),
+        ));
     }
     Ok(Some(up))
 }
@@ -464,20 +574,43 @@ mod tests {
             ..Default::default()
         };
         let f = fields(validate(&bad, &catalog()).unwrap_err());
-        assert_eq!(f, vec!["country:unknown_country", "item:unknown_item", "priority:invalid_choice", "needed_by:invalid_date"]);
+        assert_eq!(
+            f,
+            vec![
+                "country:unknown_country",
+                "item:unknown_item",
+                "priority:invalid_choice",
+                "needed_by:invalid_date"
+            ]
+        );
     }
 
     #[test]
     fn negative_and_zero_quantities_are_rejected() {
-        for (q, code) in [(json!(-5), "negative"), (json!(0), "not_positive"), (json!("many"), "not_a_number"), (json!(1.5), "too_precise")] {
-            let n = NewNeed { quantity: Some(q), ..good() };
-            assert_eq!(fields(validate(&n, &catalog()).unwrap_err()), vec![format!("quantity:{code}")]);
+        for (q, code) in [
+            (json!(-5), "negative"),
+            (json!(0), "not_positive"),
+            (json!("many"), "not_a_number"),
+            (json!(1.5), "too_precise"),
+        ] {
+            let n = NewNeed {
+                quantity: Some(q),
+                ..good()
+            };
+            assert_eq!(
+                fields(validate(&n, &catalog()).unwrap_err()),
+                vec![format!("quantity:{code}")]
+            );
         }
     }
 
     #[test]
     fn tonnes_keep_kilograms() {
-        let n = NewNeed { item: Some("FOOD-RICE".into()), quantity: Some(json!(2.5)), ..good() };
+        let n = NewNeed {
+            item: Some("FOOD-RICE".into()),
+            quantity: Some(json!(2.5)),
+            ..good()
+        };
         assert_eq!(validate(&n, &catalog()).unwrap().requested, Requested::Quantity(2500));
     }
 
@@ -493,10 +626,22 @@ mod tests {
         };
         let spec = validate(&n, &catalog()).unwrap();
         assert_eq!(spec.requested.coverage_units(), 108_000_000);
-        let no_rate = NewNeed { usd_rate: None, ..n.clone() };
-        assert_eq!(fields(validate(&no_rate, &catalog()).unwrap_err()), vec!["usd_rate:required"]);
-        let bad_cur = NewNeed { currency: Some("EUX".into()), ..n };
-        assert_eq!(fields(validate(&bad_cur, &catalog()).unwrap_err()), vec!["currency:unknown_currency"]);
+        let no_rate = NewNeed {
+            usd_rate: None,
+            ..n.clone()
+        };
+        assert_eq!(
+            fields(validate(&no_rate, &catalog()).unwrap_err()),
+            vec!["usd_rate:required"]
+        );
+        let bad_cur = NewNeed {
+            currency: Some("EUX".into()),
+            ..n
+        };
+        assert_eq!(
+            fields(validate(&bad_cur, &catalog()).unwrap_err()),
+            vec!["currency:unknown_currency"]
+        );
     }
 
     #[test]
@@ -530,7 +675,10 @@ mod tests {
     #[test]
     fn merging_a_patch_keeps_unpatched_fields() {
         let base = good();
-        let patch = NewNeed { quantity: Some(json!(300)), ..Default::default() };
+        let patch = NewNeed {
+            quantity: Some(json!(300)),
+            ..Default::default()
+        };
         let m = base.merged(&patch);
         assert_eq!(m.quantity, Some(json!(300)));
         assert_eq!(m.country, base.country);
@@ -539,7 +687,15 @@ mod tests {
     #[test]
     fn spec_round_trips_through_input() {
         let c = catalog();
-        let spec = validate(&NewNeed { item: Some("FOOD-RICE".into()), quantity: Some(json!("12.345")), ..good() }, &c).unwrap();
+        let spec = validate(
+            &NewNeed {
+                item: Some("FOOD-RICE".into()),
+                quantity: Some(json!("12.345")),
+                ..good()
+            },
+            &c,
+        )
+        .unwrap();
         assert_eq!(validate(&spec.to_input(3), &c).unwrap(), spec);
     }
 }

@@ -21,19 +21,37 @@ pub struct Entry {
     pub hash: String,
 }
 
+/// The fields of an entry that its hash covers, besides the previous hash.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+}
+
+impl Entry {
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            seq: self.seq,
+            at: &self.at,
+            actor: &self.actor,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            before: self.before.as_deref(),
+            after: self.after.as_deref(),
+        }
+    }
+}
+
 /// Hashes one entry. Each field is length-prefixed so no two different
 /// entries can produce the same byte stream.
-pub fn hash_entry(
-    prev_hash: &str,
-    seq: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> String {
+pub fn hash_entry(prev_hash: &str, f: &Fields<'_>) -> String {
     let mut h = Sha256::new();
     let mut field = |s: Option<&str>| match s {
         Some(s) => {
@@ -43,14 +61,14 @@ pub fn hash_entry(
         None => h.update(u64::MAX.to_be_bytes()),
     };
     field(Some(prev_hash));
-    field(Some(&seq.to_string()));
-    field(Some(at));
-    field(Some(actor));
-    field(Some(action));
-    field(Some(entity));
-    field(Some(entity_id));
-    field(before);
-    field(after);
+    field(Some(&f.seq.to_string()));
+    field(Some(f.at));
+    field(Some(f.actor));
+    field(Some(f.action));
+    field(Some(f.entity));
+    field(Some(f.entity_id));
+    field(f.before);
+    field(f.after);
     hex::encode(h.finalize())
 }
 
@@ -64,7 +82,10 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn start() -> Self {
-        Self { next_seq: 1, prev_hash: GENESIS.to_owned() }
+        Self {
+            next_seq: 1,
+            prev_hash: GENESIS.to_owned(),
+        }
     }
 
     /// Checks the next entries in sequence order and advances past them.
@@ -72,22 +93,15 @@ impl Cursor {
     pub fn check<'a>(&mut self, entries: impl IntoIterator<Item = &'a Entry>) -> Option<(i64, String)> {
         for e in entries {
             if e.seq != self.next_seq {
-                return Some((self.next_seq, format!("entry {} is missing (the next entry is {})", self.next_seq, e.seq)));
+                return Some((
+                    self.next_seq,
+                    format!("entry {} is missing (the next entry is {})", self.next_seq, e.seq),
+                ));
             }
             if e.prev_hash != self.prev_hash {
                 return Some((e.seq, "its link to the previous entry does not match".into()));
             }
-            let h = hash_entry(
-                &e.prev_hash,
-                e.seq,
-                &e.at,
-                &e.actor,
-                &e.action,
-                &e.entity,
-                &e.entity_id,
-                e.before.as_deref(),
-                e.after.as_deref(),
-            );
+            let h = hash_entry(&e.prev_hash, &e.fields());
             if h != e.hash {
                 return Some((e.seq, "its content does not match its hash (it was edited)".into()));
             }
@@ -112,8 +126,7 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let after = format!("{{\"n\":{seq}}}");
-                let hash = hash_entry(&prev, seq, "t", "a", "x.create", "x", &seq.to_string(), None, Some(&after));
-                let e = Entry {
+                let mut e = Entry {
                     seq,
                     at: "t".into(),
                     actor: "a".into(),
@@ -123,9 +136,10 @@ mod tests {
                     before: None,
                     after: Some(after),
                     prev_hash: prev.clone(),
-                    hash: hash.clone(),
+                    hash: String::new(),
                 };
-                prev = hash;
+                e.hash = hash_entry(&prev, &e.fields());
+                prev = e.hash.clone();
                 e
             })
             .collect()
@@ -150,14 +164,18 @@ mod tests {
         assert_eq!(verify(&c).map(|(s, _)| s), Some(2));
         let mut tail = chain(5);
         tail.pop();
-        assert_eq!(verify(&tail), None, "a cut-off tail cannot be seen without a checkpoint");
+        assert_eq!(
+            verify(&tail),
+            None,
+            "a cut-off tail cannot be seen without a checkpoint"
+        );
     }
 
     #[test]
     fn a_rehashed_edit_breaks_the_next_link() {
         let mut c = chain(5);
         c[2].after = Some("{\"n\":99}".into());
-        c[2].hash = hash_entry(&c[2].prev_hash, 3, "t", "a", "x.create", "x", "3", None, c[2].after.as_deref());
+        c[2].hash = hash_entry(&c[2].prev_hash, &c[2].fields());
         assert_eq!(verify(&c).map(|(s, _)| s), Some(4));
     }
 }

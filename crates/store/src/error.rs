@@ -14,7 +14,12 @@ pub enum StoreError {
     Conflict(String),
     /// The caller edited an older version than the one stored.
     #[error("{entity} {id} has changed: it is at version {current}, not {expected}; reload it and try again")]
-    VersionMismatch { entity: &'static str, id: i64, expected: i64, current: i64 },
+    VersionMismatch {
+        entity: &'static str,
+        id: i64,
+        expected: i64,
+        current: i64,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -25,7 +30,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        Self::NotFound { entity, id: id.to_string() }
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
 }
 

@@ -47,7 +47,8 @@ pub trait Store: Send + Sync {
     async fn create_need(&self, actor: &Actor, input: &NewNeed, submit: bool) -> Result<Need>;
     /// Applies the fields set in `patch`. `expected_version` guards against
     /// lost updates: a stale one fails with `VersionMismatch`.
-    async fn update_need(&self, actor: &Actor, id: i64, expected_version: Option<i64>, patch: &NewNeed) -> Result<Need>;
+    async fn update_need(&self, actor: &Actor, id: i64, expected_version: Option<i64>, patch: &NewNeed)
+    -> Result<Need>;
     async fn change_need_status(
         &self,
         actor: &Actor,

@@ -19,7 +19,9 @@ impl Actor {
         Self(format!("user:{id}"))
     }
     pub fn cli() -> Self {
-        let who = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "local".into());
+        let who = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "local".into());
         Self(format!("cli:{who}"))
     }
 }
@@ -107,7 +109,11 @@ pub struct CoverageSums {
 impl CoverageSums {
     pub fn present(&self, needed: i64, decimals: u32) -> Coverage {
         let n = |v: i64| needsdb_domain::decimal::to_json_number(v, decimals);
-        let pct = if needed > 0 { (self.funded as f64 / needed as f64 * 1000.0).round() / 10.0 } else { 0.0 };
+        let pct = if needed > 0 {
+            (self.funded as f64 / needed as f64 * 1000.0).round() / 10.0
+        } else {
+            0.0
+        };
         Coverage {
             needed: n(needed),
             announced: n(self.announced),
@@ -241,6 +247,7 @@ pub struct NeedQuery {
     pub status: Option<String>,
     pub needed_from: Option<NaiveDate>,
     pub needed_to: Option<NaiveDate>,
+    pub external_id: Option<String>,
     /// Return needs with an id greater than this (keyset pagination).
     pub after: Option<i64>,
     pub limit: Option<u32>,
@@ -282,7 +289,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Self::Admin, Self::Secretariat, Self::FocalPoint, Self::Partner, Self::Viewer];
+    pub const ALL: [Role; 5] = [
+        Self::Admin,
+        Self::Secretariat,
+        Self::FocalPoint,
+        Self::Partner,
+        Self::Viewer,
+    ];
 
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -13,7 +13,7 @@ pub(crate) const DIALECT: Dialect = Dialect::Postgres;
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Any fixed number; it only has to be the same in every needsdb process.
-const WRITE_LOCK: i64 = 0x6e65_6564_7364_62;
+const WRITE_LOCK: i64 = 0x006e_6565_6473_6462;
 
 pub struct PgStore {
     pub(crate) pool: Pool<Db>,
@@ -35,9 +35,14 @@ impl PgStore {
 
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
 }
 
+// The shared implementation, compiled once per dialect (see lib.rs).
+#[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
 mod sql;

@@ -35,5 +35,7 @@ pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, 
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
+// The shared implementation, compiled once per dialect (see lib.rs).
+#[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
 mod sql;

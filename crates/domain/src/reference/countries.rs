@@ -105,7 +105,9 @@ impl WhoRegion {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -142,7 +144,12 @@ pub(super) fn parse(countries_csv: &str, nam_csv: &str, who_csv: &str) -> Result
     let mut nam: HashMap<String, (NamStatus, Option<String>)> = HashMap::new();
     let (h, rows) = records("nam_membership.csv", nam_csv)?;
     for (row, rec) in &rows {
-        let r = Row { file: "nam_membership.csv", row: *row, headers: &h, rec };
+        let r = Row {
+            file: "nam_membership.csv",
+            row: *row,
+            headers: &h,
+            rec,
+        };
         let status = match r.get("status")? {
             "member" => NamStatus::Member,
             "observer" => NamStatus::Observer,
@@ -155,7 +162,12 @@ pub(super) fn parse(countries_csv: &str, nam_csv: &str, who_csv: &str) -> Result
     let mut who: HashMap<String, WhoRegion> = HashMap::new();
     let (h, rows) = records("who_regions.csv", who_csv)?;
     for (row, rec) in &rows {
-        let r = Row { file: "who_regions.csv", row: *row, headers: &h, rec };
+        let r = Row {
+            file: "who_regions.csv",
+            row: *row,
+            headers: &h,
+            rec,
+        };
         let code = r.get("who_region")?;
         let region = WhoRegion::parse(code).ok_or_else(|| r.error(format!("unknown WHO region '{code}'")))?;
         who.insert(r.get("iso3")?.to_owned(), region);
@@ -164,11 +176,19 @@ pub(super) fn parse(countries_csv: &str, nam_csv: &str, who_csv: &str) -> Result
     let (h, rows) = records("countries.csv", countries_csv)?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, rec) in &rows {
-        let r = Row { file: "countries.csv", row: *row, headers: &h, rec };
+        let r = Row {
+            file: "countries.csv",
+            row: *row,
+            headers: &h,
+            rec,
+        };
         let iso3 = Iso3::parse("iso3", r.get("iso3")?).map_err(|e| r.error(e.message))?;
         let area = |code: &str, name: &str| -> Result<Option<Area>, ReferenceError> {
             Ok(match (r.opt(code)?, r.opt(name)?) {
-                (Some(code), Some(name)) => Some(Area { code: format!("{:0>3}", code), name }),
+                (Some(code), Some(name)) => Some(Area {
+                    code: format!("{:0>3}", code),
+                    name,
+                }),
                 _ => None,
             })
         };
@@ -177,7 +197,10 @@ pub(super) fn parse(countries_csv: &str, nam_csv: &str, who_csv: &str) -> Result
             None => None,
         };
         let population = match r.opt("population_wb_2019")? {
-            Some(v) => Some(v.parse::<i64>().map_err(|_| r.error(format!("population '{v}' is not a whole number")))?),
+            Some(v) => Some(
+                v.parse::<i64>()
+                    .map_err(|_| r.error(format!("population '{v}' is not a whole number")))?,
+            ),
             None => None,
         };
         let (nam_status, nam_group) = nam.remove(iso3.as_str()).unwrap_or((NamStatus::None, None));

@@ -69,7 +69,12 @@ pub(super) fn parse(text: &str) -> Result<Vec<CatalogueItem>, ReferenceError> {
     let (h, rows) = records("item_catalogue.csv", text)?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, rec) in &rows {
-        let r = Row { file: "item_catalogue.csv", row: *row, headers: &h, rec };
+        let r = Row {
+            file: "item_catalogue.csv",
+            row: *row,
+            headers: &h,
+            rec,
+        };
         let kind = r.get("unit_kind")?;
         let unit = r.get("unit")?.to_owned();
         out.push(CatalogueItem {

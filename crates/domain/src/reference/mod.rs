@@ -76,11 +76,19 @@ pub(crate) fn records(
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| ReferenceError { file, row: 0, message: e.to_string() })?
+        .map_err(|e| ReferenceError {
+            file,
+            row: 0,
+            message: e.to_string(),
+        })?
         .clone();
     let mut rows = Vec::new();
     for (i, r) in rdr.records().enumerate() {
-        let rec = r.map_err(|e| ReferenceError { file, row: i + 1, message: e.to_string() })?;
+        let rec = r.map_err(|e| ReferenceError {
+            file,
+            row: i + 1,
+            message: e.to_string(),
+        })?;
         rows.push((i + 1, rec));
     }
     Ok((headers, rows))
@@ -110,7 +118,11 @@ impl Row<'_> {
     }
 
     pub fn error(&self, message: String) -> ReferenceError {
-        ReferenceError { file: self.file, row: self.row, message }
+        ReferenceError {
+            file: self.file,
+            row: self.row,
+            message,
+        }
     }
 }
 

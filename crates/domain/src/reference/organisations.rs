@@ -17,7 +17,12 @@ pub(super) fn parse(orgs_csv: &str, nam_csv: &str) -> Result<Vec<Organisation>, 
     let (h, rows) = records("organisations.csv", orgs_csv)?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, rec) in &rows {
-        let r = Row { file: "organisations.csv", row: *row, headers: &h, rec };
+        let r = Row {
+            file: "organisations.csv",
+            row: *row,
+            headers: &h,
+            rec,
+        };
         let t = r.get("org_type")?;
         out.push(Organisation {
             code: PartyCode::parse("code", r.get("code")?).map_err(|e| r.error(e.message))?,
@@ -30,11 +35,18 @@ pub(super) fn parse(orgs_csv: &str, nam_csv: &str) -> Result<Vec<Organisation>, 
     // NAM status of organisations is never silently lost.
     let (h, rows) = records("nam_membership.csv", nam_csv)?;
     for (row, rec) in &rows {
-        let r = Row { file: "nam_membership.csv", row: *row, headers: &h, rec };
+        let r = Row {
+            file: "nam_membership.csv",
+            row: *row,
+            headers: &h,
+            rec,
+        };
         if r.get("status")? == "observer_organisation" {
             let name = r.get("name")?;
             if !out.iter().any(|o| o.nam_observer && o.name == name) {
-                return Err(r.error(format!("observer organisation '{name}' has no row in organisations.csv")));
+                return Err(r.error(format!(
+                    "observer organisation '{name}' has no row in organisations.csv"
+                )));
             }
         }
     }

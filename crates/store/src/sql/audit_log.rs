@@ -1,9 +1,9 @@
 //! Appending to and checking the hash-chained audit log.
 
 use super::{Conn, now};
+use crate::Result;
 use crate::audit::{self, Cursor, Entry, GENESIS};
 use crate::model::{Actor, AuditReport};
-use crate::Result;
 use serde_json::Value;
 use sqlx::Row;
 
@@ -18,7 +18,9 @@ pub(super) async fn append(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<()> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
     let (seq, prev) = match head {
         Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
         None => (1, GENESIS.to_owned()),
@@ -26,7 +28,17 @@ pub(super) async fn append(
     let at = now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let before = before.map(Value::to_string);
     let after = after.map(Value::to_string);
-    let hash = audit::hash_entry(&prev, seq, &at, &actor.0, action, entity, entity_id, before.as_deref(), after.as_deref());
+    let fields = audit::Fields {
+        seq,
+        at: &at,
+        actor: &actor.0,
+        action,
+        entity,
+        entity_id,
+        before: before.as_deref(),
+        after: after.as_deref(),
+    };
+    let hash = audit::hash_entry(&prev, &fields);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -89,11 +101,16 @@ pub(super) async fn verify(conn: &mut Conn) -> Result<AuditReport> {
             })
             .collect::<Result<_, sqlx::Error>>()?;
         if let Some(bad) = cursor.check(&batch) {
-            return Ok(AuditReport { entries: cursor.next_seq - 1, first_bad: Some(bad) });
+            return Ok(AuditReport {
+                entries: cursor.next_seq - 1,
+                first_bad: Some(bad),
+            });
         }
     }
     let last_seq = cursor.next_seq - 1;
-    let head: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'").fetch_optional(&mut *conn).await?;
+    let head: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'audit_head'")
+        .fetch_optional(&mut *conn)
+        .await?;
     let expected_head = (last_seq > 0).then(|| format!("{last_seq}:{}", cursor.prev_hash));
     if head != expected_head {
         return Ok(AuditReport {
@@ -107,5 +124,8 @@ pub(super) async fn verify(conn: &mut Conn) -> Result<AuditReport> {
             )),
         });
     }
-    Ok(AuditReport { entries: last_seq, first_bad: None })
+    Ok(AuditReport {
+        entries: last_seq,
+        first_bad: None,
+    })
 }

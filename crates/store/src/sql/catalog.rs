@@ -4,9 +4,9 @@ use super::{Conn, audit_log, conflict_or, now};
 use crate::model::{Actor, NewItem};
 use crate::{Result, StoreError};
 use needsdb_domain::reference::{CatalogueItem, UnitKind, default_decimals};
+use needsdb_domain::reference::{IncomeGroup, NamStatus, WhoRegion};
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{Catalog, CountryFacts, Invalid, Iso3, ItemCode, PartyCode, PartyKind};
-use needsdb_domain::reference::{IncomeGroup, NamStatus, WhoRegion};
 use sqlx::Row;
 
 pub(super) async fn items(conn: &mut Conn) -> Result<Vec<CatalogueItem>> {
@@ -29,7 +29,8 @@ fn item_from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<CatalogueItem
         category: r.try_get("category")?,
         name_en: r.try_get("name_en")?,
         unit: r.try_get("unit")?,
-        unit_kind: UnitKind::parse(&kind).ok_or_else(|| StoreError::Internal(format!("item {code}: bad unit kind {kind}")))?,
+        unit_kind: UnitKind::parse(&kind)
+            .ok_or_else(|| StoreError::Internal(format!("item {code}: bad unit kind {kind}")))?,
         decimals: u32::try_from(decimals).unwrap_or(0),
         dac_sector: r.try_get("dac_sector")?,
     })
@@ -69,7 +70,9 @@ pub(super) async fn load(conn: &mut Conn) -> Result<Catalog> {
             },
         );
     }
-    let rows = sqlx::query("SELECT code, kind FROM parties WHERE deleted_at IS NULL").fetch_all(&mut *conn).await?;
+    let rows = sqlx::query("SELECT code, kind FROM parties WHERE deleted_at IS NULL")
+        .fetch_all(&mut *conn)
+        .await?;
     for r in &rows {
         let code: String = r.try_get("code")?;
         let kind: String = r.try_get("kind")?;
@@ -87,8 +90,16 @@ fn slug(errs: &mut Errors, field: &str, v: &Option<String>) -> Option<String> {
         return None;
     }
     let k = s.to_ascii_lowercase().replace([' ', '-'], "_");
-    if k.len() > 60 || !k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        errs.add(field, "invalid", format!("'{s}' must be letters, digits and underscores (such as emergency_shelter)"));
+    if k.len() > 60
+        || !k
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        errs.add(
+            field,
+            "invalid",
+            format!("'{s}' must be letters, digits and underscores (such as emergency_shelter)"),
+        );
         return None;
     }
     Some(k)
@@ -106,7 +117,11 @@ pub(super) async fn add_item(conn: &mut Conn, actor: &Actor, input: &NewItem) ->
     let cluster = slug(&mut errs, "cluster", &input.cluster);
     let category = slug(&mut errs, "category", &input.category);
     let unit = slug(&mut errs, "unit", &input.unit);
-    let name = input.name_en.as_deref().map(str::trim).filter(|s| !s.is_empty() && s.len() <= 200);
+    let name = input
+        .name_en
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= 200);
     if name.is_none() {
         errs.add("name_en", "required", "name_en is required (at most 200 characters)");
     }
@@ -114,25 +129,46 @@ pub(super) async fn add_item(conn: &mut Conn, actor: &Actor, input: &NewItem) ->
         Some(k) => {
             let u = UnitKind::parse(k);
             if u.is_none() {
-                errs.add("unit_kind", "invalid_choice", format!("'{k}' is not a unit kind (count, mass, volume, area, people, money)"));
+                errs.add(
+                    "unit_kind",
+                    "invalid_choice",
+                    format!("'{k}' is not a unit kind (count, mass, volume, area, people, money)"),
+                );
             }
             u
         }
         None => Some(UnitKind::Count),
     };
-    let decimals = input.decimals.unwrap_or_else(|| unit.as_deref().map_or(0, default_decimals));
+    let decimals = input
+        .decimals
+        .unwrap_or_else(|| unit.as_deref().map_or(0, default_decimals));
     if decimals > 6 {
         errs.add("decimals", "out_of_range", "decimals must be between 0 and 6");
     }
     let dac = input.dac_sector.as_deref().map(str::trim).unwrap_or("");
     if dac.len() != 5 || !dac.bytes().all(|b| b.is_ascii_digit()) {
-        errs.add("dac_sector", "invalid", format!("'{dac}' is not an OECD DAC 5-digit purpose code (such as 72010)"));
+        errs.add(
+            "dac_sector",
+            "invalid",
+            format!("'{dac}' is not an OECD DAC 5-digit purpose code (such as 72010)"),
+        );
     }
     errs.finish()?;
-    let (Some(code), Some(cluster), Some(category), Some(unit), Some(name), Some(unit_kind)) = (code, cluster, category, unit, name, unit_kind) else {
+    let (Some(code), Some(cluster), Some(category), Some(unit), Some(name), Some(unit_kind)) =
+        (code, cluster, category, unit, name, unit_kind)
+    else {
         return Err(Invalid::one("item", "invalid", "the item is incomplete").into());
     };
-    let item = CatalogueItem { code, cluster, category, name_en: name.to_owned(), unit, unit_kind, decimals, dac_sector: dac.to_owned() };
+    let item = CatalogueItem {
+        code,
+        cluster,
+        category,
+        name_en: name.to_owned(),
+        unit,
+        unit_kind,
+        decimals,
+        dac_sector: dac.to_owned(),
+    };
     sqlx::query(
         "INSERT INTO items (code, cluster, category, name_en, unit, unit_kind, decimals, dac_sector, origin, created_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'local', $9, $10)",
@@ -150,6 +186,15 @@ pub(super) async fn add_item(conn: &mut Conn, actor: &Actor, input: &NewItem) ->
     .execute(&mut *conn)
     .await
     .map_err(|e| conflict_or(e, || format!("item {} is already in the catalogue", item.code)))?;
-    audit_log::append(conn, actor, "item.create", "item", item.code.as_str(), None, Some(&serde_json::to_value(&item)?)).await?;
+    audit_log::append(
+        conn,
+        actor,
+        "item.create",
+        "item",
+        item.code.as_str(),
+        None,
+        Some(&serde_json::to_value(&item)?),
+    )
+    .await?;
     Ok(item)
 }

@@ -1,15 +1,19 @@
 //! Contributions: record, advance through stages, read, list, history.
 
-use super::{Conn, Db, audit_log, catalog, conflict_or, needs, now, today};
+use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, needs, now, today};
 use crate::model::{
-    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, EarmarkOut, Link, MAX_PAGE, Page, StageChange, StageEvent, Version,
+    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, EarmarkOut, Link, MAX_PAGE, Page, StageChange, StageEvent,
+    Version,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use needsdb_domain::contribution::{self, Carried};
 use needsdb_domain::decimal::to_json_number;
 use needsdb_domain::validation::Errors;
-use needsdb_domain::{ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus, NewContribution, PartyCode, Stage};
+use needsdb_domain::{
+    ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus, NewContribution,
+    PartyCode, Stage,
+};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Row};
@@ -98,11 +102,13 @@ impl Row_ {
     }
 
     fn stage(&self) -> Result<Stage> {
-        Stage::parse(&self.stage).ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown stage {}", self.id, self.stage)))
+        Stage::parse(&self.stage)
+            .ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown stage {}", self.id, self.stage)))
     }
 
     fn kind(&self) -> Result<ContributionKind> {
-        ContributionKind::parse(&self.kind).ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown kind {}", self.id, self.kind)))
+        ContributionKind::parse(&self.kind)
+            .ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown kind {}", self.id, self.kind)))
     }
 }
 
@@ -129,25 +135,37 @@ async fn load_parts(conn: &mut Conn, ids: &[i64]) -> Result<Parts> {
         return Ok(parts);
     }
     for chunk in ids.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new("SELECT contribution_id, need_id, quantity, covered FROM contribution_links WHERE removed_at IS NULL AND contribution_id");
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contribution_id, need_id, quantity, covered FROM contribution_links WHERE removed_at IS NULL AND contribution_id",
+        );
         in_list(&mut qb, chunk);
         qb.push(" ORDER BY contribution_id, need_id");
         for r in qb.build().fetch_all(&mut *conn).await? {
-            parts.links.entry(r.try_get("contribution_id")?).or_default().push(LinkRow {
-                need: r.try_get("need_id")?,
-                quantity: r.try_get("quantity")?,
-                covered: r.try_get("covered")?,
-            });
+            parts
+                .links
+                .entry(r.try_get("contribution_id")?)
+                .or_default()
+                .push(LinkRow {
+                    need: r.try_get("need_id")?,
+                    quantity: r.try_get("quantity")?,
+                    covered: r.try_get("covered")?,
+                });
         }
-        let mut qb = QueryBuilder::<Db>::new("SELECT contribution_id, target, share_bp, amount FROM contribution_earmarks WHERE removed_at IS NULL AND contribution_id");
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contribution_id, target, share_bp, amount FROM contribution_earmarks WHERE removed_at IS NULL AND contribution_id",
+        );
         in_list(&mut qb, chunk);
         qb.push(" ORDER BY contribution_id, seq");
         for r in qb.build().fetch_all(&mut *conn).await? {
-            parts.earmarks.entry(r.try_get("contribution_id")?).or_default().push(EarmarkRow {
-                target: r.try_get("target")?,
-                share_bp: r.try_get("share_bp")?,
-                amount: r.try_get("amount")?,
-            });
+            parts
+                .earmarks
+                .entry(r.try_get("contribution_id")?)
+                .or_default()
+                .push(EarmarkRow {
+                    target: r.try_get("target")?,
+                    share_bp: r.try_get("share_bp")?,
+                    amount: r.try_get("amount")?,
+                });
         }
         let mut qb = QueryBuilder::<Db>::new(
             "SELECT contribution_id, from_stage, to_stage, stage_date, note, source_url, actor, recorded_at FROM contribution_events WHERE contribution_id",
@@ -157,15 +175,19 @@ async fn load_parts(conn: &mut Conn, ids: &[i64]) -> Result<Parts> {
         for r in qb.build().fetch_all(&mut *conn).await? {
             let from: Option<String> = r.try_get("from_stage")?;
             let to: String = r.try_get("to_stage")?;
-            parts.events.entry(r.try_get("contribution_id")?).or_default().push(StageEvent {
-                from: from.as_deref().and_then(Stage::parse),
-                to: Stage::parse(&to).ok_or_else(|| StoreError::Internal(format!("unknown stage {to}")))?,
-                date: r.try_get("stage_date")?,
-                note: r.try_get("note")?,
-                source_url: r.try_get("source_url")?,
-                actor: r.try_get("actor")?,
-                recorded_at: r.try_get("recorded_at")?,
-            });
+            parts
+                .events
+                .entry(r.try_get("contribution_id")?)
+                .or_default()
+                .push(StageEvent {
+                    from: from.as_deref().and_then(Stage::parse),
+                    to: Stage::parse(&to).ok_or_else(|| StoreError::Internal(format!("unknown stage {to}")))?,
+                    date: r.try_get("stage_date")?,
+                    note: r.try_get("note")?,
+                    source_url: r.try_get("source_url")?,
+                    actor: r.try_get("actor")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                });
         }
     }
     Ok(parts)
@@ -189,7 +211,10 @@ fn present(row: Row_, parts: &mut Parts) -> Result<Contribution> {
         .remove(&row.id)
         .unwrap_or_default()
         .into_iter()
-        .map(|l| Link { need: l.need, quantity: to_json_number(l.quantity, d) })
+        .map(|l| Link {
+            need: l.need,
+            quantity: to_json_number(l.quantity, d),
+        })
         .collect();
     let earmarks = parts
         .earmarks
@@ -273,7 +298,8 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
                     country: Iso3::parse("country", &country).map_err(bad)?,
                     item: ItemCode::parse("item", &item).map_err(bad)?,
                     is_money: unit_kind == "money",
-                    status: NeedStatus::parse(&status).ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
+                    status: NeedStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
                 },
             );
         }
@@ -281,7 +307,13 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
     Ok(out)
 }
 
-async fn record_version(conn: &mut Conn, id: i64, actor: &Actor, action: &str, before: Option<&Value>) -> Result<Value> {
+async fn record_version(
+    conn: &mut Conn,
+    id: i64,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Value>,
+) -> Result<Value> {
     let row = load_row(conn, id).await?;
     let parts = load_parts(conn, &[id]).await?;
     let snap = snapshot(&row, &parts)?;
@@ -295,7 +327,16 @@ async fn record_version(conn: &mut Conn, id: i64, actor: &Actor, action: &str, b
     .bind(&actor.0)
     .execute(&mut *conn)
     .await?;
-    audit_log::append(conn, actor, action, "contribution", &id.to_string(), before, Some(&snap)).await?;
+    audit_log::append(
+        conn,
+        actor,
+        action,
+        "contribution",
+        &id.to_string(),
+        before,
+        Some(&snap),
+    )
+    .await?;
     Ok(snap)
 }
 
@@ -362,13 +403,15 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContributi
     .await
     .map_err(|e| conflict_or(e, || format!("{} already has a contribution with external_id '{}'", spec.donor, spec.external_id.clone().unwrap_or_default())))?;
     for l in &spec.links {
-        sqlx::query("INSERT INTO contribution_links (contribution_id, need_id, quantity, covered) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(l.need_id)
-            .bind(l.quantity)
-            .bind(l.covered)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(l.need_id)
+        .bind(l.quantity)
+        .bind(l.covered)
+        .execute(&mut *conn)
+        .await?;
     }
     for (seq, e) in spec.earmarks.iter().enumerate() {
         let (share, amount) = match e.portion {
@@ -384,20 +427,32 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContributi
             .execute(&mut *conn)
             .await?;
     }
-    insert_event(conn, id, None, spec.stage, spec.stage_date, "recorded", spec.source_url.as_deref(), actor).await?;
+    insert_event(
+        conn,
+        id,
+        None,
+        spec.stage,
+        spec.stage_date,
+        "recorded",
+        spec.source_url.as_deref(),
+        actor,
+    )
+    .await?;
     record_version(conn, id, actor, "contribution.create", None).await?;
     let need_ids: Vec<i64> = spec.links.iter().map(|l| l.need_id).collect();
     needs::refresh_statuses(conn, actor, &need_ids).await?;
     Ok(id)
 }
 
-pub(super) async fn advance(conn: &mut Conn, actor: &Actor, id: i64, expected: Option<i64>, change: &StageChange) -> Result<()> {
+pub(super) async fn advance(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i64>,
+    change: &StageChange,
+) -> Result<()> {
     let row = load_row(conn, id).await?;
-    if let Some(e) = expected {
-        if e != row.version {
-            return Err(StoreError::VersionMismatch { entity: "contribution", id, expected: e, current: row.version });
-        }
-    }
+    check_version("contribution", id, expected, row.version)?;
     let from = row.stage()?;
     let valid = change.validate(from, row.kind()?, row.stage_date, today())?;
     let before = snapshot(&row, &load_parts(conn, &[id]).await?)?;
@@ -413,12 +468,23 @@ pub(super) async fn advance(conn: &mut Conn, actor: &Actor, id: i64, expected: O
     .bind(row.version)
     .execute(&mut *conn)
     .await?;
-    insert_event(conn, id, Some(from), valid.to, valid.date, &valid.note, valid.source_url.as_deref(), actor).await?;
+    insert_event(
+        conn,
+        id,
+        Some(from),
+        valid.to,
+        valid.date,
+        &valid.note,
+        valid.source_url.as_deref(),
+        actor,
+    )
+    .await?;
     record_version(conn, id, actor, "contribution.stage", Some(&before)).await?;
-    let need_ids: Vec<i64> = sqlx::query_scalar("SELECT need_id FROM contribution_links WHERE contribution_id = $1 AND removed_at IS NULL")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let need_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT need_id FROM contribution_links WHERE contribution_id = $1 AND removed_at IS NULL")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
     needs::refresh_statuses(conn, actor, &need_ids).await
 }
 
@@ -446,24 +512,32 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
 fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), Invalid> {
     let mut errs = Errors::new();
     qb.push(" WHERE k.deleted_at IS NULL");
-    for (field, col, v) in [("donor", "k.donor", &q.donor), ("recipient", "k.recipient", &q.recipient), ("channel", "k.channel", &q.channel)] {
-        if let Some(s) = v.as_deref() {
-            if let Some(code) = errs.take(PartyCode::parse(field, s)) {
-                qb.push(format!(" AND {col} = ")).push_bind(code.to_string());
-            }
+    for (field, col, v) in [
+        ("donor", "k.donor", &q.donor),
+        ("recipient", "k.recipient", &q.recipient),
+        ("channel", "k.channel", &q.channel),
+    ] {
+        if let Some(s) = v.as_deref()
+            && let Some(code) = errs.take(PartyCode::parse(field, s))
+        {
+            qb.push(format!(" AND {col} = ")).push_bind(code.to_string());
         }
     }
-    if let Some(s) = q.item.as_deref() {
-        if let Some(code) = errs.take(ItemCode::parse("item", s)) {
-            qb.push(" AND k.item = ").push_bind(code.to_string());
-        }
+    if let Some(s) = q.item.as_deref()
+        && let Some(code) = errs.take(ItemCode::parse("item", s))
+    {
+        qb.push(" AND k.item = ").push_bind(code.to_string());
     }
     if let Some(s) = q.stage.as_deref() {
         match Stage::parse(s) {
             Some(st) => {
                 qb.push(" AND k.stage = ").push_bind(st.as_str());
             }
-            None => errs.add("stage", "invalid_choice", format!("'{s}' is not a stage (use one of {})", Stage::choices())),
+            None => errs.add(
+                "stage",
+                "invalid_choice",
+                format!("'{s}' is not a stage (use one of {})", Stage::choices()),
+            ),
         }
     }
     if let Some(s) = q.kind.as_deref() {
@@ -488,7 +562,13 @@ pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<
         qb.push(" AND k.id > ").push_bind(after);
     }
     qb.push(" ORDER BY k.id LIMIT ").push_bind(limit + 1);
-    let mut rows: Vec<Row_> = qb.build().fetch_all(&mut *conn).await?.iter().map(Row_::from_row).collect::<Result<_>>()?;
+    let mut rows: Vec<Row_> = qb
+        .build()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(Row_::from_row)
+        .collect::<Result<_>>()?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|r| r.id)
@@ -497,7 +577,9 @@ pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut parts = load_parts(conn, &ids).await?;
-    let items = rows.into_iter().map(|r| present(r, &mut parts)).collect::<Result<_>>()?;
+    let items = rows
+        .into_iter()
+        .map(|r| present(r, &mut parts))
+        .collect::<Result<_>>()?;
     Ok(Page { total, items, next })
 }
-

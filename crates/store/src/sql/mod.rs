@@ -39,6 +39,19 @@ fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
     }
 }
 
+/// Refuses an edit made against an older version than the stored one.
+fn check_version(entity: &'static str, id: i64, expected: Option<i64>, current: i64) -> Result<()> {
+    match expected {
+        Some(e) if e != current => Err(StoreError::VersionMismatch {
+            entity,
+            id,
+            expected: e,
+            current,
+        }),
+        _ => Ok(()),
+    }
+}
+
 #[async_trait]
 impl Store for SqlStore {
     fn dialect(&self) -> Dialect {
@@ -101,7 +114,13 @@ impl Store for SqlStore {
         self.need(id).await
     }
 
-    async fn change_need_status(&self, actor: &Actor, id: i64, expected: Option<i64>, change: &StatusChange) -> Result<Need> {
+    async fn change_need_status(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected: Option<i64>,
+        change: &StatusChange,
+    ) -> Result<Need> {
         let mut tx = begin_write(&self.pool).await?;
         needs::change_status(&mut tx, actor, id, expected, change).await?;
         tx.commit().await?;
@@ -130,7 +149,13 @@ impl Store for SqlStore {
         self.contribution(id).await
     }
 
-    async fn advance_contribution(&self, actor: &Actor, id: i64, expected: Option<i64>, change: &StageChange) -> Result<Contribution> {
+    async fn advance_contribution(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected: Option<i64>,
+        change: &StageChange,
+    ) -> Result<Contribution> {
         let mut tx = begin_write(&self.pool).await?;
         contributions::advance(&mut tx, actor, id, expected, change).await?;
         tx.commit().await?;

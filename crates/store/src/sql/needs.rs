@@ -1,7 +1,7 @@
 //! Needs: create, edit, change status, read, list, history. Each write keeps
 //! a full snapshot in `need_versions` and appends to the audit log.
 
-use super::{Conn, Db, audit_log, catalog, conflict_or, now};
+use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, now};
 use crate::model::{Actor, CoverageSums, DEFAULT_PAGE, MAX_PAGE, Need, NeedQuery, Page, StatusChange, Version};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -96,7 +96,8 @@ impl NeedRow {
     }
 
     pub fn status(&self) -> Result<NeedStatus> {
-        NeedStatus::parse(&self.status).ok_or_else(|| StoreError::Internal(format!("need {}: unknown status {}", self.id, self.status)))
+        NeedStatus::parse(&self.status)
+            .ok_or_else(|| StoreError::Internal(format!("need {}: unknown status {}", self.id, self.status)))
     }
 
     /// Decimal places of the unit coverage is counted in (US cents for money).
@@ -119,7 +120,12 @@ impl NeedRow {
         };
         let (quantity, amount, currency, usd_rate) = match money {
             Some((amount, cur)) => (None, Some(amount), Some(cur), self.usd_rate.clone().map(Value::String)),
-            None => (Some(to_json_number(self.quantity, self.joined.decimals)), None, None, None),
+            None => (
+                Some(to_json_number(self.quantity, self.joined.decimals)),
+                None,
+                None,
+                None,
+            ),
         };
         NewNeed {
             country: Some(self.country.clone()),
@@ -162,7 +168,11 @@ impl NeedRow {
             item: self.item,
             item_name: self.joined.item_name,
             cluster: self.joined.cluster,
-            unit: if self.joined.is_money { "USD".into() } else { self.joined.unit },
+            unit: if self.joined.is_money {
+                "USD".into()
+            } else {
+                self.joined.unit
+            },
             quantity: to_json_number(self.quantity, decimals),
             amount,
             currency: self.currency,
@@ -238,7 +248,12 @@ struct Columns {
 
 fn columns(spec: &NeedSpec) -> Columns {
     match spec.requested {
-        Requested::Quantity(q) => Columns { quantity: q, amount_minor: None, currency: None, usd_rate: None },
+        Requested::Quantity(q) => Columns {
+            quantity: q,
+            amount_minor: None,
+            currency: None,
+            usd_rate: None,
+        },
         Requested::Money { money, rate, usd_cents } => Columns {
             quantity: usd_cents,
             amount_minor: Some(money.minor),
@@ -248,16 +263,24 @@ fn columns(spec: &NeedSpec) -> Columns {
     }
 }
 
-async fn record_version(conn: &mut Conn, row: &NeedRow, actor: &Actor, action: &str, before: Option<&Value>) -> Result<()> {
+async fn record_version(
+    conn: &mut Conn,
+    row: &NeedRow,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Value>,
+) -> Result<()> {
     let snap = row.snapshot()?;
-    sqlx::query("INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)")
-        .bind(row.id)
-        .bind(row.version)
-        .bind(snap.to_string())
-        .bind(row.updated_at)
-        .bind(&actor.0)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(row.id)
+    .bind(row.version)
+    .bind(snap.to_string())
+    .bind(row.updated_at)
+    .bind(&actor.0)
+    .execute(&mut *conn)
+    .await?;
     audit_log::append(conn, actor, action, "need", &row.id.to_string(), before, Some(&snap)).await
 }
 
@@ -265,7 +288,11 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, subm
     let catalog = catalog::load(conn).await?;
     let spec = need::validate(input, &catalog)?;
     let cols = columns(&spec);
-    let status = if submit { NeedStatus::Submitted } else { NeedStatus::Draft };
+    let status = if submit {
+        NeedStatus::Submitted
+    } else {
+        NeedStatus::Draft
+    };
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO needs (version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate, priority,
@@ -293,19 +320,16 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, subm
     .await
     .map_err(|e| {
         conflict_or(e, || {
-            format!("{} already has a need with external_id '{}'", spec.country, spec.external_id.clone().unwrap_or_default())
+            format!(
+                "{} already has a need with external_id '{}'",
+                spec.country,
+                spec.external_id.clone().unwrap_or_default()
+            )
         })
     })?;
     let row = load_row(conn, id).await?;
     record_version(conn, &row, actor, "need.create", None).await?;
     Ok(id)
-}
-
-fn check_version(entity: &'static str, id: i64, expected: Option<i64>, current: i64) -> Result<()> {
-    match expected {
-        Some(e) if e != current => Err(StoreError::VersionMismatch { entity, id, expected: e, current }),
-        _ => Ok(()),
-    }
 }
 
 async fn linked_quantity(conn: &mut Conn, id: i64) -> Result<i64> {
@@ -319,18 +343,37 @@ async fn linked_quantity(conn: &mut Conn, id: i64) -> Result<i64> {
     .await?)
 }
 
-pub(super) async fn update(conn: &mut Conn, actor: &Actor, id: i64, expected: Option<i64>, patch: &NewNeed) -> Result<()> {
+pub(super) async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i64>,
+    patch: &NewNeed,
+) -> Result<()> {
     let old = load_row(conn, id).await?;
     check_version("need", id, expected, old.version)?;
     let status = old.status()?;
     if !status.is_editable() {
-        return Err(Invalid::one("status", "not_editable", format!("need {id} is {status} and can no longer be edited")).into());
+        return Err(Invalid::one(
+            "status",
+            "not_editable",
+            format!("need {id} is {status} and can no longer be edited"),
+        )
+        .into());
     }
     let catalog = catalog::load(conn).await?;
     let spec = need::validate(&old.to_input().merged(patch), &catalog)?;
     let linked = linked_quantity(conn, id).await?;
     if linked > 0 && spec.item.as_str() != old.item {
-        return Err(Invalid::one("item", "has_contributions", format!("need {id} already has contributions for {}; its item cannot change", old.item)).into());
+        return Err(Invalid::one(
+            "item",
+            "has_contributions",
+            format!(
+                "need {id} already has contributions for {}; its item cannot change",
+                old.item
+            ),
+        )
+        .into());
     }
     let cols = columns(&spec);
     let before = old.snapshot()?;
@@ -360,27 +403,59 @@ pub(super) async fn update(conn: &mut Conn, actor: &Actor, id: i64, expected: Op
     .bind(old.version)
     .execute(&mut *conn)
     .await
-    .map_err(|e| conflict_or(e, || format!("{} already has a need with that external_id", spec.country)))?;
+    .map_err(|e| {
+        conflict_or(e, || {
+            format!("{} already has a need with that external_id", spec.country)
+        })
+    })?;
     if updated.rows_affected() != 1 {
-        return Err(StoreError::VersionMismatch { entity: "need", id, expected: old.version, current: old.version + 1 });
+        return Err(StoreError::VersionMismatch {
+            entity: "need",
+            id,
+            expected: old.version,
+            current: old.version + 1,
+        });
     }
     let row = load_row(conn, id).await?;
     record_version(conn, &row, actor, "need.update", Some(&before)).await?;
     refresh_statuses(conn, actor, &[id]).await
 }
 
-pub(super) async fn change_status(conn: &mut Conn, actor: &Actor, id: i64, expected: Option<i64>, change: &StatusChange) -> Result<()> {
+pub(super) async fn change_status(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i64>,
+    change: &StatusChange,
+) -> Result<()> {
     let old = load_row(conn, id).await?;
     check_version("need", id, expected, old.version)?;
     let from = old.status()?;
     let to_text = change.to.as_deref().unwrap_or("");
     let to = NeedStatus::parse(to_text).ok_or_else(|| {
-        Invalid::one("to", "invalid_choice", format!("'{to_text}' is not a need status (use one of {})", NeedStatus::choices()))
+        Invalid::one(
+            "to",
+            "invalid_choice",
+            format!(
+                "'{to_text}' is not a need status (use one of {})",
+                NeedStatus::choices()
+            ),
+        )
     })?;
     if matches!(to, NeedStatus::PartlyMet | NeedStatus::Met) {
-        return Err(Invalid::one("to", "derived_status", "partly_met and met follow committed contributions; they are not set by hand").into());
+        return Err(Invalid::one(
+            "to",
+            "derived_status",
+            "partly_met and met follow committed contributions; they are not set by hand",
+        )
+        .into());
     }
-    from.check_transition(to).map_err(|e| Invalid::from(FieldError { field: "to".into(), ..e }))?;
+    from.check_transition(to).map_err(|e| {
+        Invalid::from(FieldError {
+            field: "to".into(),
+            ..e
+        })
+    })?;
     set_status(conn, actor, &old, to, "need.status").await?;
     if to == NeedStatus::Validated {
         refresh_statuses(conn, actor, &[id]).await?;
@@ -420,10 +495,12 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
 
 pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
     load_row(conn, id).await?;
-    let rows = sqlx::query("SELECT version, snapshot, changed_at, changed_by FROM need_versions WHERE need_id = $1 ORDER BY version")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT version, snapshot, changed_at, changed_by FROM need_versions WHERE need_id = $1 ORDER BY version",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             let snap: String = r.try_get("snapshot")?;
@@ -443,7 +520,10 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
     let mut errs = Errors::new();
     qb.push(" WHERE n.deleted_at IS NULL");
     if let Some(s) = q.country.as_deref() {
-        let codes: Vec<Iso3> = s.split(',').filter_map(|c| errs.take(Iso3::parse("country", c))).collect();
+        let codes: Vec<Iso3> = s
+            .split(',')
+            .filter_map(|c| errs.take(Iso3::parse("country", c)))
+            .collect();
         if !codes.is_empty() {
             qb.push(" AND n.country IN (");
             let mut sep = qb.separated(", ");
@@ -458,7 +538,11 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
             Some(n) => {
                 qb.push(" AND c.nam_status = ").push_bind(n.as_str());
             }
-            None => errs.add("nam_status", "invalid_choice", format!("'{s}' is not a NAM status (member, observer, none)")),
+            None => errs.add(
+                "nam_status",
+                "invalid_choice",
+                format!("'{s}' is not a NAM status (member, observer, none)"),
+            ),
         }
     }
     if let Some(s) = q.region.as_deref() {
@@ -472,7 +556,11 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
             Some(r) => {
                 qb.push(" AND c.who_region = ").push_bind(r.as_str());
             }
-            None => errs.add("who_region", "invalid_choice", format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)")),
+            None => errs.add(
+                "who_region",
+                "invalid_choice",
+                format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)"),
+            ),
         }
     }
     if let Some(s) = q.income_group.as_deref() {
@@ -480,23 +568,31 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
             Some(g) => {
                 qb.push(" AND c.income_group = ").push_bind(g.as_str());
             }
-            None => errs.add("income_group", "invalid_choice", format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)")),
+            None => errs.add(
+                "income_group",
+                "invalid_choice",
+                format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)"),
+            ),
         }
     }
     if let Some(s) = q.cluster.as_deref() {
         qb.push(" AND i.cluster = ").push_bind(s.trim().to_ascii_lowercase());
     }
-    if let Some(s) = q.item.as_deref() {
-        if let Some(code) = errs.take(ItemCode::parse("item", s)) {
-            qb.push(" AND n.item = ").push_bind(code.to_string());
-        }
+    if let Some(s) = q.item.as_deref()
+        && let Some(code) = errs.take(ItemCode::parse("item", s))
+    {
+        qb.push(" AND n.item = ").push_bind(code.to_string());
     }
     if let Some(s) = q.priority.as_deref() {
         match Priority::parse(s) {
             Some(p) => {
                 qb.push(" AND n.priority = ").push_bind(p.as_str());
             }
-            None => errs.add("priority", "invalid_choice", format!("'{s}' is not a priority (use one of {})", Priority::choices())),
+            None => errs.add(
+                "priority",
+                "invalid_choice",
+                format!("'{s}' is not a priority (use one of {})", Priority::choices()),
+            ),
         }
     }
     if let Some(s) = q.status.as_deref() {
@@ -505,7 +601,11 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
             .filter_map(|t| {
                 let st = NeedStatus::parse(t);
                 if st.is_none() {
-                    errs.add("status", "invalid_choice", format!("'{t}' is not a need status (use one of {})", NeedStatus::choices()));
+                    errs.add(
+                        "status",
+                        "invalid_choice",
+                        format!("'{t}' is not a need status (use one of {})", NeedStatus::choices()),
+                    );
                 }
                 st
             })
@@ -519,6 +619,9 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
             qb.push(")");
         }
     }
+    if let Some(x) = q.external_id.as_deref() {
+        qb.push(" AND n.external_id = ").push_bind(x.trim().to_owned());
+    }
     if let Some(d) = q.needed_from {
         qb.push(" AND n.needed_by >= ").push_bind(d);
     }
@@ -530,7 +633,9 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
 
 pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
     let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
-    let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item");
+    let mut count = QueryBuilder::<Db>::new(
+        "SELECT COUNT(*) FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item",
+    );
     push_filters(&mut count, q)?;
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 

@@ -20,8 +20,9 @@ pub(super) async fn load(conn: &mut Conn) -> Result<MigrationReport> {
         h.update(text.as_bytes());
     }
     let fingerprint = hex::encode(h.finalize());
-    let stored: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'reference_fingerprint'").fetch_optional(&mut *conn).await?;
+    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'reference_fingerprint'")
+        .fetch_optional(&mut *conn)
+        .await?;
     let loaded = stored.as_deref() != Some(fingerprint.as_str());
     if loaded {
         let at = now();
@@ -124,15 +125,28 @@ pub(super) async fn load(conn: &mut Conn) -> Result<MigrationReport> {
             "organisations": data.organisations.len(),
             "items": data.items.len(),
         });
-        audit_log::append(conn, &Actor::system(), "reference.load", "reference", "embedded", None, Some(&summary)).await?;
+        audit_log::append(
+            conn,
+            &Actor::system(),
+            "reference.load",
+            "reference",
+            "embedded",
+            None,
+            Some(&summary),
+        )
+        .await?;
     }
     let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
     Ok(MigrationReport {
         schema_version: super::MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0),
         reference_loaded: loaded,
         countries: count("SELECT COUNT(*) FROM countries").fetch_one(&mut *conn).await?,
-        items: count("SELECT COUNT(*) FROM items WHERE deleted_at IS NULL").fetch_one(&mut *conn).await?,
-        parties: count("SELECT COUNT(*) FROM parties WHERE deleted_at IS NULL").fetch_one(&mut *conn).await?,
+        items: count("SELECT COUNT(*) FROM items WHERE deleted_at IS NULL")
+            .fetch_one(&mut *conn)
+            .await?,
+        parties: count("SELECT COUNT(*) FROM parties WHERE deleted_at IS NULL")
+            .fetch_one(&mut *conn)
+            .await?,
     })
 }
 
@@ -144,7 +158,11 @@ pub(super) async fn countries(conn: &mut Conn, f: &CountryFilter) -> Result<Vec<
             Some(n) => {
                 qb.push(" AND nam_status = ").push_bind(n.as_str());
             }
-            None => errs.add("nam_status", "invalid_choice", format!("'{s}' is not a NAM status (member, observer, none)")),
+            None => errs.add(
+                "nam_status",
+                "invalid_choice",
+                format!("'{s}' is not a NAM status (member, observer, none)"),
+            ),
         }
     }
     if let Some(s) = f.who_region.as_deref() {
@@ -152,7 +170,11 @@ pub(super) async fn countries(conn: &mut Conn, f: &CountryFilter) -> Result<Vec<
             Some(r) => {
                 qb.push(" AND who_region = ").push_bind(r.as_str());
             }
-            None => errs.add("who_region", "invalid_choice", format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)")),
+            None => errs.add(
+                "who_region",
+                "invalid_choice",
+                format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)"),
+            ),
         }
     }
     if let Some(s) = f.income_group.as_deref() {
@@ -160,7 +182,11 @@ pub(super) async fn countries(conn: &mut Conn, f: &CountryFilter) -> Result<Vec<
             Some(g) => {
                 qb.push(" AND income_group = ").push_bind(g.as_str());
             }
-            None => errs.add("income_group", "invalid_choice", format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)")),
+            None => errs.add(
+                "income_group",
+                "invalid_choice",
+                format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)"),
+            ),
         }
     }
     if let Some(s) = f.region.as_deref() {
@@ -228,7 +254,11 @@ pub(super) async fn add_organisation(conn: &mut Conn, actor: &Actor, input: &New
             None
         }
     };
-    let name = input.name.as_deref().map(str::trim).filter(|s| !s.is_empty() && s.chars().count() <= 200);
+    let name = input
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.chars().count() <= 200);
     if name.is_none() {
         errs.add("name", "required", "name is required (at most 200 characters)");
     }
@@ -238,7 +268,11 @@ pub(super) async fn add_organisation(conn: &mut Conn, actor: &Actor, input: &New
             let o = OrgType::parse(t);
             if o.is_none() {
                 let all: Vec<&str> = OrgType::ALL.iter().map(|t| t.as_str()).collect();
-                errs.add("org_type", "invalid_choice", format!("'{t}' is not an organisation type (use one of {})", all.join(", ")));
+                errs.add(
+                    "org_type",
+                    "invalid_choice",
+                    format!("'{t}' is not an organisation type (use one of {})", all.join(", ")),
+                );
             }
             o
         }
@@ -258,7 +292,22 @@ pub(super) async fn add_organisation(conn: &mut Conn, actor: &Actor, input: &New
     .execute(&mut *conn)
     .await
     .map_err(|e| conflict_or(e, || format!("the code {code} is already taken by a country or organisation")))?;
-    let party = Party { code: code.to_string(), kind: "organisation".into(), name: name.to_owned(), org_type: Some(org_type.as_str().into()), nam_status: "none".into() };
-    audit_log::append(conn, actor, "party.create", "party", code.as_str(), None, Some(&serde_json::to_value(&party)?)).await?;
+    let party = Party {
+        code: code.to_string(),
+        kind: "organisation".into(),
+        name: name.to_owned(),
+        org_type: Some(org_type.as_str().into()),
+        nam_status: "none".into(),
+    };
+    audit_log::append(
+        conn,
+        actor,
+        "party.create",
+        "party",
+        code.as_str(),
+        None,
+        Some(&serde_json::to_value(&party)?),
+    )
+    .await?;
     Ok(party)
 }

@@ -9,7 +9,9 @@ use needsdb_domain::{Iso3, PartyCode};
 use sqlx::Row;
 
 pub(super) async fn count(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 pub(super) fn normalise_email(email: &str) -> String {
@@ -20,37 +22,63 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, u: &NewUser) -> Resul
     let mut errs = Errors::new();
     let email = normalise_email(&u.email);
     let shape_ok = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.starts_with('.'))
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.starts_with('.'))
         && !email.contains(char::is_whitespace);
     if !shape_ok {
-        errs.add("email", "invalid_email", format!("'{}' is not an email address", u.email));
+        errs.add(
+            "email",
+            "invalid_email",
+            format!("'{}' is not an email address", u.email),
+        );
     }
     let country = u.country.as_deref().and_then(|c| errs.take(Iso3::parse("country", c)));
     let org = u.org.as_deref().and_then(|o| errs.take(PartyCode::parse("org", o)));
     match u.role {
-        Role::FocalPoint if country.is_none() && u.country.is_none() => {
-            errs.add("country", "required", "a focal point is bound to one member state: give --country ISO3")
-        }
-        Role::Partner if org.is_none() && u.org.is_none() => {
-            errs.add("org", "required", "a partner is bound to one organisation or donor state: give --org CODE")
-        }
+        Role::FocalPoint if country.is_none() && u.country.is_none() => errs.add(
+            "country",
+            "required",
+            "a focal point is bound to one member state: give --country ISO3",
+        ),
+        Role::Partner if org.is_none() && u.org.is_none() => errs.add(
+            "org",
+            "required",
+            "a partner is bound to one organisation or donor state: give --org CODE",
+        ),
         Role::FocalPoint | Role::Partner => {}
-        _ if u.country.is_some() || u.org.is_some() => {
-            errs.add("role", "not_bound", format!("a {} is not bound to a country or organisation", u.role.as_str()))
-        }
+        _ if u.country.is_some() || u.org.is_some() => errs.add(
+            "role",
+            "not_bound",
+            format!("a {} is not bound to a country or organisation", u.role.as_str()),
+        ),
         _ => {}
     }
     if let Some(c) = &country {
-        let exists: Option<String> = sqlx::query_scalar("SELECT iso3 FROM countries WHERE iso3 = $1").bind(c.as_str()).fetch_optional(&mut *conn).await?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT iso3 FROM countries WHERE iso3 = $1")
+            .bind(c.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
         if exists.is_none() {
-            errs.add("country", "unknown_country", format!("'{c}' is not a known country code"));
+            errs.add(
+                "country",
+                "unknown_country",
+                format!("'{c}' is not a known country code"),
+            );
         }
     }
     if let Some(o) = &org {
         let exists: Option<String> =
-            sqlx::query_scalar("SELECT code FROM parties WHERE code = $1 AND deleted_at IS NULL").bind(o.as_str()).fetch_optional(&mut *conn).await?;
+            sqlx::query_scalar("SELECT code FROM parties WHERE code = $1 AND deleted_at IS NULL")
+                .bind(o.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
         if exists.is_none() {
-            errs.add("org", "unknown_party", format!("'{o}' is not a known organisation or state (see `needsdb parties list`)"));
+            errs.add(
+                "org",
+                "unknown_party",
+                format!("'{o}' is not a known organisation or state (see `needsdb parties list`)"),
+            );
         }
     }
     errs.finish()?;
@@ -81,7 +109,16 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, u: &NewUser) -> Resul
         disabled: false,
     };
     // The audit record leaves the password hash out.
-    audit_log::append(conn, actor, "user.create", "user", &id.to_string(), None, Some(&serde_json::to_value(&user)?)).await?;
+    audit_log::append(
+        conn,
+        actor,
+        "user.create",
+        "user",
+        &id.to_string(),
+        None,
+        Some(&serde_json::to_value(&user)?),
+    )
+    .await?;
     Ok(user)
 }
 

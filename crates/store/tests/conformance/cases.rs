@@ -15,7 +15,15 @@ fn csv_rows(name: &str) -> Vec<HashMap<String, String>> {
     let text = data_file(name);
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let headers = r.headers().unwrap().clone();
-    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect()).collect()
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
 }
 
 fn actor() -> Actor {
@@ -35,11 +43,17 @@ fn need(country: &str, item: &str, qty: serde_json::Value) -> NewNeed {
 }
 
 fn to(status: &str) -> StatusChange {
-    StatusChange { to: Some(status.into()), note: None }
+    StatusChange {
+        to: Some(status.into()),
+        note: None,
+    }
 }
 
 fn stage(s: &str) -> StageChange {
-    StageChange { to: Some(s.into()), ..Default::default() }
+    StageChange {
+        to: Some(s.into()),
+        ..Default::default()
+    }
 }
 
 fn invalid_fields(e: StoreError) -> Vec<String> {
@@ -53,7 +67,10 @@ fn invalid_fields(e: StoreError) -> Vec<String> {
 async fn validated_need(b: &Backend, country: &str, item: &str, qty: serde_json::Value) -> i64 {
     let s = &b.store;
     let n = s.create_need(&actor(), &need(country, item, qty), true).await.unwrap();
-    s.change_need_status(&actor(), n.id, None, &to("validated")).await.unwrap().id
+    s.change_need_status(&actor(), n.id, None, &to("validated"))
+        .await
+        .unwrap()
+        .id
 }
 
 pub async fn migrate_is_repeatable_and_loads_reference_once(b: &Backend) {
@@ -72,32 +89,75 @@ pub async fn nam_counts_come_from_the_data_files(b: &Backend) {
     let (members, observers) = (count("member"), count("observer"));
     // The countries file carries its own NAM column: the two sources must agree.
     let countries = csv_rows("countries.csv");
-    assert_eq!(countries.iter().filter(|r| r["nam_status"] == "member").count(), members);
-    assert_eq!(countries.iter().filter(|r| r["nam_status"] == "observer").count(), observers);
+    assert_eq!(
+        countries.iter().filter(|r| r["nam_status"] == "member").count(),
+        members
+    );
+    assert_eq!(
+        countries.iter().filter(|r| r["nam_status"] == "observer").count(),
+        observers
+    );
 
-    let of = |status: &str| CountryFilter { nam_status: Some(status.into()), ..Default::default() };
+    let of = |status: &str| CountryFilter {
+        nam_status: Some(status.into()),
+        ..Default::default()
+    };
     let stored_members = b.store.countries(&of("member")).await.unwrap();
     let stored_observers = b.store.countries(&of("observer")).await.unwrap();
     assert_eq!(stored_members.len(), members);
     assert_eq!(stored_observers.len(), observers);
-    let expected: BTreeSet<String> = membership.iter().filter(|r| r["status"] == "member").map(|r| r["iso3"].clone()).collect();
+    let expected: BTreeSet<String> = membership
+        .iter()
+        .filter(|r| r["status"] == "member")
+        .map(|r| r["iso3"].clone())
+        .collect();
     let got: BTreeSet<String> = stored_members.iter().map(|c| c.iso3.clone()).collect();
     assert_eq!(got, expected);
     eprintln!("NAM: {members} members, {observers} observer states (counted from nam_membership.csv)");
 }
 
 pub async fn every_member_has_complete_reference_fields(b: &Backend) {
-    let members = b.store.countries(&CountryFilter { nam_status: Some("member".into()), ..Default::default() }).await.unwrap();
+    let members = b
+        .store
+        .countries(&CountryFilter {
+            nam_status: Some("member".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     // The one known gap: the World Bank has not classified Venezuela since 2021.
-    let no_income: Vec<&str> = members.iter().filter(|c| c.income_group.is_none()).map(|c| c.iso3.as_str()).collect();
-    let expected_gaps: Vec<String> =
-        csv_rows("countries.csv").into_iter().filter(|r| r["nam_status"] == "member" && r["wb_income_group"].is_empty()).map(|r| r["iso3"].clone()).collect();
+    let no_income: Vec<&str> = members
+        .iter()
+        .filter(|c| c.income_group.is_none())
+        .map(|c| c.iso3.as_str())
+        .collect();
+    let expected_gaps: Vec<String> = csv_rows("countries.csv")
+        .into_iter()
+        .filter(|r| r["nam_status"] == "member" && r["wb_income_group"].is_empty())
+        .map(|r| r["iso3"].clone())
+        .collect();
     assert_eq!(no_income, expected_gaps);
     assert_eq!(no_income, vec!["VEN"]);
     for c in &members {
-        assert!(c.iso3.len() == 3 && c.iso3.chars().all(|ch| ch.is_ascii_uppercase()), "{}", c.iso3);
-        assert!(c.m49.len() == 3 && c.m49.chars().all(|ch| ch.is_ascii_digit()), "{} m49 {}", c.iso3, c.m49);
-        for (lang, name) in [("en", &c.name_en), ("fr", &c.name_fr), ("es", &c.name_es), ("ru", &c.name_ru), ("zh", &c.name_zh), ("ar", &c.name_ar)] {
+        assert!(
+            c.iso3.len() == 3 && c.iso3.chars().all(|ch| ch.is_ascii_uppercase()),
+            "{}",
+            c.iso3
+        );
+        assert!(
+            c.m49.len() == 3 && c.m49.chars().all(|ch| ch.is_ascii_digit()),
+            "{} m49 {}",
+            c.iso3,
+            c.m49
+        );
+        for (lang, name) in [
+            ("en", &c.name_en),
+            ("fr", &c.name_fr),
+            ("es", &c.name_es),
+            ("ru", &c.name_ru),
+            ("zh", &c.name_zh),
+            ("ar", &c.name_ar),
+        ] {
             assert!(!name.trim().is_empty(), "{} has no {lang} name", c.iso3);
         }
         assert!(c.region.is_some(), "{} has no M49 region", c.iso3);
@@ -108,25 +168,59 @@ pub async fn every_member_has_complete_reference_fields(b: &Backend) {
 
 pub async fn reference_organisations_include_nam_observers(b: &Backend) {
     let parties = b.store.parties().await.unwrap();
-    let observers: BTreeSet<String> =
-        csv_rows("nam_membership.csv").into_iter().filter(|r| r["status"] == "observer_organisation").map(|r| r["name"].clone()).collect();
-    let stored: BTreeSet<String> =
-        parties.iter().filter(|p| p.kind == "organisation" && p.nam_status == "observer").map(|p| p.name.clone()).collect();
+    let observers: BTreeSet<String> = csv_rows("nam_membership.csv")
+        .into_iter()
+        .filter(|r| r["status"] == "observer_organisation")
+        .map(|r| r["name"].clone())
+        .collect();
+    let stored: BTreeSet<String> = parties
+        .iter()
+        .filter(|p| p.kind == "organisation" && p.nam_status == "observer")
+        .map(|p| p.name.clone())
+        .collect();
     assert_eq!(stored, observers);
     assert!(parties.iter().any(|p| p.code == "WHO" && p.kind == "organisation"));
-    assert!(parties.iter().any(|p| p.code == "KEN" && p.kind == "state" && p.nam_status == "member"));
+    assert!(
+        parties
+            .iter()
+            .any(|p| p.code == "KEN" && p.kind == "state" && p.nam_status == "member")
+    );
 }
 
 pub async fn a_need_moves_through_its_lifecycle_with_versions(b: &Backend) {
     let s = &b.store;
-    let n = s.create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(200)), false).await.unwrap();
+    let n = s
+        .create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(200)), false)
+        .await
+        .unwrap();
     assert_eq!((n.status.as_str(), n.version), ("draft", 1));
     assert_eq!(n.quantity, json!(200));
     assert_eq!(n.coverage.unmet, json!(200));
-    let n = s.update_need(&actor(), n.id, Some(1), &NewNeed { quantity: Some(json!(250)), place: Some("Turkana".into()), ..Default::default() }).await.unwrap();
-    assert_eq!((n.version, n.quantity.clone(), n.place.as_deref()), (2, json!(250), Some("Turkana")));
-    let n = s.change_need_status(&actor(), n.id, Some(2), &to("submitted")).await.unwrap();
-    let n = s.change_need_status(&actor(), n.id, Some(3), &to("validated")).await.unwrap();
+    let n = s
+        .update_need(
+            &actor(),
+            n.id,
+            Some(1),
+            &NewNeed {
+                quantity: Some(json!(250)),
+                place: Some("Turkana".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (n.version, n.quantity.clone(), n.place.as_deref()),
+        (2, json!(250), Some("Turkana"))
+    );
+    let n = s
+        .change_need_status(&actor(), n.id, Some(2), &to("submitted"))
+        .await
+        .unwrap();
+    let n = s
+        .change_need_status(&actor(), n.id, Some(3), &to("validated"))
+        .await
+        .unwrap();
     assert_eq!((n.status.as_str(), n.version), ("validated", 4));
     let h = s.need_history(n.id).await.unwrap();
     assert_eq!(h.iter().map(|v| v.version).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
@@ -146,53 +240,149 @@ pub async fn invalid_needs_are_rejected_and_nothing_is_written(b: &Backend) {
         (need("XXX", "BIO-O2-CONCENTRATOR", json!(5)), "country:unknown_country"),
         (need("KEN", "BIO-O2-CONCENTRATOR", json!("2.5")), "quantity:too_precise"),
         (
-            NewNeed { item: Some("CASH-CONTRIBUTION".into()), quantity: None, amount: Some(json!(100)), currency: Some("XYZ".into()), ..need("KEN", "x", json!(1)) },
+            NewNeed {
+                item: Some("CASH-CONTRIBUTION".into()),
+                quantity: None,
+                amount: Some(json!(100)),
+                currency: Some("XYZ".into()),
+                ..need("KEN", "x", json!(1))
+            },
             "currency:unknown_currency",
         ),
-        (NewNeed { needed_by: Some("next week".into()), ..need("KEN", "BIO-O2-CONCENTRATOR", json!(5)) }, "needed_by:invalid_date"),
+        (
+            NewNeed {
+                needed_by: Some("next week".into()),
+                ..need("KEN", "BIO-O2-CONCENTRATOR", json!(5))
+            },
+            "needed_by:invalid_date",
+        ),
     ];
     for (input, expected) in cases {
         let e = s.create_need(&actor(), &input, false).await.unwrap_err();
         assert_eq!(invalid_fields(e), vec![expected.to_owned()]);
     }
-    assert_eq!((b.count("needs").await, b.count("audit_log").await), before, "nothing partial is written");
+    assert_eq!(
+        (b.count("needs").await, b.count("audit_log").await),
+        before,
+        "nothing partial is written"
+    );
     assert_eq!(b.count("need_versions").await, 0);
 }
 
 pub async fn illegal_need_status_changes_are_rejected(b: &Backend) {
     let s = &b.store;
-    let n = s.create_need(&actor(), &need("UGA", "PPE-MASK-MED", json!(1000)), false).await.unwrap();
-    let e = s.change_need_status(&actor(), n.id, None, &to("validated")).await.unwrap_err();
+    let n = s
+        .create_need(&actor(), &need("UGA", "PPE-MASK-MED", json!(1000)), false)
+        .await
+        .unwrap();
+    let e = s
+        .change_need_status(&actor(), n.id, None, &to("validated"))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["to:illegal_transition"]);
-    let e = s.change_need_status(&actor(), n.id, None, &to("met")).await.unwrap_err();
+    let e = s
+        .change_need_status(&actor(), n.id, None, &to("met"))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["to:derived_status"]);
-    let e = s.change_need_status(&actor(), n.id, None, &to("finished")).await.unwrap_err();
+    let e = s
+        .change_need_status(&actor(), n.id, None, &to("finished"))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["to:invalid_choice"]);
-    s.change_need_status(&actor(), n.id, None, &to("withdrawn")).await.unwrap();
-    let e = s.change_need_status(&actor(), n.id, None, &to("draft")).await.unwrap_err();
+    s.change_need_status(&actor(), n.id, None, &to("withdrawn"))
+        .await
+        .unwrap();
+    let e = s
+        .change_need_status(&actor(), n.id, None, &to("draft"))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["to:illegal_transition"]);
-    let e = s.update_need(&actor(), n.id, None, &NewNeed { quantity: Some(json!(5)), ..Default::default() }).await.unwrap_err();
+    let e = s
+        .update_need(
+            &actor(),
+            n.id,
+            None,
+            &NewNeed {
+                quantity: Some(json!(5)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["status:not_editable"]);
-    assert_eq!(s.need(n.id).await.unwrap().version, 2, "refused changes leave no version");
+    assert_eq!(
+        s.need(n.id).await.unwrap().version,
+        2,
+        "refused changes leave no version"
+    );
     assert!(matches!(s.need(999_999).await, Err(StoreError::NotFound { .. })));
 }
 
 pub async fn stale_versions_are_refused(b: &Backend) {
     let s = &b.store;
-    let n = s.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(10)), false).await.unwrap();
-    s.update_need(&actor(), n.id, Some(1), &NewNeed { quantity: Some(json!(11)), ..Default::default() }).await.unwrap();
-    let e = s.update_need(&actor(), n.id, Some(1), &NewNeed { quantity: Some(json!(12)), ..Default::default() }).await.unwrap_err();
-    assert!(matches!(e, StoreError::VersionMismatch { current: 2, expected: 1, .. }), "{e:?}");
+    let n = s
+        .create_need(&actor(), &need("KEN", "PPE-GOWN", json!(10)), false)
+        .await
+        .unwrap();
+    s.update_need(
+        &actor(),
+        n.id,
+        Some(1),
+        &NewNeed {
+            quantity: Some(json!(11)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let e = s
+        .update_need(
+            &actor(),
+            n.id,
+            Some(1),
+            &NewNeed {
+                quantity: Some(json!(12)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::VersionMismatch {
+                current: 2,
+                expected: 1,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert_eq!(s.need(n.id).await.unwrap().quantity, json!(11));
 }
 
 pub async fn only_one_of_concurrent_updates_wins(b: &Backend) {
-    let n = b.store.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(10)), false).await.unwrap();
+    let n = b
+        .store
+        .create_need(&actor(), &need("KEN", "PPE-GOWN", json!(10)), false)
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for i in 0..8 {
         let store = b.store.clone();
         tasks.push(tokio::spawn(async move {
-            store.update_need(&actor(), n.id, Some(1), &NewNeed { quantity: Some(json!(100 + i)), ..Default::default() }).await
+            store
+                .update_need(
+                    &actor(),
+                    n.id,
+                    Some(1),
+                    &NewNeed {
+                        quantity: Some(json!(100 + i)),
+                        ..Default::default()
+                    },
+                )
+                .await
         }));
     }
     let mut wins = 0;
@@ -221,7 +411,10 @@ pub async fn contributions_advance_and_drive_coverage(b: &Backend) {
                 quantity: Some(json!(60)),
                 stage: Some("announced".into()),
                 source_url: Some("https://example.org/statement".into()),
-                links: vec![NewLink { need: Some(a), quantity: Some(json!(60)) }],
+                links: vec![NewLink {
+                    need: Some(a),
+                    quantity: Some(json!(60)),
+                }],
                 ..Default::default()
             },
         )
@@ -229,18 +422,54 @@ pub async fn contributions_advance_and_drive_coverage(b: &Backend) {
         .unwrap();
     assert_eq!((c.stage.as_str(), c.funded), ("announced", false));
     let n = s.need(a).await.unwrap();
-    assert_eq!((n.coverage.announced.clone(), n.coverage.committed.clone(), n.status.as_str()), (json!(60), json!(0), "validated"));
-    let c = s.advance_contribution(&actor(), c.id, Some(1), &stage("pledged")).await.unwrap();
+    assert_eq!(
+        (
+            n.coverage.announced.clone(),
+            n.coverage.committed.clone(),
+            n.status.as_str()
+        ),
+        (json!(60), json!(0), "validated")
+    );
+    let c = s
+        .advance_contribution(&actor(), c.id, Some(1), &stage("pledged"))
+        .await
+        .unwrap();
     assert_eq!(s.need(a).await.unwrap().coverage.pledged, json!(60));
-    let c = s.advance_contribution(&actor(), c.id, Some(c.version), &stage("committed")).await.unwrap();
+    let c = s
+        .advance_contribution(&actor(), c.id, Some(c.version), &stage("committed"))
+        .await
+        .unwrap();
     let n = s.need(a).await.unwrap();
-    assert_eq!((n.coverage.committed.clone(), n.coverage.unmet.clone(), n.status.as_str()), (json!(60), json!(40), "partly_met"));
+    assert_eq!(
+        (
+            n.coverage.committed.clone(),
+            n.coverage.unmet.clone(),
+            n.status.as_str()
+        ),
+        (json!(60), json!(40), "partly_met")
+    );
     assert_eq!(n.coverage.coverage_pct, 60.0);
-    let e = s.advance_contribution(&actor(), c.id, None, &stage("disbursed")).await.unwrap_err();
-    assert_eq!(invalid_fields(e), vec!["to:illegal_transition"], "goods are shipped, not disbursed");
-    let c = s.advance_contribution(&actor(), c.id, None, &stage("shipped")).await.unwrap();
-    let c = s.advance_contribution(&actor(), c.id, None, &stage("delivered")).await.unwrap();
-    assert_eq!(c.events.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(), vec!["announced", "pledged", "committed", "shipped", "delivered"]);
+    let e = s
+        .advance_contribution(&actor(), c.id, None, &stage("disbursed"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        invalid_fields(e),
+        vec!["to:illegal_transition"],
+        "goods are shipped, not disbursed"
+    );
+    let c = s
+        .advance_contribution(&actor(), c.id, None, &stage("shipped"))
+        .await
+        .unwrap();
+    let c = s
+        .advance_contribution(&actor(), c.id, None, &stage("delivered"))
+        .await
+        .unwrap();
+    assert_eq!(
+        c.events.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(),
+        vec!["announced", "pledged", "committed", "shipped", "delivered"]
+    );
     assert!(c.events.iter().all(|e| e.actor == "test:conformance"));
     assert_eq!(s.need(a).await.unwrap().coverage.delivered, json!(60));
     // A second contribution fills the rest.
@@ -252,7 +481,10 @@ pub async fn contributions_advance_and_drive_coverage(b: &Backend) {
             item: Some("BIO-O2-CONCENTRATOR".into()),
             quantity: Some(json!(40)),
             stage: Some("committed".into()),
-            links: vec![NewLink { need: Some(a), quantity: Some(json!(40)) }],
+            links: vec![NewLink {
+                need: Some(a),
+                quantity: Some(json!(40)),
+            }],
             ..Default::default()
         },
     )
@@ -260,7 +492,10 @@ pub async fn contributions_advance_and_drive_coverage(b: &Backend) {
     .unwrap();
     let n = s.need(a).await.unwrap();
     assert_eq!((n.status.as_str(), n.coverage.unmet.clone()), ("met", json!(0)));
-    let e = s.advance_contribution(&actor(), c.id, None, &stage("cancelled")).await.unwrap_err();
+    let e = s
+        .advance_contribution(&actor(), c.id, None, &stage("cancelled"))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["to:illegal_transition"], "delivered is final");
     assert_eq!(s.contribution_history(c.id).await.unwrap().len(), 5);
     assert!(s.audit_verify().await.unwrap().first_bad.is_none());
@@ -278,27 +513,57 @@ pub async fn cancelling_a_contribution_reopens_its_needs(b: &Backend) {
                 item: Some("PPE-MASK-MED".into()),
                 quantity: Some(json!(1000)),
                 stage: Some("committed".into()),
-                links: vec![NewLink { need: Some(a), quantity: Some(json!(1000)) }],
+                links: vec![NewLink {
+                    need: Some(a),
+                    quantity: Some(json!(1000)),
+                }],
                 ..Default::default()
             },
         )
         .await
         .unwrap();
     assert_eq!(s.need(a).await.unwrap().status.as_str(), "met");
-    s.advance_contribution(&actor(), c.id, None, &StageChange { to: Some("cancelled".into()), note: Some("supplier failed".into()), ..Default::default() })
-        .await
-        .unwrap();
+    s.advance_contribution(
+        &actor(),
+        c.id,
+        None,
+        &StageChange {
+            to: Some("cancelled".into()),
+            note: Some("supplier failed".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let n = s.need(a).await.unwrap();
-    assert_eq!((n.status.as_str(), n.coverage.committed.clone()), ("validated", json!(0)));
-    let statuses: Vec<String> = s.need_history(a).await.unwrap().iter().map(|v| v.data["status"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        (n.status.as_str(), n.coverage.committed.clone()),
+        ("validated", json!(0))
+    );
+    let statuses: Vec<String> = s
+        .need_history(a)
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.data["status"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(statuses, vec!["submitted", "validated", "met", "validated"]);
 }
 
 pub async fn invalid_contributions_are_rejected_and_nothing_is_written(b: &Backend) {
     let s = &b.store;
     let a = validated_need(b, "KEN", "BIO-O2-CONCENTRATOR", json!(100)).await;
-    let draft = s.create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(5)), false).await.unwrap().id;
-    let before = ["contributions", "contribution_links", "contribution_events", "audit_log"];
+    let draft = s
+        .create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(5)), false)
+        .await
+        .unwrap()
+        .id;
+    let before = [
+        "contributions",
+        "contribution_links",
+        "contribution_events",
+        "audit_log",
+    ];
     let mut counts = Vec::new();
     for t in before {
         counts.push(b.count(t).await);
@@ -311,21 +576,94 @@ pub async fn invalid_contributions_are_rejected_and_nothing_is_written(b: &Backe
         ..Default::default()
     };
     let cases = [
-        (NewContribution { links: vec![NewLink { need: Some(a), quantity: Some(json!(51)) }], ..base.clone() }, "links:links_exceed_contribution"),
-        (NewContribution { item: Some("NO-SUCH".into()), ..base.clone() }, "item:unknown_item"),
-        (NewContribution { quantity: Some(json!(-1)), ..base.clone() }, "quantity:negative"),
-        (NewContribution { donor: Some("XXX".into()), ..base.clone() }, "donor:unknown_party"),
-        (NewContribution { item: None, quantity: None, amount: Some(json!(10)), currency: Some("ABC".into()), ..base.clone() }, "currency:unknown_currency"),
-        (NewContribution { links: vec![NewLink { need: Some(draft), quantity: Some(json!(1)) }], ..base.clone() }, "links[0].need:need_not_open"),
-        (NewContribution { stage: Some("cancelled".into()), ..base.clone() }, "stage:invalid_choice"),
-        (NewContribution { recipient: Some("UGA".into()), links: vec![NewLink { need: Some(a), quantity: Some(json!(1)) }], ..base.clone() }, "links[0].need:country_mismatch"),
+        (
+            NewContribution {
+                links: vec![NewLink {
+                    need: Some(a),
+                    quantity: Some(json!(51)),
+                }],
+                ..base.clone()
+            },
+            "links:links_exceed_contribution",
+        ),
+        (
+            NewContribution {
+                item: Some("NO-SUCH".into()),
+                ..base.clone()
+            },
+            "item:unknown_item",
+        ),
+        (
+            NewContribution {
+                quantity: Some(json!(-1)),
+                ..base.clone()
+            },
+            "quantity:negative",
+        ),
+        (
+            NewContribution {
+                donor: Some("XXX".into()),
+                ..base.clone()
+            },
+            "donor:unknown_party",
+        ),
+        (
+            NewContribution {
+                item: None,
+                quantity: None,
+                amount: Some(json!(10)),
+                currency: Some("ABC".into()),
+                ..base.clone()
+            },
+            "currency:unknown_currency",
+        ),
+        (
+            NewContribution {
+                links: vec![NewLink {
+                    need: Some(draft),
+                    quantity: Some(json!(1)),
+                }],
+                ..base.clone()
+            },
+            "links[0].need:need_not_open",
+        ),
+        (
+            NewContribution {
+                stage: Some("cancelled".into()),
+                ..base.clone()
+            },
+            "stage:invalid_choice",
+        ),
+        (
+            NewContribution {
+                recipient: Some("UGA".into()),
+                links: vec![NewLink {
+                    need: Some(a),
+                    quantity: Some(json!(1)),
+                }],
+                ..base.clone()
+            },
+            "links[0].need:country_mismatch",
+        ),
     ];
     for (input, expected) in cases {
         let e = s.create_contribution(&actor(), &input).await.unwrap_err();
         assert_eq!(invalid_fields(e), vec![expected.to_owned()]);
     }
-    let c = s.create_contribution(&actor(), &NewContribution { stage: Some("committed".into()), ..base }).await.unwrap();
-    let e = s.advance_contribution(&actor(), c.id, None, &stage("pledged")).await.unwrap_err();
+    let c = s
+        .create_contribution(
+            &actor(),
+            &NewContribution {
+                stage: Some("committed".into()),
+                ..base
+            },
+        )
+        .await
+        .unwrap();
+    let e = s
+        .advance_contribution(&actor(), c.id, None, &stage("pledged"))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["to:illegal_transition"]);
     let mut after = Vec::new();
     for t in before {
@@ -347,15 +685,30 @@ pub async fn earmarked_cash_contribution_is_kept(b: &Backend) {
                 currency: Some("USD".into()),
                 stage: Some("committed".into()),
                 description: Some("$10M to WHO, half for NAM member states".into()),
-                earmarks: vec![NewEarmark { target: Some("nam-members".into()), share_percent: Some(json!(50)), amount: None }],
+                earmarks: vec![NewEarmark {
+                    target: Some("nam-members".into()),
+                    share_percent: Some(json!(50)),
+                    amount: None,
+                }],
                 ..Default::default()
             },
         )
         .await
         .unwrap();
-    assert_eq!((c.kind.as_str(), c.quantity.clone(), c.usd_value.clone(), c.unit.as_str()), ("cash", json!(10_000_000), Some(json!(10_000_000)), "USD"));
+    assert_eq!(
+        (
+            c.kind.as_str(),
+            c.quantity.clone(),
+            c.usd_value.clone(),
+            c.unit.as_str()
+        ),
+        ("cash", json!(10_000_000), Some(json!(10_000_000)), "USD")
+    );
     assert_eq!(c.earmarks.len(), 1);
-    assert_eq!((c.earmarks[0].target.as_str(), c.earmarks[0].share_percent.clone()), ("nam-members", Some(json!(50))));
+    assert_eq!(
+        (c.earmarks[0].target.as_str(), c.earmarks[0].share_percent.clone()),
+        ("nam-members", Some(json!(50)))
+    );
     let eur = s
         .create_contribution(
             &actor(),
@@ -384,7 +737,9 @@ pub async fn financial_needs_are_counted_in_us_dollars(b: &Backend) {
         ..need("SDN", "x", json!(1))
     };
     let n = s.create_need(&actor(), &input, true).await.unwrap();
-    s.change_need_status(&actor(), n.id, None, &to("validated")).await.unwrap();
+    s.change_need_status(&actor(), n.id, None, &to("validated"))
+        .await
+        .unwrap();
     s.create_contribution(
         &actor(),
         &NewContribution {
@@ -394,25 +749,35 @@ pub async fn financial_needs_are_counted_in_us_dollars(b: &Backend) {
             currency: Some("QAR".into()),
             usd_rate: Some(json!("0.2747")),
             stage: Some("disbursed".into()),
-            links: vec![NewLink { need: Some(n.id), quantity: Some(json!(1_000_000)) }],
+            links: vec![NewLink {
+                need: Some(n.id),
+                quantity: Some(json!(1_000_000)),
+            }],
             ..Default::default()
         },
     )
     .await
     .unwrap();
     let n = s.need(n.id).await.unwrap();
-    assert_eq!((n.unit.as_str(), n.coverage.committed.clone(), n.coverage.unmet.clone()), ("USD", json!(274_700), json!(225_300)));
+    assert_eq!(
+        (n.unit.as_str(), n.coverage.committed.clone(), n.coverage.unmet.clone()),
+        ("USD", json!(274_700), json!(225_300))
+    );
     assert_eq!(n.status.as_str(), "partly_met");
 }
 
 pub async fn audit_chain_verifies_and_names_a_tampered_entry(b: &Backend) {
     let s = &b.store;
     for q in 1..=3 {
-        s.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(q)), false).await.unwrap();
+        s.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(q)), false)
+            .await
+            .unwrap();
     }
     let r = s.audit_verify().await.unwrap();
     assert_eq!((r.entries, r.first_bad.clone()), (4, None));
-    let changed = b.exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3").await;
+    let changed = b
+        .exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
+        .await;
     assert_eq!(changed, 1);
     let r = s.audit_verify().await.unwrap();
     assert_eq!(r.first_bad.map(|(seq, _)| seq), Some(3));
@@ -421,41 +786,125 @@ pub async fn audit_chain_verifies_and_names_a_tampered_entry(b: &Backend) {
 pub async fn audit_chain_detects_removed_entries(b: &Backend) {
     let s = &b.store;
     for q in 1..=3 {
-        s.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(q)), false).await.unwrap();
+        s.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(q)), false)
+            .await
+            .unwrap();
     }
     b.exec("DELETE FROM audit_log WHERE seq = 2").await;
     assert_eq!(s.audit_verify().await.unwrap().first_bad.map(|(seq, _)| seq), Some(2));
     b.exec("DELETE FROM audit_log WHERE seq >= 2").await;
     let r = s.audit_verify().await.unwrap();
-    assert_eq!(r.first_bad.map(|(seq, _)| seq), Some(2), "a cut-off tail is caught by the recorded head");
+    assert_eq!(
+        r.first_bad.map(|(seq, _)| seq),
+        Some(2),
+        "a cut-off tail is caught by the recorded head"
+    );
 }
 
 pub async fn lists_filter_and_page(b: &Backend) {
     let s = &b.store;
-    for (c, item) in [("KEN", "PPE-GOWN"), ("UGA", "PPE-GOWN"), ("FRA", "PPE-GOWN"), ("KEN", "FOOD-RICE"), ("BRA", "PPE-GOWN")] {
+    for (c, item) in [
+        ("KEN", "PPE-GOWN"),
+        ("UGA", "PPE-GOWN"),
+        ("FRA", "PPE-GOWN"),
+        ("KEN", "FOOD-RICE"),
+        ("BRA", "PPE-GOWN"),
+    ] {
         let qty = if item == "FOOD-RICE" { json!(2.5) } else { json!(10) };
         s.create_need(&actor(), &need(c, item, qty), true).await.unwrap();
     }
     let all = s.needs(&NeedQuery::default()).await.unwrap();
     assert_eq!((all.total, all.items.len(), all.next), (5, 5, None));
-    let members = s.needs(&NeedQuery { nam_status: Some("member".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(members.total, 3, "KEN twice and UGA; France is not in NAM and Brazil is an observer");
-    let rice = s.needs(&NeedQuery { item: Some("FOOD-RICE".into()), ..Default::default() }).await.unwrap();
-    assert_eq!((rice.total, rice.items[0].quantity.clone(), rice.items[0].unit.as_str()), (1, json!(2.5), "tonne"));
-    let afr = s.needs(&NeedQuery { who_region: Some("afr".into()), ..Default::default() }).await.unwrap();
+    let members = s
+        .needs(&NeedQuery {
+            nam_status: Some("member".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        members.total, 3,
+        "KEN twice and UGA; France is not in NAM and Brazil is an observer"
+    );
+    let rice = s
+        .needs(&NeedQuery {
+            item: Some("FOOD-RICE".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (rice.total, rice.items[0].quantity.clone(), rice.items[0].unit.as_str()),
+        (1, json!(2.5), "tonne")
+    );
+    let afr = s
+        .needs(&NeedQuery {
+            who_region: Some("afr".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(afr.total, 3);
-    let africa = s.needs(&NeedQuery { region: Some("2".into()), ..Default::default() }).await.unwrap();
+    let africa = s
+        .needs(&NeedQuery {
+            region: Some("2".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(africa.total, 3);
-    let page1 = s.needs(&NeedQuery { limit: Some(2), ..Default::default() }).await.unwrap();
+    let page1 = s
+        .needs(&NeedQuery {
+            limit: Some(2),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!((page1.total, page1.items.len()), (5, 2));
-    let page2 = s.needs(&NeedQuery { limit: Some(2), after: page1.next, ..Default::default() }).await.unwrap();
-    let page3 = s.needs(&NeedQuery { limit: Some(2), after: page2.next, ..Default::default() }).await.unwrap();
+    let page2 = s
+        .needs(&NeedQuery {
+            limit: Some(2),
+            after: page1.next,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let page3 = s
+        .needs(&NeedQuery {
+            limit: Some(2),
+            after: page2.next,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!((page3.items.len(), page3.next), (1, None));
-    let ids: BTreeSet<i64> = page1.items.iter().chain(&page2.items).chain(&page3.items).map(|n| n.id).collect();
+    let ids: BTreeSet<i64> = page1
+        .items
+        .iter()
+        .chain(&page2.items)
+        .chain(&page3.items)
+        .map(|n| n.id)
+        .collect();
     assert_eq!(ids.len(), 5);
-    let e = s.needs(&NeedQuery { priority: Some("urgent".into()), income_group: Some("rich".into()), ..Default::default() }).await.unwrap_err();
-    assert_eq!(invalid_fields(e), vec!["income_group:invalid_choice", "priority:invalid_choice"]);
-    let cs = s.contributions(&ContributionQuery { stage: Some("nope".into()), ..Default::default() }).await.unwrap_err();
+    let e = s
+        .needs(&NeedQuery {
+            priority: Some("urgent".into()),
+            income_group: Some("rich".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        invalid_fields(e),
+        vec!["income_group:invalid_choice", "priority:invalid_choice"]
+    );
+    let cs = s
+        .contributions(&ContributionQuery {
+            stage: Some("nope".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(cs), vec!["stage:invalid_choice"]);
 }
 
@@ -473,16 +922,41 @@ pub async fn catalogue_can_be_extended(b: &Backend) {
     };
     let added = s.add_item(&actor(), &item).await.unwrap();
     assert_eq!(added.code.as_str(), "SHL-KITCHEN-SET");
-    assert!(s.items().await.unwrap().iter().any(|i| i.code.as_str() == "SHL-KITCHEN-SET"));
-    assert!(matches!(s.add_item(&actor(), &item).await, Err(StoreError::Conflict(_))));
-    let bad = NewItem { dac_sector: Some("12".into()), unit_kind: Some("weight".into()), ..item };
-    assert_eq!(invalid_fields(s.add_item(&actor(), &bad).await.unwrap_err()), vec!["unit_kind:invalid_choice", "dac_sector:invalid"]);
-    let n = s.create_need(&actor(), &need("LBN", "SHL-KITCHEN-SET", json!(400)), false).await.unwrap();
+    assert!(
+        s.items()
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.code.as_str() == "SHL-KITCHEN-SET")
+    );
+    assert!(matches!(
+        s.add_item(&actor(), &item).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let bad = NewItem {
+        dac_sector: Some("12".into()),
+        unit_kind: Some("weight".into()),
+        ..item
+    };
+    assert_eq!(
+        invalid_fields(s.add_item(&actor(), &bad).await.unwrap_err()),
+        vec!["unit_kind:invalid_choice", "dac_sector:invalid"]
+    );
+    let n = s
+        .create_need(&actor(), &need("LBN", "SHL-KITCHEN-SET", json!(400)), false)
+        .await
+        .unwrap();
     assert_eq!(n.unit, "set");
     // The reference load must not remove or overwrite a local item.
     b.exec("DELETE FROM meta WHERE key = 'reference_fingerprint'").await;
     assert!(s.migrate().await.unwrap().reference_loaded);
-    assert!(s.items().await.unwrap().iter().any(|i| i.code.as_str() == "SHL-KITCHEN-SET"));
+    assert!(
+        s.items()
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.code.as_str() == "SHL-KITCHEN-SET")
+    );
 }
 
 pub async fn users_are_bound_to_their_country_or_organisation(b: &Backend) {
@@ -495,14 +969,33 @@ pub async fn users_are_bound_to_their_country_or_organisation(b: &Backend) {
         org: org.map(Into::into),
         must_change_password: false,
     };
-    let fp = s.create_user(&actor(), &u("FP@moh.go.ke", Role::FocalPoint, Some("KEN"), None)).await.unwrap();
-    assert_eq!((fp.email.as_str(), fp.country.as_deref()), ("fp@moh.go.ke", Some("KEN")));
-    assert!(matches!(s.create_user(&actor(), &u("fp@moh.go.ke", Role::Viewer, None, None)).await, Err(StoreError::Conflict(_))));
-    let e = s.create_user(&actor(), &u("a@b.org", Role::FocalPoint, None, None)).await.unwrap_err();
+    let fp = s
+        .create_user(&actor(), &u("FP@moh.go.ke", Role::FocalPoint, Some("KEN"), None))
+        .await
+        .unwrap();
+    assert_eq!(
+        (fp.email.as_str(), fp.country.as_deref()),
+        ("fp@moh.go.ke", Some("KEN"))
+    );
+    assert!(matches!(
+        s.create_user(&actor(), &u("fp@moh.go.ke", Role::Viewer, None, None))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let e = s
+        .create_user(&actor(), &u("a@b.org", Role::FocalPoint, None, None))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["country:required"]);
-    let e = s.create_user(&actor(), &u("p@b.org", Role::Partner, None, Some("NOPE")).clone()).await.unwrap_err();
+    let e = s
+        .create_user(&actor(), &u("p@b.org", Role::Partner, None, Some("NOPE")).clone())
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["org:unknown_party"]);
-    let e = s.create_user(&actor(), &u("not-an-email", Role::Viewer, None, None)).await.unwrap_err();
+    let e = s
+        .create_user(&actor(), &u("not-an-email", Role::Viewer, None, None))
+        .await
+        .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["email:invalid_email"]);
     let (found, hash) = s.user_by_email(" Fp@Moh.go.ke ").await.unwrap().unwrap();
     assert_eq!((found.id, hash.as_str()), (fp.id, "$argon2id$placeholder"));
@@ -511,8 +1004,14 @@ pub async fn users_are_bound_to_their_country_or_organisation(b: &Backend) {
 
 pub async fn external_ids_are_unique_per_country(b: &Backend) {
     let s = &b.store;
-    let with_id = |c: &str| NewNeed { external_id: Some("MOH-2026-001".into()), ..need(c, "PPE-GOWN", json!(5)) };
+    let with_id = |c: &str| NewNeed {
+        external_id: Some("MOH-2026-001".into()),
+        ..need(c, "PPE-GOWN", json!(5))
+    };
     s.create_need(&actor(), &with_id("KEN"), false).await.unwrap();
     s.create_need(&actor(), &with_id("UGA"), false).await.unwrap();
-    assert!(matches!(s.create_need(&actor(), &with_id("KEN"), false).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.create_need(&actor(), &with_id("KEN"), false).await,
+        Err(StoreError::Conflict(_))
+    ));
 }

@@ -24,13 +24,18 @@ impl Drop for Guard {
             // Drop runs outside async; a short-lived runtime on its own thread
             // removes the database even when the test panicked.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
                     let mut c = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-                        .execute(&mut c)
-                        .await
-                        .ok()
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    )))
+                    .execute(&mut c)
+                    .await
+                    .ok()
                 })
             })
             .join();
@@ -43,22 +48,40 @@ impl Backend {
     /// play the part of someone tampering with the data.
     pub async fn exec(&self, sql: &str) -> u64 {
         if self.url.starts_with("sqlite:") {
-            let mut c = sqlx::SqliteConnection::connect(&self.url).await.expect("connect sqlite");
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.expect("exec").rows_affected()
+            let mut c = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("connect sqlite");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .expect("exec")
+                .rows_affected()
         } else {
             let mut c = sqlx::PgConnection::connect(&self.url).await.expect("connect postgres");
-            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.expect("exec").rows_affected()
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .expect("exec")
+                .rows_affected()
         }
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         if self.url.starts_with("sqlite:") {
-            let mut c = sqlx::SqliteConnection::connect(&self.url).await.expect("connect sqlite");
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut c).await.expect("count")
+            let mut c = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("connect sqlite");
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut c)
+                .await
+                .expect("count")
         } else {
             let mut c = sqlx::PgConnection::connect(&self.url).await.expect("connect postgres");
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut c).await.expect("count")
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut c)
+                .await
+                .expect("count")
         }
     }
 }
@@ -68,7 +91,11 @@ pub async fn sqlite() -> Backend {
     let url = format!("sqlite://{}", dir.path().join("needsdb.sqlite").display());
     let store = open(&url).await.expect("open sqlite");
     store.migrate().await.expect("migrate sqlite");
-    Backend { store, url, _guard: Guard::Sqlite(dir) }
+    Backend {
+        store,
+        url,
+        _guard: Guard::Sqlite(dir),
+    }
 }
 
 pub fn postgres_admin_url() -> String {
@@ -79,31 +106,55 @@ pub fn postgres_admin_url() -> String {
 /// Under CI=true an unreachable PostgreSQL fails the test instead.
 pub async fn postgres(test: &str) -> Option<Backend> {
     let admin_url = postgres_admin_url();
-    let connect = tokio::time::timeout(std::time::Duration::from_secs(5), sqlx::PgConnection::connect(&admin_url)).await;
+    let connect = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        sqlx::PgConnection::connect(&admin_url),
+    )
+    .await;
     let mut admin = match connect {
         Ok(Ok(c)) => c,
         Ok(Err(e)) => return skip(test, &admin_url, &e.to_string()),
         Err(_) => return skip(test, &admin_url, "timed out"),
     };
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let name = format!("needsdb_test_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), nanos);
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut admin).await.expect("create database");
-    let guard = Guard::Postgres { admin_url: admin_url.clone(), name: name.clone() };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "needsdb_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        nanos
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    let guard = Guard::Postgres {
+        admin_url: admin_url.clone(),
+        name: name.clone(),
+    };
     let url = match admin_url.rsplit_once('/') {
         Some((base, _)) => format!("{base}/{name}"),
         None => panic!("NEEDSDB_TEST_POSTGRES_URL must end in /DATABASE"),
     };
     let store = open(&url).await.expect("open postgres");
     store.migrate().await.expect("migrate postgres");
-    Some(Backend { store, url, _guard: guard })
+    Some(Backend {
+        store,
+        url,
+        _guard: guard,
+    })
 }
 
 fn skip(test: &str, url: &str, why: &str) -> Option<Backend> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("PostgreSQL is required under CI=true but is not reachable at {url}: {why}");
     }
-    eprintln!("\n*** SKIPPED {test} on PostgreSQL: not reachable at {url} ({why}). Set NEEDSDB_TEST_POSTGRES_URL or start PostgreSQL. ***\n");
+    eprintln!(
+        "\n*** SKIPPED {test} on PostgreSQL: not reachable at {url} ({why}). Set NEEDSDB_TEST_POSTGRES_URL or start PostgreSQL. ***\n"
+    );
     None
 }
 

@@ -1,6 +1,9 @@
 //! One conformance suite, run against SQLite and PostgreSQL alike.
 //! Every case is written once in `cases` and instantiated per store.
 
+// Tests may panic on what they did not expect; that is how they fail.
+#![allow(clippy::unwrap_used)]
+
 mod cases;
 mod harness;
 

@@ -1,0 +1,311 @@
+//! Flags and subcommands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "needsdb",
+    version,
+    about = "Humanitarian and medical needs, pledges, deliveries and fair allocation."
+)]
+pub struct Cli {
+    /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "NEEDSDB_DATABASE_URL",
+        default_value = "sqlite://needsdb.sqlite"
+    )]
+    pub database: String,
+
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (creates the schema and an administrator on first start).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "NEEDSDB_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Bring the database schema and reference data up to date.
+    Migrate,
+    /// Load a synthetic demonstration scenario (clearly labelled as such).
+    Demo,
+    /// NAM member and observer states.
+    #[command(subcommand)]
+    Members(MembersCmd),
+    /// States and organisations that need, give or channel aid.
+    #[command(subcommand)]
+    Parties(PartiesCmd),
+    /// The relief item catalogue.
+    #[command(subcommand)]
+    Items(ItemsCmd),
+    /// Needs reported by member states.
+    #[command(subcommand)]
+    Needs(NeedsCmd),
+    /// Contributions: pledges, commitments, shipments and deliveries.
+    #[command(subcommand)]
+    Contributions(ContributionsCmd),
+    /// The tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCmd {
+    /// List NAM member states (or observers, or both).
+    List {
+        #[arg(long, value_enum, default_value_t = MemberStatus::Member)]
+        status: MemberStatus,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MemberStatus {
+    Member,
+    Observer,
+    All,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartiesCmd {
+    /// List all parties.
+    List,
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// un_agency, pooled_fund, intergovernmental, multilateral_bank, red_cross, ngo, foundation, movement, private, other.
+        #[arg(long)]
+        org_type: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ItemsCmd {
+    /// List the catalogue.
+    List {
+        #[arg(long)]
+        cluster: Option<String>,
+    },
+    /// Add an item to the catalogue.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        cluster: String,
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        unit: String,
+        /// count, mass, volume, area, people or money.
+        #[arg(long, default_value = "count")]
+        unit_kind: String,
+        /// Decimal places the unit is counted to (0 to 6).
+        #[arg(long)]
+        decimals: Option<u32>,
+        /// OECD DAC 5-digit purpose code.
+        #[arg(long)]
+        dac_sector: String,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct NeedFilters {
+    /// ISO3 codes, comma-separated.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// member, observer or none.
+    #[arg(long)]
+    pub nam_status: Option<String>,
+    /// UN M49 region, sub-region or intermediate region code (Africa is 002).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// AFR, AMR, EMR, EUR, SEAR or WPR.
+    #[arg(long)]
+    pub who_region: Option<String>,
+    /// low, lower_middle, upper_middle or high.
+    #[arg(long)]
+    pub income_group: Option<String>,
+    #[arg(long)]
+    pub cluster: Option<String>,
+    #[arg(long)]
+    pub item: Option<String>,
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Statuses, comma-separated.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Needed on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub needed_from: Option<String>,
+    /// Needed on or before this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub needed_to: Option<String>,
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// Show needs after this id (the `next` of the previous page).
+    #[arg(long)]
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct NeedFields {
+    /// ISO3 code of the state in need.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Catalogue item code.
+    #[arg(long)]
+    pub item: Option<String>,
+    /// Quantity in the item's unit (goods).
+    #[arg(long, allow_hyphen_values = true)]
+    pub quantity: Option<String>,
+    /// Amount of money (financial needs), with --currency.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// US dollars per one unit of the currency.
+    #[arg(long, allow_hyphen_values = true)]
+    pub usd_rate: Option<String>,
+    /// critical, high, medium or low.
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    pub needed_by: Option<String>,
+    /// Sub-national place name.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// OCHA P-code of the place.
+    #[arg(long)]
+    pub pcode: Option<String>,
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// Your own reference, unique per country.
+    #[arg(long)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NeedsCmd {
+    /// List needs with their coverage.
+    List(NeedFilters),
+    /// Record a need (as a draft, or submitted with --submit).
+    Add {
+        #[command(flatten)]
+        fields: NeedFields,
+        /// Submit it for validation at once.
+        #[arg(long)]
+        submit: bool,
+    },
+    /// Show one need, with its coverage and history.
+    Show { id: i64 },
+    /// Change a need's status: submitted, validated, draft (returned) or withdrawn.
+    Status {
+        id: i64,
+        to: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContributionsCmd {
+    /// List contributions.
+    List {
+        #[arg(long)]
+        donor: Option<String>,
+        #[arg(long)]
+        recipient: Option<String>,
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long)]
+        stage: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long)]
+        after: Option<i64>,
+    },
+    /// Record a contribution: goods (--item, --quantity) or cash (--amount, --currency).
+    Add(Box<AddContribution>),
+    /// Move a contribution to its next stage.
+    Advance {
+        id: i64,
+        /// pledged, committed, shipped, disbursed, delivered or cancelled.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        source_url: Option<String>,
+    },
+    /// Show one contribution with its links, earmarks and stage history.
+    Show { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check the hash chain; names the first bad entry and exits non-zero.
+    Verify,
+}
+
+#[derive(Debug, Args)]
+pub struct AddContribution {
+    #[arg(long)]
+    pub donor: String,
+    #[arg(long)]
+    pub recipient: String,
+    /// The party it goes through, such as WHO.
+    #[arg(long)]
+    pub channel: Option<String>,
+    #[arg(long)]
+    pub item: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub quantity: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub currency: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub usd_rate: Option<String>,
+    /// announced, pledged (default), committed, shipped, disbursed or delivered.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Date the stage was reached (YYYY-MM-DD); today by default.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Link to the public statement (required for announcements).
+    #[arg(long)]
+    pub source_url: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// NEED_ID=QUANTITY, in the contribution's unit; repeatable.
+    #[arg(long = "link")]
+    pub links: Vec<String>,
+    /// TARGET=SHARE% or TARGET=AMOUNT, such as nam-members=50%; repeatable.
+    #[arg(long = "earmark")]
+    pub earmarks: Vec<String>,
+}

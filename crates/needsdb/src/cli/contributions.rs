@@ -1,0 +1,237 @@
+//! `needsdb contributions ...`
+
+use super::args::{AddContribution, ContributionsCmd};
+use super::{Format, output, store};
+use needsdb_domain::{FieldError, Invalid, NewContribution, NewEarmark, NewLink};
+use needsdb_store::{Actor, ContributionQuery, StageChange, StoreError};
+use serde_json::Value;
+
+const LIST_COLUMNS: &[&str] = &[
+    "id",
+    "stage",
+    "donor",
+    "recipient",
+    "channel",
+    "item",
+    "quantity",
+    "unit",
+    "usd_value",
+    "stage_date",
+];
+const SHOW_COLUMNS: &[&str] = &[
+    "id",
+    "version",
+    "stage",
+    "funded",
+    "stage_date",
+    "donor",
+    "recipient",
+    "channel",
+    "kind",
+    "item",
+    "quantity",
+    "unit",
+    "currency",
+    "usd_rate",
+    "usd_value",
+    "source_url",
+    "description",
+    "external_id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+];
+
+/// `12=60` links 60 (in the contribution's unit) to need 12.
+fn parse_link(i: usize, s: &str) -> Result<NewLink, FieldError> {
+    let field = format!("link[{i}]");
+    let (id, qty) = s
+        .split_once('=')
+        .ok_or_else(|| FieldError::new(&field, "invalid", format!("'{s}' is not NEED_ID=QUANTITY")))?;
+    let need = id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| FieldError::new(&field, "invalid", format!("'{id}' is not a need id")))?;
+    Ok(NewLink {
+        need: Some(need),
+        quantity: Some(Value::String(qty.trim().into())),
+    })
+}
+
+/// `nam-members=50%` earmarks a share; `who:AFR=2000000` an amount.
+fn parse_earmark(i: usize, s: &str) -> Result<NewEarmark, FieldError> {
+    let field = format!("earmark[{i}]");
+    let (target, portion) = s.rsplit_once('=').ok_or_else(|| {
+        FieldError::new(
+            &field,
+            "invalid",
+            format!("'{s}' is not TARGET=SHARE% or TARGET=AMOUNT"),
+        )
+    })?;
+    let portion = portion.trim();
+    let (share, amount) = match portion.strip_suffix('%') {
+        Some(p) => (Some(Value::String(p.trim().into())), None),
+        None => (None, Some(Value::String(portion.into()))),
+    };
+    Ok(NewEarmark {
+        target: Some(target.trim().into()),
+        share_percent: share,
+        amount,
+    })
+}
+
+fn collect<T>(items: &[String], parse: fn(usize, &str) -> Result<T, FieldError>) -> Result<Vec<T>, StoreError> {
+    let mut out = Vec::new();
+    let mut errs = Vec::new();
+    for (i, s) in items.iter().enumerate() {
+        match parse(i, s) {
+            Ok(v) => out.push(v),
+            Err(e) => errs.push(e),
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(StoreError::Invalid(Invalid(errs)))
+    }
+}
+
+pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result<()> {
+    match cmd {
+        ContributionsCmd::List {
+            donor,
+            recipient,
+            item,
+            stage,
+            limit,
+            after,
+        } => {
+            let s = store(db).await?;
+            let q = ContributionQuery {
+                donor,
+                recipient,
+                item,
+                stage,
+                limit: Some(limit),
+                after,
+                ..Default::default()
+            };
+            let page = s.contributions(&q).await?;
+            let rows: Vec<Value> = page
+                .items
+                .into_iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?;
+            output::print_rows(fmt, &rows, LIST_COLUMNS, Some((page.total, page.next)))
+        }
+        ContributionsCmd::Add(add) => {
+            let AddContribution {
+                donor,
+                recipient,
+                channel,
+                item,
+                quantity,
+                amount,
+                currency,
+                usd_rate,
+                stage,
+                date,
+                source_url,
+                description,
+                external_id,
+                links,
+                earmarks,
+            } = *add;
+            let text = |v: Option<String>| v.map(Value::String);
+            let input = NewContribution {
+                donor: Some(donor),
+                recipient: Some(recipient),
+                channel,
+                item,
+                quantity: text(quantity),
+                amount: text(amount),
+                currency,
+                usd_rate: text(usd_rate),
+                stage,
+                stage_date: date,
+                source_url,
+                description,
+                external_id,
+                links: collect(&links, parse_link)?,
+                earmarks: collect(&earmarks, parse_earmark)?,
+            };
+            let s = store(db).await?;
+            let c = s.create_contribution(&Actor::cli(), &input).await?;
+            show(fmt, serde_json::to_value(c)?)
+        }
+        ContributionsCmd::Advance {
+            id,
+            to,
+            date,
+            note,
+            source_url,
+        } => {
+            let s = store(db).await?;
+            let c = s
+                .advance_contribution(
+                    &Actor::cli(),
+                    id,
+                    None,
+                    &StageChange {
+                        to: Some(to),
+                        date,
+                        note,
+                        source_url,
+                    },
+                )
+                .await?;
+            show(fmt, serde_json::to_value(c)?)
+        }
+        ContributionsCmd::Show { id } => {
+            let s = store(db).await?;
+            show(fmt, serde_json::to_value(s.contribution(id).await?)?)
+        }
+    }
+}
+
+fn show(fmt: Format, c: Value) -> anyhow::Result<()> {
+    output::print_value(fmt, &c, SHOW_COLUMNS)?;
+    if fmt == Format::Table {
+        for (title, key, cols) in [
+            ("links", "links", &["need", "quantity"][..]),
+            ("earmarks", "earmarks", &["target", "share_percent", "amount"][..]),
+            ("stages", "events", &["from", "to", "date", "actor", "note"][..]),
+        ] {
+            if let Some(Value::Array(rows)) = c.get(key)
+                && !rows.is_empty()
+            {
+                println!("\n{title}:");
+                output::print_rows(fmt, rows, cols, None)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_and_earmarks_parse() {
+        let l = parse_link(0, "12=60").unwrap();
+        assert_eq!((l.need, l.quantity), (Some(12), Some(Value::String("60".into()))));
+        assert_eq!(parse_link(1, "12").unwrap_err().field, "link[1]");
+        let e = parse_earmark(0, "nam-members=50%").unwrap();
+        assert_eq!(
+            (e.target.as_deref(), e.share_percent),
+            (Some("nam-members"), Some(Value::String("50".into())))
+        );
+        let e = parse_earmark(0, "who:AFR=2000000").unwrap();
+        assert_eq!(
+            (e.target.as_deref(), e.amount),
+            (Some("who:AFR"), Some(Value::String("2000000".into())))
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Runs the real `needsdb` binary against a fresh database, and serves it on
+//! a real port for HTTP tests.
+
+use sqlx::Connection;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_needsdb");
+
+pub struct Db {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let mut c = sqlx::PgConnection::connect(&admin).await.ok()?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    )))
+                    .execute(&mut c)
+                    .await
+                    .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+pub fn sqlite() -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("needsdb.sqlite").display());
+    Db {
+        url,
+        _dir: Some(dir),
+        pg: None,
+    }
+}
+
+/// A fresh PostgreSQL database, or None after a loud notice (a failure under CI=true).
+pub fn postgres(test: &str) -> Option<Db> {
+    let admin = std::env::var("NEEDSDB_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "needsdb_cli_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let created = std::thread::spawn({
+        let (admin, name) = (admin.clone(), name.clone());
+        move || -> Result<(), String> {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async {
+                let mut c =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), sqlx::PgConnection::connect(&admin))
+                        .await
+                        .map_err(|_| "timed out".to_string())?
+                        .map_err(|e| e.to_string())?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            })
+        }
+    })
+    .join()
+    .unwrap_or_else(|_| Err("panicked".into()));
+    if let Err(why) = created {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("PostgreSQL is required under CI=true but is not reachable at {admin}: {why}");
+        }
+        eprintln!("\n*** SKIPPED {test} on PostgreSQL: not reachable at {admin} ({why}) ***\n");
+        return None;
+    }
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or(admin.clone());
+    Some(Db {
+        url: format!("{base}/{name}"),
+        _dir: None,
+        pg: Some((admin, name)),
+    })
+}
+
+impl Db {
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(["--database", &self.url])
+            .args(args)
+            .env_remove("NEEDSDB_ADMIN_PASSWORD")
+            .env_remove("NEEDSDB_ADMIN_EMAIL")
+            .env_remove("NEEDSDB_DATABASE_URL");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run needsdb")
+    }
+
+    /// Runs a command that must succeed and returns its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "needsdb {args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).expect("utf-8")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.extend(["--format", "json"]);
+        serde_json::from_str(&self.ok(&a)).expect("json output")
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        if self.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.url).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .expect("exec");
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.url).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .expect("exec");
+        }
+    }
+}
+
+/// A running `needsdb serve`, stopped when dropped.
+pub struct Server {
+    pub base: String,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn serve(db: &Db, extra_env: &[(&str, &str)]) -> Server {
+    let mut cmd = db.cmd(&["serve", "--listen", "127.0.0.1:0"]);
+    cmd.stderr(Stdio::piped()).stdout(Stdio::null());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn needsdb serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut base = None;
+    for line in lines.by_ref() {
+        let line = line.expect("read stderr");
+        if let Some(addr) = line.strip_prefix("needsdb is listening on ") {
+            base = Some(addr.trim().to_owned());
+            break;
+        }
+    }
+    // Keep draining the server's log so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        base: base.expect("the server did not report its address"),
+        child,
+    }
+}
