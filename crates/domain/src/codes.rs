@@ -34,6 +34,7 @@ impl Iso3 {
 /// digits and hyphens, 2 to 40 characters.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 pub struct ItemCode(String);
 
 impl ItemCode {

@@ -30,6 +30,7 @@ text_enum!(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ContributionKind {
     InKind,
     Cash,
@@ -134,6 +135,7 @@ impl Stage {
 /// of the contribution meant for it, in the contribution's unit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewLink {
     pub need: Option<i64>,
     pub quantity: Option<Value>,
@@ -143,6 +145,7 @@ pub struct NewLink {
 /// `currency` and, unless USD, `usd_rate`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewContribution {
     pub donor: Option<String>,
     pub recipient: Option<String>,
@@ -578,6 +581,7 @@ fn validate_earmarks(errs: &mut Errors, input: &NewContribution, carried: &Carri
 /// A stage change as sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageChange {
     pub to: Option<String>,
     pub date: Option<String>,

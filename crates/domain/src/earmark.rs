@@ -131,6 +131,7 @@ pub struct Earmark {
 /// An earmark as sent: a target and either `share_percent` or `amount`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewEarmark {
     pub target: Option<String>,
     pub share_percent: Option<Value>,

@@ -7,6 +7,7 @@ use std::fmt;
 /// One problem with one field. `code` is stable and machine-readable, so a
 /// client can translate the message; `message` is plain English for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: String,

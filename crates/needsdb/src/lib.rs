@@ -3,8 +3,10 @@
 //! `cli` parses commands and prints tables, JSON or CSV; `http` serves the
 //! web API; both call the same store through `Arc<dyn Store>`.
 
+pub mod accounts;
 pub mod bootstrap;
 pub mod cli;
 pub mod demo;
 pub mod http;
 pub mod password;
+pub mod tabular;

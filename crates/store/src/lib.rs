@@ -78,8 +78,41 @@ pub trait Store: Send + Sync {
     async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<User>;
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>>;
 
+    async fn user(&self, id: i64) -> Result<User>;
+    async fn users(&self) -> Result<Vec<User>>;
+    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+
+    // Sessions and tokens: only hashes of secrets are stored.
+    async fn create_session(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        id_hash: &str,
+        csrf_token: &str,
+        ttl: chrono::Duration,
+    ) -> Result<()>;
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>>;
+    async fn revoke_session(&self, actor: &Actor, id_hash: &str) -> Result<()>;
+    async fn create_token(&self, actor: &Actor, token: &NewToken) -> Result<TokenInfo>;
+    async fn token(&self, token_hash: &str) -> Result<Option<(TokenInfo, User)>>;
+    async fn tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenInfo>>;
+    async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<TokenInfo>;
+    async fn record_signin_failure(&self, email: &str, address: &str) -> Result<()>;
+    /// Failed sign-ins since `since`: for this account, and from this address.
+    async fn signin_failures(
+        &self,
+        email: &str,
+        address: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(i64, i64)>;
+
+    // Analysis.
+    async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>>;
+
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;
+
+    fn pool_stats(&self) -> PoolStats;
 }
 
 /// Opens the store a database URL names: `sqlite://PATH` (created if

@@ -27,6 +27,7 @@ impl Actor {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountryRow {
     pub iso3: String,
     pub iso2: String,
@@ -55,6 +56,7 @@ pub struct CountryFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Party {
     pub code: String,
     pub kind: String,
@@ -65,6 +67,7 @@ pub struct Party {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrganisation {
     pub code: Option<String>,
     pub name: Option<String>,
@@ -73,6 +76,7 @@ pub struct NewOrganisation {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewItem {
     pub code: Option<String>,
     pub cluster: Option<String>,
@@ -86,6 +90,7 @@ pub struct NewItem {
 
 /// How far a need is covered, in the need's unit (item units, or US dollars).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     pub needed: Value,
     pub announced: Value,
@@ -107,10 +112,18 @@ pub struct CoverageSums {
 }
 
 impl CoverageSums {
+    /// Coverage of one need.
     pub fn present(&self, needed: i64, decimals: u32) -> Coverage {
+        self.present_with_unmet(needed, (needed - self.funded).max(0), decimals)
+    }
+
+    /// Coverage of a group of needs, whose unmet total is the sum of each
+    /// need's own gap: one over-funded need does not hide another's gap.
+    pub fn present_with_unmet(&self, needed: i64, unmet: i64, decimals: u32) -> Coverage {
         let n = |v: i64| needsdb_domain::decimal::to_json_number(v, decimals);
+        let met = needed - unmet;
         let pct = if needed > 0 {
-            (self.funded as f64 / needed as f64 * 1000.0).round() / 10.0
+            (met as f64 / needed as f64 * 1000.0).round() / 10.0
         } else {
             0.0
         };
@@ -120,13 +133,14 @@ impl CoverageSums {
             pledged: n(self.pledged),
             committed: n(self.funded),
             delivered: n(self.delivered),
-            unmet: n((needed - self.funded).max(0)),
+            unmet: n(unmet),
             coverage_pct: pct,
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Need {
     pub id: i64,
     pub version: i64,
@@ -158,12 +172,14 @@ pub struct Need {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Link {
     pub need: i64,
     pub quantity: Value,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EarmarkOut {
     pub target: String,
     pub share_percent: Option<Value>,
@@ -171,6 +187,7 @@ pub struct EarmarkOut {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageEvent {
     pub from: Option<Stage>,
     pub to: Stage,
@@ -182,6 +199,7 @@ pub struct StageEvent {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contribution {
     pub id: i64,
     pub version: i64,
@@ -218,6 +236,7 @@ pub use needsdb_domain::StageChange;
 /// A status change of a need as sent.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub to: Option<String>,
     pub note: Option<String>,
@@ -225,6 +244,7 @@ pub struct StatusChange {
 
 /// One stored version of a need or contribution.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
     pub version: i64,
     pub changed_at: DateTime<Utc>,
@@ -248,9 +268,23 @@ pub struct NeedQuery {
     pub needed_from: Option<NaiveDate>,
     pub needed_to: Option<NaiveDate>,
     pub external_id: Option<String>,
-    /// Return needs with an id greater than this (keyset pagination).
-    pub after: Option<i64>,
+    /// `id`, `needed_by`, `priority`, `created_at` or `updated_at`; a leading
+    /// `-` sorts descending.
+    pub sort: Option<String>,
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
     pub limit: Option<u32>,
+    /// Which needs the caller may see; set by the service layer, never by the client.
+    #[serde(skip)]
+    pub scope: Option<NeedScope>,
+}
+
+/// Restricts what a caller sees: needs of `own_country` in any status, and
+/// other needs only in one of the `shared` statuses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NeedScope {
+    pub own_country: Option<String>,
+    pub shared: Vec<NeedStatus>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -262,24 +296,28 @@ pub struct ContributionQuery {
     pub item: Option<String>,
     pub stage: Option<String>,
     pub kind: Option<String>,
-    pub after: Option<i64>,
+    /// `id`, `stage_date` or `created_at`; a leading `-` sorts descending.
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
 
 pub const DEFAULT_PAGE: u32 = 100;
 pub const MAX_PAGE: u32 = 1000;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     pub total: i64,
     pub items: Vec<T>,
-    /// Pass as `after` for the next page; absent on the last page.
-    pub next: Option<i64>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
 }
 
 /// Roles, from most to least powerful. See ARCHITECTURE.md for what each may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     Admin,
     Secretariat,
@@ -314,6 +352,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -337,6 +376,7 @@ pub struct NewUser {
 
 /// The result of checking the audit chain.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditReport {
     pub entries: i64,
     /// The first entry that does not fit the chain, with the reason.
@@ -351,4 +391,98 @@ pub struct MigrationReport {
     pub countries: i64,
     pub items: i64,
     pub parties: i64,
+}
+
+/// A signed-in browser session. Only the hash of its id is stored.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An API token as listed; the token itself is shown only when created.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    /// The first characters of the token, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub user_id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub token_hash: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Connection pool figures, for /metrics.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// How coverage is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CoverageBy {
+    Country,
+    Item,
+    Cluster,
+    Region,
+    WhoRegion,
+    IncomeGroup,
+    NamStatus,
+}
+
+impl CoverageBy {
+    pub const ALL: [CoverageBy; 7] = [
+        Self::Country,
+        Self::Item,
+        Self::Cluster,
+        Self::Region,
+        Self::WhoRegion,
+        Self::IncomeGroup,
+        Self::NamStatus,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Country => "country",
+            Self::Item => "item",
+            Self::Cluster => "cluster",
+            Self::Region => "region",
+            Self::WhoRegion => "who_region",
+            Self::IncomeGroup => "income_group",
+            Self::NamStatus => "nam_status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == s.trim())
+    }
+}
+
+/// Coverage of one group for one item. Quantities of different items are
+/// never added together; financial needs are in US dollars.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoverageRow {
+    pub group: String,
+    pub item: String,
+    pub unit: String,
+    pub needs: i64,
+    #[serde(flatten)]
+    pub coverage: Coverage,
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A relief item from the catalogue. Quantities of it are integers in base
 /// units: `10^decimals` base units make one `unit` (a tonne counted in kg).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogueItem {
     pub code: ItemCode,
     pub cluster: String,
@@ -19,6 +20,7 @@ pub struct CatalogueItem {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UnitKind {
     Count,
     Mass,

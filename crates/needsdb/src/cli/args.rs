@@ -63,6 +63,53 @@ pub enum Command {
     /// The tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Accounts.
+    #[command(subcommand)]
+    Users(UsersCmd),
+    /// API tokens for scripts.
+    #[command(subcommand)]
+    Tokens(TokensCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCmd {
+    /// Create an account; its one-time password is printed once.
+    Add {
+        email: String,
+        /// admin, secretariat, focal_point, partner or viewer.
+        #[arg(long)]
+        role: String,
+        /// A focal point's member state (ISO3).
+        #[arg(long, conflicts_with = "org")]
+        country: Option<String>,
+        /// A partner's organisation or donor state (party code).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Give an account a new one-time password, printed once.
+    ResetPassword { email: String },
+    /// List accounts.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCmd {
+    /// Create an API token for an account; the token is printed once.
+    Create {
+        email: String,
+        /// Days until it expires (1 to 3650); no expiry when absent.
+        #[arg(long)]
+        expires: Option<i64>,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+    /// List tokens (not the tokens themselves).
+    List {
+        /// Only this account's tokens.
+        email: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,11 +207,14 @@ pub struct NeedFilters {
     /// Needed on or before this date (YYYY-MM-DD).
     #[arg(long)]
     pub needed_to: Option<String>,
+    /// id, needed_by, priority, created_at or updated_at; prefix - for descending.
+    #[arg(long, allow_hyphen_values = true)]
+    pub sort: Option<String>,
     #[arg(long, default_value_t = 100)]
     pub limit: u32,
-    /// Show needs after this id (the `next` of the previous page).
+    /// Continue from a previous page (its `next`).
     #[arg(long)]
-    pub after: Option<i64>,
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -240,10 +290,14 @@ pub enum ContributionsCmd {
         item: Option<String>,
         #[arg(long)]
         stage: Option<String>,
+        /// id, stage_date or created_at; prefix - for descending.
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
         #[arg(long, default_value_t = 100)]
         limit: u32,
+        /// Continue from a previous page (its `next`).
         #[arg(long)]
-        after: Option<i64>,
+        cursor: Option<String>,
     },
     /// Record a contribution: goods (--item, --quantity) or cash (--amount, --currency).
     Add(Box<AddContribution>),

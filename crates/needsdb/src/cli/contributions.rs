@@ -105,7 +105,8 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
             item,
             stage,
             limit,
-            after,
+            sort,
+            cursor,
         } => {
             let s = store(db).await?;
             let q = ContributionQuery {
@@ -114,7 +115,8 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
                 item,
                 stage,
                 limit: Some(limit),
-                after,
+                sort,
+                cursor,
                 ..Default::default()
             };
             let page = s.contributions(&q).await?;

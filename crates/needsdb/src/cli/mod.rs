@@ -1,6 +1,7 @@
 //! The command line. Commands are thin: they parse flags into the same input
 //! types the API takes, call the store, and print a table, JSON or CSV.
 
+mod accounts;
 mod args;
 mod contributions;
 mod needs;
@@ -120,6 +121,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Needs(c) => needs::run(&cli.database, fmt, c).await,
         Command::Contributions(c) => contributions::run(&cli.database, fmt, c).await,
         Command::Audit(c) => reference::audit(&cli.database, fmt, c).await,
+        Command::Users(c) => accounts::users(&cli.database, fmt, c).await,
+        Command::Tokens(c) => accounts::tokens(&cli.database, fmt, c).await,
     }
 }
 

@@ -71,7 +71,8 @@ pub fn query(f: NeedFilters) -> Result<NeedQuery, StoreError> {
         status: f.status,
         needed_from: date("needed_from", f.needed_from)?,
         needed_to: date("needed_to", f.needed_to)?,
-        after: f.after,
+        sort: f.sort,
+        cursor: f.cursor,
         limit: Some(f.limit),
         ..Default::default()
     })

@@ -1,6 +1,7 @@
 //! Printing results as a readable table, JSON, or CSV.
 
 use super::Format;
+use crate::tabular::write_csv;
 use serde_json::Value;
 use std::io::Write;
 
@@ -10,7 +11,7 @@ pub fn print_rows(
     fmt: Format,
     rows: &[Value],
     columns: &[&str],
-    page: Option<(i64, Option<i64>)>,
+    page: Option<(i64, Option<String>)>,
 ) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match fmt {
@@ -29,7 +30,7 @@ pub fn print_rows(
                 let shown = rows.len();
                 write!(out, "{shown} of {total}")?;
                 if let Some(n) = next {
-                    write!(out, "; next page: --after {n}")?;
+                    write!(out, "; next page: --cursor {n}")?;
                 }
                 writeln!(out)?;
             }
@@ -116,79 +117,10 @@ fn write_table(out: &mut impl Write, rows: &[Value], columns: &[&str]) -> std::i
     Ok(())
 }
 
-/// Flattens nested objects into dotted column names; arrays become JSON text.
-fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                let name = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&name, x, out);
-            }
-        }
-        other => out.push((prefix.to_owned(), other.clone())),
-    }
-}
-
-/// A spreadsheet would run a cell starting with one of these as a formula.
-pub fn neutralise(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
-
-fn write_csv(out: &mut impl Write, rows: &[Value]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let mut header: Vec<String> = Vec::new();
-    let flat: Vec<Vec<(String, Value)>> = rows
-        .iter()
-        .map(|r| {
-            let mut f = Vec::new();
-            flatten("", r, &mut f);
-            f
-        })
-        .collect();
-    for f in &flat {
-        for (k, _) in f {
-            if !header.contains(k) {
-                header.push(k.clone());
-            }
-        }
-    }
-    w.write_record(&header)?;
-    for f in &flat {
-        let rec: Vec<String> = header
-            .iter()
-            .map(|h| match f.iter().find(|(k, _)| k == h).map(|(_, v)| v) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) => neutralise(s),
-                Some(v @ Value::Array(_)) => neutralise(&v.to_string()),
-                Some(v) => v.to_string(),
-            })
-            .collect();
-        w.write_record(&rec)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn csv_flattens_and_neutralises_formulas() {
-        let mut buf = Vec::new();
-        write_csv(&mut buf, &[json!({"a": "=SUM(A1)", "b": {"c": 2}, "d": [1, 2]})]).unwrap();
-        let text = String::from_utf8(buf).unwrap();
-        assert_eq!(text, "a,b.c,d\n'=SUM(A1),2,\"[1,2]\"\n");
-    }
 
     #[test]
     fn tables_align_and_reach_into_objects() {

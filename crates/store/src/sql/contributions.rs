@@ -551,17 +551,56 @@ fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), 
     errs.finish()
 }
 
+const SORT_KEYS: [&str; 3] = ["id", "stage_date", "created_at"];
+
 pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<Contribution>> {
     let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
+    let (key, desc) = super::cursor::sort_spec(q.sort.as_deref(), &SORT_KEYS)?;
     let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM contributions k");
     push_filters(&mut count, q)?;
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let mut qb = QueryBuilder::<Db>::new(SELECT);
     push_filters(&mut qb, q)?;
-    if let Some(after) = q.after {
-        qb.push(" AND k.id > ").push_bind(after);
+    let expr = match key {
+        "stage_date" => "k.stage_date",
+        "created_at" => "k.created_at",
+        _ => "k.id",
+    };
+    let op = if desc { "<" } else { ">" };
+    if let Some(c) = q.cursor.as_deref() {
+        let (value, id) = super::cursor::decode(c)?;
+        let bad = || {
+            Invalid::one(
+                "cursor",
+                "invalid_cursor",
+                "the cursor does not fit this sort order; start again from the first page",
+            )
+        };
+        match key {
+            "stage_date" => {
+                let d: NaiveDate = value.parse().map_err(|_| bad())?;
+                qb.push(format!(" AND ({expr} {op} "))
+                    .push_bind(d)
+                    .push(format!(" OR ({expr} = "))
+                    .push_bind(d);
+                qb.push(format!(" AND k.id {op} ")).push_bind(id).push("))");
+            }
+            "created_at" => {
+                let t: DateTime<Utc> = value.parse().map_err(|_| bad())?;
+                qb.push(format!(" AND ({expr} {op} "))
+                    .push_bind(t)
+                    .push(format!(" OR ({expr} = "))
+                    .push_bind(t);
+                qb.push(format!(" AND k.id {op} ")).push_bind(id).push("))");
+            }
+            _ => {
+                qb.push(format!(" AND k.id {op} ")).push_bind(id);
+            }
+        }
     }
-    qb.push(" ORDER BY k.id LIMIT ").push_bind(limit + 1);
+    let dir = if desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY {expr} {dir}, k.id {dir} LIMIT "))
+        .push_bind(limit + 1);
     let mut rows: Vec<Row_> = qb
         .build()
         .fetch_all(&mut *conn)
@@ -571,7 +610,14 @@ pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<
         .collect::<Result<_>>()?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
-        rows.last().map(|r| r.id)
+        rows.last().map(|r| {
+            let value = match key {
+                "stage_date" => r.stage_date.to_string(),
+                "created_at" => r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                _ => r.id.to_string(),
+            };
+            super::cursor::encode(&value, r.id)
+        })
     } else {
         None
     };

@@ -4,8 +4,11 @@
 //! Dialect differences stay in those two small files and the migrations.
 
 mod audit_log;
+mod auth;
 mod catalog;
 mod contributions;
+mod coverage;
+mod cursor;
 mod needs;
 mod reference;
 mod users;
@@ -194,8 +197,101 @@ impl Store for SqlStore {
         users::by_email(&mut conn, email).await
     }
 
+    async fn user(&self, id: i64) -> Result<User> {
+        let mut conn = self.pool.acquire().await?;
+        users::by_id(&mut conn, id).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let mut conn = self.pool.acquire().await?;
+        users::all(&mut conn).await
+    }
+
+    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        users::set_password(&mut tx, actor, user_id, password_hash, must_change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        id_hash: &str,
+        csrf: &str,
+        ttl: chrono::Duration,
+    ) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        auth::create_session(&mut tx, actor, user_id, id_hash, csrf, ttl).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
+        let mut conn = self.pool.acquire().await?;
+        auth::session(&mut conn, id_hash).await
+    }
+
+    async fn revoke_session(&self, actor: &Actor, id_hash: &str) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        auth::revoke_session(&mut tx, actor, id_hash).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_token(&self, actor: &Actor, token: &NewToken) -> Result<TokenInfo> {
+        let mut tx = begin_write(&self.pool).await?;
+        let t = auth::create_token(&mut tx, actor, token).await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    async fn token(&self, token_hash: &str) -> Result<Option<(TokenInfo, User)>> {
+        let mut conn = self.pool.acquire().await?;
+        auth::token(&mut conn, token_hash).await
+    }
+
+    async fn tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenInfo>> {
+        let mut conn = self.pool.acquire().await?;
+        auth::tokens(&mut conn, user_id).await
+    }
+
+    async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<TokenInfo> {
+        let mut tx = begin_write(&self.pool).await?;
+        let t = auth::revoke_token(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    async fn record_signin_failure(&self, email: &str, address: &str) -> Result<()> {
+        // Not audited: a failure changes no record, and the table is its own log.
+        let mut tx = begin_write(&self.pool).await?;
+        auth::record_failure(&mut tx, email, address).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn signin_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
+        let mut conn = self.pool.acquire().await?;
+        auth::failures(&mut conn, email, address, since).await
+    }
+
+    async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>> {
+        let mut conn = self.pool.acquire().await?;
+        coverage::by(&mut conn, by, query).await
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport> {
         let mut conn = self.pool.acquire().await?;
         audit_log::verify(&mut conn).await
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        PoolStats {
+            size: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
     }
 }

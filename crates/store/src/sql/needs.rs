@@ -519,6 +519,21 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
 pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(), Invalid> {
     let mut errs = Errors::new();
     qb.push(" WHERE n.deleted_at IS NULL");
+    if let Some(scope) = &q.scope {
+        qb.push(" AND (1 = 0");
+        if let Some(own) = &scope.own_country {
+            qb.push(" OR n.country = ").push_bind(own.clone());
+        }
+        if !scope.shared.is_empty() {
+            qb.push(" OR n.status IN (");
+            let mut sep = qb.separated(", ");
+            for st in &scope.shared {
+                sep.push_bind(st.as_str());
+            }
+            qb.push(")");
+        }
+        qb.push(")");
+    }
     if let Some(s) = q.country.as_deref() {
         let codes: Vec<Iso3> = s
             .split(',')
@@ -631,8 +646,69 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
     errs.finish()
 }
 
+const SORT_KEYS: [&str; 5] = ["id", "needed_by", "priority", "created_at", "updated_at"];
+const PRIORITY_RANK: &str =
+    "(CASE n.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END)";
+
+fn sort_expr(key: &str) -> &'static str {
+    match key {
+        "needed_by" => "n.needed_by",
+        "priority" => PRIORITY_RANK,
+        "created_at" => "n.created_at",
+        "updated_at" => "n.updated_at",
+        _ => "n.id",
+    }
+}
+
+fn sort_value(n: &NeedRow, key: &str) -> String {
+    match key {
+        "needed_by" => n.needed_by.to_string(),
+        "priority" => Priority::parse(&n.priority).map_or(3, |p| p as i64).to_string(),
+        "created_at" => n.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "updated_at" => n.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        _ => n.id.to_string(),
+    }
+}
+
+/// Continues after the row a cursor names, comparing typed values so both
+/// dialects compare dates and times as such.
+fn push_after(qb: &mut QueryBuilder<Db>, key: &str, desc: bool, cursor: &str) -> Result<(), Invalid> {
+    let (value, id) = super::cursor::decode(cursor)?;
+    let op = if desc { "<" } else { ">" };
+    let bad = || {
+        Invalid::one(
+            "cursor",
+            "invalid_cursor",
+            "the cursor does not fit this sort order; start again from the first page",
+        )
+    };
+    if key == "id" {
+        qb.push(format!(" AND n.id {op} ")).push_bind(id);
+        return Ok(());
+    }
+    let expr = sort_expr(key);
+    qb.push(format!(" AND ({expr} {op} "));
+    match key {
+        "needed_by" => {
+            let d: NaiveDate = value.parse().map_err(|_| bad())?;
+            qb.push_bind(d).push(format!(" OR ({expr} = ")).push_bind(d);
+        }
+        "priority" => {
+            let r: i64 = value.parse().map_err(|_| bad())?;
+            qb.push_bind(r).push(format!(" OR ({expr} = ")).push_bind(r);
+        }
+        _ => {
+            let t: DateTime<Utc> = value.parse().map_err(|_| bad())?;
+            qb.push_bind(t).push(format!(" OR ({expr} = ")).push_bind(t);
+        }
+    }
+    qb.push(format!(" AND n.id {op} ")).push_bind(id).push("))");
+    Ok(())
+}
+
 pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
     let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
+    let (key, desc) = super::cursor::sort_spec(q.sort.as_deref(), &SORT_KEYS)?;
     let mut count = QueryBuilder::<Db>::new(
         "SELECT COUNT(*) FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item",
     );
@@ -641,15 +717,17 @@ pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
 
     let mut qb = QueryBuilder::<Db>::new(SELECT);
     push_filters(&mut qb, q)?;
-    if let Some(after) = q.after {
-        qb.push(" AND n.id > ").push_bind(after);
+    if let Some(c) = q.cursor.as_deref() {
+        push_after(&mut qb, key, desc, c)?;
     }
-    qb.push(" ORDER BY n.id LIMIT ").push_bind(limit + 1);
+    let dir = if desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY {} {dir}, n.id {dir} LIMIT ", sort_expr(key)))
+        .push_bind(limit + 1);
     let rows = qb.build().fetch_all(&mut *conn).await?;
     let mut needs: Vec<NeedRow> = rows.iter().map(NeedRow::from_row).collect::<Result<_>>()?;
     let next = if needs.len() as i64 > limit {
         needs.truncate(limit as usize);
-        needs.last().map(|n| n.id)
+        needs.last().map(|n| super::cursor::encode(&sort_value(n, key), n.id))
     } else {
         None
     };

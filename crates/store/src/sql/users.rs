@@ -122,17 +122,62 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, u: &NewUser) -> Resul
     Ok(user)
 }
 
+const COLUMNS: &str =
+    "SELECT id, email, password_hash, role, country, org, must_change_password, created_at, disabled_at FROM users";
+
 pub(super) async fn by_email(conn: &mut Conn, email: &str) -> Result<Option<(User, String)>> {
-    let row = sqlx::query(
-        "SELECT id, email, password_hash, role, country, org, must_change_password, created_at, disabled_at FROM users WHERE email = $1",
-    )
-    .bind(normalise_email(email))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE email = $1")))
+        .bind(normalise_email(email))
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(r) = row else { return Ok(None) };
+    Ok(Some((from_row(&r)?, r.try_get("password_hash")?)))
+}
+
+pub(super) async fn by_id(conn: &mut Conn, id: i64) -> Result<User> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(r) => from_row(&r),
+        None => Err(StoreError::not_found("user", id)),
+    }
+}
+
+pub(super) async fn all(conn: &mut Conn) -> Result<Vec<User>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY id")))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub(super) async fn set_password(conn: &mut Conn, actor: &Actor, id: i64, hash: &str, must_change: bool) -> Result<()> {
+    let before = by_id(conn, id).await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(must_change)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let after = by_id(conn, id).await?;
+    // Neither value carries the hash; the entry records that it changed.
+    audit_log::append(
+        conn,
+        actor,
+        "user.password",
+        "user",
+        &id.to_string(),
+        Some(&serde_json::to_value(&before)?),
+        Some(&serde_json::to_value(&after)?),
+    )
+    .await
+}
+
+fn from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<User> {
     let role: String = r.try_get("role")?;
     let disabled: Option<chrono::DateTime<chrono::Utc>> = r.try_get("disabled_at")?;
-    let user = User {
+    Ok(User {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
         role: Role::parse(&role).ok_or_else(|| StoreError::Internal(format!("unknown role {role}")))?,
@@ -141,6 +186,5 @@ pub(super) async fn by_email(conn: &mut Conn, email: &str) -> Result<Option<(Use
         must_change_password: r.try_get("must_change_password")?,
         created_at: r.try_get("created_at")?,
         disabled: disabled.is_some(),
-    };
-    Ok(Some((user, r.try_get("password_hash")?)))
+    })
 }

@@ -864,7 +864,7 @@ pub async fn lists_filter_and_page(b: &Backend) {
     let page2 = s
         .needs(&NeedQuery {
             limit: Some(2),
-            after: page1.next,
+            cursor: page1.next.clone(),
             ..Default::default()
         })
         .await
@@ -872,7 +872,7 @@ pub async fn lists_filter_and_page(b: &Backend) {
     let page3 = s
         .needs(&NeedQuery {
             limit: Some(2),
-            after: page2.next,
+            cursor: page2.next.clone(),
             ..Default::default()
         })
         .await
@@ -1014,4 +1014,270 @@ pub async fn external_ids_are_unique_per_country(b: &Backend) {
         s.create_need(&actor(), &with_id("KEN"), false).await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+pub async fn lists_sort_and_page_with_cursors(b: &Backend) {
+    let s = &b.store;
+    let dates = ["2027-03-01", "2026-12-01", "2027-01-15", "2026-12-01", "2027-02-01"];
+    let prios = ["low", "critical", "medium", "high", "critical"];
+    for (d, p) in dates.iter().zip(prios) {
+        let n = NewNeed {
+            needed_by: Some((*d).into()),
+            priority: Some(p.into()),
+            ..need("KEN", "PPE-GOWN", json!(1))
+        };
+        s.create_need(&actor(), &n, false).await.unwrap();
+    }
+    for (sort, expected) in [
+        (
+            "needed_by",
+            vec!["2026-12-01", "2026-12-01", "2027-01-15", "2027-02-01", "2027-03-01"],
+        ),
+        (
+            "-needed_by",
+            vec!["2027-03-01", "2027-02-01", "2027-01-15", "2026-12-01", "2026-12-01"],
+        ),
+    ] {
+        let mut got = Vec::new();
+        let mut cursor = None;
+        loop {
+            let p = s
+                .needs(&NeedQuery {
+                    sort: Some(sort.into()),
+                    limit: Some(2),
+                    cursor: cursor.clone(),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(p.total, 5);
+            got.extend(p.items.iter().map(|n| n.needed_by.to_string()));
+            cursor = p.next;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert_eq!(got, expected, "{sort}");
+    }
+    let by_priority: Vec<String> = s
+        .needs(&NeedQuery {
+            sort: Some("priority".into()),
+            limit: Some(3),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|n| n.priority.to_string())
+        .collect();
+    assert_eq!(by_priority, vec!["critical", "critical", "high"]);
+    let e = s
+        .needs(&NeedQuery {
+            sort: Some("colour".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid_fields(e), vec!["sort:invalid_choice"]);
+    let e = s
+        .needs(&NeedQuery {
+            cursor: Some("not-a-cursor".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid_fields(e), vec!["cursor:invalid_cursor"]);
+    let c = s
+        .contributions(&ContributionQuery {
+            sort: Some("-stage_date".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(c.total, 0);
+}
+
+pub async fn scopes_limit_what_a_caller_sees(b: &Backend) {
+    let s = &b.store;
+    s.create_need(&actor(), &need("KEN", "PPE-GOWN", json!(1)), false)
+        .await
+        .unwrap();
+    validated_need(b, "UGA", "PPE-GOWN", json!(1)).await;
+    s.create_need(&actor(), &need("UGA", "PPE-GOWN", json!(2)), true)
+        .await
+        .unwrap();
+    let shared = vec![
+        needsdb_domain::NeedStatus::Validated,
+        needsdb_domain::NeedStatus::PartlyMet,
+        needsdb_domain::NeedStatus::Met,
+    ];
+    let kenya = needsdb_store::NeedScope {
+        own_country: Some("KEN".into()),
+        shared: shared.clone(),
+    };
+    let seen = s
+        .needs(&NeedQuery {
+            scope: Some(kenya),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut got: Vec<(String, String)> = seen
+        .items
+        .iter()
+        .map(|n| (n.country.clone(), n.status.to_string()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![("KEN".into(), "draft".into()), ("UGA".into(), "validated".into())]
+    );
+    let partner = needsdb_store::NeedScope {
+        own_country: None,
+        shared,
+    };
+    assert_eq!(
+        s.needs(&NeedQuery {
+            scope: Some(partner),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .total,
+        1
+    );
+    let nothing = needsdb_store::NeedScope::default();
+    assert_eq!(
+        s.needs(&NeedQuery {
+            scope: Some(nothing),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .total,
+        0
+    );
+}
+
+pub async fn coverage_is_grouped_without_mixing_units(b: &Backend) {
+    let s = &b.store;
+    let ken = validated_need(b, "KEN", "BIO-O2-CONCENTRATOR", json!(100)).await;
+    validated_need(b, "UGA", "BIO-O2-CONCENTRATOR", json!(50)).await;
+    validated_need(b, "KEN", "FOOD-RICE", json!(2.5)).await;
+    s.create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(1000)), false)
+        .await
+        .unwrap();
+    s.create_contribution(
+        &actor(),
+        &NewContribution {
+            donor: Some("IND".into()),
+            recipient: Some("KEN".into()),
+            item: Some("BIO-O2-CONCENTRATOR".into()),
+            quantity: Some(json!(130)),
+            stage: Some("committed".into()),
+            links: vec![NewLink {
+                need: Some(ken),
+                quantity: Some(json!(130)),
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let rows = s
+        .coverage(needsdb_store::CoverageBy::Item, &NeedQuery::default())
+        .await
+        .unwrap();
+    let o2 = rows.iter().find(|r| r.item == "BIO-O2-CONCENTRATOR").unwrap();
+    assert_eq!(o2.needs, 2, "the draft is not counted");
+    assert_eq!(
+        (o2.coverage.needed.clone(), o2.coverage.committed.clone()),
+        (json!(150), json!(130))
+    );
+    assert_eq!(
+        o2.coverage.unmet,
+        json!(50),
+        "Kenya's surplus does not fill Uganda's gap"
+    );
+    assert_eq!(o2.coverage.coverage_pct, 66.7);
+    let by_country = s
+        .coverage(needsdb_store::CoverageBy::Country, &NeedQuery::default())
+        .await
+        .unwrap();
+    let kenya: Vec<(String, String)> = by_country
+        .iter()
+        .filter(|r| r.group == "KEN")
+        .map(|r| (r.item.clone(), r.unit.clone()))
+        .collect();
+    assert_eq!(
+        kenya,
+        vec![
+            ("BIO-O2-CONCENTRATOR".into(), "unit".into()),
+            ("FOOD-RICE".into(), "tonne".into())
+        ]
+    );
+    let nam = s
+        .coverage(needsdb_store::CoverageBy::NamStatus, &NeedQuery::default())
+        .await
+        .unwrap();
+    assert!(nam.iter().all(|r| r.group == "member"));
+}
+
+pub async fn sessions_and_tokens_store_only_hashes_and_can_be_revoked(b: &Backend) {
+    let s = &b.store;
+    let u = s
+        .create_user(
+            &actor(),
+            &NewUser {
+                email: "a@who.int".into(),
+                password_hash: "h".into(),
+                role: Role::Viewer,
+                country: None,
+                org: None,
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    s.create_session(&actor(), u.id, "hash-of-session", "csrf", chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    let got = s.session("hash-of-session").await.unwrap().unwrap();
+    assert_eq!((got.user.id, got.csrf_token.as_str()), (u.id, "csrf"));
+    assert!(s.session("other").await.unwrap().is_none());
+    s.revoke_session(&actor(), "hash-of-session").await.unwrap();
+    assert!(s.session("hash-of-session").await.unwrap().is_none());
+    s.create_session(&actor(), u.id, "expired", "csrf", chrono::Duration::seconds(-1))
+        .await
+        .unwrap();
+    assert!(s.session("expired").await.unwrap().is_none());
+
+    let t = s
+        .create_token(
+            &actor(),
+            &needsdb_store::NewToken {
+                user_id: u.id,
+                name: "script".into(),
+                prefix: "ndb_abcd".into(),
+                token_hash: "thash".into(),
+                expires_at: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.token("thash").await.unwrap().unwrap().1.id, u.id);
+    assert_eq!(s.tokens(Some(u.id)).await.unwrap().len(), 1);
+    assert!(s.revoke_token(&actor(), t.id).await.unwrap().revoked);
+    assert!(s.token("thash").await.unwrap().is_none());
+    assert_eq!(b.count("api_tokens").await, 1, "revoked, not deleted");
+
+    let since = chrono::Utc::now() - chrono::Duration::minutes(15);
+    s.record_signin_failure("A@who.int", "10.0.0.1").await.unwrap();
+    s.record_signin_failure("a@who.int", "10.0.0.2").await.unwrap();
+    assert_eq!(s.signin_failures("a@who.int", "10.0.0.1", since).await.unwrap(), (2, 1));
+    s.set_password(&actor(), u.id, "new-hash", true).await.unwrap();
+    let (after, hash) = s.user_by_email("a@who.int").await.unwrap().unwrap();
+    assert_eq!((hash.as_str(), after.must_change_password), ("new-hash", true));
+    assert!(s.audit_verify().await.unwrap().first_bad.is_none());
 }

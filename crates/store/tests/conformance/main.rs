@@ -28,4 +28,8 @@ conformance!(
     catalogue_can_be_extended,
     users_are_bound_to_their_country_or_organisation,
     external_ids_are_unique_per_country,
+    lists_sort_and_page_with_cursors,
+    scopes_limit_what_a_caller_sees,
+    coverage_is_grouped_without_mixing_units,
+    sessions_and_tokens_store_only_hashes_and_can_be_revoked,
 );

@@ -1,12 +1,6 @@
-//! End-to-end tests of the real binary: commands, exit codes, output
-//! formats, the demo, and the server over real HTTP, on SQLite and PostgreSQL.
+//! The command line: commands, exit codes, output formats, the demo.
 
-// Tests may panic on what they did not expect; that is how they fail.
-#![allow(clippy::unwrap_used)]
-
-mod harness;
-
-use harness::{postgres, serve, sqlite};
+use crate::harness::{self, postgres, serve, sqlite};
 use serde_json::Value;
 
 fn data_rows(name: &str) -> Vec<csv::StringRecord> {

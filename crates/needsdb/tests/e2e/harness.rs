@@ -184,3 +184,140 @@ pub fn serve(db: &Db, extra_env: &[(&str, &str)]) -> Server {
         child,
     }
 }
+
+/// How a test request authenticates.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    None,
+    Token(String),
+    Cookie { session: String, csrf: Option<String> },
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Asserts an RFC 9457 problem with this status, and returns it.
+    pub fn problem(&self, status: u16) -> serde_json::Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        let ct = self
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(ct, "application/problem+json", "{}", self.text);
+        let p = self.json();
+        assert_eq!(p["status"], status);
+        assert!(
+            p["type"].is_string() && p["title"].is_string() && p["detail"].is_string(),
+            "{p}"
+        );
+        p
+    }
+}
+
+pub struct Api {
+    pub base: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(server: &Server) -> Self {
+        Self {
+            base: server.base.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &Auth,
+        body: Option<&serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut rb = self.client.request(m, format!("{}{path}", self.base));
+        match auth {
+            Auth::None => {}
+            Auth::Token(t) => rb = rb.bearer_auth(t),
+            Auth::Cookie { session, csrf } => {
+                rb = rb.header("cookie", format!("needsdb_session={session}"));
+                if let Some(c) = csrf {
+                    rb = rb.header("x-csrf-token", c);
+                }
+            }
+        }
+        if let Some(b) = body {
+            rb = rb.header("content-type", "application/json").body(b.to_string());
+        }
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        let r = rb.send().await.expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap_or_default();
+        Resp { status, headers, text }
+    }
+
+    pub async fn get(&self, path: &str, auth: &Auth) -> Resp {
+        self.send("GET", path, auth, None, &[]).await
+    }
+
+    /// Signs in with a password; returns the session cookie and CSRF token.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Resp {
+        self.send(
+            "POST",
+            "/api/v1/session",
+            &Auth::None,
+            Some(&serde_json::json!({"email": email, "password": password})),
+            &[],
+        )
+        .await
+    }
+}
+
+pub fn session_of(r: &Resp) -> Auth {
+    let cookie = r
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("set-cookie");
+    let session = cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("cookie value");
+    Auth::Cookie {
+        session,
+        csrf: r.json()["csrf_token"].as_str().map(str::to_owned),
+    }
+}
+
+impl Db {
+    /// Creates an account with the CLI and returns an API token for it.
+    pub fn account(&self, email: &str, role: &str, bound: &[&str]) -> Auth {
+        let mut args = vec!["users", "add", email, "--role", role];
+        args.extend(bound);
+        self.ok(&args);
+        Auth::Token(self.ok(&["tokens", "create", email]).trim().to_owned())
+    }
+
+    pub fn admin_token(&self) -> Auth {
+        self.ok(&["migrate"]);
+        Auth::Token(self.ok(&["tokens", "create", "admin@localhost"]).trim().to_owned())
+    }
+}

@@ -1,0 +1,84 @@
+//! Lists: JSON pages with a total and a cursor, or the whole filtered list
+//! as a CSV download.
+
+use super::problem::ApiError;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use needsdb_store::Page;
+use serde::Serialize;
+
+/// The most rows one CSV download returns; filter to get fewer.
+pub const MAX_CSV_ROWS: usize = 200_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+pub fn format(param: Option<&str>, headers: &axum::http::HeaderMap) -> Result<Format, ApiError> {
+    match param {
+        Some("csv") => Ok(Format::Csv),
+        Some("json") => Ok(Format::Json),
+        Some(other) => Err(needsdb_domain::Invalid::one(
+            "format",
+            "invalid_choice",
+            format!("'{other}' is not a format (json or csv)"),
+        )
+        .into()),
+        None => {
+            let wants_csv = headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/csv"));
+            Ok(if wants_csv { Format::Csv } else { Format::Json })
+        }
+    }
+}
+
+pub fn json_page<T: Serialize>(page: Page<T>) -> Response {
+    Json(page).into_response()
+}
+
+/// Every row of a list as CSV. `fetch` returns one page after a cursor.
+pub async fn csv<T, F, Fut>(name: &str, mut fetch: F) -> Result<Response, ApiError>
+where
+    T: Serialize,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut rows = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = fetch(cursor).await?;
+        if page.total as usize > MAX_CSV_ROWS {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too-many-rows",
+                format!(
+                    "{} rows match; a download holds at most {MAX_CSV_ROWS}. Narrow the filters.",
+                    page.total
+                ),
+            ));
+        }
+        for item in page.items {
+            rows.push(serde_json::to_value(item).map_err(ApiError::internal)?);
+        }
+        match page.next {
+            Some(n) => cursor = Some(n),
+            None => break,
+        }
+    }
+    let mut buf = Vec::new();
+    crate::tabular::write_csv(&mut buf, &rows).map_err(ApiError::internal)?;
+    let mut r = (StatusCode::OK, buf).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.csv\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}

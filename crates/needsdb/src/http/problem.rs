@@ -1,0 +1,180 @@
+//! Errors as RFC 9457 `application/problem+json`, with one entry per field
+//! at fault. Unexpected errors are logged and shown as a plain 500 that
+//! reveals nothing about the server.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use needsdb_domain::{FieldError, Invalid};
+use needsdb_store::StoreError;
+use serde::Serialize;
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// One entry per field at fault.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub kind: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    pub headers: Vec<(header::HeaderName, HeaderValue)>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, kind: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            kind,
+            detail: detail.into(),
+            errors: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", detail)
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "sign in, or send an API token as 'Authorization: Bearer ...'",
+        )
+    }
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", format!("there is no {what}"))
+    }
+    pub fn invalid(inv: Invalid) -> Self {
+        let detail = match inv.0.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            many => format!("{} fields are not valid", many.len()),
+        };
+        Self {
+            errors: inv.0,
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", detail)
+        }
+    }
+    pub fn with_header(mut self, name: header::HeaderName, value: &str) -> Self {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.headers.push((name, v));
+        }
+        self
+    }
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on the server; it has been logged",
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(inv) => Self::invalid(inv),
+            StoreError::NotFound { entity, id } => Self::not_found(format!("{entity} {id}")),
+            StoreError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            e @ StoreError::VersionMismatch { .. } => {
+                Self::new(StatusCode::PRECONDITION_FAILED, "stale-version", e.to_string())
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(inv: Invalid) -> Self {
+        Self::invalid(inv)
+    }
+}
+
+fn title(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("Error").to_owned()
+}
+
+fn render(status: StatusCode, kind: &str, detail: String, errors: Vec<FieldError>) -> Response {
+    let p = Problem {
+        kind: format!("tag:needsdb,2026:problem:{kind}"),
+        title: title(status),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let body = serde_json::to_vec(&p).unwrap_or_default();
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    r
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = render(self.status, self.kind, self.detail, self.errors);
+        for (k, v) in self.headers {
+            r.headers_mut().insert(k, v);
+        }
+        r
+    }
+}
+
+/// Turns any error response that is not already problem+json (a path that
+/// does not exist, a method not allowed, a body over the size limit, a
+/// timeout) into one, so clients see one error format everywhere.
+pub async fn uniform_errors(req: Request<Body>, next: Next) -> Response {
+    let r = next.run(req).await;
+    let status = r.status();
+    let is_problem = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(CONTENT_TYPE.as_bytes()));
+    let kept: Vec<(header::HeaderName, HeaderValue)> = [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE]
+        .into_iter()
+        .filter_map(|n| r.headers().get(&n).cloned().map(|v| (n, v)))
+        .collect();
+    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        // axum's own rejections (a path segment that is not a number...) say
+        // what was wrong in a short plain-text body: keep that.
+        let plain = if status.is_client_error() && status != StatusCode::PAYLOAD_TOO_LARGE {
+            axum::body::to_bytes(r.into_body(), 4096)
+                .await
+                .ok()
+                .and_then(|b| String::from_utf8(b.to_vec()).ok())
+                .filter(|t| !t.trim().is_empty())
+        } else {
+            None
+        };
+        let detail = match status {
+            StatusCode::NOT_FOUND => "there is nothing at this address".to_owned(),
+            StatusCode::METHOD_NOT_ALLOWED => "this address does not take that method".to_owned(),
+            StatusCode::PAYLOAD_TOO_LARGE => format!("the request body is larger than {} bytes", super::MAX_BODY_BYTES),
+            StatusCode::REQUEST_TIMEOUT => "the request took too long".to_owned(),
+            s if s.is_server_error() => "something went wrong on the server; it has been logged".to_owned(),
+            s => plain.unwrap_or_else(|| title(s)),
+        };
+        let mut out = render(status, "http", detail, Vec::new());
+        for (name, value) in kept {
+            out.headers_mut().insert(name, value);
+        }
+        return out;
+    }
+    r
+}

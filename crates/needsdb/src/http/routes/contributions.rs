@@ -1,0 +1,147 @@
+//! /api/v1/contributions
+
+use crate::http::AppState;
+use crate::http::access;
+use crate::http::auth::Principal;
+use crate::http::etag::{expected_version, tagged};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::listing::{self, Format};
+use crate::http::problem::{ApiError, Problem};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use needsdb_domain::{NewContribution, Stage, StageChange};
+use needsdb_store::{Contribution, ContributionQuery, Page, Role, Version};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one))
+        .routes(routes!(advance))
+        .routes(routes!(history))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ContributionParams {
+    donor: Option<String>,
+    recipient: Option<String>,
+    channel: Option<String>,
+    item: Option<String>,
+    stage: Option<String>,
+    /// in_kind or cash.
+    kind: Option<String>,
+    /// id, stage_date or created_at; - for descending.
+    sort: Option<String>,
+    cursor: Option<String>,
+    /// 1 to 1000; 100 by default.
+    limit: Option<u32>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+/// List contributions.
+#[utoipa::path(get, path = "/api/v1/contributions", tag = "contributions", params(ContributionParams),
+    responses((status = 200, body = Page<Contribution>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn list(
+    State(s): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<ContributionParams>,
+) -> Result<Response, ApiError> {
+    p.require(&access::SIGNED_IN)?;
+    if let Some(l) = params.limit
+        && !(1..=needsdb_store::MAX_PAGE).contains(&l)
+    {
+        return Err(needsdb_domain::Invalid::one(
+            "limit",
+            "out_of_range",
+            format!("limit must be between 1 and {}", needsdb_store::MAX_PAGE),
+        )
+        .into());
+    }
+    let q = ContributionQuery {
+        donor: params.donor,
+        recipient: params.recipient,
+        channel: params.channel,
+        item: params.item,
+        stage: params.stage,
+        kind: params.kind,
+        sort: params.sort,
+        cursor: params.cursor,
+        limit: params.limit,
+    };
+    match listing::format(params.format.as_deref(), &headers)? {
+        Format::Json => Ok(listing::json_page(s.store.contributions(&q).await?)),
+        Format::Csv => {
+            listing::csv("contributions", |cursor| {
+                let q = ContributionQuery {
+                    cursor,
+                    limit: Some(needsdb_store::MAX_PAGE),
+                    ..q.clone()
+                };
+                let store = s.store.clone();
+                async move { Ok(store.contributions(&q).await?) }
+            })
+            .await
+        }
+    }
+}
+
+/// Record a contribution from the caller's own organisation or state.
+#[utoipa::path(post, path = "/api/v1/contributions", tag = "contributions", request_body = NewContribution,
+    responses((status = 201, body = Contribution), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiJson(input): ApiJson<NewContribution>,
+) -> Result<Response, ApiError> {
+    p.require(&[Role::Admin, Role::Partner])?;
+    if let Some(d) = input.donor.as_deref() {
+        access::may_create_contribution(&p, &d.trim().to_ascii_uppercase())?;
+    }
+    let c = s.store.create_contribution(&p.actor(), &input).await?;
+    Ok(tagged(StatusCode::CREATED, c.version, &c))
+}
+
+/// One contribution with its links, earmarks and stages; the ETag is its version.
+#[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = i64, Path)),
+    responses((status = 200, body = Contribution), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    p.require(&access::SIGNED_IN)?;
+    let c = s.store.contribution(id).await?;
+    Ok(tagged(StatusCode::OK, c.version, &c))
+}
+
+/// Move a contribution to its next stage. Delivery is confirmed by the recipient.
+#[utoipa::path(post, path = "/api/v1/contributions/{id}/stage", tag = "contributions", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = StageChange,
+    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn advance(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(change): ApiJson<StageChange>,
+) -> Result<Response, ApiError> {
+    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
+    let c = s.store.contribution(id).await?;
+    let to = change.to.as_deref().and_then(Stage::parse).unwrap_or(Stage::Pledged);
+    access::may_advance(&p, &c.donor, &c.recipient, to)?;
+    let expected = expected_version(&headers)?;
+    let c = s.store.advance_contribution(&p.actor(), id, expected, &change).await?;
+    Ok(tagged(StatusCode::OK, c.version, &c))
+}
+
+/// Every version of a contribution, and who made it.
+#[utoipa::path(get, path = "/api/v1/contributions/{id}/history", tag = "contributions", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Version>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn history(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Vec<Version>>, ApiError> {
+    p.require(&access::SIGNED_IN)?;
+    Ok(Json(s.store.contribution_history(id).await?))
+}

@@ -1,0 +1,95 @@
+//! /api/v1/coverage: published aggregates, open to everyone.
+
+use crate::http::AppState;
+use crate::http::extract::ApiQuery;
+use crate::http::problem::{ApiError, Problem};
+use crate::http::routes::needs::NeedParams;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use needsdb_domain::Invalid;
+use needsdb_store::{CoverageBy, CoverageRow};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(coverage))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct CoverageParams {
+    /// country, item, cluster, region, who_region, income_group or nam_status.
+    by: Option<String>,
+    country: Option<String>,
+    nam_status: Option<String>,
+    region: Option<String>,
+    who_region: Option<String>,
+    income_group: Option<String>,
+    cluster: Option<String>,
+    item: Option<String>,
+    priority: Option<String>,
+    /// Statuses, comma-separated; validated, partly_met and met by default.
+    status: Option<String>,
+    needed_from: Option<String>,
+    needed_to: Option<String>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+/// Needed, announced, pledged, committed, delivered and unmet, by group and item.
+/// Only committed and later stages count as funded, as in OCHA FTS.
+#[utoipa::path(get, path = "/api/v1/coverage", tag = "coverage", params(CoverageParams),
+    responses((status = 200, body = Vec<CoverageRow>), (status = 422, body = Problem)))]
+async fn coverage(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiQuery(q): ApiQuery<CoverageParams>,
+) -> Result<Response, ApiError> {
+    let by_text = q.by.as_deref().unwrap_or("country");
+    let by = CoverageBy::parse(by_text).ok_or_else(|| {
+        let all: Vec<&str> = CoverageBy::ALL.iter().map(|b| b.as_str()).collect();
+        Invalid::one(
+            "by",
+            "invalid_choice",
+            format!("'{by_text}' is not a grouping (use one of {})", all.join(", ")),
+        )
+    })?;
+    let params = NeedParams {
+        country: q.country,
+        nam_status: q.nam_status,
+        region: q.region,
+        who_region: q.who_region,
+        income_group: q.income_group,
+        cluster: q.cluster,
+        item: q.item,
+        priority: q.priority,
+        status: q.status,
+        needed_from: q.needed_from,
+        needed_to: q.needed_to,
+        ..Default::default()
+    };
+    let rows = s.store.coverage(by, &params.query()?).await?;
+    match crate::http::listing::format(q.format.as_deref(), &headers)? {
+        crate::http::listing::Format::Json => Ok(Json(rows).into_response()),
+        crate::http::listing::Format::Csv => {
+            let values: Vec<serde_json::Value> = rows
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()
+                .map_err(ApiError::internal)?;
+            let mut buf = Vec::new();
+            crate::tabular::write_csv(&mut buf, &values).map_err(ApiError::internal)?;
+            let mut r = (StatusCode::OK, buf).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            Ok(r)
+        }
+    }
+}

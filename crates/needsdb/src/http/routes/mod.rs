@@ -1,0 +1,8 @@
+//! Routes, one module per resource.
+
+pub mod accounts;
+pub mod contributions;
+pub mod coverage;
+pub mod needs;
+pub mod ops;
+pub mod reference;

@@ -1,0 +1,228 @@
+//! /api/v1/needs
+
+use crate::http::AppState;
+use crate::http::access::{self, can_see_need, need_scope};
+use crate::http::auth::Principal;
+use crate::http::etag::{expected_version, tagged};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::listing::{self, Format};
+use crate::http::problem::{ApiError, Problem};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use needsdb_domain::need::parse_date;
+use needsdb_domain::{NeedStatus, NewNeed};
+use needsdb_store::{Need, NeedQuery, Page, Role, StatusChange, Version};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(change_status))
+        .routes(routes!(history))
+}
+
+/// Filters, sorting and paging shared by every list of needs.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NeedParams {
+    /// ISO3 codes, comma-separated.
+    pub country: Option<String>,
+    /// member, observer or none.
+    pub nam_status: Option<String>,
+    /// UN M49 region, sub-region or intermediate region code.
+    pub region: Option<String>,
+    /// AFR, AMR, EMR, EUR, SEAR or WPR.
+    pub who_region: Option<String>,
+    /// low, lower_middle, upper_middle or high.
+    pub income_group: Option<String>,
+    pub cluster: Option<String>,
+    pub item: Option<String>,
+    pub priority: Option<String>,
+    /// Statuses, comma-separated.
+    pub status: Option<String>,
+    /// YYYY-MM-DD.
+    pub needed_from: Option<String>,
+    /// YYYY-MM-DD.
+    pub needed_to: Option<String>,
+    pub external_id: Option<String>,
+    /// id, needed_by, priority, created_at or updated_at; - for descending.
+    pub sort: Option<String>,
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 1000; 100 by default.
+    pub limit: Option<u32>,
+    /// json (default) or csv.
+    pub format: Option<String>,
+}
+
+impl NeedParams {
+    pub fn query(&self) -> Result<NeedQuery, ApiError> {
+        let date = |field: &str, v: &Option<String>| v.as_deref().map(|s| parse_date(field, s)).transpose();
+        let needed_from = date("needed_from", &self.needed_from).map_err(|e| ApiError::invalid(e.into()))?;
+        let needed_to = date("needed_to", &self.needed_to).map_err(|e| ApiError::invalid(e.into()))?;
+        if let Some(l) = self.limit
+            && !(1..=needsdb_store::MAX_PAGE).contains(&l)
+        {
+            return Err(needsdb_domain::Invalid::one(
+                "limit",
+                "out_of_range",
+                format!("limit must be between 1 and {}", needsdb_store::MAX_PAGE),
+            )
+            .into());
+        }
+        Ok(NeedQuery {
+            country: self.country.clone(),
+            nam_status: self.nam_status.clone(),
+            region: self.region.clone(),
+            who_region: self.who_region.clone(),
+            income_group: self.income_group.clone(),
+            cluster: self.cluster.clone(),
+            item: self.item.clone(),
+            priority: self.priority.clone(),
+            status: self.status.clone(),
+            needed_from,
+            needed_to,
+            external_id: self.external_id.clone(),
+            sort: self.sort.clone(),
+            cursor: self.cursor.clone(),
+            limit: self.limit,
+            scope: None,
+        })
+    }
+}
+
+/// List needs the caller may see, with their coverage.
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(NeedParams),
+    responses((status = 200, body = Page<Need>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn list(
+    State(s): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    ApiQuery(params): ApiQuery<NeedParams>,
+) -> Result<Response, ApiError> {
+    let mut q = params.query()?;
+    q.scope = need_scope(&p)?;
+    match listing::format(params.format.as_deref(), &headers)? {
+        Format::Json => Ok(listing::json_page(s.store.needs(&q).await?)),
+        Format::Csv => {
+            listing::csv("needs", |cursor| {
+                let q = NeedQuery {
+                    cursor,
+                    limit: Some(needsdb_store::MAX_PAGE),
+                    ..q.clone()
+                };
+                let store = s.store.clone();
+                async move { Ok(store.needs(&q).await?) }
+            })
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct CreateParams {
+    /// Submit it for validation at once (otherwise it is a draft).
+    submit: Option<bool>,
+}
+
+/// Record a need of the caller's own state.
+#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", params(CreateParams), request_body = NewNeed,
+    responses((status = 201, body = Need), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<CreateParams>,
+    ApiJson(input): ApiJson<NewNeed>,
+) -> Result<Response, ApiError> {
+    p.require(&[Role::Admin, Role::FocalPoint])?;
+    if let Some(c) = input.country.as_deref() {
+        access::may_write_need(&p, &c.trim().to_ascii_uppercase())?;
+    }
+    let input = NewNeed {
+        reported_via: input.reported_via.or_else(|| Some("api".into())),
+        ..input
+    };
+    let n = s
+        .store
+        .create_need(&p.actor(), &input, q.submit.unwrap_or(false))
+        .await?;
+    Ok(tagged(StatusCode::CREATED, n.version, &n))
+}
+
+/// Reads a need, as 404 when the caller may not see it.
+async fn visible(s: &AppState, p: &Principal, id: i64) -> Result<Need, ApiError> {
+    let scope = need_scope(p)?;
+    let n = s.store.need(id).await?;
+    if can_see_need(&scope, &n.country, n.status) {
+        Ok(n)
+    } else {
+        Err(ApiError::not_found(format!("need {id}")))
+    }
+}
+
+/// One need, with its coverage; the ETag is its version.
+#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = Need), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    let n = visible(&s, &p, id).await?;
+    Ok(tagged(StatusCode::OK, n.version, &n))
+}
+
+/// Edit a need: send only the fields that change, and the ETag in If-Match.
+#[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = NewNeed,
+    responses((status = 200, body = Need), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
+async fn update(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(patch): ApiJson<NewNeed>,
+) -> Result<Response, ApiError> {
+    let n = visible(&s, &p, id).await?;
+    access::may_write_need(&p, &n.country)?;
+    if let Some(c) = patch.country.as_deref() {
+        access::may_write_need(&p, &c.trim().to_ascii_uppercase())?;
+    }
+    let expected = expected_version(&headers)?;
+    let n = s.store.update_need(&p.actor(), id, expected, &patch).await?;
+    Ok(tagged(StatusCode::OK, n.version, &n))
+}
+
+/// Submit, validate, return to draft or withdraw a need.
+#[utoipa::path(post, path = "/api/v1/needs/{id}/status", tag = "needs", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = StatusChange,
+    responses((status = 200, body = Need), (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn change_status(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(change): ApiJson<StatusChange>,
+) -> Result<Response, ApiError> {
+    p.require(&[Role::Admin, Role::Secretariat, Role::FocalPoint])?;
+    let n = visible(&s, &p, id).await?;
+    if let Some(to) = change.to.as_deref().and_then(NeedStatus::parse) {
+        access::may_set_need_status(&p, &n.country, to)?;
+    } else if p.role() == Some(Role::FocalPoint) {
+        access::may_write_need(&p, &n.country)?;
+    }
+    let expected = expected_version(&headers)?;
+    let n = s.store.change_need_status(&p.actor(), id, expected, &change).await?;
+    Ok(tagged(StatusCode::OK, n.version, &n))
+}
+
+/// Every version of a need, and who made it.
+#[utoipa::path(get, path = "/api/v1/needs/{id}/history", tag = "needs", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Version>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn history(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Vec<Version>>, ApiError> {
+    visible(&s, &p, id).await?;
+    Ok(Json(s.store.need_history(id).await?))
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the real binary: the command line, and the server
+//! over real HTTP, on SQLite and on PostgreSQL.
+
+// Tests may panic on what they did not expect; that is how they fail.
+#![allow(clippy::unwrap_used)]
+
+mod api;
+mod authz;
+mod cli;
+mod harness;
+mod openapi;
