@@ -296,6 +296,20 @@ pub struct ContributionQuery {
     pub item: Option<String>,
     pub stage: Option<String>,
     pub kind: Option<String>,
+    /// The recipient state, by ISO3 code (comma-separated).
+    pub country: Option<String>,
+    /// NAM status, M49 region, WHO region and income group of the recipient.
+    pub nam_status: Option<String>,
+    pub region: Option<String>,
+    pub who_region: Option<String>,
+    pub income_group: Option<String>,
+    /// Cluster of the item carried.
+    pub cluster: Option<String>,
+    /// Contributions linked to a need of this priority.
+    pub priority: Option<String>,
+    /// Stage date on or after / on or before (YYYY-MM-DD).
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
     /// `id`, `stage_date` or `created_at`; a leading `-` sorts descending.
     pub sort: Option<String>,
     pub cursor: Option<String>,

@@ -82,3 +82,76 @@ where
     }
     Ok(r)
 }
+
+/// Pages a small list held in memory (countries, items, parties): sorted by
+/// one of `allowed` fields (then by `key`), with the same `total`, `next`
+/// and `items` as the database-backed lists.
+pub fn paginate(
+    mut rows: Vec<serde_json::Value>,
+    key: &str,
+    allowed: &[&str],
+    sort: Option<&str>,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Page<serde_json::Value>, ApiError> {
+    use needsdb_domain::Invalid;
+    let s = sort.unwrap_or(key);
+    let (field, desc) = match s.strip_prefix('-') {
+        Some(f) => (f, true),
+        None => (s, false),
+    };
+    if !allowed.contains(&field) {
+        return Err(Invalid::one(
+            "sort",
+            "invalid_choice",
+            format!(
+                "cannot sort by '{field}' (use one of {}, with - for descending)",
+                allowed.join(", ")
+            ),
+        )
+        .into());
+    }
+    let limit = limit.unwrap_or(needsdb_store::DEFAULT_PAGE);
+    if !(1..=needsdb_store::MAX_PAGE).contains(&limit) {
+        return Err(Invalid::one(
+            "limit",
+            "out_of_range",
+            format!("limit must be between 1 and {}", needsdb_store::MAX_PAGE),
+        )
+        .into());
+    }
+    let text = |v: &serde_json::Value, f: &str| match &v[f] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => format!("{:020}", n.as_f64().unwrap_or(0.0) as i64),
+        other => other.to_string(),
+    };
+    rows.sort_by(|a, b| {
+        let o = text(a, field)
+            .cmp(&text(b, field))
+            .then_with(|| text(a, key).cmp(&text(b, key)));
+        if desc { o.reverse() } else { o }
+    });
+    let start = match cursor {
+        None => 0,
+        Some(c) => hex::decode(c)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| t.strip_prefix("at:").and_then(|n| n.parse::<usize>().ok()))
+            .ok_or_else(|| {
+                Invalid::one(
+                    "cursor",
+                    "invalid_cursor",
+                    "the cursor is not one this server gave out; start again from the first page",
+                )
+            })?,
+    };
+    let total = rows.len();
+    let end = (start + limit as usize).min(total);
+    let items: Vec<serde_json::Value> = rows.into_iter().skip(start).take(end.saturating_sub(start)).collect();
+    let next = (end < total).then(|| hex::encode(format!("at:{end}")));
+    Ok(Page {
+        total: total as i64,
+        items,
+        next,
+    })
+}

@@ -52,7 +52,7 @@ pub struct AppState {
         title = "needsdb API",
         description = "Humanitarian and medical needs, contributions from announcement to delivery, and coverage. \
 Errors are RFC 9457 problem+json. Lists use cursor pagination and can be downloaded as CSV (format=csv). \
-Updates need the ETag in If-Match. Scripts authenticate with 'Authorization: Bearer <token>'; browser sessions send X-CSRF-Token with every change.",
+Updates need the ETag in If-Match. Scripts authenticate with an 'Authorization: Bearer TOKEN' header; browser sessions send X-CSRF-Token with every change.",
         license(name = "Apache-2.0")
     ),
     tags(

@@ -6,6 +6,7 @@
 
 mod api;
 mod authz;
+mod browser;
 mod cli;
 mod harness;
 mod openapi;

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 const SELECT: &str = "SELECT k.id, k.version, k.donor, k.recipient, k.channel, k.kind, k.item, k.quantity, k.covered,
         k.currency, k.usd_rate, k.stage, k.stage_date, k.source_url, k.description, k.external_id,
         k.created_at, k.created_by, k.updated_at, k.updated_by, i.unit, i.decimals
-    FROM contributions k LEFT JOIN items i ON i.code = k.item";
+    FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient";
 
 #[derive(Debug, Clone, Serialize)]
 struct Row_ {
@@ -540,6 +540,57 @@ fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), 
             ),
         }
     }
+    if let Some(s) = q.country.as_deref() {
+        let codes: Vec<Iso3> = s
+            .split(',')
+            .filter_map(|c| errs.take(Iso3::parse("country", c)))
+            .collect();
+        if !codes.is_empty() {
+            qb.push(" AND k.recipient IN (");
+            let mut sep = qb.separated(", ");
+            for c in codes {
+                sep.push_bind(c.to_string());
+            }
+            qb.push(")");
+        }
+    }
+    super::needs::push_country_filters(
+        qb,
+        &mut errs,
+        q.nam_status.as_deref(),
+        q.region.as_deref(),
+        q.who_region.as_deref(),
+        q.income_group.as_deref(),
+    );
+    if let Some(s) = q.cluster.as_deref() {
+        qb.push(" AND i.cluster = ").push_bind(s.trim().to_ascii_lowercase());
+    }
+    if let Some(s) = q.priority.as_deref() {
+        match needsdb_domain::Priority::parse(s) {
+            Some(p) => {
+                qb.push(
+                    " AND EXISTS (SELECT 1 FROM contribution_links l JOIN needs n ON n.id = l.need_id
+                      WHERE l.contribution_id = k.id AND l.removed_at IS NULL AND n.priority = ",
+                )
+                .push_bind(p.as_str())
+                .push(")");
+            }
+            None => errs.add(
+                "priority",
+                "invalid_choice",
+                format!(
+                    "'{s}' is not a priority (use one of {})",
+                    needsdb_domain::Priority::choices()
+                ),
+            ),
+        }
+    }
+    if let Some(d) = q.date_from {
+        qb.push(" AND k.stage_date >= ").push_bind(d);
+    }
+    if let Some(d) = q.date_to {
+        qb.push(" AND k.stage_date <= ").push_bind(d);
+    }
     if let Some(s) = q.kind.as_deref() {
         match ContributionKind::parse(s) {
             Some(k) => {
@@ -556,7 +607,9 @@ const SORT_KEYS: [&str; 3] = ["id", "stage_date", "created_at"];
 pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<Contribution>> {
     let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
     let (key, desc) = super::cursor::sort_spec(q.sort.as_deref(), &SORT_KEYS)?;
-    let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM contributions k");
+    let mut count = QueryBuilder::<Db>::new(
+        "SELECT COUNT(*) FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient",
+    );
     push_filters(&mut count, q)?;
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
     let mut qb = QueryBuilder::<Db>::new(SELECT);

@@ -514,6 +514,60 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
         .collect()
 }
 
+/// Filters on the facts of a country joined as `c`: NAM status, M49 region,
+/// WHO region and income group.
+pub(super) fn push_country_filters(
+    qb: &mut QueryBuilder<Db>,
+    errs: &mut Errors,
+    nam_status: Option<&str>,
+    region: Option<&str>,
+    who_region: Option<&str>,
+    income_group: Option<&str>,
+) {
+    if let Some(s) = nam_status {
+        match NamStatus::parse(s) {
+            Some(n) => {
+                qb.push(" AND c.nam_status = ").push_bind(n.as_str());
+            }
+            None => errs.add(
+                "nam_status",
+                "invalid_choice",
+                format!("'{s}' is not a NAM status (member, observer, none)"),
+            ),
+        }
+    }
+    if let Some(s) = region {
+        let code = format!("{:0>3}", s.trim());
+        qb.push(" AND (c.region_code = ").push_bind(code.clone());
+        qb.push(" OR c.subregion_code = ").push_bind(code.clone());
+        qb.push(" OR c.intermediate_code = ").push_bind(code).push(")");
+    }
+    if let Some(s) = who_region {
+        match WhoRegion::parse(s) {
+            Some(r) => {
+                qb.push(" AND c.who_region = ").push_bind(r.as_str());
+            }
+            None => errs.add(
+                "who_region",
+                "invalid_choice",
+                format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)"),
+            ),
+        }
+    }
+    if let Some(s) = income_group {
+        match IncomeGroup::parse(s) {
+            Some(g) => {
+                qb.push(" AND c.income_group = ").push_bind(g.as_str());
+            }
+            None => errs.add(
+                "income_group",
+                "invalid_choice",
+                format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)"),
+            ),
+        }
+    }
+}
+
 /// Adds the WHERE conditions of a need query; every bad filter value is
 /// reported with its field name.
 pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(), Invalid> {
@@ -548,48 +602,14 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
             qb.push(")");
         }
     }
-    if let Some(s) = q.nam_status.as_deref() {
-        match NamStatus::parse(s) {
-            Some(n) => {
-                qb.push(" AND c.nam_status = ").push_bind(n.as_str());
-            }
-            None => errs.add(
-                "nam_status",
-                "invalid_choice",
-                format!("'{s}' is not a NAM status (member, observer, none)"),
-            ),
-        }
-    }
-    if let Some(s) = q.region.as_deref() {
-        let code = format!("{:0>3}", s.trim());
-        qb.push(" AND (c.region_code = ").push_bind(code.clone());
-        qb.push(" OR c.subregion_code = ").push_bind(code.clone());
-        qb.push(" OR c.intermediate_code = ").push_bind(code).push(")");
-    }
-    if let Some(s) = q.who_region.as_deref() {
-        match WhoRegion::parse(s) {
-            Some(r) => {
-                qb.push(" AND c.who_region = ").push_bind(r.as_str());
-            }
-            None => errs.add(
-                "who_region",
-                "invalid_choice",
-                format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)"),
-            ),
-        }
-    }
-    if let Some(s) = q.income_group.as_deref() {
-        match IncomeGroup::parse(s) {
-            Some(g) => {
-                qb.push(" AND c.income_group = ").push_bind(g.as_str());
-            }
-            None => errs.add(
-                "income_group",
-                "invalid_choice",
-                format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)"),
-            ),
-        }
-    }
+    push_country_filters(
+        qb,
+        &mut errs,
+        q.nam_status.as_deref(),
+        q.region.as_deref(),
+        q.who_region.as_deref(),
+        q.income_group.as_deref(),
+    );
     if let Some(s) = q.cluster.as_deref() {
         qb.push(" AND i.cluster = ").push_bind(s.trim().to_ascii_lowercase());
     }

@@ -3,7 +3,7 @@
 use super::{Conn, audit_log, conflict_or, now};
 use crate::model::{Actor, CountryFilter, CountryRow, MigrationReport, NewOrganisation, Party};
 use crate::{Result, StoreError};
-use needsdb_domain::reference::{self, IncomeGroup, NamStatus, WhoRegion};
+use needsdb_domain::reference;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{Invalid, OrgType, PartyCode};
 use sha2::{Digest, Sha256};
@@ -152,49 +152,15 @@ pub(super) async fn load(conn: &mut Conn) -> Result<MigrationReport> {
 
 pub(super) async fn countries(conn: &mut Conn, f: &CountryFilter) -> Result<Vec<CountryRow>> {
     let mut errs = Errors::new();
-    let mut qb = QueryBuilder::<super::Db>::new("SELECT * FROM countries WHERE 1 = 1");
-    if let Some(s) = f.nam_status.as_deref() {
-        match NamStatus::parse(s) {
-            Some(n) => {
-                qb.push(" AND nam_status = ").push_bind(n.as_str());
-            }
-            None => errs.add(
-                "nam_status",
-                "invalid_choice",
-                format!("'{s}' is not a NAM status (member, observer, none)"),
-            ),
-        }
-    }
-    if let Some(s) = f.who_region.as_deref() {
-        match WhoRegion::parse(s) {
-            Some(r) => {
-                qb.push(" AND who_region = ").push_bind(r.as_str());
-            }
-            None => errs.add(
-                "who_region",
-                "invalid_choice",
-                format!("'{s}' is not a WHO region (AFR, AMR, EMR, EUR, SEAR, WPR)"),
-            ),
-        }
-    }
-    if let Some(s) = f.income_group.as_deref() {
-        match IncomeGroup::parse(s) {
-            Some(g) => {
-                qb.push(" AND income_group = ").push_bind(g.as_str());
-            }
-            None => errs.add(
-                "income_group",
-                "invalid_choice",
-                format!("'{s}' is not an income group (low, lower_middle, upper_middle, high)"),
-            ),
-        }
-    }
-    if let Some(s) = f.region.as_deref() {
-        let code = format!("{:0>3}", s.trim());
-        qb.push(" AND (region_code = ").push_bind(code.clone());
-        qb.push(" OR subregion_code = ").push_bind(code.clone());
-        qb.push(" OR intermediate_code = ").push_bind(code).push(")");
-    }
+    let mut qb = QueryBuilder::<super::Db>::new("SELECT * FROM countries c WHERE 1 = 1");
+    super::needs::push_country_filters(
+        &mut qb,
+        &mut errs,
+        f.nam_status.as_deref(),
+        f.region.as_deref(),
+        f.who_region.as_deref(),
+        f.income_group.as_deref(),
+    );
     errs.finish()?;
     qb.push(" ORDER BY iso3");
     let rows = qb.build().fetch_all(&mut *conn).await?;

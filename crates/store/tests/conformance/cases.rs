@@ -1281,3 +1281,132 @@ pub async fn sessions_and_tokens_store_only_hashes_and_can_be_revoked(b: &Backen
     assert_eq!((hash.as_str(), after.must_change_password), ("new-hash", true));
     assert!(s.audit_verify().await.unwrap().first_bad.is_none());
 }
+
+pub async fn contribution_lists_filter_by_the_recipient_and_the_need(b: &Backend) {
+    let s = &b.store;
+    let ken = validated_need(b, "KEN", "PPE-GOWN", json!(10)).await;
+    s.change_need_status(
+        &actor(),
+        ken,
+        None,
+        &StatusChange {
+            to: Some("withdrawn".into()),
+            note: None,
+        },
+    )
+    .await
+    .unwrap();
+    let ken = validated_need(b, "KEN", "PPE-GOWN", json!(10)).await;
+    let give = |donor: &str, recipient: &str, item: &str, date: &str, links: Vec<NewLink>| NewContribution {
+        donor: Some(donor.into()),
+        recipient: Some(recipient.into()),
+        item: Some(item.into()),
+        quantity: Some(json!(5)),
+        stage_date: Some(date.into()),
+        links,
+        ..Default::default()
+    };
+    s.create_contribution(
+        &actor(),
+        &give(
+            "IND",
+            "KEN",
+            "PPE-GOWN",
+            "2026-03-01",
+            vec![NewLink {
+                need: Some(ken),
+                quantity: Some(json!(5)),
+            }],
+        ),
+    )
+    .await
+    .unwrap();
+    s.create_contribution(&actor(), &give("IND", "FRA", "FOOD-RICE", "2026-05-01", vec![]))
+        .await
+        .unwrap();
+    s.create_contribution(&actor(), &give("USA", "WHO", "PPE-GOWN", "2026-07-01", vec![]))
+        .await
+        .unwrap();
+    let count = |q: ContributionQuery| async move { s.contributions(&q).await.unwrap().total };
+    assert_eq!(
+        count(ContributionQuery {
+            nam_status: Some("member".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            country: Some("KEN,FRA".into()),
+            ..Default::default()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            who_region: Some("EUR".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            income_group: Some("high".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            region: Some("002".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            cluster: Some("food_security".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            priority: Some("high".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 4, 1);
+    assert_eq!(
+        count(ContributionQuery {
+            date_from: from,
+            ..Default::default()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        count(ContributionQuery {
+            date_to: from,
+            ..Default::default()
+        })
+        .await,
+        1
+    );
+    let e = s
+        .contributions(&ContributionQuery {
+            who_region: Some("MARS".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid_fields(e), vec!["who_region:invalid_choice"]);
+}

@@ -32,4 +32,5 @@ conformance!(
     scopes_limit_what_a_caller_sees,
     coverage_is_grouped_without_mixing_units,
     sessions_and_tokens_store_only_hashes_and_can_be_revoked,
+    contribution_lists_filter_by_the_recipient_and_the_need,
 );

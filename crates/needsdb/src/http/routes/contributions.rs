@@ -37,6 +37,24 @@ struct ContributionParams {
     stage: Option<String>,
     /// in_kind or cash.
     kind: Option<String>,
+    /// Recipient states, ISO3 codes, comma-separated.
+    country: Option<String>,
+    /// NAM status of the recipient: member, observer or none.
+    nam_status: Option<String>,
+    /// M49 region of the recipient.
+    region: Option<String>,
+    /// WHO region of the recipient.
+    who_region: Option<String>,
+    /// Income group of the recipient.
+    income_group: Option<String>,
+    /// Cluster of the item carried.
+    cluster: Option<String>,
+    /// Linked to a need of this priority.
+    priority: Option<String>,
+    /// Stage reached on or after (YYYY-MM-DD).
+    date_from: Option<String>,
+    /// Stage reached on or before (YYYY-MM-DD).
+    date_to: Option<String>,
     /// id, stage_date or created_at; - for descending.
     sort: Option<String>,
     cursor: Option<String>,
@@ -66,7 +84,23 @@ async fn list(
         )
         .into());
     }
+    let date = |field: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|s| needsdb_domain::need::parse_date(field, s))
+            .transpose()
+    };
+    let date_from = date("date_from", &params.date_from).map_err(|e| ApiError::invalid(e.into()))?;
+    let date_to = date("date_to", &params.date_to).map_err(|e| ApiError::invalid(e.into()))?;
     let q = ContributionQuery {
+        country: params.country,
+        nam_status: params.nam_status,
+        region: params.region,
+        who_region: params.who_region,
+        income_group: params.income_group,
+        cluster: params.cluster,
+        priority: params.priority,
+        date_from,
+        date_to,
         donor: params.donor,
         recipient: params.recipient,
         channel: params.channel,
