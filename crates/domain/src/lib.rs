@@ -5,6 +5,7 @@
 //! [`ItemCode`], [`Quantity`], [`Money`]) and status changes go through state
 //! machines that only allow legal transitions ([`NeedStatus`], [`Stage`]).
 
+pub mod allocation;
 pub mod catalog;
 pub mod codes;
 pub mod contribution;

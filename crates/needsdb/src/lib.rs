@@ -4,6 +4,7 @@
 //! web API; both call the same store through `Arc<dyn Store>`.
 
 pub mod accounts;
+pub mod allocate;
 pub mod bootstrap;
 pub mod cli;
 pub mod demo;

@@ -108,6 +108,8 @@ pub trait Store: Send + Sync {
 
     // Analysis.
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>>;
+    /// Per-country figures for allocating `item`: every country, even with no need.
+    async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>>;
 
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;

@@ -500,3 +500,18 @@ pub struct CoverageRow {
     #[serde(flatten)]
     pub coverage: Coverage,
 }
+
+/// What the allocation rule needs to know about one country, for one item,
+/// in the item's base units.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllocationInput {
+    pub iso3: String,
+    pub name: String,
+    pub population: Option<i64>,
+    /// Unmet need of validated needs, by priority: critical, high, medium, low.
+    pub unmet: [i64; 4],
+    /// All validated need, met or not.
+    pub total_need: i64,
+    /// Delivered in kind to this country.
+    pub delivered: i64,
+}

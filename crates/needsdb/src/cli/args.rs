@@ -69,6 +69,45 @@ pub enum Command {
     /// API tokens for scripts.
     #[command(subcommand)]
     Tokens(TokensCmd),
+    /// Share a scarce supply by an open rule, and explain every share.
+    Allocate(Box<AllocateArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct AllocateArgs {
+    /// Catalogue item code, such as VAX-COVID19-DOSE.
+    #[arg(long)]
+    pub item: String,
+    /// The quantity available, in the item's unit.
+    #[arg(long)]
+    pub quantity: String,
+    /// population-cap, need-proportional, max-min or priority.
+    #[arg(long)]
+    pub policy: String,
+    /// population-cap: the most a recipient may reach, as a share of its population.
+    #[arg(long)]
+    pub cap: Option<String>,
+    /// population-cap: the share of the supply held back as a humanitarian buffer.
+    #[arg(long)]
+    pub buffer: Option<String>,
+    /// priority: the policy that shares each tier (max-min by default).
+    #[arg(long)]
+    pub within: Option<String>,
+    /// nam-members (default), who:AFR, income:low, m49:002 or country:KEN.
+    #[arg(long)]
+    pub eligible: Option<String>,
+    /// Whole lots of this size, in the item's unit.
+    #[arg(long)]
+    pub lot: Option<String>,
+    /// The smallest shipment worth sending, in the item's unit.
+    #[arg(long)]
+    pub min_shipment: Option<String>,
+    /// TARGET=SHARE% or TARGET=AMOUNT of the supply reserved for a group; repeatable.
+    #[arg(long = "earmark")]
+    pub earmarks: Vec<String>,
+    /// A what-if CSV of recipients: iso3, and optional population, need, capacity.
+    #[arg(long)]
+    pub recipients: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

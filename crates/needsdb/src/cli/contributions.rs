@@ -81,6 +81,11 @@ fn parse_earmark(i: usize, s: &str) -> Result<NewEarmark, FieldError> {
     })
 }
 
+/// Parses repeated `--earmark TARGET=SHARE%` flags.
+pub fn parse_earmarks(items: &[String]) -> Result<Vec<NewEarmark>, StoreError> {
+    collect(items, parse_earmark)
+}
+
 fn collect<T>(items: &[String], parse: fn(usize, &str) -> Result<T, FieldError>) -> Result<Vec<T>, StoreError> {
     let mut out = Vec::new();
     let mut errs = Vec::new();

@@ -123,10 +123,73 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(c) => reference::audit(&cli.database, fmt, c).await,
         Command::Users(c) => accounts::users(&cli.database, fmt, c).await,
         Command::Tokens(c) => accounts::tokens(&cli.database, fmt, c).await,
+        Command::Allocate(a) => allocate(&cli.database, fmt, *a).await,
     }
 }
 
 /// Opens the store for a command: migrated, with the first administrator.
 async fn store(database: &str) -> anyhow::Result<std::sync::Arc<dyn needsdb_store::Store>> {
     Ok(bootstrap::open(database).await?.store)
+}
+
+async fn allocate(db: &str, fmt: Format, a: args::AllocateArgs) -> anyhow::Result<()> {
+    use crate::allocate::{AllocationRequest, read_recipients_csv, run};
+    let recipients = match &a.recipients {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            read_recipients_csv(&text).map_err(StoreError::Invalid)?
+        }
+        None => Vec::new(),
+    };
+    let earmarks = contributions::parse_earmarks(&a.earmarks)?;
+    let text = |v: Option<String>| v.map(serde_json::Value::String);
+    let req = AllocationRequest {
+        item: a.item,
+        quantity: serde_json::Value::String(a.quantity),
+        policy: a.policy,
+        cap: text(a.cap),
+        buffer: text(a.buffer),
+        within: a.within,
+        eligible: a.eligible,
+        lot: text(a.lot),
+        min_shipment: text(a.min_shipment),
+        earmarks,
+        recipients,
+    };
+    let s = store(db).await?;
+    let out = run(s.as_ref(), &req).await?;
+    let lines: Vec<serde_json::Value> = out.lines.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;
+    match fmt {
+        Format::Json => output::print_value(fmt, &serde_json::to_value(&out)?, &[]),
+        Format::Csv => output::print_rows(fmt, &lines, &[], None),
+        Format::Table => {
+            output::print_rows(
+                fmt,
+                &lines,
+                &[
+                    "iso3",
+                    "name",
+                    "quantity",
+                    "ratio_before_pct",
+                    "ratio_after_pct",
+                    "reason",
+                ],
+                None,
+            )?;
+            println!(
+                "\n{} {}: {} allocated of {} available; {} held back as buffer; {} left over.",
+                out.policy, out.item, out.allocated, out.supply, out.buffer, out.unallocated
+            );
+            for c in &out.checks {
+                println!(
+                    "{} {}: {}",
+                    if c.passed { "passed" } else { "FAILED" },
+                    c.check,
+                    c.detail
+                );
+            }
+            Ok(())
+        }
+    }
 }

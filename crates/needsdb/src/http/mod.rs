@@ -59,6 +59,7 @@ Updates need the ETag in If-Match. Scripts authenticate with an 'Authorization: 
         (name = "needs", description = "Needs reported by member states"),
         (name = "contributions", description = "Pledges, commitments, shipments and deliveries"),
         (name = "coverage", description = "Published aggregates"),
+        (name = "allocations", description = "Fair allocation of scarce supplies"),
         (name = "reference", description = "Countries, parties and the item catalogue"),
         (name = "accounts", description = "Sign-in, users and API tokens"),
         (name = "operations", description = "Health, readiness, metrics and the audit check"),
@@ -72,6 +73,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::needs::router())
         .merge(routes::contributions::router())
         .merge(routes::coverage::router())
+        .merge(routes::allocations::router())
         .merge(routes::reference::router())
         .merge(routes::accounts::router())
         .merge(routes::ops::router())

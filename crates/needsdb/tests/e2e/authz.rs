@@ -129,6 +129,7 @@ enum Case {
     RevokeOwnToken,
     RevokeOthersToken,
     AuditVerify,
+    AllocationPreview,
     Metrics,
     Healthz,
     Readyz,
@@ -179,6 +180,7 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (RevokeOwnToken, [401, 200, 200, 200, 200, 200]),
     (RevokeOthersToken, [401, 200, 403, 403, 403, 403]),
     (AuditVerify, [401, 200, 403, 403, 403, 403]),
+    (AllocationPreview, [401, 200, 200, 403, 403, 403]),
     (Metrics, [401, 200, 200, 200, 200, 200]),
     (Healthz, [200, 200, 200, 200, 200, 200]),
     (Readyz, [200, 200, 200, 200, 200, 200]),
@@ -425,6 +427,11 @@ impl Case {
                     .await
             }
             AuditVerify => api.get("/api/v1/audit/verify", a).await,
+            AllocationPreview => {
+                let body = json!({"item": "PPE-GOWN", "quantity": 100, "policy": "max-min"});
+                api.send("POST", "/api/v1/allocations/preview", a, Some(&body), &[])
+                    .await
+            }
             Metrics => api.get("/metrics", a).await,
             Healthz => api.get("/healthz", a).await,
             Readyz => api.get("/readyz", a).await,

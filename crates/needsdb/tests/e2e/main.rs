@@ -4,6 +4,7 @@
 // Tests may panic on what they did not expect; that is how they fail.
 #![allow(clippy::unwrap_used)]
 
+mod analysis;
 mod api;
 mod authz;
 mod browser;

@@ -4,7 +4,7 @@
 
 use super::{Conn, Db, needs::push_filters};
 use crate::Result;
-use crate::model::{CoverageBy, CoverageRow, CoverageSums, NeedQuery};
+use crate::model::{AllocationInput, CoverageBy, CoverageRow, CoverageSums, NeedQuery};
 use needsdb_domain::NeedStatus;
 use sqlx::{QueryBuilder, Row};
 
@@ -80,4 +80,55 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
             })
         })
         .collect()
+}
+
+/// Unmet need by priority, total need and deliveries of one item, per country.
+pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec<AllocationInput>> {
+    let mut out: Vec<AllocationInput> = sqlx::query("SELECT iso3, name_en, population FROM countries ORDER BY iso3")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AllocationInput {
+                iso3: r.try_get("iso3")?,
+                name: r.try_get("name_en")?,
+                population: r.try_get("population")?,
+                unmet: [0; 4],
+                total_need: 0,
+                delivered: 0,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let index: std::collections::HashMap<String, usize> =
+        out.iter().enumerate().map(|(i, c)| (c.iso3.clone(), i)).collect();
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT n.country, n.priority,
+            CAST(SUM(n.quantity) AS BIGINT) AS needed,
+            CAST(SUM(CASE WHEN cv.funded IS NULL THEN n.quantity WHEN cv.funded >= n.quantity THEN 0 ELSE n.quantity - cv.funded END) AS BIGINT) AS unmet
+         FROM needs n LEFT JOIN ({PER_NEED}) cv ON cv.need_id = n.id
+         WHERE n.deleted_at IS NULL AND n.status IN ('validated', 'partly_met', 'met') AND n.item = "
+    ));
+    qb.push_bind(item.to_owned()).push(" GROUP BY n.country, n.priority");
+    for r in qb.build().fetch_all(&mut *conn).await? {
+        let country: String = r.try_get("country")?;
+        let priority: String = r.try_get("priority")?;
+        let Some(i) = index.get(&country) else { continue };
+        let tier = needsdb_domain::Priority::parse(&priority).map_or(3, |p| p as usize);
+        out[*i].unmet[tier] += r.try_get::<i64, _>("unmet")?;
+        out[*i].total_need += r.try_get::<i64, _>("needed")?;
+    }
+    let delivered = sqlx::query(
+        "SELECT recipient, CAST(SUM(quantity) AS BIGINT) AS delivered FROM contributions
+         WHERE deleted_at IS NULL AND stage = 'delivered' AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
+    )
+    .bind(item)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in delivered {
+        let recipient: String = r.try_get("recipient")?;
+        if let Some(i) = index.get(&recipient) {
+            out[*i].delivered = r.try_get("delivered")?;
+        }
+    }
+    Ok(out)
 }

@@ -282,6 +282,11 @@ impl Store for SqlStore {
         coverage::by(&mut conn, by, query).await
     }
 
+    async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>> {
+        let mut conn = self.pool.acquire().await?;
+        coverage::allocation_inputs(&mut conn, item).await
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport> {
         let mut conn = self.pool.acquire().await?;
         audit_log::verify(&mut conn).await

@@ -1,6 +1,7 @@
 //! Routes, one module per resource.
 
 pub mod accounts;
+pub mod allocations;
 pub mod contributions;
 pub mod coverage;
 pub mod needs;

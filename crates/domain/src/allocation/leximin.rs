@@ -1,0 +1,259 @@
+//! Lexicographic max-min over whole lots: raise the lowest ratio, then the
+//! next. The continuous optimum comes from an LP (good_lp with the pure-Rust
+//! microlp solver), solved by progressive filling; whole lots are then
+//! handed out one at a time to the agent with the lowest ratio, which is the
+//! exact integer answer. The LP only shortens that walk.
+
+use good_lp::{Expression, Solution, SolverModel, Variable, constraint, microlp, variable, variables};
+
+/// One recipient in one pass. Its ratio is `(offset + lots·lot) / weight`,
+/// all in base units; it takes at most `cap` lots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Agent {
+    pub weight: i64,
+    pub offset: i64,
+    pub cap: i64,
+}
+
+/// Which agent the next lot goes to: the lower ratio `(offset + lots·lot) /
+/// weight` (compared exactly); among equal ratios, the one a lot raises
+/// most (the smaller weight), since when a tie at the bottom cannot be
+/// lifted, leximin wants the next ratio as high as possible.
+fn cmp_next(a: &Agent, la: i64, b: &Agent, lb: i64, lot: i64) -> std::cmp::Ordering {
+    let left = (i128::from(a.offset) + i128::from(la) * i128::from(lot)) * i128::from(b.weight);
+    let right = (i128::from(b.offset) + i128::from(lb) * i128::from(lot)) * i128::from(a.weight);
+    left.cmp(&right).then(a.weight.cmp(&b.weight))
+}
+
+/// The agent with room that gets the next lot; ties go to the earlier one.
+fn next_agent(agents: &[Agent], x: &[i64], lot: i64) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, a) in agents.iter().enumerate() {
+        if x[i] >= a.cap {
+            continue;
+        }
+        best = match best {
+            Some(b) if cmp_next(&agents[b], x[b], a, x[i], lot) != std::cmp::Ordering::Greater => Some(b),
+            _ => Some(i),
+        };
+    }
+    best
+}
+
+/// The level the continuous LP reaches in its first round: the largest
+/// common ratio every agent can be raised to. Exposed for benchmarks, which
+/// solve the same LP with another solver.
+pub fn first_round_level(agents: &[Agent], lots: f64, lot: i64) -> Option<f64> {
+    progressive_filling(agents, lots, lot).map(|(_, first)| first)
+}
+
+/// Continuous lots per agent, by progressive filling: each round is an LP
+/// maximising the common level `t`; agents whose cap binds at that level
+/// are frozen and the rest go round again.
+fn progressive_filling(agents: &[Agent], lots: f64, lot: i64) -> Option<(Vec<f64>, f64)> {
+    // Scale so the LP sees numbers near 1 whatever the units.
+    let mean_w = agents.iter().map(|a| a.weight as f64).sum::<f64>() / agents.len().max(1) as f64;
+    let lot_f = lot as f64;
+    let w: Vec<f64> = agents.iter().map(|a| a.weight as f64 / mean_w).collect();
+    let off: Vec<f64> = agents.iter().map(|a| a.offset as f64 / lot_f).collect();
+    let mut y = vec![0.0; agents.len()];
+    let mut active: Vec<usize> = (0..agents.len()).filter(|i| agents[*i].cap > 0).collect();
+    let mut remaining = lots;
+    let mut first = None;
+    while !active.is_empty() && remaining > 1e-9 {
+        let mut vars = variables!();
+        let t = vars.add(variable().min(0.0));
+        let ys: Vec<Variable> = active
+            .iter()
+            .map(|i| vars.add(variable().min(0.0).max(agents[*i].cap as f64)))
+            .collect();
+        let total: Expression = ys.iter().copied().sum();
+        let mut model = vars.maximise(t).using(microlp).with(constraint!(total <= remaining));
+        for (k, i) in active.iter().enumerate() {
+            model = model.with(constraint!(ys[k] - w[*i] * t >= -off[*i]));
+        }
+        let level = model.solve().ok()?.value(t);
+        first.get_or_insert(level);
+        let mut frozen = Vec::new();
+        for i in &active {
+            let cap = agents[*i].cap as f64;
+            if off[*i] + cap <= w[*i] * level + 1e-9 * (1.0 + cap) {
+                y[*i] = cap;
+                remaining -= cap;
+                frozen.push(*i);
+            }
+        }
+        if frozen.is_empty() {
+            for i in &active {
+                y[*i] = (w[*i] * level - off[*i]).clamp(0.0, agents[*i].cap as f64);
+            }
+            break;
+        }
+        active.retain(|i| !frozen.contains(i));
+    }
+    Some((y, first.unwrap_or(0.0)))
+}
+
+/// Whole lots per agent, lexicographically max-min on the ratios, using at
+/// most `lots` lots. Ties go to the earlier agent, so the answer is fixed.
+pub fn allocate(agents: &[Agent], lots: i64, lot: i64) -> Vec<i64> {
+    let total_cap: i64 = agents.iter().map(|a| a.cap.max(0)).sum();
+    if total_cap <= lots {
+        return agents.iter().map(|a| a.cap.max(0)).collect();
+    }
+    // Start a lot below the LP's answer, which never overshoots the exact
+    // walk, then walk the remaining lots to the lowest ratio one by one.
+    let mut x: Vec<i64> = match progressive_filling(agents, lots as f64, lot) {
+        Some((y, _)) => y
+            .iter()
+            .zip(agents)
+            .map(|(v, a)| ((v.floor() as i64) - 1).clamp(0, a.cap.max(0)))
+            .collect(),
+        None => vec![0; agents.len()],
+    };
+    let mut left = lots - x.iter().sum::<i64>();
+    while left > 0 {
+        let Some(b) = next_agent(agents, &x, lot) else { break };
+        x[b] += 1;
+        left -= 1;
+    }
+    x
+}
+
+/// The same answer by the plain walk from zero, lot by lot: the reference
+/// the fast path is tested against.
+pub fn allocate_by_walk(agents: &[Agent], lots: i64, lot: i64) -> Vec<i64> {
+    let mut x = vec![0i64; agents.len()];
+    for _ in 0..lots {
+        match next_agent(agents, &x, lot) {
+            Some(b) => x[b] += 1,
+            None => break,
+        }
+    }
+    x
+}
+
+/// The sorted ratios of an allocation, for comparing allocations
+/// lexicographically (exact, as fractions).
+pub fn sorted_ratios(agents: &[Agent], x: &[i64], lot: i64) -> Vec<(i128, i128)> {
+    let mut r: Vec<(i128, i128)> = agents
+        .iter()
+        .zip(x)
+        .map(|(a, l)| {
+            (
+                i128::from(a.offset) + i128::from(*l) * i128::from(lot),
+                i128::from(a.weight),
+            )
+        })
+        .collect();
+    r.sort_by(|p, q| (p.0 * q.1).cmp(&(q.0 * p.1)));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn agents() -> impl Strategy<Value = Vec<Agent>> {
+        prop::collection::vec((1i64..50, 0i64..20, 0i64..8), 1..5).prop_map(|v| {
+            v.into_iter()
+                .map(|(weight, offset, cap)| Agent { weight, offset, cap })
+                .collect()
+        })
+    }
+
+    /// Every allocation of whole lots, for brute force on small cases.
+    fn all_allocations(agents: &[Agent], lots: i64) -> Vec<Vec<i64>> {
+        let mut out = vec![vec![]];
+        for a in agents {
+            let mut next = Vec::new();
+            for prefix in &out {
+                let used: i64 = prefix.iter().sum();
+                for l in 0..=a.cap.min(lots - used) {
+                    let mut p = prefix.clone();
+                    p.push(l);
+                    next.push(p);
+                }
+            }
+            out = next;
+        }
+        out
+    }
+
+    fn leximin_cmp(a: &[(i128, i128)], b: &[(i128, i128)]) -> std::cmp::Ordering {
+        for (p, q) in a.iter().zip(b) {
+            let o = (p.0 * q.1).cmp(&(q.0 * p.1));
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    }
+
+    proptest! {
+        #[test]
+        fn max_min_equals_brute_force_on_small_cases(agents in agents(), lots in 0i64..12, lot in 1i64..4) {
+            let x = allocate(&agents, lots, lot);
+            let best = all_allocations(&agents, lots)
+                .into_iter()
+                .map(|a| sorted_ratios(&agents, &a, lot))
+                .max_by(|a, b| leximin_cmp(a, b))
+                .unwrap();
+            prop_assert_eq!(leximin_cmp(&sorted_ratios(&agents, &x, lot), &best), std::cmp::Ordering::Equal, "{:?}", x);
+        }
+
+        #[test]
+        fn the_lp_shortcut_gives_the_walk(agents in prop::collection::vec((1i64..5000, 0i64..3000, 0i64..400), 1..30), lots in 0i64..3000, lot in 1i64..50) {
+            let agents: Vec<Agent> = agents.into_iter().map(|(weight, offset, cap)| Agent { weight, offset, cap }).collect();
+            prop_assert_eq!(allocate(&agents, lots, lot), allocate_by_walk(&agents, lots, lot));
+        }
+    }
+
+    #[test]
+    fn equal_weights_share_equally() {
+        let a = [Agent {
+            weight: 10,
+            offset: 0,
+            cap: 100,
+        }; 3];
+        assert_eq!(allocate(&a, 9, 1), vec![3, 3, 3]);
+        assert_eq!(allocate(&a, 10, 1), vec![4, 3, 3], "the spare lot goes to the first");
+        let unequal = [
+            Agent {
+                weight: 11,
+                offset: 0,
+                cap: 1,
+            },
+            Agent {
+                weight: 1,
+                offset: 0,
+                cap: 1,
+            },
+        ];
+        assert_eq!(
+            allocate(&unequal, 1, 1),
+            vec![0, 1],
+            "a tie that cannot be lifted: the lot goes where it raises a ratio most"
+        );
+    }
+
+    #[test]
+    fn the_lp_level_is_the_common_ratio() {
+        let a = [
+            Agent {
+                weight: 100,
+                offset: 0,
+                cap: 1000,
+            },
+            Agent {
+                weight: 300,
+                offset: 0,
+                cap: 1000,
+            },
+        ];
+        let t = first_round_level(&a, 40.0, 1).unwrap();
+        // 40 lots over a mean weight of 200: t·0.5 + t·1.5 = 40.
+        assert!((t - 20.0).abs() < 1e-6, "{t}");
+    }
+}
