@@ -11,6 +11,7 @@ pub mod codes;
 pub mod contribution;
 pub mod decimal;
 pub mod earmark;
+pub mod equity;
 pub mod money;
 pub mod need;
 pub mod party;

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod allocate;
+pub mod analysis;
 pub mod bootstrap;
 pub mod cli;
 pub mod demo;

@@ -110,6 +110,12 @@ pub trait Store: Send + Sync {
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>>;
     /// Per-country figures for allocating `item`: every country, even with no need.
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>>;
+    /// Delivered per recipient country: an item's quantity, or with no item
+    /// the US cents of cash disbursed or delivered.
+    async fn delivered_by_country(&self, item: Option<&str>) -> Result<Vec<(String, i64)>>;
+    /// Month by month for one item: needed (by date needed) and what reached
+    /// each stage (by the date it did).
+    async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>>;
 
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;

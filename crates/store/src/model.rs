@@ -515,3 +515,16 @@ pub struct AllocationInput {
     /// Delivered in kind to this country.
     pub delivered: i64,
 }
+
+/// One month of a series, in the item's unit (or US dollars for cash):
+/// what was needed by then, and what reached each stage in that month.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthRow {
+    pub month: String,
+    pub needed: Value,
+    pub announced: Value,
+    pub pledged: Value,
+    pub committed: Value,
+    pub delivered: Value,
+}

@@ -33,6 +33,11 @@ impl PgStore {
     }
 }
 
+/// The `YYYY-MM` of a DATE column.
+pub(crate) fn month_of(col: &str) -> String {
+    format!("to_char({col}, 'YYYY-MM')")
+}
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")

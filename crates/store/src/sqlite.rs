@@ -31,6 +31,11 @@ impl SqliteStore {
     }
 }
 
+/// The `YYYY-MM` of a date column (dates are ISO text in SQLite).
+pub(crate) fn month_of(col: &str) -> String {
+    format!("substr({col}, 1, 7)")
+}
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }

@@ -71,6 +71,57 @@ pub enum Command {
     Tokens(TokensCmd),
     /// Share a scarce supply by an open rule, and explain every share.
     Allocate(Box<AllocateArgs>),
+    /// Coverage by country, item, cluster, region, WHO region, income group or NAM status.
+    Coverage {
+        /// country, item, cluster, region, who_region, income_group or nam_status.
+        #[arg(long, default_value = "country")]
+        by: String,
+        #[command(flatten)]
+        filters: NeedFilters,
+    },
+    /// Month by month for one item: needed, announced, pledged, committed, delivered.
+    Series {
+        #[arg(long)]
+        item: String,
+    },
+    /// The critical needs least covered.
+    TopUnmet {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// How fairly deliveries were shared, against population.
+    Equity {
+        /// The item delivered; cash when absent.
+        #[arg(long)]
+        item: Option<String>,
+        /// Only these states: nam-members, who:AFR, income:low, m49:002.
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// How much of each earmark reached its group; shortfalls are flagged.
+    Earmarks,
+    /// Open needs an offer could fill, ranked, with the amount to give each.
+    Match {
+        #[arg(long)]
+        item: String,
+        /// The quantity offered, in the item's unit.
+        #[arg(long)]
+        quantity: f64,
+        /// UN M49 region code.
+        #[arg(long)]
+        region: Option<String>,
+        /// Only NAM member states.
+        #[arg(long)]
+        nam_only: bool,
+        /// ISO3 codes, comma-separated.
+        #[arg(long)]
+        countries: Option<String>,
+    },
+    /// Announcements and pledges still not committed after some days.
+    FollowUp {
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod contributions;
 mod needs;
 mod output;
 mod reference;
+mod reports;
 
 pub use args::{Cli, Command, Format};
 
@@ -124,6 +125,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(c) => accounts::users(&cli.database, fmt, c).await,
         Command::Tokens(c) => accounts::tokens(&cli.database, fmt, c).await,
         Command::Allocate(a) => allocate(&cli.database, fmt, *a).await,
+        Command::Coverage { by, filters } => reports::coverage(&cli.database, fmt, &by, filters).await,
+        Command::Series { item } => reports::series(&cli.database, fmt, &item).await,
+        Command::TopUnmet { limit } => reports::top_unmet(&cli.database, fmt, limit).await,
+        Command::Equity { item, group } => reports::equity(&cli.database, fmt, item, group).await,
+        Command::Earmarks => reports::earmarks(&cli.database, fmt).await,
+        Command::Match {
+            item,
+            quantity,
+            region,
+            nam_only,
+            countries,
+        } => reports::offer(&cli.database, fmt, &item, quantity, region, nam_only, countries).await,
+        Command::FollowUp { days } => reports::follow_up(&cli.database, fmt, days).await,
     }
 }
 

@@ -74,6 +74,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::contributions::router())
         .merge(routes::coverage::router())
         .merge(routes::allocations::router())
+        .merge(routes::analysis::router())
         .merge(routes::reference::router())
         .merge(routes::accounts::router())
         .merge(routes::ops::router())

@@ -200,3 +200,288 @@ async fn the_allocation_api_runs_on_real_needs_on_postgres() {
         api(&db).await;
     }
 }
+
+/// A small world with known answers for every analysis.
+fn scenario(db: &Db) {
+    let add_need = |c: &str, q: &str, p: &str| {
+        let n = db.json(&[
+            "needs",
+            "add",
+            "--country",
+            c,
+            "--item",
+            "BIO-O2-CONCENTRATOR",
+            "--quantity",
+            q,
+            "--priority",
+            p,
+            "--needed-by",
+            "2026-12-31",
+            "--submit",
+        ]);
+        let id = n["id"].as_i64().unwrap().to_string();
+        db.ok(&["needs", "status", &id, "validated"]);
+        id
+    };
+    let ken = add_need("KEN", "100", "critical");
+    let uga = add_need("UGA", "50", "high");
+    let fra = add_need("FRA", "10", "medium");
+    let give = |donor: &str, to: &str, q: &str, need: &str, stage: &str, date: &str| {
+        let link = format!("{need}={q}");
+        let mut args = vec![
+            "contributions",
+            "add",
+            "--donor",
+            donor,
+            "--recipient",
+            to,
+            "--item",
+            "BIO-O2-CONCENTRATOR",
+            "--quantity",
+            q,
+            "--link",
+            &link,
+            "--stage",
+            stage,
+            "--date",
+            date,
+        ];
+        if stage == "announced" {
+            args.extend(["--source-url", "https://example.org/statement"]);
+        }
+        db.json(&args)["id"].as_i64().unwrap().to_string()
+    };
+    let k = give("IND", "KEN", "60", &ken, "committed", "2026-02-01");
+    db.ok(&[
+        "contributions",
+        "advance",
+        &k,
+        "--to",
+        "delivered",
+        "--date",
+        "2026-03-15",
+    ]);
+    let f = give("CHN", "FRA", "10", &fra, "committed", "2026-02-01");
+    db.ok(&[
+        "contributions",
+        "advance",
+        &f,
+        "--to",
+        "delivered",
+        "--date",
+        "2026-03-20",
+    ]);
+    give("USA", "UGA", "20", &uga, "announced", "2026-01-05");
+    db.ok(&[
+        "contributions",
+        "add",
+        "--donor",
+        "AZE",
+        "--recipient",
+        "WHO",
+        "--amount",
+        "10000000",
+        "--currency",
+        "USD",
+        "--stage",
+        "committed",
+        "--date",
+        "2026-01-10",
+        "--earmark",
+        "nam-members=50%",
+    ]);
+    db.ok(&[
+        "contributions",
+        "add",
+        "--donor",
+        "WHO",
+        "--recipient",
+        "KEN",
+        "--amount",
+        "3000000",
+        "--currency",
+        "USD",
+        "--stage",
+        "disbursed",
+        "--date",
+        "2026-02-10",
+    ]);
+    db.ok(&[
+        "contributions",
+        "add",
+        "--donor",
+        "WHO",
+        "--recipient",
+        "FRA",
+        "--amount",
+        "1000000",
+        "--currency",
+        "USD",
+        "--stage",
+        "disbursed",
+        "--date",
+        "2026-02-10",
+    ]);
+}
+
+async fn analyses(db: &Db) {
+    scenario(db);
+    // Equity of concentrator deliveries: Kenya (lower-middle) 60, France (high) 10.
+    let e = db.json(&["equity", "--item", "BIO-O2-CONCENTRATOR"]);
+    assert_eq!(e["delivered"], 70);
+    let high = e["by_income_group"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "high")
+        .unwrap()
+        .clone();
+    assert_eq!(high["delivered_share_pct"], 14.3);
+    assert!(
+        e["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("High-income states received 14.3% of"),
+        "{}",
+        e["summary"]
+    );
+    assert!(
+        e["gini"].as_f64().unwrap() > 0.9,
+        "almost everything went to two states: {}",
+        e["gini"]
+    );
+    let cash = db.json(&["equity"]);
+    assert_eq!(cash["delivered"], 400_000_000, "US cents of cash disbursed");
+    // The earmark: $5M for NAM members; $3M reached Kenya, France is not a member.
+    let r = db.json(&["earmarks"]);
+    assert_eq!(
+        (
+            r[0]["earmarked"].as_f64(),
+            r[0]["reached"].as_f64(),
+            r[0]["flagged"].as_bool()
+        ),
+        (Some(5_000_000.0), Some(3_000_000.0), Some(true))
+    );
+    // An offer of 80 concentrators to NAM members: Kenya's critical gap first.
+    let m = db.json(&[
+        "match",
+        "--item",
+        "BIO-O2-CONCENTRATOR",
+        "--quantity",
+        "80",
+        "--nam-only",
+    ]);
+    let give: Vec<(String, f64)> = m
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["country"].as_str().unwrap().to_owned(), l["give"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(give, vec![("KEN".to_owned(), 40.0), ("UGA".to_owned(), 40.0)]);
+    // The announcement of January is still not committed.
+    let f = db.json(&["follow-up", "--days", "30"]);
+    assert_eq!(
+        (
+            f.as_array().unwrap().len(),
+            f[0]["donor"].as_str(),
+            f[0]["stage"].as_str()
+        ),
+        (1, Some("USA"), Some("announced"))
+    );
+    // Month by month.
+    let s = db.json(&["series", "--item", "BIO-O2-CONCENTRATOR"]);
+    let month = |m: &str| s.as_array().unwrap().iter().find(|r| r["month"] == m).cloned().unwrap();
+    assert_eq!(
+        (
+            month("2026-02")["committed"].as_i64(),
+            month("2026-03")["delivered"].as_i64(),
+            month("2026-01")["announced"].as_i64()
+        ),
+        (Some(70), Some(70), Some(20))
+    );
+    assert_eq!(month("2026-12")["needed"], 160);
+    // The least covered critical needs, and coverage by region.
+    let top = db.json(&["top-unmet", "--limit", "5"]);
+    assert_eq!(top[0]["country"], "KEN");
+    let cov = db.json(&["coverage", "--by", "region"]);
+    let africa = cov
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "Africa")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            africa["needed"].as_i64(),
+            africa["committed"].as_i64(),
+            africa["unmet"].as_i64()
+        ),
+        (Some(150), Some(60), Some(90))
+    );
+    // The same through the API: aggregates are public, the rest needs a token.
+    let admin = db.admin_token();
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    assert_eq!(
+        api.get("/api/v1/equity?item=BIO-O2-CONCENTRATOR", &Auth::None)
+            .await
+            .json()["delivered"],
+        70
+    );
+    assert_eq!(
+        api.get("/api/v1/coverage/monthly?item=BIO-O2-CONCENTRATOR", &Auth::None)
+            .await
+            .status,
+        200
+    );
+    api.get("/api/v1/earmarks/report", &Auth::None).await.problem(401);
+    assert_eq!(
+        api.get("/api/v1/earmarks/report", &admin).await.json()[0]["reached"],
+        3_000_000.0
+    );
+    let m = api
+        .get(
+            "/api/v1/match?item=BIO-O2-CONCENTRATOR&quantity=80&nam_status=member",
+            &admin,
+        )
+        .await
+        .json();
+    assert_eq!(m[0]["give"], 40.0);
+    assert_eq!(
+        api.get("/api/v1/follow-up?days=30", &admin)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        api.get("/api/v1/coverage/top-unmet?limit=1", &admin)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    api.get("/api/v1/match?item=BIO-O2-CONCENTRATOR&quantity=-5", &admin)
+        .await
+        .problem(422);
+    api.get("/api/v1/equity?group=planet:mars", &Auth::None)
+        .await
+        .problem(422);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyses_give_known_answers_on_sqlite() {
+    analyses(&sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyses_give_known_answers_on_postgres() {
+    if let Some(db) = postgres("analyses_give_known_answers_on_postgres") {
+        analyses(&db).await;
+    }
+}

@@ -130,6 +130,12 @@ enum Case {
     RevokeOthersToken,
     AuditVerify,
     AllocationPreview,
+    Monthly,
+    TopUnmet,
+    Equity,
+    EarmarkReport,
+    MatchOffer,
+    FollowUp,
     Metrics,
     Healthz,
     Readyz,
@@ -181,6 +187,12 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (RevokeOthersToken, [401, 200, 403, 403, 403, 403]),
     (AuditVerify, [401, 200, 403, 403, 403, 403]),
     (AllocationPreview, [401, 200, 200, 403, 403, 403]),
+    (Monthly, [200, 200, 200, 200, 200, 200]),
+    (TopUnmet, [401, 200, 200, 200, 200, 200]),
+    (Equity, [200, 200, 200, 200, 200, 200]),
+    (EarmarkReport, [401, 200, 200, 200, 200, 200]),
+    (MatchOffer, [401, 200, 200, 200, 200, 200]),
+    (FollowUp, [401, 200, 200, 200, 200, 200]),
     (Metrics, [401, 200, 200, 200, 200, 200]),
     (Healthz, [200, 200, 200, 200, 200, 200]),
     (Readyz, [200, 200, 200, 200, 200, 200]),
@@ -427,6 +439,12 @@ impl Case {
                     .await
             }
             AuditVerify => api.get("/api/v1/audit/verify", a).await,
+            Monthly => api.get("/api/v1/coverage/monthly?item=PPE-GOWN", a).await,
+            TopUnmet => api.get("/api/v1/coverage/top-unmet", a).await,
+            Equity => api.get("/api/v1/equity?item=PPE-GOWN&group=nam-members", a).await,
+            EarmarkReport => api.get("/api/v1/earmarks/report", a).await,
+            MatchOffer => api.get("/api/v1/match?item=PPE-GOWN&quantity=10", a).await,
+            FollowUp => api.get("/api/v1/follow-up?days=7", a).await,
             AllocationPreview => {
                 let body = json!({"item": "PPE-GOWN", "quantity": 100, "policy": "max-min"});
                 api.send("POST", "/api/v1/allocations/preview", a, Some(&body), &[])

@@ -4,7 +4,7 @@
 
 use super::{Conn, Db, needs::push_filters};
 use crate::Result;
-use crate::model::{AllocationInput, CoverageBy, CoverageRow, CoverageSums, NeedQuery};
+use crate::model::{AllocationInput, CoverageBy, CoverageRow, CoverageSums, MonthRow, NeedQuery};
 use needsdb_domain::NeedStatus;
 use sqlx::{QueryBuilder, Row};
 
@@ -131,4 +131,96 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
         }
     }
     Ok(out)
+}
+
+pub(super) async fn delivered_by_country(conn: &mut Conn, item: Option<&str>) -> Result<Vec<(String, i64)>> {
+    let rows = match item {
+        Some(i) => {
+            sqlx::query(
+                "SELECT recipient, CAST(SUM(quantity) AS BIGINT) AS total FROM contributions
+                 WHERE deleted_at IS NULL AND kind = 'in_kind' AND stage = 'delivered' AND item = $1 GROUP BY recipient",
+            )
+            .bind(i)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query(
+                "SELECT recipient, CAST(SUM(covered) AS BIGINT) AS total FROM contributions
+                 WHERE deleted_at IS NULL AND kind = 'cash' AND stage IN ('disbursed', 'delivered') GROUP BY recipient",
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    rows.iter()
+        .map(|r| Ok((r.try_get("recipient")?, r.try_get("total")?)))
+        .collect()
+}
+
+pub(super) async fn monthly(conn: &mut Conn, item: &str) -> Result<Vec<MonthRow>> {
+    let decimals: Option<(i64, String)> = sqlx::query("SELECT decimals, unit_kind FROM items WHERE code = $1")
+        .bind(item)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("decimals")?, r.try_get("unit_kind")?)))
+        .transpose()?;
+    let Some((decimals, kind)) = decimals else {
+        return Err(crate::StoreError::not_found("item", item));
+    };
+    let decimals = if kind == "money" {
+        2
+    } else {
+        u32::try_from(decimals).unwrap_or(0)
+    };
+    let needed_month = super::super::month_of("n.needed_by");
+    let needed = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {needed_month} AS month, CAST(SUM(n.quantity) AS BIGINT) AS total FROM needs n
+         WHERE n.deleted_at IS NULL AND n.status IN ('validated', 'partly_met', 'met') AND n.item = $1 GROUP BY {needed_month}"
+    )))
+    .bind(item)
+    .fetch_all(&mut *conn)
+    .await?;
+    let event_month = super::super::month_of("e.stage_date");
+    // In-kind contributions carry the item; cash ones count through links to
+    // the item's needs, in US cents.
+    let flows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {event_month} AS month, e.to_stage AS stage, CAST(SUM(k.covered) AS BIGINT) AS total
+         FROM contribution_events e JOIN contributions k ON k.id = e.contribution_id
+         WHERE k.deleted_at IS NULL AND (k.item = $1 OR EXISTS (
+             SELECT 1 FROM contribution_links l JOIN needs n ON n.id = l.need_id WHERE l.contribution_id = k.id AND n.item = $1))
+         GROUP BY {event_month}, e.to_stage"
+    )))
+    .bind(item)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut months: std::collections::BTreeMap<String, [i64; 5]> = std::collections::BTreeMap::new();
+    for r in &needed {
+        months.entry(r.try_get("month")?).or_default()[0] += r.try_get::<i64, _>("total")?;
+    }
+    for r in &flows {
+        let stage: String = r.try_get("stage")?;
+        // Shipping and disbursing fall between commitment and delivery and
+        // are not a column of their own.
+        let slot = match stage.as_str() {
+            "announced" => 1,
+            "pledged" => 2,
+            "committed" => 3,
+            "delivered" => 4,
+            _ => continue,
+        };
+        months.entry(r.try_get("month")?).or_default()[slot] += r.try_get::<i64, _>("total")?;
+    }
+    let n = |v: i64| needsdb_domain::decimal::to_json_number(v.max(0), decimals);
+    Ok(months
+        .into_iter()
+        .map(|(month, v)| MonthRow {
+            month,
+            needed: n(v[0]),
+            announced: n(v[1]),
+            pledged: n(v[2]),
+            committed: n(v[3]),
+            delivered: n(v[4]),
+        })
+        .collect())
 }

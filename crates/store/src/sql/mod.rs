@@ -287,6 +287,16 @@ impl Store for SqlStore {
         coverage::allocation_inputs(&mut conn, item).await
     }
 
+    async fn delivered_by_country(&self, item: Option<&str>) -> Result<Vec<(String, i64)>> {
+        let mut conn = self.pool.acquire().await?;
+        coverage::delivered_by_country(&mut conn, item).await
+    }
+
+    async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>> {
+        let mut conn = self.pool.acquire().await?;
+        coverage::monthly(&mut conn, item).await
+    }
+
     async fn audit_verify(&self) -> Result<AuditReport> {
         let mut conn = self.pool.acquire().await?;
         audit_log::verify(&mut conn).await

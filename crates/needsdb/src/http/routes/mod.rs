@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod allocations;
+pub mod analysis;
 pub mod contributions;
 pub mod coverage;
 pub mod needs;

@@ -1,0 +1,160 @@
+//! Coverage, series, equity, earmarks, offers and follow-up, as tables, JSON or CSV.
+
+use super::args::NeedFilters;
+use super::{Format, output, store};
+use crate::analysis;
+use needsdb_domain::Invalid;
+use needsdb_store::{CoverageBy, NeedQuery, StoreError};
+use serde::Serialize;
+use serde_json::Value;
+
+fn rows<T: Serialize>(items: &[T]) -> anyhow::Result<Vec<Value>> {
+    Ok(items.iter().map(serde_json::to_value).collect::<Result<_, _>>()?)
+}
+
+pub async fn coverage(db: &str, fmt: Format, by: &str, filters: NeedFilters) -> anyhow::Result<()> {
+    let by = CoverageBy::parse(by).ok_or_else(|| {
+        let all: Vec<&str> = CoverageBy::ALL.iter().map(|b| b.as_str()).collect();
+        StoreError::Invalid(Invalid::one(
+            "by",
+            "invalid_choice",
+            format!("'{by}' is not a grouping (use one of {})", all.join(", ")),
+        ))
+    })?;
+    let q = super::needs::query(filters)?;
+    let s = store(db).await?;
+    let r = s.coverage(by, &q).await?;
+    output::print_rows(
+        fmt,
+        &rows(&r)?,
+        &[
+            "group",
+            "item",
+            "unit",
+            "needs",
+            "needed",
+            "pledged",
+            "committed",
+            "delivered",
+            "unmet",
+            "coverage_pct",
+        ],
+        None,
+    )
+}
+
+pub async fn series(db: &str, fmt: Format, item: &str) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let r = s.monthly(&item.trim().to_ascii_uppercase()).await?;
+    output::print_rows(
+        fmt,
+        &rows(&r)?,
+        &["month", "needed", "announced", "pledged", "committed", "delivered"],
+        None,
+    )
+}
+
+pub async fn top_unmet(db: &str, fmt: Format, limit: usize) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let r = analysis::top_unmet_critical(s.as_ref(), limit, None).await?;
+    output::print_rows(fmt, &rows(&r)?, super::needs::LIST_COLUMNS, None)
+}
+
+pub async fn equity(db: &str, fmt: Format, item: Option<String>, group: Option<String>) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let e = analysis::equity(s.as_ref(), item.as_deref(), group.as_deref()).await?;
+    match fmt {
+        Format::Json => output::print_value(fmt, &serde_json::to_value(&e)?, &[]),
+        Format::Csv => output::print_rows(fmt, &rows(&e.per_person)?, &[], None),
+        Format::Table => {
+            println!(
+                "{}\nGini coefficient (per person, population-weighted): {}\n",
+                e.summary, e.gini
+            );
+            let cols = [
+                "group",
+                "states",
+                "population_share_pct",
+                "delivered_share_pct",
+                "population",
+                "delivered",
+            ];
+            output::print_rows(fmt, &rows(&e.by_income_group)?, &cols, None)?;
+            println!();
+            output::print_rows(fmt, &rows(&e.by_region)?, &cols, None)
+        }
+    }
+}
+
+pub async fn earmarks(db: &str, fmt: Format) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let r = analysis::earmark_report(s.as_ref()).await?;
+    output::print_rows(
+        fmt,
+        &rows(&r)?,
+        &[
+            "contribution",
+            "donor",
+            "recipient",
+            "target",
+            "earmarked",
+            "reached",
+            "shortfall",
+            "flagged",
+        ],
+        None,
+    )
+}
+
+pub async fn offer(
+    db: &str,
+    fmt: Format,
+    item: &str,
+    quantity: f64,
+    region: Option<String>,
+    nam_only: bool,
+    countries: Option<String>,
+) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let q = NeedQuery {
+        region,
+        country: countries,
+        nam_status: nam_only.then(|| "member".to_owned()),
+        ..Default::default()
+    };
+    let r = analysis::match_offer(s.as_ref(), &item.trim().to_ascii_uppercase(), quantity, q).await?;
+    output::print_rows(
+        fmt,
+        &rows(&r)?,
+        &[
+            "need",
+            "country",
+            "priority",
+            "needed_by",
+            "unmet",
+            "unmet_share_pct",
+            "give",
+        ],
+        None,
+    )
+}
+
+pub async fn follow_up(db: &str, fmt: Format, days: i64) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let r = analysis::follow_up(s.as_ref(), days).await?;
+    output::print_rows(
+        fmt,
+        &rows(&r)?,
+        &[
+            "contribution",
+            "stage",
+            "since",
+            "days_waiting",
+            "donor",
+            "recipient",
+            "quantity",
+            "unit",
+        ],
+        None,
+    )
+}

@@ -1,0 +1,149 @@
+//! /api/v1/coverage/monthly, /coverage/top-unmet, /equity, /earmarks/report, /match, /follow-up
+
+use crate::analysis::{self, EarmarkLine, FollowUp, OfferLine};
+use crate::http::AppState;
+use crate::http::access::{self, need_scope};
+use crate::http::auth::Principal;
+use crate::http::extract::ApiQuery;
+use crate::http::problem::{ApiError, Problem};
+use axum::Json;
+use axum::extract::State;
+use needsdb_domain::equity::Equity;
+use needsdb_store::{MonthRow, Need, NeedQuery};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(monthly))
+        .routes(routes!(top_unmet))
+        .routes(routes!(equity))
+        .routes(routes!(earmarks))
+        .routes(routes!(offer))
+        .routes(routes!(follow_up))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ItemParam {
+    item: String,
+}
+
+/// Month by month for one item: needed (by date needed) and what reached each stage that month. Public.
+#[utoipa::path(get, path = "/api/v1/coverage/monthly", tag = "coverage", params(ItemParam),
+    responses((status = 200, body = Vec<MonthRow>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn monthly(State(s): State<AppState>, ApiQuery(q): ApiQuery<ItemParam>) -> Result<Json<Vec<MonthRow>>, ApiError> {
+    Ok(Json(s.store.monthly(&q.item.trim().to_ascii_uppercase()).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct LimitParam {
+    /// 1 to 1000; 20 by default.
+    limit: Option<usize>,
+}
+
+/// The critical needs least covered, soonest needed first among equals.
+#[utoipa::path(get, path = "/api/v1/coverage/top-unmet", tag = "coverage", params(LimitParam),
+    responses((status = 200, body = Vec<Need>), (status = 401, body = Problem)))]
+async fn top_unmet(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<LimitParam>,
+) -> Result<Json<Vec<Need>>, ApiError> {
+    let scope = need_scope(&p)?;
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=1000).contains(&limit) {
+        return Err(needsdb_domain::Invalid::one("limit", "out_of_range", "limit must be between 1 and 1000").into());
+    }
+    Ok(Json(
+        analysis::top_unmet_critical(s.store.as_ref(), limit, scope).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct EquityParams {
+    /// The item delivered; cash when absent.
+    item: Option<String>,
+    /// Only these states: nam-members, who:AFR, income:low, m49:002.
+    group: Option<String>,
+}
+
+/// How fairly deliveries were shared: shares by income group and region beside population, per person, Lorenz curve, Gini. Public.
+#[utoipa::path(get, path = "/api/v1/equity", tag = "coverage", params(EquityParams),
+    responses((status = 200, body = Equity), (status = 422, body = Problem)))]
+async fn equity(State(s): State<AppState>, ApiQuery(q): ApiQuery<EquityParams>) -> Result<Json<Equity>, ApiError> {
+    Ok(Json(
+        analysis::equity(s.store.as_ref(), q.item.as_deref(), q.group.as_deref()).await?,
+    ))
+}
+
+/// How much of each earmark reached its group; shortfalls are flagged.
+#[utoipa::path(get, path = "/api/v1/earmarks/report", tag = "contributions",
+    responses((status = 200, body = Vec<EarmarkLine>), (status = 401, body = Problem)))]
+async fn earmarks(State(s): State<AppState>, p: Principal) -> Result<Json<Vec<EarmarkLine>>, ApiError> {
+    p.require(&access::SIGNED_IN)?;
+    Ok(Json(analysis::earmark_report(s.store.as_ref()).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct OfferParams {
+    item: String,
+    /// The quantity offered, in the item's unit.
+    quantity: f64,
+    /// UN M49 region code.
+    region: Option<String>,
+    /// member: only NAM member states.
+    nam_status: Option<String>,
+    /// ISO3 codes, comma-separated.
+    country: Option<String>,
+}
+
+/// Open needs an offer could fill, ranked by priority, date needed and unmet share, with the amount to give each.
+#[utoipa::path(get, path = "/api/v1/match", tag = "needs", params(OfferParams),
+    responses((status = 200, body = Vec<OfferLine>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn offer(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<OfferParams>,
+) -> Result<Json<Vec<OfferLine>>, ApiError> {
+    let scope = need_scope(&p)?;
+    let nq = NeedQuery {
+        region: q.region,
+        nam_status: q.nam_status,
+        country: q.country,
+        scope,
+        ..Default::default()
+    };
+    Ok(Json(
+        analysis::match_offer(s.store.as_ref(), &q.item.trim().to_ascii_uppercase(), q.quantity, nq).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct DaysParam {
+    /// 30 by default.
+    days: Option<i64>,
+}
+
+/// Announcements and pledges still not committed after some days.
+#[utoipa::path(get, path = "/api/v1/follow-up", tag = "contributions", params(DaysParam),
+    responses((status = 200, body = Vec<FollowUp>), (status = 401, body = Problem), (status = 422, body = Problem)))]
+async fn follow_up(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<DaysParam>,
+) -> Result<Json<Vec<FollowUp>>, ApiError> {
+    p.require(&access::SIGNED_IN)?;
+    Ok(Json(analysis::follow_up(s.store.as_ref(), q.days.unwrap_or(30)).await?))
+}
