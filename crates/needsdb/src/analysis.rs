@@ -125,7 +125,8 @@ pub struct EarmarkLine {
 /// Follows every earmark through to the earmarked group.
 pub async fn earmark_report(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreError> {
     let catalog = catalog()?;
-    let all = all_contributions(store, &ContributionQuery::default()).await?;
+    let mut all = all_contributions(store, &ContributionQuery::default()).await?;
+    all.retain(|c| c.merged_into.is_none());
     let value = |c: &Contribution| -> f64 {
         c.usd_value
             .as_ref()
@@ -289,7 +290,11 @@ pub async fn follow_up(store: &dyn Store, days: i64) -> Result<Vec<FollowUp>, St
             date_to: Some(today - Duration::days(days)),
             ..Default::default()
         };
-        for c in all_contributions(store, &q).await? {
+        for c in all_contributions(store, &q)
+            .await?
+            .into_iter()
+            .filter(|c| c.merged_into.is_none())
+        {
             out.push(FollowUp {
                 contribution: c.id,
                 donor: c.donor,
@@ -333,4 +338,105 @@ pub async fn top_unmet_critical(
     });
     needs.truncate(limit);
     Ok(needs)
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Pair {
+    /// The report to keep (the further along, or the earlier).
+    pub keep: i64,
+    pub duplicate: i64,
+    /// matched_reports: the same flow reported by two parties;
+    /// suspected_duplicate: entered twice by the same reporter.
+    pub kind: String,
+    pub donor: String,
+    pub recipient: String,
+    pub what: String,
+    pub quantities: [Value; 2],
+    pub days_apart: i64,
+    pub reported_by: [String; 2],
+}
+
+/// Pairs of contributions that look like one flow: same donor, recipient
+/// and item (or currency), quantities within `tolerance` (a fraction), first
+/// dates within `days`.
+pub async fn reconcile(store: &dyn Store, tolerance: f64, days: i64) -> Result<Vec<Pair>, StoreError> {
+    if !(0.0..=1.0).contains(&tolerance) {
+        return Err(Invalid::one("tolerance", "out_of_range", "tolerance is a fraction between 0 and 1").into());
+    }
+    if !(0..=3650).contains(&days) {
+        return Err(Invalid::one("days", "out_of_range", "days must be between 0 and 3650").into());
+    }
+    let all: Vec<Contribution> = all_contributions(store, &ContributionQuery::default())
+        .await?
+        .into_iter()
+        .filter(|c| c.merged_into.is_none() && c.stage != needsdb_domain::Stage::Cancelled)
+        .collect();
+    let first_date = |c: &Contribution| c.events.first().map_or(c.stage_date, |e| e.date);
+    let rank = |c: &Contribution| {
+        needsdb_domain::Stage::ALL
+            .iter()
+            .position(|s| *s == c.stage)
+            .unwrap_or(0)
+    };
+    let mut groups: std::collections::BTreeMap<(String, String, String), Vec<&Contribution>> =
+        std::collections::BTreeMap::new();
+    for c in &all {
+        let what = c.item.clone().or_else(|| c.currency.clone()).unwrap_or_default();
+        groups
+            .entry((c.donor.clone(), c.recipient.clone(), what))
+            .or_default()
+            .push(c);
+    }
+    let mut out = Vec::new();
+    for ((donor, recipient, what), cs) in groups {
+        for (i, a) in cs.iter().enumerate() {
+            for b in &cs[i + 1..] {
+                let (qa, qb) = (a.quantity.as_f64().unwrap_or(0.0), b.quantity.as_f64().unwrap_or(0.0));
+                let apart = (first_date(a) - first_date(b)).num_days().abs();
+                if (qa - qb).abs() > tolerance * qa.max(qb) || apart > days {
+                    continue;
+                }
+                let (keep, dup) = if (rank(b), std::cmp::Reverse(b.id)) > (rank(a), std::cmp::Reverse(a.id)) {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
+                out.push(Pair {
+                    keep: keep.id,
+                    duplicate: dup.id,
+                    kind: if a.created_by == b.created_by {
+                        "suspected_duplicate"
+                    } else {
+                        "matched_reports"
+                    }
+                    .into(),
+                    donor: donor.clone(),
+                    recipient: recipient.clone(),
+                    what: what.clone(),
+                    quantities: [keep.quantity.clone(), dup.quantity.clone()],
+                    days_apart: apart,
+                    reported_by: [keep.created_by.clone(), dup.created_by.clone()],
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Merges every matched pair of reports, so coverage counts each flow once.
+/// Suspected duplicates are left for a person to decide.
+pub async fn apply_matches(
+    store: &dyn Store,
+    actor: &needsdb_store::Actor,
+    pairs: &[Pair],
+) -> Result<usize, StoreError> {
+    let mut merged = std::collections::HashSet::new();
+    for p in pairs.iter().filter(|p| p.kind == "matched_reports") {
+        if merged.contains(&p.keep) || merged.contains(&p.duplicate) {
+            continue;
+        }
+        store.merge_contributions(actor, p.keep, p.duplicate).await?;
+        merged.insert(p.duplicate);
+    }
+    Ok(merged.len())
 }

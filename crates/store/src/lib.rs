@@ -72,6 +72,8 @@ pub trait Store: Send + Sync {
     async fn contribution(&self, id: i64) -> Result<Contribution>;
     async fn contributions(&self, query: &ContributionQuery) -> Result<Page<Contribution>>;
     async fn contribution_history(&self, id: i64) -> Result<Vec<Version>>;
+    /// Merges a duplicate report into the one kept; both histories stay.
+    async fn merge_contributions(&self, actor: &Actor, keep: i64, duplicate: i64) -> Result<Contribution>;
 
     // Accounts.
     async fn user_count(&self) -> Result<i64>;

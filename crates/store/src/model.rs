@@ -229,6 +229,8 @@ pub struct Contribution {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
+    /// Set when this report was merged into another: it no longer counts.
+    pub merged_into: Option<i64>,
 }
 
 pub use needsdb_domain::StageChange;

@@ -117,6 +117,18 @@ pub enum Command {
         #[arg(long)]
         countries: Option<String>,
     },
+    /// Find contributions reported twice; with --apply, merge the matched reports.
+    Reconcile {
+        /// How far apart two quantities may be, as a fraction.
+        #[arg(long, default_value_t = 0.05)]
+        tolerance: f64,
+        /// How many days apart their first dates may be.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// Merge every pair reported by two different parties.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Announcements and pledges still not committed after some days.
     FollowUp {
         #[arg(long, default_value_t = 30)]
@@ -406,6 +418,13 @@ pub enum ContributionsCmd {
     },
     /// Show one contribution with its links, earmarks and stage history.
     Show { id: i64 },
+    /// Merge a duplicate report into the one kept; both histories stay.
+    Merge {
+        /// The contribution that stays.
+        keep: i64,
+        /// The one merged into it.
+        duplicate: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

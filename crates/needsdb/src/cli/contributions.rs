@@ -195,6 +195,13 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
                 .await?;
             show(fmt, serde_json::to_value(c)?)
         }
+        ContributionsCmd::Merge { keep, duplicate } => {
+            let s = store(db).await?;
+            show(
+                fmt,
+                serde_json::to_value(s.merge_contributions(&Actor::cli(), keep, duplicate).await?)?,
+            )
+        }
         ContributionsCmd::Show { id } => {
             let s = store(db).await?;
             show(fmt, serde_json::to_value(s.contribution(id).await?)?)

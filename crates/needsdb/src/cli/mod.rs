@@ -138,6 +138,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             countries,
         } => reports::offer(&cli.database, fmt, &item, quantity, region, nam_only, countries).await,
         Command::FollowUp { days } => reports::follow_up(&cli.database, fmt, days).await,
+        Command::Reconcile { tolerance, days, apply } => {
+            reports::reconcile(&cli.database, fmt, tolerance, days, apply).await
+        }
     }
 }
 

@@ -158,3 +158,31 @@ pub async fn follow_up(db: &str, fmt: Format, days: i64) -> anyhow::Result<()> {
         None,
     )
 }
+
+pub async fn reconcile(db: &str, fmt: Format, tolerance: f64, days: i64, apply: bool) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let pairs = analysis::reconcile(s.as_ref(), tolerance, days).await?;
+    output::print_rows(
+        fmt,
+        &rows(&pairs)?,
+        &[
+            "kind",
+            "keep",
+            "duplicate",
+            "donor",
+            "recipient",
+            "what",
+            "quantities",
+            "days_apart",
+            "reported_by",
+        ],
+        None,
+    )?;
+    if apply {
+        let n = analysis::apply_matches(s.as_ref(), &needsdb_store::Actor::cli(), &pairs).await?;
+        eprintln!(
+            "Merged {n} matched pair(s); suspected duplicates are left for you: needsdb contributions merge KEEP DUPLICATE"
+        );
+    }
+    Ok(())
+}

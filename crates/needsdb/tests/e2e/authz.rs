@@ -136,6 +136,8 @@ enum Case {
     EarmarkReport,
     MatchOffer,
     FollowUp,
+    Reconciliation,
+    Merge,
     Metrics,
     Healthz,
     Readyz,
@@ -193,6 +195,8 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (EarmarkReport, [401, 200, 200, 200, 200, 200]),
     (MatchOffer, [401, 200, 200, 200, 200, 200]),
     (FollowUp, [401, 200, 200, 200, 200, 200]),
+    (Reconciliation, [401, 200, 200, 403, 403, 200]),
+    (Merge, [401, 200, 200, 403, 403, 403]),
     (Metrics, [401, 200, 200, 200, 200, 200]),
     (Healthz, [200, 200, 200, 200, 200, 200]),
     (Readyz, [200, 200, 200, 200, 200, 200]),
@@ -445,6 +449,19 @@ impl Case {
             EarmarkReport => api.get("/api/v1/earmarks/report", a).await,
             MatchOffer => api.get("/api/v1/match?item=PPE-GOWN&quantity=10", a).await,
             FollowUp => api.get("/api/v1/follow-up?days=7", a).await,
+            Reconciliation => api.get("/api/v1/reconciliation", a).await,
+            Merge => {
+                let (keep, _) = w.contribution("CHN", "UGA", "pledged").await;
+                let (dup, _) = w.contribution("CHN", "UGA", "pledged").await;
+                api.send(
+                    "POST",
+                    &format!("/api/v1/contributions/{dup}/merge"),
+                    a,
+                    Some(&json!({"into": keep})),
+                    &[],
+                )
+                .await
+            }
             AllocationPreview => {
                 let body = json!({"item": "PPE-GOWN", "quantity": 100, "policy": "max-min"});
                 api.send("POST", "/api/v1/allocations/preview", a, Some(&body), &[])

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 const SELECT: &str = "SELECT k.id, k.version, k.donor, k.recipient, k.channel, k.kind, k.item, k.quantity, k.covered,
         k.currency, k.usd_rate, k.stage, k.stage_date, k.source_url, k.description, k.external_id,
-        k.created_at, k.created_by, k.updated_at, k.updated_by, i.unit, i.decimals
+        k.created_at, k.created_by, k.updated_at, k.updated_by, k.merged_into, i.unit, i.decimals
     FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient";
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +46,7 @@ struct Row_ {
     created_by: String,
     updated_at: DateTime<Utc>,
     updated_by: String,
+    merged_into: Option<i64>,
     #[serde(skip)]
     unit: Option<String>,
     #[serde(skip)]
@@ -95,6 +96,7 @@ impl Row_ {
             created_by: r.try_get("created_by")?,
             updated_at: r.try_get("updated_at")?,
             updated_by: r.try_get("updated_by")?,
+            merged_into: r.try_get("merged_into")?,
             unit: r.try_get("unit")?,
             currency,
             decimals,
@@ -257,6 +259,7 @@ fn present(row: Row_, parts: &mut Parts) -> Result<Contribution> {
         created_by: row.created_by,
         updated_at: row.updated_at,
         updated_by: row.updated_by,
+        merged_into: row.merged_into,
     })
 }
 
@@ -681,4 +684,71 @@ pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<
         .map(|r| present(r, &mut parts))
         .collect::<Result<_>>()?;
     Ok(Page { total, items, next })
+}
+
+/// Merges `duplicate` into `keep`: both rows and histories stay; the
+/// duplicate no longer counts anywhere, and its needs' statuses follow.
+pub(super) async fn merge(conn: &mut Conn, actor: &Actor, keep: i64, duplicate: i64) -> Result<()> {
+    if keep == duplicate {
+        return Err(Invalid::one(
+            "into",
+            "same_contribution",
+            "a contribution cannot be merged into itself",
+        )
+        .into());
+    }
+    let k = load_row(conn, keep).await?;
+    let d = load_row(conn, duplicate).await?;
+    if let Some(m) = k.merged_into {
+        return Err(Invalid::one(
+            "into",
+            "already_merged",
+            format!("contribution {keep} was itself merged into {m}; merge into {m}"),
+        )
+        .into());
+    }
+    if let Some(m) = d.merged_into {
+        return Err(StoreError::Conflict(format!(
+            "contribution {duplicate} is already merged into {m}"
+        )));
+    }
+    if (
+        k.donor.as_str(),
+        k.recipient.as_str(),
+        k.kind.as_str(),
+        &k.item,
+        &k.currency,
+    ) != (
+        d.donor.as_str(),
+        d.recipient.as_str(),
+        d.kind.as_str(),
+        &d.item,
+        &d.currency,
+    ) {
+        return Err(Invalid::one(
+            "into",
+            "not_the_same_flow",
+            format!("contributions {keep} and {duplicate} differ in donor, recipient, item or currency; only reports of one flow can be merged"),
+        )
+        .into());
+    }
+    let before = snapshot(&d, &load_parts(conn, &[duplicate]).await?)?;
+    sqlx::query("UPDATE contributions SET merged_into = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $4")
+        .bind(keep)
+        .bind(now())
+        .bind(&actor.0)
+        .bind(duplicate)
+        .execute(&mut *conn)
+        .await?;
+    record_version(conn, duplicate, actor, "contribution.merge", Some(&before)).await?;
+    let mut need_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT need_id FROM contribution_links WHERE contribution_id IN ($1, $2) AND removed_at IS NULL",
+    )
+    .bind(keep)
+    .bind(duplicate)
+    .fetch_all(&mut *conn)
+    .await?;
+    need_ids.sort_unstable();
+    need_ids.dedup();
+    needs::refresh_statuses(conn, actor, &need_ids).await
 }

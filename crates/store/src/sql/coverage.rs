@@ -27,7 +27,7 @@ const PER_NEED: &str = "SELECT l.need_id,
         SUM(CASE WHEN k.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered ELSE 0 END) AS funded,
         SUM(CASE WHEN k.stage = 'delivered' THEN l.covered ELSE 0 END) AS delivered
     FROM contribution_links l JOIN contributions k ON k.id = l.contribution_id
-    WHERE l.removed_at IS NULL AND k.deleted_at IS NULL
+    WHERE l.removed_at IS NULL AND k.deleted_at IS NULL AND k.merged_into IS NULL
     GROUP BY l.need_id";
 
 pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageRow>> {
@@ -119,7 +119,7 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
     }
     let delivered = sqlx::query(
         "SELECT recipient, CAST(SUM(quantity) AS BIGINT) AS delivered FROM contributions
-         WHERE deleted_at IS NULL AND stage = 'delivered' AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
+         WHERE deleted_at IS NULL AND merged_into IS NULL AND stage = 'delivered' AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
     )
     .bind(item)
     .fetch_all(&mut *conn)
@@ -138,7 +138,7 @@ pub(super) async fn delivered_by_country(conn: &mut Conn, item: Option<&str>) ->
         Some(i) => {
             sqlx::query(
                 "SELECT recipient, CAST(SUM(quantity) AS BIGINT) AS total FROM contributions
-                 WHERE deleted_at IS NULL AND kind = 'in_kind' AND stage = 'delivered' AND item = $1 GROUP BY recipient",
+                 WHERE deleted_at IS NULL AND merged_into IS NULL AND kind = 'in_kind' AND stage = 'delivered' AND item = $1 GROUP BY recipient",
             )
             .bind(i)
             .fetch_all(&mut *conn)
@@ -147,7 +147,7 @@ pub(super) async fn delivered_by_country(conn: &mut Conn, item: Option<&str>) ->
         None => {
             sqlx::query(
                 "SELECT recipient, CAST(SUM(covered) AS BIGINT) AS total FROM contributions
-                 WHERE deleted_at IS NULL AND kind = 'cash' AND stage IN ('disbursed', 'delivered') GROUP BY recipient",
+                 WHERE deleted_at IS NULL AND merged_into IS NULL AND kind = 'cash' AND stage IN ('disbursed', 'delivered') GROUP BY recipient",
             )
             .fetch_all(&mut *conn)
             .await?
@@ -187,7 +187,7 @@ pub(super) async fn monthly(conn: &mut Conn, item: &str) -> Result<Vec<MonthRow>
     let flows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {event_month} AS month, e.to_stage AS stage, CAST(SUM(k.covered) AS BIGINT) AS total
          FROM contribution_events e JOIN contributions k ON k.id = e.contribution_id
-         WHERE k.deleted_at IS NULL AND (k.item = $1 OR EXISTS (
+         WHERE k.deleted_at IS NULL AND k.merged_into IS NULL AND (k.item = $1 OR EXISTS (
              SELECT 1 FROM contribution_links l JOIN needs n ON n.id = l.need_id WHERE l.contribution_id = k.id AND n.item = $1))
          GROUP BY {event_month}, e.to_stage"
     )))

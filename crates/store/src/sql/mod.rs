@@ -180,6 +180,13 @@ impl Store for SqlStore {
         contributions::history(&mut conn, id).await
     }
 
+    async fn merge_contributions(&self, actor: &Actor, keep: i64, duplicate: i64) -> Result<Contribution> {
+        let mut tx = begin_write(&self.pool).await?;
+        contributions::merge(&mut tx, actor, keep, duplicate).await?;
+        tx.commit().await?;
+        self.contribution(duplicate).await
+    }
+
     async fn user_count(&self) -> Result<i64> {
         let mut conn = self.pool.acquire().await?;
         users::count(&mut conn).await

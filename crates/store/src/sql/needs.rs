@@ -210,7 +210,7 @@ pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMa
                 CAST(COALESCE(SUM(CASE WHEN c.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered ELSE 0 END), 0) AS BIGINT) AS funded,
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS delivered
              FROM contribution_links l JOIN contributions c ON c.id = l.contribution_id
-             WHERE l.removed_at IS NULL AND c.deleted_at IS NULL AND l.need_id IN (",
+             WHERE l.removed_at IS NULL AND c.deleted_at IS NULL AND c.merged_into IS NULL AND l.need_id IN (",
         );
         let mut sep = qb.separated(", ");
         for id in chunk {
@@ -336,7 +336,7 @@ async fn linked_quantity(conn: &mut Conn, id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(l.covered), 0) AS BIGINT) FROM contribution_links l
          JOIN contributions c ON c.id = l.contribution_id
-         WHERE l.need_id = $1 AND l.removed_at IS NULL AND c.deleted_at IS NULL AND c.stage <> 'cancelled'",
+         WHERE l.need_id = $1 AND l.removed_at IS NULL AND c.deleted_at IS NULL AND c.merged_into IS NULL AND c.stage <> 'cancelled'",
     )
     .bind(id)
     .fetch_one(&mut *conn)

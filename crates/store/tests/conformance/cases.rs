@@ -1410,3 +1410,68 @@ pub async fn contribution_lists_filter_by_the_recipient_and_the_need(b: &Backend
         .unwrap_err();
     assert_eq!(invalid_fields(e), vec!["who_region:invalid_choice"]);
 }
+
+pub async fn a_merged_report_keeps_its_history_but_counts_once(b: &Backend) {
+    let s = &b.store;
+    let n = validated_need(b, "KEN", "PPE-GOWN", json!(100)).await;
+    let report = |who: &str| NewContribution {
+        donor: Some("IND".into()),
+        recipient: Some("KEN".into()),
+        item: Some("PPE-GOWN".into()),
+        quantity: Some(json!(60)),
+        stage: Some("committed".into()),
+        links: vec![NewLink {
+            need: Some(n),
+            quantity: Some(json!(60)),
+        }],
+        description: Some(format!("reported by {who}")),
+        ..Default::default()
+    };
+    let a = s
+        .create_contribution(&Actor("user:donor".into()), &report("the donor"))
+        .await
+        .unwrap();
+    let d = s
+        .create_contribution(&Actor("user:recipient".into()), &report("the recipient"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.need(n).await.unwrap().coverage.committed,
+        json!(120),
+        "counted twice before the merge"
+    );
+    assert_eq!(s.need(n).await.unwrap().status.as_str(), "met");
+    let merged = s.merge_contributions(&actor(), a.id, d.id).await.unwrap();
+    assert_eq!(merged.merged_into, Some(a.id));
+    let need = s.need(n).await.unwrap();
+    assert_eq!(
+        (need.coverage.committed.clone(), need.status.as_str()),
+        (json!(60), "partly_met")
+    );
+    assert_eq!(
+        s.contribution_history(d.id).await.unwrap().len(),
+        2,
+        "both histories stay"
+    );
+    assert_eq!(s.contribution_history(a.id).await.unwrap().len(), 1);
+    assert!(matches!(
+        s.merge_contributions(&actor(), a.id, d.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let e = s.merge_contributions(&actor(), d.id, a.id).await.unwrap_err();
+    assert_eq!(invalid_fields(e), vec!["into:already_merged"]);
+    let other = s
+        .create_contribution(
+            &actor(),
+            &NewContribution {
+                donor: Some("CHN".into()),
+                links: vec![],
+                ..report("x")
+            },
+        )
+        .await
+        .unwrap();
+    let e = s.merge_contributions(&actor(), a.id, other.id).await.unwrap_err();
+    assert_eq!(invalid_fields(e), vec!["into:not_the_same_flow"]);
+    assert!(s.audit_verify().await.unwrap().first_bad.is_none());
+}

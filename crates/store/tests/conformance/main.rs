@@ -33,4 +33,5 @@ conformance!(
     coverage_is_grouped_without_mixing_units,
     sessions_and_tokens_store_only_hashes_and_can_be_revoked,
     contribution_lists_filter_by_the_recipient_and_the_need,
+    a_merged_report_keeps_its_history_but_counts_once,
 );

@@ -1,17 +1,17 @@
 //! /api/v1/coverage/monthly, /coverage/top-unmet, /equity, /earmarks/report, /match, /follow-up
 
-use crate::analysis::{self, EarmarkLine, FollowUp, OfferLine};
+use crate::analysis::{self, EarmarkLine, FollowUp, OfferLine, Pair};
 use crate::http::AppState;
 use crate::http::access::{self, need_scope};
 use crate::http::auth::Principal;
-use crate::http::extract::ApiQuery;
+use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::{ApiError, Problem};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use needsdb_domain::equity::Equity;
-use needsdb_store::{MonthRow, Need, NeedQuery};
+use needsdb_store::{Contribution, MonthRow, Need, NeedQuery, Role};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,6 +23,52 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(earmarks))
         .routes(routes!(offer))
         .routes(routes!(follow_up))
+        .routes(routes!(reconciliation))
+        .routes(routes!(merge))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ReconcileParams {
+    /// How far apart two quantities may be, as a fraction (0.05 by default).
+    tolerance: Option<f64>,
+    /// How many days apart their first dates may be (30 by default).
+    days: Option<i64>,
+}
+
+/// Contributions that look reported twice: matched reports of two parties, and suspected duplicates (secretariat, administrators, viewers).
+#[utoipa::path(get, path = "/api/v1/reconciliation", tag = "contributions", params(ReconcileParams),
+    responses((status = 200, body = Vec<Pair>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn reconciliation(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<ReconcileParams>,
+) -> Result<Json<Vec<Pair>>, ApiError> {
+    p.require(&[Role::Admin, Role::Secretariat, Role::Viewer])?;
+    Ok(Json(
+        analysis::reconcile(s.store.as_ref(), q.tolerance.unwrap_or(0.05), q.days.unwrap_or(30)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct MergeRequest {
+    /// The contribution that stays; this one is merged into it.
+    into: i64,
+}
+
+/// Merge this contribution into another report of the same flow; both histories stay (secretariat and administrators).
+#[utoipa::path(post, path = "/api/v1/contributions/{id}/merge", tag = "contributions", params(("id" = i64, Path)), request_body = MergeRequest,
+    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn merge(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(m): ApiJson<MergeRequest>,
+) -> Result<Json<Contribution>, ApiError> {
+    p.require(&[Role::Admin, Role::Secretariat])?;
+    Ok(Json(s.store.merge_contributions(&p.actor(), m.into, id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
