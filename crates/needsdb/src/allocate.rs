@@ -50,7 +50,7 @@ pub struct RecipientOverride {
     pub capacity: Option<Value>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LineOut {
     pub iso3: String,
     pub name: String,
@@ -60,7 +60,7 @@ pub struct LineOut {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AllocationOut {
     pub item: String,
     pub unit: String,
@@ -358,4 +358,43 @@ mod tests {
             "missing_column"
         );
     }
+}
+
+/// Runs an allocation and saves it as a proposal from `supplier`.
+pub async fn propose(
+    store: &dyn Store,
+    actor: &needsdb_store::Actor,
+    req: &AllocationRequest,
+    supplier: &str,
+) -> Result<needsdb_store::Proposal, StoreError> {
+    let out = run(store, req).await?;
+    let supplier = needsdb_domain::PartyCode::parse("supplier", supplier).map_err(Invalid::from)?;
+    let request = serde_json::to_value(req)?;
+    let result = serde_json::to_value(&out)?;
+    store
+        .save_proposal(actor, &out.item, supplier.as_str(), &request, &result)
+        .await
+}
+
+/// Turns a proposal into commitments from its supplier.
+pub async fn commit(
+    store: &dyn Store,
+    actor: &needsdb_store::Actor,
+    id: i64,
+) -> Result<needsdb_store::Proposal, StoreError> {
+    let p = store.proposal(id).await?;
+    let out: AllocationOut = serde_json::from_value(p.result.clone())?;
+    let items = store.items().await?;
+    let decimals = items
+        .iter()
+        .find(|i| i.code.as_str() == p.item)
+        .map_or(0, |i| i.decimals);
+    let mut shares = Vec::new();
+    for l in out.lines {
+        let text = json_to_text(&l.quantity).unwrap_or_default();
+        let quantity = decimal::parse_scaled(&text, decimals)
+            .map_err(|e| StoreError::Internal(format!("proposal {id}: {}", e.describe(&text))))?;
+        shares.push(needsdb_store::ProposalShare { iso3: l.iso3, quantity });
+    }
+    store.commit_proposal(actor, id, &shares).await
 }

@@ -119,6 +119,23 @@ pub trait Store: Send + Sync {
     /// each stage (by the date it did).
     async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>>;
 
+    // Allocation proposals.
+    async fn save_proposal(
+        &self,
+        actor: &Actor,
+        item: &str,
+        supplier: &str,
+        request: &serde_json::Value,
+        result: &serde_json::Value,
+    ) -> Result<Proposal>;
+    async fn proposal(&self, id: i64) -> Result<Proposal>;
+    async fn proposals(&self) -> Result<Vec<Proposal>>;
+    /// Turns a proposal into committed contributions from its supplier, one
+    /// per recipient, linked to the recipient's open needs of the item, in
+    /// one transaction.
+    async fn commit_proposal(&self, actor: &Actor, id: i64, shares: &[ProposalShare]) -> Result<Proposal>;
+    async fn withdraw_proposal(&self, actor: &Actor, id: i64) -> Result<Proposal>;
+
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;
 

@@ -530,3 +530,29 @@ pub struct MonthRow {
     pub committed: Value,
     pub delivered: Value,
 }
+
+/// A saved allocation, for review before it becomes commitments.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Proposal {
+    pub id: i64,
+    pub item: String,
+    pub supplier: String,
+    /// proposed, committed or withdrawn.
+    pub status: String,
+    pub request: Value,
+    pub result: Value,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<String>,
+    /// The contributions it became.
+    pub contributions: Vec<i64>,
+}
+
+/// One recipient's share in a proposal, in the item's base units.
+#[derive(Debug, Clone)]
+pub struct ProposalShare {
+    pub iso3: String,
+    pub quantity: i64,
+}

@@ -21,7 +21,7 @@ use crate::catalog::CountryFacts;
 use crate::earmark::{EarmarkPortion, EarmarkTarget};
 use crate::validation::{Errors, Invalid};
 use leximin::Agent;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Whole basis points: 2000 is 20%.
 pub type Bp = i64;
@@ -111,7 +111,7 @@ pub struct Line {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Check {
     pub check: String,

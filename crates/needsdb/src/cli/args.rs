@@ -117,6 +117,9 @@ pub enum Command {
         #[arg(long)]
         countries: Option<String>,
     },
+    /// Saved allocation proposals.
+    #[command(subcommand)]
+    Proposals(ProposalsCmd),
     /// Find contributions reported twice; with --apply, merge the matched reports.
     Reconcile {
         /// How far apart two quantities may be, as a fraction.
@@ -171,6 +174,9 @@ pub struct AllocateArgs {
     /// A what-if CSV of recipients: iso3, and optional population, need, capacity.
     #[arg(long)]
     pub recipients: Option<std::path::PathBuf>,
+    /// Save the result as a proposal from this supplying party (such as COVAX).
+    #[arg(long)]
+    pub propose_from: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -471,4 +477,16 @@ pub struct AddContribution {
     /// TARGET=SHARE% or TARGET=AMOUNT, such as nam-members=50%; repeatable.
     #[arg(long = "earmark")]
     pub earmarks: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProposalsCmd {
+    /// List proposals.
+    List,
+    /// Show one proposal.
+    Show { id: i64 },
+    /// Turn a proposal into committed contributions from its supplier.
+    Commit { id: i64 },
+    /// Withdraw a proposal; it stays on record.
+    Withdraw { id: i64 },
 }

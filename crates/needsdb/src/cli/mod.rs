@@ -138,6 +138,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             countries,
         } => reports::offer(&cli.database, fmt, &item, quantity, region, nam_only, countries).await,
         Command::FollowUp { days } => reports::follow_up(&cli.database, fmt, days).await,
+        Command::Proposals(c) => reports::proposals(&cli.database, fmt, c).await,
         Command::Reconcile { tolerance, days, apply } => {
             reports::reconcile(&cli.database, fmt, tolerance, days, apply).await
         }
@@ -175,6 +176,18 @@ async fn allocate(db: &str, fmt: Format, a: args::AllocateArgs) -> anyhow::Resul
         recipients,
     };
     let s = store(db).await?;
+    if let Some(supplier) = &a.propose_from {
+        let p = crate::allocate::propose(s.as_ref(), &needsdb_store::Actor::cli(), &req, supplier).await?;
+        eprintln!(
+            "Saved as proposal {}; review it, then: needsdb proposals commit {}",
+            p.id, p.id
+        );
+        return output::print_value(
+            fmt,
+            &serde_json::to_value(&p)?,
+            &["id", "item", "supplier", "status", "created_at"],
+        );
+    }
     let out = run(s.as_ref(), &req).await?;
     let lines: Vec<serde_json::Value> = out.lines.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;
     match fmt {

@@ -186,3 +186,26 @@ pub async fn reconcile(db: &str, fmt: Format, tolerance: f64, days: i64, apply: 
     }
     Ok(())
 }
+
+pub async fn proposals(db: &str, fmt: Format, cmd: super::args::ProposalsCmd) -> anyhow::Result<()> {
+    use super::args::ProposalsCmd;
+    let s = store(db).await?;
+    let actor = needsdb_store::Actor::cli();
+    let cols = [
+        "id",
+        "item",
+        "supplier",
+        "status",
+        "created_at",
+        "created_by",
+        "decided_at",
+        "contributions",
+    ];
+    let p = match cmd {
+        ProposalsCmd::List => return output::print_rows(fmt, &rows(&s.proposals().await?)?, &cols, None),
+        ProposalsCmd::Show { id } => s.proposal(id).await?,
+        ProposalsCmd::Commit { id } => crate::allocate::commit(s.as_ref(), &actor, id).await?,
+        ProposalsCmd::Withdraw { id } => s.withdraw_proposal(&actor, id).await?,
+    };
+    output::print_value(fmt, &serde_json::to_value(&p)?, &cols)
+}

@@ -485,3 +485,113 @@ async fn analyses_give_known_answers_on_postgres() {
         analyses(&db).await;
     }
 }
+
+async fn proposals(db: &Db) {
+    for (c, q, p) in [
+        ("KEN", "300", "critical"),
+        ("KEN", "100", "low"),
+        ("UGA", "100", "high"),
+    ] {
+        let n = db.json(&[
+            "needs",
+            "add",
+            "--country",
+            c,
+            "--item",
+            "BIO-O2-CONCENTRATOR",
+            "--quantity",
+            q,
+            "--priority",
+            p,
+            "--needed-by",
+            "2026-12-31",
+            "--submit",
+        ]);
+        db.ok(&["needs", "status", &n["id"].as_i64().unwrap().to_string(), "validated"]);
+    }
+    let p = db.json(&[
+        "allocate",
+        "--item",
+        "BIO-O2-CONCENTRATOR",
+        "--quantity",
+        "350",
+        "--policy",
+        "need-proportional",
+        "--lot",
+        "10",
+        "--propose-from",
+        "WHO",
+    ]);
+    let id = p["id"].as_i64().unwrap().to_string();
+    assert_eq!(p["status"], "proposed");
+    assert!(
+        db.json(&["contributions", "list"])["total"] == 0,
+        "a proposal writes no contribution"
+    );
+    let done = db.json(&["proposals", "commit", &id]);
+    assert_eq!(
+        (done["status"].as_str(), done["contributions"].as_array().unwrap().len()),
+        (Some("committed"), 2)
+    );
+    let cs = db.json(&["contributions", "list"]);
+    let ken = cs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["recipient"] == "KEN")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (ken["donor"].as_str(), ken["stage"].as_str(), ken["quantity"].as_i64()),
+        (Some("WHO"), Some("committed"), Some(280))
+    );
+    // Kenya's 280: its critical need (300) first, nothing left for the low one.
+    assert_eq!(ken["links"].as_array().unwrap().len(), 1);
+    assert_eq!(db.json(&["needs", "show", "1"])["coverage"]["committed"], 280);
+    let again = db.run(&["proposals", "commit", &id]);
+    assert_eq!(again.status.code(), Some(5), "a proposal is committed once");
+    // Through the API, with a withdrawal.
+    let admin = db.admin_token();
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let body =
+        json!({"supplier": "UNICEF", "request": {"item": "BIO-O2-CONCENTRATOR", "quantity": 50, "policy": "max-min"}});
+    let r = api.send("POST", "/api/v1/allocations", &admin, Some(&body), &[]).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pid = r.json()["id"].as_i64().unwrap();
+    let w = api
+        .send(
+            "POST",
+            &format!("/api/v1/allocations/{pid}/withdraw"),
+            &admin,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(w.json()["status"], "withdrawn");
+    api.send("POST", &format!("/api/v1/allocations/{pid}/commit"), &admin, None, &[])
+        .await
+        .problem(409);
+    assert_eq!(
+        api.get("/api/v1/allocations", &admin)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    db.ok(&["audit", "verify"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proposal_becomes_commitments_in_one_action_on_sqlite() {
+    proposals(&sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proposal_becomes_commitments_in_one_action_on_postgres() {
+    if let Some(db) = postgres("a_proposal_becomes_commitments_in_one_action_on_postgres") {
+        proposals(&db).await;
+    }
+}

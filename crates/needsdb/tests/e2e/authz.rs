@@ -138,6 +138,9 @@ enum Case {
     FollowUp,
     Reconciliation,
     Merge,
+    ListProposals,
+    Propose,
+    CommitProposal,
     Metrics,
     Healthz,
     Readyz,
@@ -197,6 +200,9 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (FollowUp, [401, 200, 200, 200, 200, 200]),
     (Reconciliation, [401, 200, 200, 403, 403, 200]),
     (Merge, [401, 200, 200, 403, 403, 403]),
+    (ListProposals, [401, 200, 200, 403, 403, 200]),
+    (Propose, [401, 201, 201, 403, 403, 403]),
+    (CommitProposal, [401, 200, 200, 403, 403, 403]),
     (Metrics, [401, 200, 200, 200, 200, 200]),
     (Healthz, [200, 200, 200, 200, 200, 200]),
     (Readyz, [200, 200, 200, 200, 200, 200]),
@@ -450,6 +456,18 @@ impl Case {
             MatchOffer => api.get("/api/v1/match?item=PPE-GOWN&quantity=10", a).await,
             FollowUp => api.get("/api/v1/follow-up?days=7", a).await,
             Reconciliation => api.get("/api/v1/reconciliation", a).await,
+            ListProposals => api.get("/api/v1/allocations", a).await,
+            Propose | CommitProposal => {
+                let body =
+                    json!({"supplier": "WHO", "request": {"item": "PPE-GOWN", "quantity": 10, "policy": "max-min"}});
+                if matches!(self, Propose) {
+                    api.send("POST", "/api/v1/allocations", a, Some(&body), &[]).await
+                } else {
+                    let p = w.admin_json("POST", "/api/v1/allocations", body, &[]).await;
+                    api.send("POST", &format!("/api/v1/allocations/{}/commit", p["id"]), a, None, &[])
+                        .await
+                }
+            }
             Merge => {
                 let (keep, _) = w.contribution("CHN", "UGA", "pledged").await;
                 let (dup, _) = w.contribution("CHN", "UGA", "pledged").await;

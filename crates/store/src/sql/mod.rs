@@ -10,6 +10,7 @@ mod contributions;
 mod coverage;
 mod cursor;
 mod needs;
+mod proposals;
 mod reference;
 mod users;
 
@@ -302,6 +303,44 @@ impl Store for SqlStore {
     async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>> {
         let mut conn = self.pool.acquire().await?;
         coverage::monthly(&mut conn, item).await
+    }
+
+    async fn save_proposal(
+        &self,
+        actor: &Actor,
+        item: &str,
+        supplier: &str,
+        request: &serde_json::Value,
+        result: &serde_json::Value,
+    ) -> Result<Proposal> {
+        let mut tx = begin_write(&self.pool).await?;
+        let id = proposals::save(&mut tx, actor, item, supplier, request, result).await?;
+        tx.commit().await?;
+        self.proposal(id).await
+    }
+
+    async fn proposal(&self, id: i64) -> Result<Proposal> {
+        let mut conn = self.pool.acquire().await?;
+        proposals::get(&mut conn, id).await
+    }
+
+    async fn proposals(&self) -> Result<Vec<Proposal>> {
+        let mut conn = self.pool.acquire().await?;
+        proposals::list(&mut conn).await
+    }
+
+    async fn commit_proposal(&self, actor: &Actor, id: i64, shares: &[ProposalShare]) -> Result<Proposal> {
+        let mut tx = begin_write(&self.pool).await?;
+        proposals::commit(&mut tx, actor, id, shares).await?;
+        tx.commit().await?;
+        self.proposal(id).await
+    }
+
+    async fn withdraw_proposal(&self, actor: &Actor, id: i64) -> Result<Proposal> {
+        let mut tx = begin_write(&self.pool).await?;
+        proposals::decide(&mut tx, actor, id, "withdrawn").await?;
+        tx.commit().await?;
+        self.proposal(id).await
     }
 
     async fn audit_verify(&self) -> Result<AuditReport> {

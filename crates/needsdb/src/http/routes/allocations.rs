@@ -1,18 +1,83 @@
 //! /api/v1/allocations: run the allocation rule and see every share explained.
 
-use crate::allocate::{AllocationOut, AllocationRequest, run};
+use crate::allocate::{self, AllocationOut, AllocationRequest, run};
 use crate::http::AppState;
 use crate::http::auth::Principal;
 use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, Problem};
 use axum::Json;
-use axum::extract::State;
-use needsdb_store::Role;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use needsdb_store::{Proposal, Role};
+use serde::Deserialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(preview))
+    OpenApiRouter::new()
+        .routes(routes!(preview))
+        .routes(routes!(list, propose))
+        .routes(routes!(get_one))
+        .routes(routes!(commit))
+        .routes(routes!(withdraw))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ProposalRequest {
+    /// The party whose supply this is; the commitments come from it.
+    supplier: String,
+    request: AllocationRequest,
+}
+
+const RUNNERS: [Role; 2] = [Role::Admin, Role::Secretariat];
+const READERS: [Role; 3] = [Role::Admin, Role::Secretariat, Role::Viewer];
+
+/// Saved allocation proposals.
+#[utoipa::path(get, path = "/api/v1/allocations", tag = "allocations", responses((status = 200, body = Vec<Proposal>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn list(State(s): State<AppState>, p: Principal) -> Result<Json<Vec<Proposal>>, ApiError> {
+    p.require(&READERS)?;
+    Ok(Json(s.store.proposals().await?))
+}
+
+/// Run an allocation and save it as a proposal for review.
+#[utoipa::path(post, path = "/api/v1/allocations", tag = "allocations", request_body = ProposalRequest,
+    responses((status = 201, body = Proposal), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn propose(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiJson(r): ApiJson<ProposalRequest>,
+) -> Result<(StatusCode, Json<Proposal>), ApiError> {
+    p.require(&RUNNERS)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(allocate::propose(s.store.as_ref(), &p.actor(), &r.request, &r.supplier).await?),
+    ))
+}
+
+/// One proposal, with the contributions it became.
+#[utoipa::path(get, path = "/api/v1/allocations/{id}", tag = "allocations", params(("id" = i64, Path)),
+    responses((status = 200, body = Proposal), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Proposal>, ApiError> {
+    p.require(&READERS)?;
+    Ok(Json(s.store.proposal(id).await?))
+}
+
+/// Turn a proposal into committed contributions from its supplier, linked to each recipient's open needs. All or nothing.
+#[utoipa::path(post, path = "/api/v1/allocations/{id}/commit", tag = "allocations", params(("id" = i64, Path)),
+    responses((status = 200, body = Proposal), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn commit(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Proposal>, ApiError> {
+    p.require(&RUNNERS)?;
+    Ok(Json(allocate::commit(s.store.as_ref(), &p.actor(), id).await?))
+}
+
+/// Withdraw a proposal; it stays on record.
+#[utoipa::path(post, path = "/api/v1/allocations/{id}/withdraw", tag = "allocations", params(("id" = i64, Path)),
+    responses((status = 200, body = Proposal), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Proposal>, ApiError> {
+    p.require(&RUNNERS)?;
+    Ok(Json(s.store.withdraw_proposal(&p.actor(), id).await?))
 }
 
 /// Share a scarce supply by a policy: population-cap (COVAX), need-proportional,
