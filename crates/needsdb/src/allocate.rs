@@ -340,26 +340,6 @@ pub fn read_recipients_csv(text: &str) -> Result<Vec<RecipientOverride>, Invalid
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recipients_files_name_the_row_and_column_at_fault() {
-        let ok = read_recipients_csv("\u{feff}ISO3,population,need\nKEN,53000000,1000\nUGA,,\n").unwrap();
-        assert_eq!(
-            (ok.len(), ok[0].population, ok[1].need.clone()),
-            (2, Some(53_000_000), None)
-        );
-        let e = read_recipients_csv("iso3,population\nKEN,many\n").unwrap_err();
-        assert_eq!(e.0[0].field, "row 2, column population");
-        assert_eq!(
-            read_recipients_csv("country\nKEN\n").unwrap_err().0[0].code,
-            "missing_column"
-        );
-    }
-}
-
 /// Runs an allocation and saves it as a proposal from `supplier`.
 pub async fn propose(
     store: &dyn Store,
@@ -397,4 +377,24 @@ pub async fn commit(
         shares.push(needsdb_store::ProposalShare { iso3: l.iso3, quantity });
     }
     store.commit_proposal(actor, id, &shares).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipients_files_name_the_row_and_column_at_fault() {
+        let ok = read_recipients_csv("\u{feff}ISO3,population,need\nKEN,53000000,1000\nUGA,,\n").unwrap();
+        assert_eq!(
+            (ok.len(), ok[0].population, ok[1].need.clone()),
+            (2, Some(53_000_000), None)
+        );
+        let e = read_recipients_csv("iso3,population\nKEN,many\n").unwrap_err();
+        assert_eq!(e.0[0].field, "row 2, column population");
+        assert_eq!(
+            read_recipients_csv("country\nKEN\n").unwrap_err().0[0].code,
+            "missing_column"
+        );
+    }
 }
