@@ -136,6 +136,19 @@ pub trait Store: Send + Sync {
     async fn commit_proposal(&self, actor: &Actor, id: i64, shares: &[ProposalShare]) -> Result<Proposal>;
     async fn withdraw_proposal(&self, actor: &Actor, id: i64) -> Result<Proposal>;
 
+    // Saved searches.
+    async fn create_search(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        query: &serde_json::Value,
+        token_hash: &str,
+    ) -> Result<SavedSearch>;
+    async fn searches(&self, user_id: i64) -> Result<Vec<SavedSearch>>;
+    async fn search_by_token(&self, token_hash: &str) -> Result<Option<(SavedSearch, User)>>;
+    async fn delete_search(&self, actor: &Actor, user_id: i64, id: i64) -> Result<()>;
+
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;
 

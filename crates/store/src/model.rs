@@ -556,3 +556,15 @@ pub struct ProposalShare {
     pub iso3: String,
     pub quantity: i64,
 }
+
+/// A saved search of needs, followed as an Atom feed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedSearch {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    /// The need filters, as the needs list takes them.
+    pub query: Value,
+    pub created_at: DateTime<Utc>,
+}

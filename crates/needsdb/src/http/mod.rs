@@ -75,6 +75,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::coverage::router())
         .merge(routes::allocations::router())
         .merge(routes::analysis::router())
+        .merge(routes::searches::router())
         .merge(routes::reference::router())
         .merge(routes::accounts::router())
         .merge(routes::ops::router())

@@ -595,3 +595,102 @@ async fn a_proposal_becomes_commitments_in_one_action_on_postgres() {
         proposals(&db).await;
     }
 }
+
+async fn saved_search(db: &Db) {
+    let admin = db.admin_token();
+    let partner = db.account("desk@mea.gov.in", "partner", &["--org", "IND"]);
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let body =
+        json!({"name": "Oxygen for NAM members", "query": {"item": "BIO-O2-CONCENTRATOR", "nam_status": "member"}});
+    let r = api.send("POST", "/api/v1/searches", &partner, Some(&body), &[]).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let feed = r.json()["feed"].as_str().unwrap().to_owned();
+    let read = |text: &str| text.parse::<atom_syndication::Feed>().unwrap();
+    let f = api.get(&feed, &Auth::None).await;
+    assert_eq!(f.headers["content-type"], "application/atom+xml; charset=utf-8");
+    assert_eq!(read(&f.text).entries().len(), 0);
+    let add = |c: &str| {
+        let body = json!({"country": c, "item": "BIO-O2-CONCENTRATOR", "quantity": 20, "priority": "high", "needed_by": "2026-12-31"});
+        let api = &api;
+        let admin = admin.clone();
+        async move {
+            let n = api
+                .send("POST", "/api/v1/needs?submit=true", &admin, Some(&body), &[])
+                .await
+                .json();
+            let id = n["id"].as_i64().unwrap();
+            (id, n["version"].as_i64().unwrap())
+        }
+    };
+    let validate = |id: i64, v: i64| {
+        let api = &api;
+        let admin = admin.clone();
+        async move {
+            let r = api
+                .send(
+                    "POST",
+                    &format!("/api/v1/needs/{id}/status"),
+                    &admin,
+                    Some(&json!({"to": "validated"})),
+                    &[("if-match", &format!("\"{v}\""))],
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+    };
+    let (ken, kv) = add("KEN").await;
+    let (fra, fv) = add("FRA").await;
+    add("UGA").await; // submitted, never validated
+    validate(ken, kv).await;
+    validate(fra, fv).await;
+    let entries: Vec<String> = read(&api.get(&feed, &Auth::None).await.text)
+        .entries()
+        .iter()
+        .map(|e| e.id().to_owned())
+        .collect();
+    assert_eq!(
+        entries,
+        vec![format!("tag:needsdb,2026:need:{ken}")],
+        "France is not a member; Uganda's need is not validated"
+    );
+    assert_eq!(
+        api.get("/api/v1/searches", &partner)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    api.get("/api/v1/feeds/not-a-token", &Auth::None).await.problem(404);
+    let bad = json!({"name": "x", "query": {"who_region": "MARS"}});
+    api.send("POST", "/api/v1/searches", &partner, Some(&bad), &[])
+        .await
+        .problem(422);
+    let id = api.get("/api/v1/searches", &partner).await.json()[0]["id"]
+        .as_i64()
+        .unwrap();
+    api.send("DELETE", &format!("/api/v1/searches/{id}"), &admin, None, &[])
+        .await
+        .problem(404);
+    assert_eq!(
+        api.send("DELETE", &format!("/api/v1/searches/{id}"), &partner, None, &[])
+            .await
+            .status,
+        204
+    );
+    api.get(&feed, &Auth::None).await.problem(404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_search_is_followed_as_an_atom_feed_on_sqlite() {
+    saved_search(&sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_search_is_followed_as_an_atom_feed_on_postgres() {
+    if let Some(db) = postgres("a_saved_search_is_followed_as_an_atom_feed_on_postgres") {
+        saved_search(&db).await;
+    }
+}

@@ -141,6 +141,8 @@ enum Case {
     ListProposals,
     Propose,
     CommitProposal,
+    ListSearches,
+    SaveSearch,
     Metrics,
     Healthz,
     Readyz,
@@ -203,6 +205,8 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (ListProposals, [401, 200, 200, 403, 403, 200]),
     (Propose, [401, 201, 201, 403, 403, 403]),
     (CommitProposal, [401, 200, 200, 403, 403, 403]),
+    (ListSearches, [401, 200, 200, 200, 200, 200]),
+    (SaveSearch, [401, 201, 201, 201, 201, 201]),
     (Metrics, [401, 200, 200, 200, 200, 200]),
     (Healthz, [200, 200, 200, 200, 200, 200]),
     (Readyz, [200, 200, 200, 200, 200, 200]),
@@ -457,6 +461,17 @@ impl Case {
             FollowUp => api.get("/api/v1/follow-up?days=7", a).await,
             Reconciliation => api.get("/api/v1/reconciliation", a).await,
             ListProposals => api.get("/api/v1/allocations", a).await,
+            ListSearches => api.get("/api/v1/searches", a).await,
+            SaveSearch => {
+                api.send(
+                    "POST",
+                    "/api/v1/searches",
+                    a,
+                    Some(&json!({"name": "gowns", "query": {"item": "PPE-GOWN"}})),
+                    &[],
+                )
+                .await
+            }
             Propose | CommitProposal => {
                 let body =
                     json!({"supplier": "WHO", "request": {"item": "PPE-GOWN", "quantity": 10, "policy": "max-min"}});

@@ -12,6 +12,7 @@ mod cursor;
 mod needs;
 mod proposals;
 mod reference;
+mod searches;
 mod users;
 
 use super::{Db, MIGRATOR, SqlStore, begin_write};
@@ -341,6 +342,37 @@ impl Store for SqlStore {
         proposals::decide(&mut tx, actor, id, "withdrawn").await?;
         tx.commit().await?;
         self.proposal(id).await
+    }
+
+    async fn create_search(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        name: &str,
+        query: &serde_json::Value,
+        token_hash: &str,
+    ) -> Result<SavedSearch> {
+        let mut tx = begin_write(&self.pool).await?;
+        let s = searches::create(&mut tx, actor, user_id, name, query, token_hash).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    async fn searches(&self, user_id: i64) -> Result<Vec<SavedSearch>> {
+        let mut conn = self.pool.acquire().await?;
+        searches::of_user(&mut conn, user_id).await
+    }
+
+    async fn search_by_token(&self, token_hash: &str) -> Result<Option<(SavedSearch, User)>> {
+        let mut conn = self.pool.acquire().await?;
+        searches::by_token(&mut conn, token_hash).await
+    }
+
+    async fn delete_search(&self, actor: &Actor, user_id: i64, id: i64) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        searches::delete(&mut tx, actor, user_id, id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn audit_verify(&self) -> Result<AuditReport> {

@@ -8,3 +8,4 @@ pub mod coverage;
 pub mod needs;
 pub mod ops;
 pub mod reference;
+pub mod searches;
