@@ -258,6 +258,7 @@ pub async fn run(store: &dyn Store, req: &AllocationRequest) -> Result<Allocatio
         policy,
         recipients,
         earmarks,
+        certify: true,
     })?;
     let n = |v: i64| to_json_number(v, decimals);
     Ok(AllocationOut {

@@ -96,6 +96,8 @@ pub struct Request {
     pub policy: Policy,
     pub recipients: Vec<Recipient>,
     pub earmarks: Vec<SupplyEarmark>,
+    /// Check each pass's water level with the LP solver (good_lp, microlp).
+    pub certify: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,7 +191,27 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
             }
         })
         .collect::<Vec<_>>();
-    let checks = check(req, &recipients, &given.total, &given.earmarked, buffer);
+    let mut checks = check(req, &recipients, &given.total, &given.earmarked, buffer);
+    if req.certify {
+        let bad: Vec<String> = given
+            .certificates
+            .iter()
+            .filter_map(|c| c.as_ref().err().cloned())
+            .collect();
+        let passed = bad.is_empty();
+        checks.push(Check {
+            check: "LP certificate".into(),
+            passed,
+            detail: if passed {
+                format!(
+                    "the LP solver (good_lp, microlp) reached the same level in all {} pass(es)",
+                    given.certificates.len()
+                )
+            } else {
+                bad.join("; ")
+            },
+        });
+    }
     let result = Allocation {
         policy: req.policy.name(),
         supply: req.supply,
@@ -304,6 +326,8 @@ fn bound(policy: &Policy, r: &Recipient) -> i64 {
 struct Given {
     total: Vec<i64>,
     earmarked: Vec<i64>,
+    /// The LP solver's verdict on each pass's level, when asked for.
+    certificates: Vec<Result<f64, String>>,
     /// The common level the last pass reached, in percent, for reasons.
     level_pct: Option<f64>,
 }
@@ -313,6 +337,7 @@ fn run(req: &Request, recipients: &[Recipient], excluded: &[bool], available: i6
     let n = recipients.len();
     let mut total = vec![0i64; n];
     let mut earmarked = vec![0i64; n];
+    let mut certificates = Vec::new();
     let mut left = available;
     for e in &req.earmarks {
         let portion = match e.portion {
@@ -325,7 +350,7 @@ fn run(req: &Request, recipients: &[Recipient], excluded: &[bool], available: i6
             .zip(excluded)
             .map(|(r, x)| !x && r.facts.as_ref().is_some_and(|f| e.target.matches(f, None)))
             .collect();
-        let (gave, _) = tiers(req, recipients, &eligible, &total, portion);
+        let (gave, _) = tiers(req, recipients, &eligible, &total, portion, &mut certificates);
         for i in 0..n {
             total[i] += gave[i];
             earmarked[i] += gave[i];
@@ -333,13 +358,14 @@ fn run(req: &Request, recipients: &[Recipient], excluded: &[bool], available: i6
         left -= gave.iter().sum::<i64>();
     }
     let eligible: Vec<bool> = excluded.iter().map(|x| !x).collect();
-    let (gave, level) = tiers(req, recipients, &eligible, &total, left);
+    let (gave, level) = tiers(req, recipients, &eligible, &total, left, &mut certificates);
     for i in 0..n {
         total[i] += gave[i];
     }
     Given {
         total,
         earmarked,
+        certificates,
         level_pct: level,
     }
 }
@@ -351,6 +377,7 @@ fn tiers(
     eligible: &[bool],
     already: &[i64],
     supply: i64,
+    certificates: &mut Vec<Result<f64, String>>,
 ) -> (Vec<i64>, Option<f64>) {
     let n = recipients.len();
     let base = req.policy.base();
@@ -390,6 +417,11 @@ fn tiers(
             index.push(i);
         }
         let lots = leximin::allocate(&agents, left / req.lot, req.lot);
+        if req.certify && !agents.is_empty() && left >= req.lot {
+            let budget = (left / req.lot) as f64;
+            let (_, t) = leximin::water_level(&agents, budget, req.lot);
+            certificates.push(leximin::certify(&agents, budget, req.lot, t));
+        }
         for (k, i) in index.iter().enumerate() {
             gave[*i] += lots[k] * req.lot;
             left -= lots[k] * req.lot;

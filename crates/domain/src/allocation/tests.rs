@@ -22,6 +22,7 @@ fn req(policy: Policy, supply: i64, recipients: Vec<Recipient>) -> Request {
         policy,
         recipients,
         earmarks: vec![],
+        certify: true,
     }
 }
 
@@ -218,7 +219,7 @@ proptest! {
 
     #[test]
     fn never_more_than_supply_need_or_capacity(rs in recipients(), policy in policies(), supply in 0i64..20_000_000, lot in 1i64..5_000, min in 0i64..50_000) {
-        let out = allocate(&Request { supply, lot, min_shipment: min, policy, recipients: rs.clone(), earmarks: vec![] }).unwrap();
+        let out = allocate(&Request { supply, lot, min_shipment: min, policy, recipients: rs.clone(), earmarks: vec![], certify: true }).unwrap();
         prop_assert!(out.allocated + out.buffer <= supply);
         for l in &out.lines {
             let r = rs.iter().find(|r| r.iso3 == l.iso3).unwrap();
@@ -231,7 +232,7 @@ proptest! {
 
     #[test]
     fn monotone_in_supply(rs in recipients(), policy in policies(), supply in 0i64..10_000_000, more in 0i64..10_000_000, lot in 1i64..5_000) {
-        let run = |s: i64| allocate(&Request { supply: s, lot, min_shipment: 0, policy: policy.clone(), recipients: rs.clone(), earmarks: vec![] }).unwrap();
+        let run = |s: i64| allocate(&Request { supply: s, lot, min_shipment: 0, policy: policy.clone(), recipients: rs.clone(), earmarks: vec![], certify: true }).unwrap();
         let (small, big) = (run(supply), run(supply + more));
         for (a, b) in small.lines.iter().zip(&big.lines) {
             prop_assert!(b.quantity >= a.quantity, "{} got {} with {} but {} with {}", a.iso3, a.quantity, supply, b.quantity, supply + more);
@@ -247,8 +248,8 @@ proptest! {
             s ^= s << 13; s ^= s >> 7; s ^= s << 17;
             shuffled.swap(i, (s % (i as u64 + 1)) as usize);
         }
-        let a = allocate(&Request { supply, lot, min_shipment: min, policy: policy.clone(), recipients: rs, earmarks: vec![] }).unwrap();
-        let b = allocate(&Request { supply, lot, min_shipment: min, policy, recipients: shuffled, earmarks: vec![] }).unwrap();
+        let a = allocate(&Request { supply, lot, min_shipment: min, policy: policy.clone(), recipients: rs, earmarks: vec![], certify: true }).unwrap();
+        let b = allocate(&Request { supply, lot, min_shipment: min, policy, recipients: shuffled, earmarks: vec![], certify: true }).unwrap();
         prop_assert_eq!(a, b);
     }
 
@@ -260,7 +261,7 @@ proptest! {
     ) {
         // Needs, capacities and the cap are far away: only the supply binds.
         let rs: Vec<Recipient> = pops.iter().enumerate().map(|(i, p)| r(&format!("R{i:02}"), *p, i64::MAX / 64)).collect();
-        let out = allocate(&Request { supply, lot, min_shipment: 0, policy: Policy::PopulationCap { cap: 10_000, buffer: 0 }, recipients: rs, earmarks: vec![] }).unwrap();
+        let out = allocate(&Request { supply, lot, min_shipment: 0, policy: Policy::PopulationCap { cap: 10_000, buffer: 0 }, recipients: rs, earmarks: vec![], certify: true }).unwrap();
         // The common share everyone reached; each is at most one lot above it.
         let level = out.lines.iter().zip(&pops).map(|(l, p)| l.quantity as f64 / *p as f64).fold(f64::MAX, f64::min);
         for (l, p) in out.lines.iter().zip(&pops) {
