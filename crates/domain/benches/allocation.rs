@@ -46,7 +46,7 @@ fn main() {
                     unmet,
                     total_need: need + delivered,
                     delivered,
-                    capacity: (rng.range(0, 4) == 0).then(|| need / 3),
+                    capacity: (rng.range(0, 4) == 0).then_some(need / 3),
                     facts: None,
                 }
             })
