@@ -38,6 +38,9 @@ pub(crate) fn month_of(col: &str) -> String {
     format!("to_char({col}, 'YYYY-MM')")
 }
 
+/// The needs table as the coverage scan reads it. PostgreSQL picks the covering index itself.
+pub(crate) const NEEDS_FOR_COVERAGE: &str = "needs n";
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")

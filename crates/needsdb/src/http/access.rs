@@ -71,14 +71,21 @@ pub fn may_set_need_status(p: &Principal, country: &str, to: NeedStatus) -> Resu
     }
 }
 
-/// Recording a contribution from `donor`.
-pub fn may_create_contribution(p: &Principal, donor: &str) -> Result<(), ApiError> {
+/// Recording a contribution: by its donor, or, as the other side's report
+/// of the same flow, by its recipient (or channel).
+pub fn may_create_contribution(
+    p: &Principal,
+    donor: &str,
+    recipient: &str,
+    channel: Option<&str>,
+) -> Result<(), ApiError> {
     let u = p.user()?;
-    if u.role == Role::Admin || own_party(u, donor) {
+    let receiving = own_country(u, recipient) || own_party(u, recipient) || channel.is_some_and(|c| own_party(u, c));
+    if u.role == Role::Admin || own_party(u, donor) || receiving {
         Ok(())
     } else {
         Err(ApiError::forbidden(format!(
-            "only {donor}'s partners and administrators may record its contributions"
+            "a contribution is recorded by its donor ({donor}), its recipient ({recipient}) or its channel, or by an administrator"
         )))
     }
 }

@@ -175,7 +175,7 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (SubmitOwnDraft, [401, 200, 403, 200, 403, 403]),
     (ValidateOwnSubmitted, [401, 200, 200, 403, 403, 403]),
     (ListContributions, [401, 200, 200, 200, 200, 200]),
-    (CreateOwnContribution, [401, 201, 403, 403, 201, 403]),
+    (CreateOwnContribution, [401, 201, 403, 201, 201, 403]),
     (CreateOtherContribution, [401, 201, 403, 403, 403, 403]),
     (ReadContribution, [401, 200, 200, 200, 200, 200]),
     (ContributionHistory, [401, 200, 200, 200, 200, 200]),
@@ -303,12 +303,14 @@ impl Case {
             }
             ListContributions => api.get("/api/v1/contributions", a).await,
             CreateOwnContribution | CreateOtherContribution => {
-                let donor = if matches!(self, CreateOwnContribution) {
-                    "IND"
+                // Own: India gives to Kenya, the partner's donor and the focal
+                // point's state. Other: China gives to Uganda.
+                let (donor, recipient) = if matches!(self, CreateOwnContribution) {
+                    ("IND", "KEN")
                 } else {
-                    "CHN"
+                    ("CHN", "UGA")
                 };
-                let body = json!({"donor": donor, "recipient": "KEN", "item": "PPE-GOWN", "quantity": 5});
+                let body = json!({"donor": donor, "recipient": recipient, "item": "PPE-GOWN", "quantity": 5});
                 api.send("POST", "/api/v1/contributions", a, Some(&body), &[]).await
             }
             ReadContribution => {

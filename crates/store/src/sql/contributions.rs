@@ -442,6 +442,7 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContributi
     )
     .await?;
     record_version(conn, id, actor, "contribution.create", None).await?;
+    auto_match(conn, actor, id).await?;
     let need_ids: Vec<i64> = spec.links.iter().map(|l| l.need_id).collect();
     needs::refresh_statuses(conn, actor, &need_ids).await?;
     Ok(id)
@@ -560,6 +561,7 @@ fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), 
     super::needs::push_country_filters(
         qb,
         &mut errs,
+        "k.recipient",
         q.nam_status.as_deref(),
         q.region.as_deref(),
         q.who_region.as_deref(),
@@ -751,4 +753,99 @@ pub(super) async fn merge(conn: &mut Conn, actor: &Actor, keep: i64, duplicate: 
     need_ids.sort_unstable();
     need_ids.dedup();
     needs::refresh_statuses(conn, actor, &need_ids).await
+}
+
+/// Which side of a flow a report comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Donor,
+    Receiving,
+}
+
+/// The side the user behind `created_by` reports from, if any: a partner
+/// of the donor reports as the donor; a partner of the recipient or channel,
+/// or a focal point of the recipient state, as the receiving side.
+/// Administrators and the command line report from no side.
+async fn reporter_side(conn: &mut Conn, created_by: &str, row: &Row_) -> Result<Option<Side>> {
+    let Some(uid) = created_by.strip_prefix("user:").and_then(|s| s.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    let u = super::users::by_id(conn, uid).await?;
+    let org = u.org.as_deref();
+    Ok(match u.role {
+        crate::model::Role::Partner if org == Some(row.donor.as_str()) => Some(Side::Donor),
+        crate::model::Role::Partner
+            if org == Some(row.recipient.as_str()) || (org.is_some() && org == row.channel.as_deref()) =>
+        {
+            Some(Side::Receiving)
+        }
+        crate::model::Role::FocalPoint if u.country.as_deref() == Some(row.recipient.as_str()) => Some(Side::Receiving),
+        _ => None,
+    })
+}
+
+/// The date a contribution was first recorded at.
+async fn first_date(conn: &mut Conn, id: i64) -> Result<NaiveDate> {
+    Ok(
+        sqlx::query_scalar("SELECT MIN(stage_date) FROM contribution_events WHERE contribution_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// Match tolerances: quantities within 5%, first dates within 30 days.
+const MATCH_TOLERANCE: f64 = 0.05;
+const MATCH_DAYS: i64 = 30;
+
+/// A report from one side of a flow that the other side already reported
+/// is matched as one: when exactly one such report exists, the two are
+/// merged at once, keeping both histories. Anything less certain is left to
+/// `reconcile` and a person.
+async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
+    let new = load_row(conn, id).await?;
+    let Some(side) = reporter_side(conn, &new.created_by, &new).await? else {
+        return Ok(());
+    };
+    let new_date = first_date(conn, id).await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM contributions WHERE id <> $1 AND donor = $2 AND recipient = $3 AND kind = $4
+           AND COALESCE(item, '') = COALESCE($5, '') AND COALESCE(currency, '') = COALESCE($6, '')
+           AND merged_into IS NULL AND deleted_at IS NULL AND stage <> 'cancelled' ORDER BY id",
+    )
+    .bind(id)
+    .bind(&new.donor)
+    .bind(&new.recipient)
+    .bind(&new.kind)
+    .bind(&new.item)
+    .bind(&new.currency)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut matches = Vec::new();
+    for cid in ids {
+        let other = load_row(conn, cid).await?;
+        let (a, b) = (new.quantity as f64, other.quantity as f64);
+        if (a - b).abs() > MATCH_TOLERANCE * a.max(b) {
+            continue;
+        }
+        let other_date = first_date(conn, cid).await?;
+        if (new_date - other_date).num_days().abs() > MATCH_DAYS {
+            continue;
+        }
+        let other_side = reporter_side(conn, &other.created_by, &other).await?;
+        if other_side.is_some() && other_side != Some(side) {
+            matches.push(other);
+        }
+    }
+    if let [other] = matches.as_slice() {
+        let rank =
+            |r: &Row_| Stage::parse(&r.stage).map_or(0, |s| Stage::ALL.iter().position(|x| *x == s).unwrap_or(0));
+        let (keep, dup) = if rank(&new) > rank(other) {
+            (id, other.id)
+        } else {
+            (other.id, id)
+        };
+        merge(conn, actor, keep, dup).await?;
+    }
+    Ok(())
 }

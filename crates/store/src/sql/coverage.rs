@@ -10,8 +10,8 @@ use sqlx::{QueryBuilder, Row};
 
 fn group_expr(by: CoverageBy) -> &'static str {
     match by {
-        CoverageBy::Country => "n.country",
-        CoverageBy::Item => "n.item",
+        CoverageBy::Country => "agg.country",
+        CoverageBy::Item => "agg.item",
         CoverageBy::Cluster => "i.cluster",
         CoverageBy::Region => "COALESCE(c.region_name, 'unknown')",
         CoverageBy::WhoRegion => "COALESCE(c.who_region, 'none')",
@@ -32,16 +32,27 @@ const PER_NEED: &str = "SELECT l.need_id,
 
 pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageRow>> {
     let g = group_expr(by);
+    // Two levels: sum needs by country and item from their maintained
+    // summaries (the only pass over every need, one table, no joins), then
+    // roll the few thousand groups up to the grouping asked for.
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {g} AS grp, n.item, i.unit, i.unit_kind, i.decimals, COUNT(*) AS needs,
-            CAST(SUM(n.quantity) AS BIGINT) AS needed,
-            CAST(COALESCE(SUM(cv.announced), 0) AS BIGINT) AS announced,
-            CAST(COALESCE(SUM(cv.pledged), 0) AS BIGINT) AS pledged,
-            CAST(COALESCE(SUM(cv.funded), 0) AS BIGINT) AS funded,
-            CAST(COALESCE(SUM(cv.delivered), 0) AS BIGINT) AS delivered,
-            CAST(SUM(CASE WHEN cv.funded IS NULL THEN n.quantity WHEN cv.funded >= n.quantity THEN 0 ELSE n.quantity - cv.funded END) AS BIGINT) AS unmet
-         FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item
-         LEFT JOIN ({PER_NEED}) cv ON cv.need_id = n.id"
+        "SELECT {g} AS grp, agg.item, i.unit, i.unit_kind, i.decimals,
+            CAST(SUM(agg.needs) AS BIGINT) AS needs,
+            CAST(SUM(agg.needed) AS BIGINT) AS needed,
+            CAST(SUM(agg.announced) AS BIGINT) AS announced,
+            CAST(SUM(agg.pledged) AS BIGINT) AS pledged,
+            CAST(SUM(agg.funded) AS BIGINT) AS funded,
+            CAST(SUM(agg.delivered) AS BIGINT) AS delivered,
+            CAST(SUM(agg.unmet) AS BIGINT) AS unmet
+         FROM (SELECT n.country, n.item, COUNT(*) AS needs,
+                SUM(n.quantity) AS needed,
+                SUM(n.cov_announced) AS announced,
+                SUM(n.cov_pledged) AS pledged,
+                SUM(n.cov_funded) AS funded,
+                SUM(n.cov_delivered) AS delivered,
+                SUM(CASE WHEN n.cov_funded >= n.quantity THEN 0 ELSE n.quantity - n.cov_funded END) AS unmet
+             FROM {}",
+        super::super::NEEDS_FOR_COVERAGE
     ));
     // Unless asked otherwise, coverage is of validated needs: drafts, needs
     // awaiting validation and withdrawn needs are not part of the picture.
@@ -55,7 +66,8 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
     }
     push_filters(&mut qb, &q)?;
     qb.push(format!(
-        " GROUP BY {g}, n.item, i.unit, i.unit_kind, i.decimals ORDER BY {g}, n.item"
+        " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
+          GROUP BY {g}, agg.item, i.unit, i.unit_kind, i.decimals ORDER BY {g}, agg.item"
     ));
     let rows = qb.build().fetch_all(&mut *conn).await?;
     rows.iter()

@@ -481,6 +481,20 @@ async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatu
 /// coverage changes.
 pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
     let sums = coverage_sums(conn, ids).await?;
+    // Keep the per-need summary in step, in the same transaction.
+    for id in ids {
+        let s = sums.get(id).copied().unwrap_or_default();
+        sqlx::query(
+            "UPDATE needs SET cov_announced = $1, cov_pledged = $2, cov_funded = $3, cov_delivered = $4 WHERE id = $5",
+        )
+        .bind(s.announced)
+        .bind(s.pledged)
+        .bind(s.funded)
+        .bind(s.delivered)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
     for id in ids {
         let row = load_row(conn, *id).await?;
         let status = row.status()?;
@@ -514,11 +528,13 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
         .collect()
 }
 
-/// Filters on the facts of a country joined as `c`: NAM status, M49 region,
-/// WHO region and income group.
+/// Filters `col` (a country code column) on the facts of its country: NAM
+/// status, M49 region, WHO region and income group. Written as subqueries,
+/// so the table filtered need not be joined to countries at all.
 pub(super) fn push_country_filters(
     qb: &mut QueryBuilder<Db>,
     errs: &mut Errors,
+    col: &str,
     nam_status: Option<&str>,
     region: Option<&str>,
     who_region: Option<&str>,
@@ -527,7 +543,9 @@ pub(super) fn push_country_filters(
     if let Some(s) = nam_status {
         match NamStatus::parse(s) {
             Some(n) => {
-                qb.push(" AND c.nam_status = ").push_bind(n.as_str());
+                qb.push(format!(" AND {col} IN (SELECT iso3 FROM countries WHERE nam_status = "))
+                    .push_bind(n.as_str())
+                    .push(")");
             }
             None => errs.add(
                 "nam_status",
@@ -538,14 +556,19 @@ pub(super) fn push_country_filters(
     }
     if let Some(s) = region {
         let code = format!("{:0>3}", s.trim());
-        qb.push(" AND (c.region_code = ").push_bind(code.clone());
-        qb.push(" OR c.subregion_code = ").push_bind(code.clone());
-        qb.push(" OR c.intermediate_code = ").push_bind(code).push(")");
+        qb.push(format!(
+            " AND {col} IN (SELECT iso3 FROM countries WHERE region_code = "
+        ))
+        .push_bind(code.clone());
+        qb.push(" OR subregion_code = ").push_bind(code.clone());
+        qb.push(" OR intermediate_code = ").push_bind(code).push(")");
     }
     if let Some(s) = who_region {
         match WhoRegion::parse(s) {
             Some(r) => {
-                qb.push(" AND c.who_region = ").push_bind(r.as_str());
+                qb.push(format!(" AND {col} IN (SELECT iso3 FROM countries WHERE who_region = "))
+                    .push_bind(r.as_str())
+                    .push(")");
             }
             None => errs.add(
                 "who_region",
@@ -557,7 +580,11 @@ pub(super) fn push_country_filters(
     if let Some(s) = income_group {
         match IncomeGroup::parse(s) {
             Some(g) => {
-                qb.push(" AND c.income_group = ").push_bind(g.as_str());
+                qb.push(format!(
+                    " AND {col} IN (SELECT iso3 FROM countries WHERE income_group = "
+                ))
+                .push_bind(g.as_str())
+                .push(")");
             }
             None => errs.add(
                 "income_group",
@@ -605,13 +632,16 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
     push_country_filters(
         qb,
         &mut errs,
+        "n.country",
         q.nam_status.as_deref(),
         q.region.as_deref(),
         q.who_region.as_deref(),
         q.income_group.as_deref(),
     );
     if let Some(s) = q.cluster.as_deref() {
-        qb.push(" AND i.cluster = ").push_bind(s.trim().to_ascii_lowercase());
+        qb.push(" AND n.item IN (SELECT code FROM items WHERE cluster = ")
+            .push_bind(s.trim().to_ascii_lowercase())
+            .push(")");
     }
     if let Some(s) = q.item.as_deref()
         && let Some(code) = errs.take(ItemCode::parse("item", s))

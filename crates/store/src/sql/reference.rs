@@ -156,6 +156,7 @@ pub(super) async fn countries(conn: &mut Conn, f: &CountryFilter) -> Result<Vec<
     super::needs::push_country_filters(
         &mut qb,
         &mut errs,
+        "c.iso3",
         f.nam_status.as_deref(),
         f.region.as_deref(),
         f.who_region.as_deref(),

@@ -1475,3 +1475,68 @@ pub async fn a_merged_report_keeps_its_history_but_counts_once(b: &Backend) {
     assert_eq!(invalid_fields(e), vec!["into:not_the_same_flow"]);
     assert!(s.audit_verify().await.unwrap().first_bad.is_none());
 }
+
+pub async fn reports_from_both_sides_of_a_flow_are_matched_as_one(b: &Backend) {
+    let s = &b.store;
+    let n = validated_need(b, "KEN", "PPE-GOWN", json!(100)).await;
+    let user = |email: &str, role, country: Option<&str>, org: Option<&str>| NewUser {
+        email: email.into(),
+        password_hash: "h".into(),
+        role,
+        country: country.map(Into::into),
+        org: org.map(Into::into),
+        must_change_password: false,
+    };
+    let donor_desk = s
+        .create_user(&actor(), &user("desk@mea.gov.in", Role::Partner, None, Some("IND")))
+        .await
+        .unwrap();
+    let ministry = s
+        .create_user(&actor(), &user("fp@moh.go.ke", Role::FocalPoint, Some("KEN"), None))
+        .await
+        .unwrap();
+    let report = |q: i64, date: &str| NewContribution {
+        donor: Some("IND".into()),
+        recipient: Some("KEN".into()),
+        item: Some("PPE-GOWN".into()),
+        quantity: Some(json!(q)),
+        stage: Some("committed".into()),
+        stage_date: Some(date.into()),
+        links: vec![NewLink {
+            need: Some(n),
+            quantity: Some(json!(q)),
+        }],
+        ..Default::default()
+    };
+    let by_donor = s
+        .create_contribution(&Actor::user(donor_desk.id), &report(60, "2026-03-01"))
+        .await
+        .unwrap();
+    assert_eq!(by_donor.merged_into, None);
+    // The ministry reports the same flow: matched at once, counted once.
+    let by_ministry = s
+        .create_contribution(&Actor::user(ministry.id), &report(58, "2026-03-05"))
+        .await
+        .unwrap();
+    let by_ministry = s.contribution(by_ministry.id).await.unwrap();
+    assert_eq!(by_ministry.merged_into, Some(by_donor.id));
+    assert_eq!(s.need(n).await.unwrap().coverage.committed, json!(60));
+    assert_eq!(
+        s.contribution_history(by_ministry.id).await.unwrap().len(),
+        2,
+        "its own history stays"
+    );
+    // A second shipment the donor reports is not a match for anything.
+    let second = s
+        .create_contribution(&Actor::user(donor_desk.id), &report(30, "2026-03-10"))
+        .await
+        .unwrap();
+    assert_eq!(s.contribution(second.id).await.unwrap().merged_into, None);
+    // Entries with no reporting side are never merged silently.
+    let by_cli = s
+        .create_contribution(&actor(), &report(60, "2026-03-02"))
+        .await
+        .unwrap();
+    assert_eq!(s.contribution(by_cli.id).await.unwrap().merged_into, None);
+    assert!(s.audit_verify().await.unwrap().first_bad.is_none());
+}

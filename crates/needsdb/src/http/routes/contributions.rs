@@ -128,7 +128,8 @@ async fn list(
     }
 }
 
-/// Record a contribution from the caller's own organisation or state.
+/// Record a contribution: as its donor, or as its recipient or channel (the
+/// other side's report of the same flow, matched to the donor's at once).
 #[utoipa::path(post, path = "/api/v1/contributions", tag = "contributions", request_body = NewContribution,
     responses((status = 201, body = Contribution), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn create(
@@ -136,10 +137,13 @@ async fn create(
     p: Principal,
     ApiJson(input): ApiJson<NewContribution>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::Partner])?;
-    if let Some(d) = input.donor.as_deref() {
-        access::may_create_contribution(&p, &d.trim().to_ascii_uppercase())?;
-    }
+    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
+    let code = |v: &Option<String>| v.as_deref().map(|s| s.trim().to_ascii_uppercase());
+    let (donor, recipient) = (
+        code(&input.donor).unwrap_or_default(),
+        code(&input.recipient).unwrap_or_default(),
+    );
+    access::may_create_contribution(&p, &donor, &recipient, code(&input.channel).as_deref())?;
     let c = s.store.create_contribution(&p.actor(), &input).await?;
     Ok(tagged(StatusCode::CREATED, c.version, &c))
 }
