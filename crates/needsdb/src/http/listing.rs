@@ -83,6 +83,26 @@ where
     Ok(r)
 }
 
+/// Refuses a page size outside 1 to `max`.
+pub fn check_limit(limit: Option<usize>, max: usize) -> Result<(), ApiError> {
+    match limit {
+        Some(l) if !(1..=max).contains(&l) => {
+            Err(
+                needsdb_domain::Invalid::one("limit", "out_of_range", format!("limit must be between 1 and {max}"))
+                    .into(),
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An optional YYYY-MM-DD parameter, refused with its name when malformed.
+pub fn optional_date(field: &str, v: Option<&str>) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    v.map(|s| needsdb_domain::need::parse_date(field, s))
+        .transpose()
+        .map_err(|e| ApiError::invalid(e.into()))
+}
+
 /// Pages a small list held in memory (countries, items, parties): sorted by
 /// one of `allowed` fields (then by `key`), with the same `total`, `next`
 /// and `items` as the database-backed lists.
@@ -112,14 +132,7 @@ pub fn paginate(
         .into());
     }
     let limit = limit.unwrap_or(needsdb_store::DEFAULT_PAGE);
-    if !(1..=needsdb_store::MAX_PAGE).contains(&limit) {
-        return Err(Invalid::one(
-            "limit",
-            "out_of_range",
-            format!("limit must be between 1 and {}", needsdb_store::MAX_PAGE),
-        )
-        .into());
-    }
+    check_limit(Some(limit as usize), needsdb_store::MAX_PAGE as usize)?;
     let text = |v: &serde_json::Value, f: &str| match &v[f] {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => format!("{:020}", n.as_f64().unwrap_or(0.0) as i64),

@@ -545,18 +545,7 @@ fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), 
         }
     }
     if let Some(s) = q.country.as_deref() {
-        let codes: Vec<Iso3> = s
-            .split(',')
-            .filter_map(|c| errs.take(Iso3::parse("country", c)))
-            .collect();
-        if !codes.is_empty() {
-            qb.push(" AND k.recipient IN (");
-            let mut sep = qb.separated(", ");
-            for c in codes {
-                sep.push_bind(c.to_string());
-            }
-            qb.push(")");
-        }
+        super::needs::push_country_list(qb, &mut errs, "k.recipient", s);
     }
     super::needs::push_country_filters(
         qb,

@@ -528,6 +528,22 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
         .collect()
 }
 
+/// Filters `col` to the comma-separated ISO3 codes in `list`.
+pub(super) fn push_country_list(qb: &mut QueryBuilder<Db>, errs: &mut Errors, col: &str, list: &str) {
+    let codes: Vec<Iso3> = list
+        .split(',')
+        .filter_map(|c| errs.take(Iso3::parse("country", c)))
+        .collect();
+    if !codes.is_empty() {
+        qb.push(format!(" AND {col} IN ("));
+        let mut sep = qb.separated(", ");
+        for c in codes {
+            sep.push_bind(c.to_string());
+        }
+        qb.push(")");
+    }
+}
+
 /// Filters `col` (a country code column) on the facts of its country: NAM
 /// status, M49 region, WHO region and income group. Written as subqueries,
 /// so the table filtered need not be joined to countries at all.
@@ -616,18 +632,7 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
         qb.push(")");
     }
     if let Some(s) = q.country.as_deref() {
-        let codes: Vec<Iso3> = s
-            .split(',')
-            .filter_map(|c| errs.take(Iso3::parse("country", c)))
-            .collect();
-        if !codes.is_empty() {
-            qb.push(" AND n.country IN (");
-            let mut sep = qb.separated(", ");
-            for c in codes {
-                sep.push_bind(c.to_string());
-            }
-            qb.push(")");
-        }
+        push_country_list(qb, &mut errs, "n.country", s);
     }
     push_country_filters(
         qb,

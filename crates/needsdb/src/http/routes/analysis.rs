@@ -103,9 +103,7 @@ async fn top_unmet(
 ) -> Result<Json<Vec<Need>>, ApiError> {
     let scope = need_scope(&p)?;
     let limit = q.limit.unwrap_or(20);
-    if !(1..=1000).contains(&limit) {
-        return Err(needsdb_domain::Invalid::one("limit", "out_of_range", "limit must be between 1 and 1000").into());
-    }
+    crate::http::listing::check_limit(Some(limit), 1000)?;
     Ok(Json(
         analysis::top_unmet_critical(s.store.as_ref(), limit, scope).await?,
     ))

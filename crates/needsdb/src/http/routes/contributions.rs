@@ -74,23 +74,9 @@ async fn list(
     ApiQuery(params): ApiQuery<ContributionParams>,
 ) -> Result<Response, ApiError> {
     p.require(&access::SIGNED_IN)?;
-    if let Some(l) = params.limit
-        && !(1..=needsdb_store::MAX_PAGE).contains(&l)
-    {
-        return Err(needsdb_domain::Invalid::one(
-            "limit",
-            "out_of_range",
-            format!("limit must be between 1 and {}", needsdb_store::MAX_PAGE),
-        )
-        .into());
-    }
-    let date = |field: &str, v: &Option<String>| {
-        v.as_deref()
-            .map(|s| needsdb_domain::need::parse_date(field, s))
-            .transpose()
-    };
-    let date_from = date("date_from", &params.date_from).map_err(|e| ApiError::invalid(e.into()))?;
-    let date_to = date("date_to", &params.date_to).map_err(|e| ApiError::invalid(e.into()))?;
+    listing::check_limit(params.limit.map(|l| l as usize), needsdb_store::MAX_PAGE as usize)?;
+    let date_from = listing::optional_date("date_from", params.date_from.as_deref())?;
+    let date_to = listing::optional_date("date_to", params.date_to.as_deref())?;
     let q = ContributionQuery {
         country: params.country,
         nam_status: params.nam_status,

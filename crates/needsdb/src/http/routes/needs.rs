@@ -11,7 +11,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use needsdb_domain::need::parse_date;
 use needsdb_domain::{NeedStatus, NewNeed};
 use needsdb_store::{Need, NeedQuery, Page, Role, StatusChange, Version};
 use serde::Deserialize;
@@ -64,19 +63,9 @@ pub struct NeedParams {
 
 impl NeedParams {
     pub fn query(&self) -> Result<NeedQuery, ApiError> {
-        let date = |field: &str, v: &Option<String>| v.as_deref().map(|s| parse_date(field, s)).transpose();
-        let needed_from = date("needed_from", &self.needed_from).map_err(|e| ApiError::invalid(e.into()))?;
-        let needed_to = date("needed_to", &self.needed_to).map_err(|e| ApiError::invalid(e.into()))?;
-        if let Some(l) = self.limit
-            && !(1..=needsdb_store::MAX_PAGE).contains(&l)
-        {
-            return Err(needsdb_domain::Invalid::one(
-                "limit",
-                "out_of_range",
-                format!("limit must be between 1 and {}", needsdb_store::MAX_PAGE),
-            )
-            .into());
-        }
+        let needed_from = listing::optional_date("needed_from", self.needed_from.as_deref())?;
+        let needed_to = listing::optional_date("needed_to", self.needed_to.as_deref())?;
+        listing::check_limit(self.limit.map(|l| l as usize), needsdb_store::MAX_PAGE as usize)?;
         Ok(NeedQuery {
             country: self.country.clone(),
             nam_status: self.nam_status.clone(),
