@@ -73,8 +73,10 @@ impl Stage {
         )
     }
 
+    /// Only a cancelled contribution goes nowhere; a delivered one can still
+    /// be cancelled, when the record of its delivery proves wrong.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Delivered | Self::Cancelled)
+        self == Self::Cancelled
     }
 
     /// Whether a contribution of this kind may start at this stage.
@@ -88,7 +90,7 @@ impl Stage {
 
     /// Stages only move forward (skipping is allowed, as a pledge may be
     /// recorded only once committed); goods are shipped and cash disbursed;
-    /// cancelling is possible until delivery; delivered and cancelled are final.
+    /// a contribution can be cancelled from any stage, and cancelled is final.
     pub fn can_become(self, next: Stage, kind: ContributionKind) -> bool {
         if self.is_final() || !next.fits(kind) {
             return false;
@@ -872,9 +874,13 @@ mod tests {
         assert!(Committed.can_become(Disbursed, Cash));
         assert!(Shipped.can_become(Delivered, InKind));
         assert!(!Committed.can_become(Pledged, InKind));
-        assert!(!Delivered.can_become(Cancelled, InKind));
+        assert!(
+            Delivered.can_become(Cancelled, InKind),
+            "a wrong delivery record can be cancelled"
+        );
+        assert!(!Delivered.can_become(Shipped, InKind));
         assert!(!Cancelled.can_become(Pledged, InKind));
-        for s in [Announced, Pledged, Committed, Shipped] {
+        for s in [Announced, Pledged, Committed, Shipped, Delivered] {
             assert!(s.can_become(Cancelled, InKind), "{s}");
         }
         assert!(!Pledged.is_funded() && Committed.is_funded() && Delivered.is_funded() && !Cancelled.is_funded());

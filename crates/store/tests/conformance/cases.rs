@@ -493,11 +493,35 @@ pub async fn contributions_advance_and_drive_coverage(b: &Backend) {
     let n = s.need(a).await.unwrap();
     assert_eq!((n.status.as_str(), n.coverage.unmet.clone()), ("met", json!(0)));
     let e = s
-        .advance_contribution(&actor(), c.id, None, &stage("cancelled"))
+        .advance_contribution(&actor(), c.id, None, &stage("shipped"))
         .await
         .unwrap_err();
-    assert_eq!(invalid_fields(e), vec!["to:illegal_transition"], "delivered is final");
-    assert_eq!(s.contribution_history(c.id).await.unwrap().len(), 5);
+    assert_eq!(
+        invalid_fields(e),
+        vec!["to:illegal_transition"],
+        "a delivery cannot go back"
+    );
+    // The delivery record proves wrong: it is cancelled, and the need reopens.
+    let c = s
+        .advance_contribution(&actor(), c.id, None, &stage("cancelled"))
+        .await
+        .unwrap();
+    assert_eq!(c.events.len(), 6, "the delivery stays in the history");
+    let n = s.need(a).await.unwrap();
+    assert_eq!(
+        (
+            n.status.as_str(),
+            n.coverage.delivered.clone(),
+            n.coverage.committed.clone()
+        ),
+        ("partly_met", json!(0), json!(40))
+    );
+    let e = s
+        .advance_contribution(&actor(), c.id, None, &stage("pledged"))
+        .await
+        .unwrap_err();
+    assert_eq!(invalid_fields(e), vec!["to:illegal_transition"], "cancelled is final");
+    assert_eq!(s.contribution_history(c.id).await.unwrap().len(), 6);
     assert!(s.audit_verify().await.unwrap().first_bad.is_none());
 }
 
