@@ -96,7 +96,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
         // A person who opens the server's address lands on the reference.
-        .route("/", axum::routing::get(|| async { axum::response::Redirect::to("/api/docs/") }))
+        .route(
+            "/",
+            axum::routing::get(|| async { axum::response::Redirect::to("/api/docs/") }),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -444,7 +444,10 @@ async fn the_api_reference_and_security_headers_are_served() {
     let server = serve(&db, &[]);
     let api = Api::new(&server);
     let home = api.get("/", &Auth::None).await;
-    assert_eq!((home.status, home.headers["location"].to_str().unwrap()), (303, "/api/docs/"));
+    assert_eq!(
+        (home.status, home.headers["location"].to_str().unwrap()),
+        (303, "/api/docs/")
+    );
     let doc = api.get("/api/v1/openapi.json", &Auth::None).await.json();
     assert_eq!(doc["openapi"], "3.1.0");
     let page = api.get("/api/docs/", &Auth::None).await;
