@@ -11,8 +11,12 @@ pub const SHARED: [NeedStatus; 3] = [NeedStatus::Validated, NeedStatus::PartlyMe
 /// Which needs the caller may read: all (None), or a scope. Anonymous
 /// callers see aggregates only, so they get 401 here.
 pub fn need_scope(p: &Principal) -> Result<Option<NeedScope>, ApiError> {
-    let u = p.user()?;
-    Ok(match u.role {
+    Ok(scope_of(p.user()?))
+}
+
+/// Which needs a user may read: all (None), or a scope.
+pub fn scope_of(u: &User) -> Option<NeedScope> {
+    match u.role {
         Role::Admin | Role::Secretariat | Role::Viewer => None,
         Role::FocalPoint => Some(NeedScope {
             own_country: u.country.clone(),
@@ -22,7 +26,7 @@ pub fn need_scope(p: &Principal) -> Result<Option<NeedScope>, ApiError> {
             own_country: None,
             shared: SHARED.to_vec(),
         }),
-    })
+    }
 }
 
 pub fn can_see_need(scope: &Option<NeedScope>, country: &str, status: NeedStatus) -> bool {

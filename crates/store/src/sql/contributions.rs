@@ -500,17 +500,7 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let snap: String = r.try_get("snapshot")?;
-            Ok(Version {
-                version: r.try_get("version")?,
-                changed_at: r.try_get("changed_at")?,
-                changed_by: r.try_get("changed_by")?,
-                data: serde_json::from_str(&snap)?,
-            })
-        })
-        .collect()
+    super::versions_from_rows(&rows)
 }
 
 fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), Invalid> {

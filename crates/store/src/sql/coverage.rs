@@ -20,16 +20,6 @@ fn group_expr(by: CoverageBy) -> &'static str {
     }
 }
 
-/// Per-need sums by stage, as a subquery to join needs to.
-const PER_NEED: &str = "SELECT l.need_id,
-        SUM(CASE WHEN k.stage = 'announced' THEN l.covered ELSE 0 END) AS announced,
-        SUM(CASE WHEN k.stage = 'pledged' THEN l.covered ELSE 0 END) AS pledged,
-        SUM(CASE WHEN k.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered ELSE 0 END) AS funded,
-        SUM(CASE WHEN k.stage = 'delivered' THEN l.covered ELSE 0 END) AS delivered
-    FROM contribution_links l JOIN contributions k ON k.id = l.contribution_id
-    WHERE l.removed_at IS NULL AND k.deleted_at IS NULL AND k.merged_into IS NULL
-    GROUP BY l.need_id";
-
 pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageRow>> {
     let g = group_expr(by);
     // Two levels: sum needs by country and item from their maintained
@@ -113,13 +103,13 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
         .collect::<Result<_, sqlx::Error>>()?;
     let index: std::collections::HashMap<String, usize> =
         out.iter().enumerate().map(|(i, c)| (c.iso3.clone(), i)).collect();
-    let mut qb = QueryBuilder::<Db>::new(format!(
+    let mut qb = QueryBuilder::<Db>::new(
         "SELECT n.country, n.priority,
             CAST(SUM(n.quantity) AS BIGINT) AS needed,
-            CAST(SUM(CASE WHEN cv.funded IS NULL THEN n.quantity WHEN cv.funded >= n.quantity THEN 0 ELSE n.quantity - cv.funded END) AS BIGINT) AS unmet
-         FROM needs n LEFT JOIN ({PER_NEED}) cv ON cv.need_id = n.id
-         WHERE n.deleted_at IS NULL AND n.status IN ('validated', 'partly_met', 'met') AND n.item = "
-    ));
+            CAST(SUM(CASE WHEN n.cov_funded >= n.quantity THEN 0 ELSE n.quantity - n.cov_funded END) AS BIGINT) AS unmet
+         FROM needs n
+         WHERE n.deleted_at IS NULL AND n.status IN ('validated', 'partly_met', 'met') AND n.item = ",
+    );
     qb.push_bind(item.to_owned()).push(" GROUP BY n.country, n.priority");
     for r in qb.build().fetch_all(&mut *conn).await? {
         let country: String = r.try_get("country")?;

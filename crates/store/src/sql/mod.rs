@@ -44,6 +44,22 @@ fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
     }
 }
 
+/// Stored versions (`version`, `snapshot`, `changed_at`, `changed_by`) as records.
+fn versions_from_rows(rows: &[<Db as sqlx::Database>::Row]) -> Result<Vec<Version>> {
+    use sqlx::Row;
+    rows.iter()
+        .map(|r| {
+            let snap: String = r.try_get("snapshot")?;
+            Ok(Version {
+                version: r.try_get("version")?,
+                changed_at: r.try_get("changed_at")?,
+                changed_by: r.try_get("changed_by")?,
+                data: serde_json::from_str(&snap)?,
+            })
+        })
+        .collect()
+}
+
 /// Refuses an edit made against an older version than the stored one.
 fn check_version(entity: &'static str, id: i64, expected: Option<i64>, current: i64) -> Result<()> {
     match expected {

@@ -5,7 +5,7 @@
 use crate::accounts::random_hex;
 use crate::analysis::all_needs;
 use crate::http::AppState;
-use crate::http::access::SHARED;
+use crate::http::access::{SHARED, scope_of};
 use crate::http::auth::{Principal, sha256_hex};
 use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, Problem};
@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use needsdb_store::{NeedQuery, NeedScope, Role, SavedSearch};
+use needsdb_store::{NeedQuery, NeedScope, SavedSearch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -127,17 +127,7 @@ async fn feed(State(s): State<AppState>, Path(token): Path<String>) -> Result<Re
         return Err(ApiError::not_found("feed at this address"));
     };
     let query: SearchQuery = serde_json::from_value(search.query.clone()).map_err(ApiError::internal)?;
-    let scope = match owner.role {
-        Role::FocalPoint => Some(NeedScope {
-            own_country: owner.country.clone(),
-            shared: SHARED.to_vec(),
-        }),
-        Role::Partner => Some(NeedScope {
-            own_country: None,
-            shared: SHARED.to_vec(),
-        }),
-        _ => None,
-    };
+    let scope = scope_of(&owner);
     let mut needs = all_needs(s.store.as_ref(), &query.need_query(scope)).await?;
     needs.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
     needs.truncate(100);
