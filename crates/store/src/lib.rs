@@ -12,6 +12,13 @@ pub mod model;
 pub mod postgres;
 pub mod sqlite;
 
+/// External ids needsdb gives records in exports, and keys made from content.
+pub use sql_keys::{CONTENT_KEY_PREFIX, OWN_ID_PREFIX};
+mod sql_keys {
+    pub const OWN_ID_PREFIX: &str = "needsdb-";
+    pub const CONTENT_KEY_PREFIX: &str = "key-";
+}
+
 pub use error::{Result, StoreError};
 pub use model::*;
 
@@ -59,6 +66,11 @@ pub trait Store: Send + Sync {
     async fn need(&self, id: i64) -> Result<Need>;
     async fn needs(&self, query: &NeedQuery) -> Result<Page<Need>>;
     async fn need_history(&self, id: i64) -> Result<Vec<Version>>;
+
+    /// Imports a file's rows in one transaction: all of them, or with any
+    /// problem (or a dry run) none. See `sql/imports.rs`.
+    async fn import(&self, actor: &Actor, source: &mut dyn ImportSource, opts: &ImportOptions)
+    -> Result<ImportOutcome>;
 
     // Contributions.
     async fn create_contribution(&self, actor: &Actor, input: &NewContribution) -> Result<Contribution>;

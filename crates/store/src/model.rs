@@ -568,3 +568,83 @@ pub struct SavedSearch {
     pub query: Value,
     pub created_at: DateTime<Utc>,
 }
+
+/// One need of an import, with the spreadsheet row it came from.
+#[derive(Debug, Clone)]
+pub struct NeedImport {
+    pub row: u64,
+    pub input: needsdb_domain::NewNeed,
+    /// draft, submitted, validated or withdrawn; a new need starts in it.
+    pub status: NeedStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContributionImport {
+    pub row: u64,
+    pub input: needsdb_domain::NewContribution,
+}
+
+pub enum ImportChunk {
+    Needs(Vec<NeedImport>),
+    Contributions(Vec<ContributionImport>),
+}
+
+/// Where an import's rows come from, a chunk at a time, so a file of a
+/// million rows is never held in memory. A reader that found problems of
+/// its own (a name it could not resolve, a cell it could not read) says so,
+/// and the store then writes nothing.
+pub trait ImportSource: Send {
+    fn next_chunk(&mut self) -> Option<ImportChunk>;
+    fn has_problems(&self) -> bool;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// What is imported, for the audit log: a file name.
+    pub label: String,
+    /// SHA-256 of the file, for the audit log.
+    pub fingerprint: String,
+}
+
+/// A problem with one row, named by the record's field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowProblem {
+    pub row: u64,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The most row problems an import keeps; the rest are counted.
+pub const MAX_ROW_PROBLEMS: usize = 1000;
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportOutcome {
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows that repeat an earlier row of the same file: imported once.
+    pub duplicates: u64,
+    pub problems: Vec<RowProblem>,
+    pub problem_count: u64,
+    /// True when the import was written; false for a dry run or a file with problems.
+    pub committed: bool,
+}
+
+impl ImportOutcome {
+    pub fn problem(&mut self, row: u64, field: &str, code: &str, message: impl Into<String>) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_ROW_PROBLEMS {
+            self.problems.push(RowProblem {
+                row,
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message: message.into(),
+            });
+        }
+    }
+}

@@ -41,6 +41,24 @@ pub(crate) fn month_of(col: &str) -> String {
 /// The needs table as the coverage scan reads it. PostgreSQL picks the covering index itself.
 pub(crate) const NEEDS_FOR_COVERAGE: &str = "needs n";
 
+/// After rows were inserted with explicit ids, the identity sequence must
+/// move past them, or the next ordinary insert would collide.
+pub(crate) async fn after_explicit_ids(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    table: &'static str,
+) -> Result<()> {
+    let sql = match table {
+        "needs" => "SELECT setval(pg_get_serial_sequence('needs', 'id'), (SELECT MAX(id) FROM needs))",
+        _ => {
+            return Err(crate::StoreError::Internal(format!(
+                "no identity sequence known for {table}"
+            )));
+        }
+    };
+    sqlx::query(sql).execute(&mut *conn).await?;
+    Ok(())
+}
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")

@@ -39,6 +39,14 @@ pub(crate) fn month_of(col: &str) -> String {
 /// The needs table as the coverage scan reads it. SQLite would rather use the status index and read every row; the covering index answers coverage alone.
 pub(crate) const NEEDS_FOR_COVERAGE: &str = "needs n INDEXED BY needs_coverage";
 
+/// After rows were inserted with explicit ids: SQLite's next rowid already follows them.
+pub(crate) async fn after_explicit_ids(
+    _conn: &mut <Db as sqlx::Database>::Connection,
+    _table: &'static str,
+) -> Result<()> {
+    Ok(())
+}
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }

@@ -371,6 +371,13 @@ async fn insert_event(
     Ok(())
 }
 
+/// Validates a contribution as `create` would, writing nothing.
+pub(super) async fn check(conn: &mut Conn, input: &NewContribution) -> Result<std::result::Result<(), Invalid>> {
+    let catalog = catalog::load(conn).await?;
+    let targets = link_targets(conn, input).await?;
+    Ok(contribution::validate(input, &catalog, &targets, today()).map(|_| ()))
+}
+
 pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContribution) -> Result<i64> {
     let catalog = catalog::load(conn).await?;
     let targets = link_targets(conn, input).await?;

@@ -9,13 +9,14 @@ mod catalog;
 mod contributions;
 mod coverage;
 mod cursor;
+mod imports;
 mod needs;
 mod proposals;
 mod reference;
 mod searches;
 mod users;
 
-use super::{Db, MIGRATOR, SqlStore, begin_write};
+use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, begin_write};
 use crate::model::*;
 use crate::{Dialect, Result, Store, StoreError};
 use async_trait::async_trait;
@@ -77,6 +78,22 @@ fn check_version(entity: &'static str, id: i64, expected: Option<i64>, current: 
 impl Store for SqlStore {
     fn dialect(&self) -> Dialect {
         super::DIALECT
+    }
+
+    async fn import(
+        &self,
+        actor: &Actor,
+        source: &mut dyn ImportSource,
+        opts: &ImportOptions,
+    ) -> Result<ImportOutcome> {
+        let mut tx = begin_write(&self.pool).await?;
+        let outcome = imports::run(&mut tx, actor, source, opts).await?;
+        if outcome.committed {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(outcome)
     }
 
     async fn ping(&self) -> Result<()> {

@@ -15,7 +15,8 @@ use serde_json::Value;
 use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
 
-const SELECT: &str = "SELECT n.id, n.version, n.country, n.place, n.pcode, n.item, n.quantity, n.amount_minor,
+pub(super) const SELECT: &str =
+    "SELECT n.id, n.version, n.country, n.place, n.pcode, n.item, n.quantity, n.amount_minor,
         n.currency, n.usd_rate, n.priority, n.needed_by, n.justification, n.reported_via, n.external_id,
         n.status, n.created_at, n.created_by, n.updated_at, n.updated_by,
         c.name_en AS country_name, i.name_en AS item_name, i.cluster, i.unit, i.unit_kind, i.decimals
@@ -60,7 +61,7 @@ pub(super) struct Joined {
 }
 
 impl NeedRow {
-    fn from_row(r: &<Db as sqlx::Database>::Row) -> Result<Self> {
+    pub(super) fn from_row(r: &<Db as sqlx::Database>::Row) -> Result<Self> {
         let unit_kind: String = r.try_get("unit_kind")?;
         let decimals: i64 = r.try_get("decimals")?;
         Ok(Self {
@@ -105,7 +106,7 @@ impl NeedRow {
         if self.joined.is_money { 2 } else { self.joined.decimals }
     }
 
-    fn snapshot(&self) -> Result<Value> {
+    pub(super) fn snapshot(&self) -> Result<Value> {
         Ok(serde_json::to_value(self)?)
     }
 
@@ -239,14 +240,14 @@ pub(super) async fn get(conn: &mut Conn, id: i64) -> Result<Need> {
 }
 
 /// The column values a validated spec is stored as.
-struct Columns {
-    quantity: i64,
-    amount_minor: Option<i64>,
-    currency: Option<String>,
-    usd_rate: Option<String>,
+pub(super) struct Columns {
+    pub quantity: i64,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub usd_rate: Option<String>,
 }
 
-fn columns(spec: &NeedSpec) -> Columns {
+pub(super) fn columns(spec: &NeedSpec) -> Columns {
     match spec.requested {
         Requested::Quantity(q) => Columns {
             quantity: q,

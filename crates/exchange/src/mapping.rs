@@ -1,0 +1,620 @@
+//! From rows of cells to records: finds the header (an HXL hashtag row, or
+//! plain column names), decides whether the file holds needs or
+//! contributions, resolves names to codes, and collects every problem with
+//! its row and column.
+
+use crate::cells::Cell;
+use crate::columns::{self, Field, Tag};
+use crate::report::{FileProblem, Warning};
+use crate::resolve::{Resolution, Resolver};
+use needsdb_domain::{NeedStatus, NewContribution, NewEarmark, NewNeed};
+use needsdb_store::{ContributionImport, ImportChunk, NeedImport};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// Most columns a file may have; wider files are refused as a whole.
+pub const MAX_COLUMNS: usize = 1000;
+/// How many leading rows are searched for the hashtag row.
+const HEADER_SEARCH: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Needs,
+    Contributions,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "needs" => Some(Kind::Needs),
+            "contributions" => Some(Kind::Contributions),
+            _ => None,
+        }
+    }
+}
+
+/// What a mapper knows to resolve names against.
+pub struct Lookups {
+    pub countries: Resolver,
+    pub items: Resolver,
+    /// Organisation party codes (WHO, UNICEF...); states are resolved as countries.
+    pub organisations: HashSet<String>,
+}
+
+struct Mapped {
+    field: Field,
+    index: usize,
+}
+
+/// The columns of a file, once its header is known.
+struct Layout {
+    kind: Kind,
+    columns: Vec<Mapped>,
+    labels: Vec<String>,
+    /// The stage a `#value+disbursement` (say) column implies.
+    value_stage: Option<&'static str>,
+}
+
+pub struct Mapper {
+    lookups: std::sync::Arc<Lookups>,
+    accept_suggestions: bool,
+    forced_kind: Option<Kind>,
+    pub epoch_1904: bool,
+    pending: Vec<(u64, Vec<Cell>)>,
+    layout: Option<Layout>,
+    country_cache: HashMap<String, Resolution>,
+    item_cache: HashMap<String, Resolution>,
+    pub problems: Vec<FileProblem>,
+    pub problem_count: u64,
+    pub warnings: Vec<Warning>,
+    pub rows: u64,
+    needs: Vec<NeedImport>,
+    contributions: Vec<ContributionImport>,
+}
+
+/// Rows sent to the store at a time.
+pub const CHUNK: usize = 2000;
+
+impl Mapper {
+    pub fn new(lookups: std::sync::Arc<Lookups>, accept_suggestions: bool, forced_kind: Option<Kind>) -> Self {
+        Self {
+            lookups,
+            accept_suggestions,
+            forced_kind,
+            epoch_1904: false,
+            pending: Vec::new(),
+            layout: None,
+            country_cache: HashMap::new(),
+            item_cache: HashMap::new(),
+            problems: Vec::new(),
+            problem_count: 0,
+            warnings: Vec::new(),
+            rows: 0,
+            needs: Vec::new(),
+            contributions: Vec::new(),
+        }
+    }
+
+    pub fn kind(&self) -> Option<Kind> {
+        self.layout.as_ref().map(|l| l.kind)
+    }
+
+    pub fn problem(&mut self, row: u64, column: Option<String>, field: &str, code: &str, message: String, fix: String) {
+        self.problem_count += 1;
+        if self.problems.len() < needsdb_store::MAX_ROW_PROBLEMS {
+            self.problems.push(FileProblem {
+                row,
+                column,
+                field: field.to_owned(),
+                code: code.to_owned(),
+                message,
+                fix,
+            });
+        }
+    }
+
+    /// The column a field is read from, for reports: `D (#item+code)`.
+    pub fn column_of(&self, field: &str) -> Option<String> {
+        let layout = self.layout.as_ref()?;
+        let contributions = layout.kind == Kind::Contributions;
+        layout
+            .columns
+            .iter()
+            .find(|m| m.field.api_name(contributions) == field.split(['.', '[']).next().unwrap_or(field))
+            .map(|m| format!("{} ({})", columns::letters(m.index), layout.labels[m.index]))
+    }
+
+    /// Takes one row; returns a chunk when enough rows are ready.
+    pub fn row(&mut self, row: u64, cells: Vec<Cell>) -> Option<ImportChunk> {
+        if self.layout.is_none() {
+            self.pending.push((row, cells));
+            if self.pending.len() >= HEADER_SEARCH {
+                return self.settle_header();
+            }
+            return None;
+        }
+        self.data_row(row, cells);
+        self.take_chunk(CHUNK)
+    }
+
+    /// At the end of the file: the rows still held.
+    pub fn finish(&mut self) -> Option<ImportChunk> {
+        if self.layout.is_none() {
+            if self.pending.is_empty() {
+                self.problem(
+                    0,
+                    None,
+                    "file",
+                    "empty",
+                    "the file has no rows".into(),
+                    "export the sheet again, or start from `needsdb export template`".into(),
+                );
+                return None;
+            }
+            let _ = self.settle_header();
+        }
+        self.take_chunk(1)
+    }
+
+    fn take_chunk(&mut self, at_least: usize) -> Option<ImportChunk> {
+        if self.needs.len() >= at_least {
+            return Some(ImportChunk::Needs(std::mem::take(&mut self.needs)));
+        }
+        if self.contributions.len() >= at_least {
+            return Some(ImportChunk::Contributions(std::mem::take(&mut self.contributions)));
+        }
+        None
+    }
+
+    fn settle_header(&mut self) -> Option<ImportChunk> {
+        let pending = std::mem::take(&mut self.pending);
+        let tag_row = pending.iter().position(|(_, cells)| is_tag_row(cells));
+        let (header_at, tagged) = match tag_row {
+            Some(i) => (i, true),
+            None => (0, false),
+        };
+        let (header_row, header) = pending.get(header_at)?;
+        if header.len() > MAX_COLUMNS {
+            self.problem(
+                *header_row,
+                None,
+                "file",
+                "too_many_columns",
+                format!(
+                    "the header has {} columns; needsdb reads at most {MAX_COLUMNS}",
+                    header.len()
+                ),
+                "remove the columns needsdb does not use".into(),
+            );
+            return None;
+        }
+        let texts: Vec<String> = header
+            .iter()
+            .map(|c| c.text().ok().flatten().unwrap_or_default())
+            .collect();
+        let labels_row = if tagged && header_at > 0 {
+            pending.get(header_at - 1).map(|(_, c)| c.clone())
+        } else {
+            None
+        };
+        let tags: Vec<Option<Tag>> = texts
+            .iter()
+            .map(|t| if tagged { Tag::parse(t) } else { None })
+            .collect();
+        let kind = self.forced_kind.unwrap_or_else(|| {
+            let donor = tags.iter().enumerate().any(|(i, t)| match t {
+                Some(t) => columns::field_for(t, true) == Some(Field::Donor),
+                None => !tagged && columns::field_for_header(&texts[i], true) == Some(Field::Donor),
+            });
+            if donor { Kind::Contributions } else { Kind::Needs }
+        });
+        let contributions = kind == Kind::Contributions;
+        let mut cols: Vec<Mapped> = Vec::new();
+        let mut labels = Vec::with_capacity(texts.len());
+        let mut value_stage = None;
+        for (i, text) in texts.iter().enumerate() {
+            let label = match &labels_row {
+                Some(l) => match l.get(i).and_then(|c| c.text().ok().flatten()) {
+                    Some(name) if !text.is_empty() => format!("{text} {name}"),
+                    Some(name) => name,
+                    None => text.clone(),
+                },
+                None => text.clone(),
+            };
+            labels.push(label.clone());
+            if text.is_empty() {
+                continue;
+            }
+            let field = match &tags[i] {
+                Some(t) => {
+                    if t.hashtag == "value" && value_stage.is_none() {
+                        value_stage = columns::stage_from_attrs(t);
+                    }
+                    columns::field_for(t, contributions)
+                }
+                None => columns::field_for_header(text, contributions),
+            };
+            match field {
+                Some(f) if cols.iter().any(|m| m.field == f) => self.warnings.push(Warning {
+                    row: Some(*header_row),
+                    column: Some(columns::letters(i)),
+                    message: format!(
+                        "column {} ({label}) repeats an earlier column and is ignored",
+                        columns::letters(i)
+                    ),
+                }),
+                Some(f) => cols.push(Mapped { field: f, index: i }),
+                None => self.warnings.push(Warning {
+                    row: Some(*header_row),
+                    column: Some(columns::letters(i)),
+                    message: format!(
+                        "column {} ({label}) is not one needsdb reads for {}; it is ignored",
+                        columns::letters(i),
+                        if contributions { "contributions" } else { "needs" }
+                    ),
+                }),
+            }
+        }
+        self.layout = Some(Layout {
+            kind,
+            columns: cols,
+            labels,
+            value_stage,
+        });
+        for (row, cells) in pending.into_iter().skip(header_at + 1) {
+            self.data_row(row, cells);
+        }
+        self.take_chunk(CHUNK)
+    }
+
+    fn data_row(&mut self, row: u64, cells: Vec<Cell>) {
+        if cells.iter().all(Cell::is_empty) {
+            return;
+        }
+        self.rows += 1;
+        if cells.len() > MAX_COLUMNS {
+            self.problem(
+                row,
+                None,
+                "row",
+                "too_many_columns",
+                format!("the row has {} cells; needsdb reads at most {MAX_COLUMNS}", cells.len()),
+                "remove the cells beyond the last column".into(),
+            );
+            return;
+        }
+        let Some(layout) = self.layout.take() else { return };
+        let mut rec = RowValues::default();
+        let mut ok = true;
+        for m in &layout.columns {
+            let cell = cells.get(m.index).cloned().unwrap_or(Cell::Empty);
+            let colname = format!("{} ({})", columns::letters(m.index), layout.labels[m.index]);
+            let contributions = layout.kind == Kind::Contributions;
+            let api = m.field.api_name(contributions);
+            if m.field.informational() {
+                continue;
+            }
+            let value = if matches!(m.field, Field::NeededBy | Field::StageDate) {
+                cell.date(self.epoch_1904).map(|d| d.map(|d| d.to_string()))
+            } else {
+                cell.text()
+            };
+            match value {
+                Ok(Some(v)) => {
+                    rec.values.insert(m.field, (v, colname));
+                }
+                Ok(None) => {}
+                Err(message) => {
+                    ok = false;
+                    let fix = if matches!(m.field, Field::NeededBy | Field::StageDate) {
+                        "write the date as YYYY-MM-DD, or format the cell as a date".to_owned()
+                    } else {
+                        "correct this cell".to_owned()
+                    };
+                    self.problem(row, Some(colname), api, "unreadable_cell", message, fix);
+                }
+            }
+        }
+        let kind = layout.kind;
+        let value_stage = layout.value_stage;
+        self.layout = Some(layout);
+        // The template fills in the country on every row: a row with nothing
+        // else is an empty row.
+        if ok
+            && rec
+                .values
+                .keys()
+                .all(|f| matches!(f, Field::Country | Field::CountryName))
+        {
+            self.rows -= 1;
+            return;
+        }
+        if !ok {
+            return;
+        }
+        match kind {
+            Kind::Needs => {
+                if let Some(n) = self.need(row, &rec) {
+                    self.needs.push(n);
+                }
+            }
+            Kind::Contributions => {
+                if let Some(c) = self.contribution(row, &rec, value_stage) {
+                    self.contributions.push(c);
+                }
+            }
+        }
+    }
+
+    fn resolve(&mut self, row: u64, what: &'static str, field: &str, value: &str, colname: &str) -> Option<String> {
+        let (cache, resolver) = match what {
+            "item" => (&mut self.item_cache, &self.lookups.items),
+            _ => (&mut self.country_cache, &self.lookups.countries),
+        };
+        let res = cache
+            .entry(value.to_owned())
+            .or_insert_with(|| resolver.resolve(value))
+            .clone();
+        if let Some(code) = res.accepted(self.accept_suggestions) {
+            return Some(code.to_owned());
+        }
+        if let Some((message, fix)) = res.problem(what) {
+            let code = if res.code.is_some() { "suggestion" } else { "no_match" };
+            self.problem(row, Some(colname.to_owned()), field, code, message, fix);
+        }
+        None
+    }
+
+    /// A party: an organisation's code as written, or a country by any name.
+    fn party(&mut self, row: u64, field: &str, value: &str, colname: &str) -> Option<String> {
+        let upper = value.trim().to_uppercase();
+        if self.lookups.organisations.contains(&upper) {
+            return Some(upper);
+        }
+        self.resolve(row, "country", field, value, colname)
+    }
+
+    fn need(&mut self, row: u64, rec: &RowValues) -> Option<NeedImport> {
+        let mut failed = false;
+        let country = match rec.get(Field::Country).or_else(|| rec.get(Field::CountryName)) {
+            Some((v, col)) => {
+                let r = self.resolve(row, "country", "country", v, col);
+                failed |= r.is_none();
+                r
+            }
+            None => None,
+        };
+        let item = match rec.get(Field::Item).or_else(|| rec.get(Field::ItemName)) {
+            Some((v, col)) => {
+                let r = self.resolve(row, "item", "item", v, col);
+                failed |= r.is_none();
+                r
+            }
+            None => None,
+        };
+        let status = match rec.text(Field::Status) {
+            None => NeedStatus::Submitted,
+            Some(s) => match NeedStatus::parse(&s.to_lowercase().replace(' ', "_")) {
+                // Partly met and met follow coverage: imported, such a need is validated.
+                Some(NeedStatus::PartlyMet | NeedStatus::Met) => NeedStatus::Validated,
+                Some(st) => st,
+                None => {
+                    self.problem(
+                        row,
+                        rec.col(Field::Status),
+                        "status",
+                        "invalid_choice",
+                        format!("'{s}' is not a status"),
+                        "write draft, submitted, validated or withdrawn".into(),
+                    );
+                    return None;
+                }
+            },
+        };
+        if failed {
+            return None;
+        }
+        let currency = rec.text(Field::Currency);
+        let money_needed = rec.text(Field::Amount);
+        Some(NeedImport {
+            row,
+            status,
+            input: NewNeed {
+                country,
+                place: rec.text(Field::Place),
+                pcode: rec.text(Field::Pcode),
+                item,
+                quantity: rec.text(Field::Quantity).map(Value::String),
+                amount: money_needed.map(Value::String),
+                currency,
+                usd_rate: rec.text(Field::UsdRate).map(Value::String),
+                priority: rec.text(Field::Priority).map(|p| p.to_lowercase()),
+                needed_by: rec.text(Field::NeededBy),
+                justification: rec.text(Field::Justification),
+                reported_via: rec.text(Field::ReportedVia).map(|p| p.to_lowercase()),
+                external_id: rec.text(Field::ExternalId),
+            },
+        })
+    }
+
+    fn contribution(&mut self, row: u64, rec: &RowValues, value_stage: Option<&str>) -> Option<ContributionImport> {
+        let mut failed = false;
+        let mut party = |m: &mut Self, field: Field| -> Option<String> {
+            let (v, col) = rec.get(field)?;
+            let r = m.party(row, field.api_name(true), v, col);
+            failed |= r.is_none();
+            r
+        };
+        let donor = party(self, Field::Donor);
+        let recipient = party(self, Field::Recipient).or_else(|| party(self, Field::Country));
+        let recipient = recipient.or_else(|| party(self, Field::CountryName));
+        let channel = party(self, Field::Channel);
+        let item = match rec.get(Field::Item).or_else(|| rec.get(Field::ItemName)) {
+            Some((v, col)) => {
+                let r = self.resolve(row, "item", "item", v, col);
+                failed |= r.is_none();
+                r
+            }
+            None => None,
+        };
+        if failed {
+            return None;
+        }
+        let currency = rec.text(Field::Currency);
+        // One value column serves both: money when a currency is given.
+        let (quantity, amount) = match (rec.text(Field::Quantity), rec.text(Field::Amount), &currency) {
+            (Some(q), _, None) => (Some(q), None),
+            (None, Some(a), None) => (Some(a), None),
+            (q, a, Some(_)) => (None, a.or(q)),
+            (None, None, None) => (None, None),
+        };
+        let stage = rec
+            .text(Field::Status)
+            .map(|s| s.to_lowercase())
+            .or_else(|| value_stage.map(str::to_owned));
+        Some(ContributionImport {
+            row,
+            input: NewContribution {
+                donor,
+                recipient,
+                channel,
+                item,
+                quantity: quantity.map(Value::String),
+                amount: amount.map(Value::String),
+                currency,
+                usd_rate: rec.text(Field::UsdRate).map(Value::String),
+                stage,
+                stage_date: rec.text(Field::StageDate),
+                source_url: rec.text(Field::SourceUrl),
+                description: rec.text(Field::Description),
+                external_id: rec.text(Field::ExternalId),
+                links: Vec::new(),
+                earmarks: Vec::new(),
+            },
+        })
+    }
+
+    /// A JSON record in the API's schema (plus `status` for a need).
+    pub fn json_record(&mut self, row: u64, value: Value) -> Option<ImportChunk> {
+        self.rows += 1;
+        let Value::Object(mut map) = value else {
+            self.problem(
+                row,
+                None,
+                "record",
+                "not_an_object",
+                format!("record {row} is not a JSON object"),
+                "write each record as an object, as the API takes it".into(),
+            );
+            return None;
+        };
+        let kind = match (&self.layout, self.forced_kind) {
+            (Some(l), _) => l.kind,
+            (None, Some(k)) => k,
+            (None, None) if map.contains_key("donor") => Kind::Contributions,
+            (None, None) => Kind::Needs,
+        };
+        if self.layout.is_none() {
+            self.layout = Some(Layout {
+                kind,
+                columns: Vec::new(),
+                labels: Vec::new(),
+                value_stage: None,
+            });
+        }
+        match kind {
+            Kind::Needs => {
+                let status = match map.remove("status") {
+                    None | Some(Value::Null) => NeedStatus::Submitted,
+                    Some(Value::String(s)) => match NeedStatus::parse(&s) {
+                        Some(NeedStatus::PartlyMet | NeedStatus::Met) => NeedStatus::Validated,
+                        Some(st) => st,
+                        None => {
+                            self.problem(
+                                row,
+                                None,
+                                "status",
+                                "invalid_choice",
+                                format!("'{s}' is not a status"),
+                                "write draft, submitted, validated or withdrawn".into(),
+                            );
+                            return None;
+                        }
+                    },
+                    Some(other) => {
+                        self.problem(
+                            row,
+                            None,
+                            "status",
+                            "invalid_type",
+                            format!("status must be text, not {other}"),
+                            "write the status as text".into(),
+                        );
+                        return None;
+                    }
+                };
+                match from_map::<NewNeed>(map) {
+                    Ok(input) => self.needs.push(NeedImport { row, input, status }),
+                    Err((field, message)) => {
+                        self.problem(row, None, &field, "invalid", message, "correct this field".into())
+                    }
+                }
+            }
+            Kind::Contributions => match from_map::<NewContribution>(map) {
+                Ok(input) => self.contributions.push(ContributionImport { row, input }),
+                Err((field, message)) => {
+                    self.problem(row, None, &field, "invalid", message, "correct this field".into())
+                }
+            },
+        }
+        self.take_chunk(CHUNK)
+    }
+}
+
+fn from_map<T: serde::de::DeserializeOwned>(map: Map<String, Value>) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(Value::Object(map)).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "record".to_owned() } else { path };
+        (field, e.inner().to_string())
+    })
+}
+
+/// A row whose cells are all hashtags (or empty), with at least one hashtag.
+fn is_tag_row(cells: &[Cell]) -> bool {
+    let mut any = false;
+    for c in cells {
+        match c.text() {
+            Ok(None) => {}
+            Ok(Some(t)) if Tag::parse(&t).is_some() => any = true,
+            _ => return false,
+        }
+    }
+    any
+}
+
+#[derive(Default)]
+struct RowValues {
+    values: HashMap<Field, (String, String)>,
+}
+
+impl RowValues {
+    fn get(&self, f: Field) -> Option<(&String, &String)> {
+        self.values.get(&f).map(|(v, c)| (v, c))
+    }
+    fn text(&self, f: Field) -> Option<String> {
+        self.values.get(&f).map(|(v, _)| v.clone())
+    }
+    fn col(&self, f: Field) -> Option<String> {
+        self.values.get(&f).map(|(_, c)| c.clone())
+    }
+}
+
+/// Earmarks as the export writes them, for JSON only.
+pub fn earmark_of(e: &needsdb_store::EarmarkOut) -> NewEarmark {
+    NewEarmark {
+        target: Some(e.target.clone()),
+        share_percent: e.share_percent.clone(),
+        amount: e.amount.clone(),
+    }
+}

@@ -1,0 +1,474 @@
+//! Bulk import: every row of a file in one transaction, committed only when
+//! no row has a problem. Rows arrive a chunk at a time and new needs are
+//! written with multi-row inserts, so a million rows take seconds and never
+//! sit in memory together.
+//!
+//! A row is known by its external id or, without one, by a key made from its
+//! content: importing the same file twice changes nothing. A row whose
+//! explicit external id is already stored with other content edits that
+//! record (a new version); a content-keyed row never does, because its key
+//! describes the content it was first imported with.
+//!
+//! Each new need keeps its first version in `need_versions` like any other;
+//! the audit log gets one entry for the whole import, naming the file's hash
+//! and the range of ids created.
+
+use super::needs::{self, NeedRow, columns};
+use super::{Conn, Db, after_explicit_ids, audit_log, catalog, contributions, now};
+use crate::model::{Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport};
+use crate::{CONTENT_KEY_PREFIX, OWN_ID_PREFIX, Result, StoreError};
+use needsdb_domain::need::{self as need_rules, NeedSpec};
+use needsdb_domain::{Catalog, NeedStatus, NewContribution};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{QueryBuilder, Row};
+use std::collections::HashMap;
+
+/// Rows per multi-row INSERT: 19 values each stays well under SQLite's
+/// 32,766 and PostgreSQL's 65,535 bound parameters.
+const INSERT_ROWS: usize = 500;
+
+struct State {
+    outcome: ImportOutcome,
+    next_id: i64,
+    first_id: Option<i64>,
+    updated_ids: Vec<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+    /// The reader found problems of its own in what it has read so far.
+    source_failed: bool,
+}
+
+impl State {
+    /// Writing stops at the first problem; validation goes on to the end.
+    fn writing(&self) -> bool {
+        self.outcome.problem_count == 0 && !self.source_failed
+    }
+}
+
+pub(super) async fn run(
+    conn: &mut Conn,
+    actor: &Actor,
+    source: &mut dyn ImportSource,
+    opts: &ImportOptions,
+) -> Result<ImportOutcome> {
+    let catalog = catalog::load(conn).await?;
+    let next_id: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM needs")
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut st = State {
+        outcome: ImportOutcome::default(),
+        next_id,
+        first_id: None,
+        updated_ids: Vec::new(),
+        at: now(),
+        source_failed: false,
+    };
+    while let Some(chunk) = source.next_chunk() {
+        st.source_failed = source.has_problems();
+        match chunk {
+            ImportChunk::Needs(rows) => need_chunk(conn, actor, &catalog, rows, &mut st).await?,
+            ImportChunk::Contributions(rows) => contribution_chunk(conn, actor, rows, &mut st).await?,
+        }
+    }
+    st.source_failed = source.has_problems();
+    if st.first_id.is_some() {
+        after_explicit_ids(conn, "needs").await?;
+    }
+    let clean = st.writing();
+    if clean && !opts.dry_run && (st.outcome.created > 0 || st.outcome.updated > 0) {
+        let summary = json!({
+            "file": opts.label,
+            "sha256": opts.fingerprint,
+            "rows": st.outcome.rows,
+            "created": st.outcome.created,
+            "updated": st.outcome.updated,
+            "unchanged": st.outcome.unchanged,
+            "need_ids": st.first_id.map(|f| json!({"first": f, "last": st.next_id - 1})),
+            "updated_need_ids": st.updated_ids,
+        });
+        audit_log::append(conn, actor, "import", "import", &opts.fingerprint, None, Some(&summary)).await?;
+    }
+    st.outcome.committed = clean && !opts.dry_run;
+    Ok(st.outcome)
+}
+
+/// The key a row without an external id is known by: a digest of what it asks for.
+fn content_key(spec: &NeedSpec) -> String {
+    let c = columns(spec);
+    let mut h = Sha256::new();
+    for part in [
+        spec.country.as_str(),
+        spec.place.as_deref().unwrap_or(""),
+        spec.pcode.as_deref().unwrap_or(""),
+        spec.item.as_str(),
+        &c.quantity.to_string(),
+        &c.amount_minor.map(|m| m.to_string()).unwrap_or_default(),
+        c.currency.as_deref().unwrap_or(""),
+        c.usd_rate.as_deref().unwrap_or(""),
+        spec.priority.as_str(),
+        &spec.needed_by.to_string(),
+        &spec.justification,
+        spec.reported_via.as_str(),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    format!("{CONTENT_KEY_PREFIX}{}", &hex::encode(h.finalize())[..24])
+}
+
+/// Whether a stored need already says what the row says.
+fn same_content(row: &NeedRow, spec: &NeedSpec) -> bool {
+    let c = columns(spec);
+    row.country == spec.country.as_str()
+        && row.place == spec.place
+        && row.pcode == spec.pcode
+        && row.item == spec.item.as_str()
+        && row.quantity == c.quantity
+        && row.amount_minor == c.amount_minor
+        && row.currency == c.currency
+        && row.usd_rate == c.usd_rate
+        && row.priority == spec.priority.as_str()
+        && row.needed_by == spec.needed_by
+        && row.justification == spec.justification
+        && row.reported_via == spec.reported_via.as_str()
+}
+
+struct Valid {
+    row: u64,
+    spec: NeedSpec,
+    status: NeedStatus,
+    explicit_key: bool,
+    input: needsdb_domain::NewNeed,
+}
+
+async fn need_chunk(
+    conn: &mut Conn,
+    actor: &Actor,
+    catalog: &Catalog,
+    rows: Vec<NeedImport>,
+    st: &mut State,
+) -> Result<()> {
+    let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
+    // (country, key) → index in `valid`, to find repeats within the chunk.
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for r in rows {
+        st.outcome.rows += 1;
+        if !matches!(
+            r.status,
+            NeedStatus::Draft | NeedStatus::Submitted | NeedStatus::Validated | NeedStatus::Withdrawn
+        ) {
+            st.outcome.problem(
+                r.row,
+                "status",
+                "invalid_status",
+                format!(
+                    "a need is imported as draft, submitted, validated or withdrawn, not {}",
+                    r.status
+                ),
+            );
+            continue;
+        }
+        let mut spec = match need_rules::validate(&r.input, catalog) {
+            Ok(s) => s,
+            Err(inv) => {
+                for e in inv.0 {
+                    st.outcome.problem(r.row, &e.field, &e.code, e.message);
+                }
+                continue;
+            }
+        };
+        let explicit_key = spec.external_id.is_some();
+        let key = match &spec.external_id {
+            Some(k) => k.clone(),
+            None => content_key(&spec),
+        };
+        spec.external_id = Some(key.clone());
+        match seen.get(&(spec.country.to_string(), key.clone())) {
+            Some(&i) if same_content_spec(&valid[i].spec, &spec) => {
+                st.outcome.duplicates += 1;
+                continue;
+            }
+            Some(&i) => {
+                st.outcome.problem(
+                    r.row,
+                    "external_id",
+                    "duplicate_external_id",
+                    format!(
+                        "row {} has the same external id '{key}' for {} with other content; give each row its own id",
+                        valid[i].row, spec.country
+                    ),
+                );
+                continue;
+            }
+            None => {}
+        }
+        seen.insert((spec.country.to_string(), key), valid.len());
+        valid.push(Valid {
+            row: r.row,
+            spec,
+            status: r.status,
+            explicit_key,
+            input: r.input,
+        });
+    }
+    let existing = find_existing(conn, &valid).await?;
+    let mut fresh: Vec<NeedRow> = Vec::new();
+    for (i, v) in valid.iter().enumerate() {
+        match existing.get(&i) {
+            Some(row) if same_content(row, &v.spec) || !v.explicit_key => st.outcome.unchanged += 1,
+            Some(row) => {
+                let status = row.status()?;
+                if !status.is_editable() {
+                    st.outcome.problem(
+                        v.row,
+                        "external_id",
+                        "not_editable",
+                        format!(
+                            "need {} ('{}') is {status} and can no longer be edited; give this row a new external id",
+                            row.id,
+                            v.spec.external_id.as_deref().unwrap_or_default()
+                        ),
+                    );
+                } else if st.writing() {
+                    match needs::update(conn, actor, row.id, None, &v.input).await {
+                        Ok(()) => {
+                            st.outcome.updated += 1;
+                            st.updated_ids.push(row.id);
+                        }
+                        Err(StoreError::Invalid(inv)) => {
+                            for e in inv.0 {
+                                st.outcome.problem(v.row, &e.field, &e.code, e.message);
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
+                } else {
+                    st.outcome.updated += 1;
+                }
+            }
+            None => {
+                let id = st.next_id;
+                st.next_id += 1;
+                st.first_id.get_or_insert(id);
+                st.outcome.created += 1;
+                fresh.push(new_row(id, &v.spec, v.status, actor, st.at));
+            }
+        }
+    }
+    if st.writing() {
+        insert_needs(conn, actor, &fresh).await?;
+    }
+    Ok(())
+}
+
+fn same_content_spec(a: &NeedSpec, b: &NeedSpec) -> bool {
+    a.country == b.country
+        && a.place == b.place
+        && a.pcode == b.pcode
+        && a.item == b.item
+        && a.requested == b.requested
+        && a.priority == b.priority
+        && a.needed_by == b.needed_by
+        && a.justification == b.justification
+        && a.reported_via == b.reported_via
+}
+
+fn new_row(id: i64, spec: &NeedSpec, status: NeedStatus, actor: &Actor, at: chrono::DateTime<chrono::Utc>) -> NeedRow {
+    let c = columns(spec);
+    NeedRow {
+        id,
+        version: 1,
+        country: spec.country.to_string(),
+        place: spec.place.clone(),
+        pcode: spec.pcode.clone(),
+        item: spec.item.to_string(),
+        quantity: c.quantity,
+        amount_minor: c.amount_minor,
+        currency: c.currency,
+        usd_rate: c.usd_rate,
+        priority: spec.priority.as_str().to_owned(),
+        needed_by: spec.needed_by,
+        justification: spec.justification.clone(),
+        reported_via: spec.reported_via.as_str().to_owned(),
+        external_id: spec.external_id.clone(),
+        status: status.as_str().to_owned(),
+        created_at: at,
+        created_by: actor.0.clone(),
+        updated_at: at,
+        updated_by: actor.0.clone(),
+        joined: Default::default(),
+    }
+}
+
+/// The stored needs the rows name, by index in `valid`: by (country,
+/// external id), or by id for the `needsdb-<id>` an export gives a need
+/// that had no external id.
+async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize, NeedRow>> {
+    let mut out = HashMap::new();
+    if valid.is_empty() {
+        return Ok(out);
+    }
+    let mut by_key: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut by_id: HashMap<i64, usize> = HashMap::new();
+    for (i, v) in valid.iter().enumerate() {
+        let key = v.spec.external_id.as_deref().unwrap_or_default();
+        by_key.insert((v.spec.country.as_str(), key), i);
+        if let Some(id) = key.strip_prefix(OWN_ID_PREFIX).and_then(|s| s.parse::<i64>().ok()) {
+            by_id.insert(id, i);
+        }
+    }
+    let keys: Vec<&str> = by_key.keys().map(|(_, k)| *k).collect();
+    for chunk in keys.chunks(2000) {
+        let mut qb = QueryBuilder::<Db>::new(needs::SELECT);
+        qb.push(" WHERE n.deleted_at IS NULL AND n.external_id IN (");
+        let mut sep = qb.separated(", ");
+        for k in chunk {
+            sep.push_bind(*k);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let row = NeedRow::from_row(&r)?;
+            let key = row.external_id.clone().unwrap_or_default();
+            if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
+                out.insert(i, row);
+            }
+        }
+    }
+    let ids: Vec<i64> = by_id.keys().copied().collect();
+    for chunk in ids.chunks(2000) {
+        let mut qb = QueryBuilder::<Db>::new(needs::SELECT);
+        qb.push(" WHERE n.deleted_at IS NULL AND n.external_id IS NULL AND n.id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let row = NeedRow::from_row(&r)?;
+            if let Some(&i) = by_id.get(&row.id)
+                && row.country == valid[i].spec.country.as_str()
+            {
+                out.entry(i).or_insert(row);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn insert_needs(conn: &mut Conn, actor: &Actor, rows: &[NeedRow]) -> Result<()> {
+    for chunk in rows.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO needs (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
+                priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
+                updated_at, updated_by) ",
+        );
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(r.id)
+                .push_bind(r.version)
+                .push_bind(&r.country)
+                .push_bind(&r.place)
+                .push_bind(&r.pcode)
+                .push_bind(&r.item)
+                .push_bind(r.quantity)
+                .push_bind(r.amount_minor)
+                .push_bind(&r.currency)
+                .push_bind(&r.usd_rate)
+                .push_bind(&r.priority)
+                .push_bind(r.needed_by)
+                .push_bind(&r.justification)
+                .push_bind(&r.reported_via)
+                .push_bind(&r.external_id)
+                .push_bind(&r.status)
+                .push_bind(r.created_at)
+                .push_bind(&r.created_by)
+                .push_bind(r.updated_at)
+                .push_bind(&r.updated_by);
+        });
+        qb.build().execute(&mut *conn).await?;
+        let snapshots: Vec<String> = chunk
+            .iter()
+            .map(|r| r.snapshot().map(|s| s.to_string()))
+            .collect::<Result<_>>()?;
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) ");
+        qb.push_values(chunk.iter().zip(&snapshots), |mut b, (r, snap)| {
+            b.push_bind(r.id)
+                .push_bind(r.version)
+                .push_bind(snap)
+                .push_bind(r.updated_at)
+                .push_bind(&actor.0);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Contributions are fewer and carry links and earmarks: each goes through
+/// the same path as one sent to the API, inside the import's transaction.
+async fn contribution_chunk(
+    conn: &mut Conn,
+    actor: &Actor,
+    rows: Vec<ContributionImport>,
+    st: &mut State,
+) -> Result<()> {
+    for r in rows {
+        st.outcome.rows += 1;
+        let mut input = r.input;
+        let donor = input.donor.clone().unwrap_or_default().trim().to_owned();
+        let key = match input.external_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(k) => k.to_owned(),
+            None => contribution_key(&input),
+        };
+        input.external_id = Some(key.clone());
+        if existing_contribution(conn, &donor, &key).await?.is_some() {
+            st.outcome.unchanged += 1;
+            continue;
+        }
+        let check = contributions::check(conn, &input).await?;
+        match check {
+            Err(inv) => {
+                for e in inv.0 {
+                    st.outcome.problem(r.row, &e.field, &e.code, e.message);
+                }
+            }
+            Ok(()) => {
+                st.outcome.created += 1;
+                if st.writing() {
+                    contributions::create(conn, actor, &input).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn contribution_key(input: &NewContribution) -> String {
+    let text = serde_json::to_string(input).unwrap_or_default();
+    format!(
+        "{CONTENT_KEY_PREFIX}{}",
+        &hex::encode(Sha256::digest(text.as_bytes()))[..24]
+    )
+}
+
+async fn existing_contribution(conn: &mut Conn, donor: &str, key: &str) -> Result<Option<i64>> {
+    let by_key: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM contributions WHERE deleted_at IS NULL AND donor = $1 AND external_id = $2")
+            .bind(donor)
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if by_key.is_some() {
+        return Ok(by_key);
+    }
+    let Some(id) = key.strip_prefix(OWN_ID_PREFIX).and_then(|s| s.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT id FROM contributions WHERE deleted_at IS NULL AND external_id IS NULL AND donor = $1 AND id = $2",
+    )
+    .bind(donor)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
