@@ -59,6 +59,11 @@ pub(crate) async fn after_explicit_ids(
     Ok(())
 }
 
+/// PostgreSQL needs no settings of its own for a bulk import.
+pub(crate) async fn import_settings(_conn: &mut <Db as sqlx::Database>::Connection, _importing: bool) -> Result<()> {
+    Ok(())
+}
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")

@@ -47,6 +47,22 @@ pub(crate) async fn after_explicit_ids(
     Ok(())
 }
 
+/// A bulk import writes far more pages than the default 2 MB cache holds,
+/// and each multi-row insert keeps a statement journal of the pages it
+/// touches: spilling either to disk mid-transaction costs more than the
+/// writes themselves. 64 MB of cache and an in-memory statement journal.
+pub(crate) async fn import_settings(conn: &mut <Db as sqlx::Database>::Connection, importing: bool) -> Result<()> {
+    let sql: [&'static str; 2] = if importing {
+        ["PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"]
+    } else {
+        ["PRAGMA cache_size = -2000", "PRAGMA temp_store = DEFAULT"]
+    };
+    for s in sql {
+        sqlx::query(s).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }

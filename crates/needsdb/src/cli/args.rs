@@ -18,23 +18,80 @@ pub struct Cli {
     )]
     pub database: String,
 
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format: table, json or csv; for `export`, hxl, xlsx, json or iati.
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// What `--format` accepts. The file formats only apply to `export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Hxl,
+    Xlsx,
+    Iati,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
     Csv,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResolveWhat {
+    Country,
+    Item,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportWhat {
+    Needs,
+    Contributions,
+    /// The XLSX template for a country's needs (needs --country).
+    Template,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Needs,
+    Contributions,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The code for a country or an item written as people write it ("Lao PDR", "Côte d’Ivoire", "KE").
+    Resolve { what: ResolveWhat, name: String },
+    /// Import needs or contributions from HXL CSV, XLSX or JSON: every row, or with any problem none.
+    Import {
+        file: std::path::PathBuf,
+        /// Check the whole file and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Use close matches of names ("Keyna" for Kenya) instead of reporting them.
+        #[arg(long)]
+        accept_suggestions: bool,
+        /// What the file holds; found from its columns when not given.
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+    },
+    /// Export needs or contributions (hxl, xlsx, json, iati), or the XLSX template for a country.
+    Export {
+        what: ExportWhat,
+        /// The file to write; its extension picks the format when --format is not given.
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// Only this country's needs (ISO3); for the template, the country it is for.
+        #[arg(long)]
+        country: Option<String>,
+    },
     /// Start the web server (creates the schema and an administrator on first start).
     Serve {
         /// Address to listen on.

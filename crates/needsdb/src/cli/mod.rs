@@ -4,6 +4,7 @@
 mod accounts;
 mod args;
 mod contributions;
+mod exchange;
 mod needs;
 mod output;
 mod reference;
@@ -68,6 +69,14 @@ fn report(e: &anyhow::Error) -> ExitCode {
     }) {
         return ExitCode::SUCCESS;
     }
+    if let Some(u) = e.downcast_ref::<UsageError>() {
+        eprintln!("error: {u}");
+        return ExitCode::from(exit::USAGE);
+    }
+    if e.downcast_ref::<Rejected>().is_some() {
+        eprintln!("error: {e}");
+        return ExitCode::from(exit::INVALID);
+    }
     match e.downcast_ref::<StoreError>() {
         Some(StoreError::Invalid(inv)) => {
             eprintln!("error: the input was rejected:");
@@ -91,9 +100,55 @@ fn report(e: &anyhow::Error) -> ExitCode {
     }
 }
 
+/// A command line that parses but asks for something impossible.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// An import that found problems: the report is printed, the exit code says so.
+#[derive(Debug)]
+pub struct Rejected;
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the file has problems; nothing was written")
+    }
+}
+
+impl std::error::Error for Rejected {}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let fmt = cli.format;
+    let fmt = match (cli.format, &cli.command) {
+        (args::FormatArg::Table, _) => Format::Table,
+        (args::FormatArg::Json, _) => Format::Json,
+        (args::FormatArg::Csv, _) => Format::Csv,
+        (_, Command::Export { .. }) => Format::Table,
+        (other, _) => {
+            return Err(UsageError(format!(
+                "--format {} applies to `export` only; use table, json or csv",
+                format!("{other:?}").to_lowercase()
+            ))
+            .into());
+        }
+    };
     match cli.command {
+        Command::Resolve { what, name } => exchange::resolve(&cli.database, fmt, what, &name).await,
+        Command::Import {
+            file,
+            dry_run,
+            accept_suggestions,
+            kind,
+        } => exchange::import(&cli.database, fmt, &file, dry_run, accept_suggestions, kind).await,
+        Command::Export { what, output, country } => {
+            exchange::export(&cli.database, cli.format, what, &output, country).await
+        }
         Command::Serve { listen } => {
             let b = bootstrap::open(&cli.database).await?;
             crate::http::serve(b.store, &listen).await

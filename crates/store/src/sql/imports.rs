@@ -51,6 +51,18 @@ pub(super) async fn run(
     source: &mut dyn ImportSource,
     opts: &ImportOptions,
 ) -> Result<ImportOutcome> {
+    super::import_settings(conn, true).await?;
+    let result = run_inner(conn, actor, source, opts).await;
+    super::import_settings(conn, false).await?;
+    result
+}
+
+async fn run_inner(
+    conn: &mut Conn,
+    actor: &Actor,
+    source: &mut dyn ImportSource,
+    opts: &ImportOptions,
+) -> Result<ImportOutcome> {
     let catalog = catalog::load(conn).await?;
     let next_id: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM needs")
         .fetch_one(&mut *conn)
@@ -326,7 +338,9 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
             sep.push_bind(*k);
         }
         qb.push(")");
-        for r in qb.build().fetch_all(&mut *conn).await? {
+        // Planned afresh each time: a plan cached while the table was small
+        // would scan it whole once the import has filled it.
+        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
             let row = NeedRow::from_row(&r)?;
             let key = row.external_id.clone().unwrap_or_default();
             if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
@@ -343,7 +357,7 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
             sep.push_bind(*id);
         }
         qb.push(")");
-        for r in qb.build().fetch_all(&mut *conn).await? {
+        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
             let row = NeedRow::from_row(&r)?;
             if let Some(&i) = by_id.get(&row.id)
                 && row.country == valid[i].spec.country.as_str()
@@ -387,8 +401,8 @@ async fn insert_needs(conn: &mut Conn, actor: &Actor, rows: &[NeedRow]) -> Resul
         qb.build().execute(&mut *conn).await?;
         let snapshots: Vec<String> = chunk
             .iter()
-            .map(|r| r.snapshot().map(|s| s.to_string()))
-            .collect::<Result<_>>()?;
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<_, _>>()?;
         let mut qb =
             QueryBuilder::<Db>::new("INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) ");
         qb.push_values(chunk.iter().zip(&snapshots), |mut b, (r, snap)| {

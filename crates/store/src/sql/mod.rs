@@ -16,7 +16,7 @@ mod reference;
 mod searches;
 mod users;
 
-use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, begin_write};
+use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, begin_write, import_settings};
 use crate::model::*;
 use crate::{Dialect, Result, Store, StoreError};
 use async_trait::async_trait;

@@ -1,0 +1,207 @@
+//! Imports 1M generated need rows (HXL CSV) into SQLite and PostgreSQL and
+//! prints rows per second and peak memory; imports the same file into a
+//! plain table with the `sqlite3` tool's `.import` as the floor. Each import
+//! runs in its own process so its peak memory is its own.
+//!
+//! NEEDSDB_BENCH_ROWS changes the row count; NEEDSDB_BENCH_ONLY=sqlite (or
+//! postgres) runs one store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use needsdb_exchange::{Data, Format, Options, Silent};
+use needsdb_store::Actor;
+use sqlx::Connection;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn generate(path: &Path, rows: usize) {
+    let reference = needsdb_domain::reference::embedded().unwrap();
+    let countries: Vec<&str> = reference
+        .countries
+        .iter()
+        .filter(|c| c.nam_status == needsdb_domain::reference::NamStatus::Member)
+        .map(|c| c.iso3.as_str())
+        .collect();
+    let items: Vec<&str> = reference
+        .items
+        .iter()
+        .filter(|i| i.unit_kind != needsdb_domain::reference::UnitKind::Money)
+        .map(|i| i.code.as_str())
+        .collect();
+    let priorities = ["critical", "high", "medium", "low"];
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        w,
+        "External id,Country code,Item code,Quantity needed,Priority,Needed by,Justification,Status"
+    )
+    .unwrap();
+    writeln!(
+        w,
+        "#meta+id,#country+code,#item+code,#need+num,#severity,#date+needed,#description,#status"
+    )
+    .unwrap();
+    for i in 0..rows {
+        writeln!(
+            w,
+            "bench-{i},{},{},{},{},2027-{:02}-{:02},Generated need {i} for the import benchmark,submitted",
+            countries[i % countries.len()],
+            items[(i / countries.len()) % items.len()],
+            1 + (i * 7919) % 100_000,
+            priorities[i % 4],
+            1 + i % 12,
+            1 + i % 28,
+        )
+        .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// Peak resident memory of this process, from /proc (Linux).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The child: one import into one database, printing one result line.
+async fn child(url: &str, file: &Path) {
+    let store = needsdb_store::open(url).await.unwrap();
+    store.migrate().await.unwrap();
+    let lookups = Arc::new(needsdb_exchange::lookups(&*store).await.unwrap());
+    let start = Instant::now();
+    let report = needsdb_exchange::import(
+        &*store,
+        &Actor("bench".into()),
+        lookups,
+        Format::Hxl,
+        Data::Path(file.to_owned()),
+        &Options {
+            dry_run: false,
+            accept_suggestions: false,
+            kind: None,
+            label: "bench.csv".into(),
+        },
+        Arc::new(Silent),
+    )
+    .await
+    .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    assert!(report.ok(), "{:?}", report.problems.first());
+    assert!(report.committed);
+    println!(
+        "RESULT {} {:.3} {:.1} {}",
+        report.created,
+        secs,
+        peak_rss_mb(),
+        report.rows
+    );
+}
+
+fn run_child(label: &str, url: &str, file: &Path, rows: usize) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--child", url, file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let Some(line) = text.lines().find(|l| l.starts_with("RESULT ")) else {
+        println!("{label}: FAILED\n{}\n{}", text, String::from_utf8_lossy(&out.stderr));
+        return;
+    };
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let secs: f64 = f[2].parse().unwrap();
+    println!(
+        "{label:<28} {:>9} rows in {secs:>6.2} s = {:>9.0} rows/s, peak RSS {:>6.1} MB",
+        f[1],
+        rows as f64 / secs,
+        f[3].parse::<f64>().unwrap()
+    );
+}
+
+fn sqlite3_floor(dir: &Path, file: &Path, rows: usize) {
+    let db = dir.join("floor.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let script = format!(
+        "CREATE TABLE needs (external_id TEXT, country TEXT, item TEXT, quantity TEXT, priority TEXT, needed_by TEXT, justification TEXT, status TEXT);\n.mode csv\n.import --skip 2 {} needs\n",
+        file.display()
+    );
+    let start = Instant::now();
+    let out = Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(script.as_bytes())?;
+            }
+            child.wait_with_output()
+        });
+    let secs = start.elapsed().as_secs_f64();
+    match out {
+        Ok(o) if o.status.success() => println!(
+            "{:<28} {rows:>9} rows in {secs:>6.2} s = {:>9.0} rows/s (no validation, no indexes)",
+            "floor: sqlite3 .import",
+            rows as f64 / secs
+        ),
+        Ok(o) => println!("floor: sqlite3 failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => println!("floor: SKIPPED, sqlite3 not found: {e}"),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child") {
+        child(&args[2], Path::new(&args[3])).await;
+        return;
+    }
+    let rows: usize = std::env::var("NEEDSDB_BENCH_ROWS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir: PathBuf = std::env::temp_dir().join(format!("needsdb-import-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("needs.csv");
+    let t = Instant::now();
+    generate(&file, rows);
+    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "generated {rows} need rows ({:.0} MB of HXL CSV) in {:.1} s",
+        size as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let only = std::env::var("NEEDSDB_BENCH_ONLY").unwrap_or_default();
+    sqlite3_floor(&dir, &file, rows);
+    if only != "postgres" {
+        let url = format!("sqlite://{}", dir.join("bench.sqlite").display());
+        run_child("needsdb import, SQLite", &url, &file, rows);
+    }
+    if only != "sqlite" {
+        let admin = std::env::var("NEEDSDB_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("needsdb_import_bench_{}", std::process::id());
+        match sqlx::PgConnection::connect(&admin).await {
+            Ok(mut c) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+                let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
+                run_child("needsdb import, PostgreSQL", &url, &file, rows);
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            Err(e) => println!("PostgreSQL: SKIPPED, not reachable at {admin}: {e}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
