@@ -71,6 +71,8 @@ pub enum Field {
     StageDate,
     Description,
     SourceUrl,
+    /// The needs a contribution is for: `ISO3/external id=quantity; ...`.
+    Needs,
 }
 
 impl Field {
@@ -111,6 +113,7 @@ impl Field {
             Self::StageDate => "stage_date",
             Self::Description => "description",
             Self::SourceUrl => "source_url",
+            Self::Needs => "needs",
         }
     }
 
@@ -168,6 +171,7 @@ pub const CONTRIBUTION_COLUMNS: &[Column] = &[
     col(Field::StageDate, "Stage date", "#date"),
     col(Field::Description, "Description", "#description"),
     col(Field::SourceUrl, "Source", "#meta+url"),
+    col(Field::Needs, "For needs", "#meta+needs"),
 ];
 
 /// The field a tag names, for needs or contributions. `value_stage` is set
@@ -179,6 +183,7 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
         "meta" if tag.has("usd_rate") => Field::UsdRate,
         "meta" if tag.has("reported_via") => Field::ReportedVia,
         "meta" if tag.has("url") => Field::SourceUrl,
+        "meta" if tag.has("needs") => Field::Needs,
         "country" if tag.has("name") => Field::CountryName,
         "country" => Field::Country,
         "adm1" if tag.has("code") => Field::Pcode,
@@ -209,7 +214,13 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
     );
     let contribution_only = matches!(
         f,
-        Field::Donor | Field::Recipient | Field::Channel | Field::StageDate | Field::Description | Field::SourceUrl
+        Field::Donor
+            | Field::Recipient
+            | Field::Channel
+            | Field::StageDate
+            | Field::Description
+            | Field::SourceUrl
+            | Field::Needs
     );
     if (contributions && need_only) || (!contributions && contribution_only) {
         return None;

@@ -84,7 +84,7 @@ pub fn need_cells(n: &Need) -> Vec<Out> {
         .collect()
 }
 
-pub fn contribution_cells(k: &Contribution, item_names: &HashMap<String, String>) -> Vec<Out> {
+pub fn contribution_cells(k: &Contribution, item_names: &HashMap<String, String>, needs: &str) -> Vec<Out> {
     let cash = k.currency.is_some();
     CONTRIBUTION_COLUMNS
         .iter()
@@ -109,6 +109,7 @@ pub fn contribution_cells(k: &Contribution, item_names: &HashMap<String, String>
             Field::StageDate => Out::Date(k.stage_date.to_string()),
             Field::Description => text(&k.description),
             Field::SourceUrl => opt(&k.source_url),
+            Field::Needs => text(needs),
             _ => Out::Empty,
         })
         .collect()
@@ -158,20 +159,37 @@ pub async fn each_need(
     }
 }
 
+/// Every contribution the query selects, with the needs it is for written
+/// as `ISO3/external id=quantity; ...`, which another database can resolve.
 pub async fn each_contribution(
     store: &dyn Store,
     query: &ContributionQuery,
-    mut f: impl FnMut(&Contribution) -> Result<(), ExportError>,
+    mut f: impl FnMut(&Contribution, &str) -> Result<(), ExportError>,
 ) -> Result<u64, ExportError> {
     let mut q = query.clone();
     q.limit = Some(MAX_PAGE);
     q.cursor = None;
     let mut n = 0;
+    let mut keys: HashMap<i64, (String, String)> = HashMap::new();
     loop {
         let page = store.contributions(&q).await?;
         // A merged duplicate is part of the record it was merged into.
         for k in page.items.iter().filter(|k| k.merged_into.is_none()) {
-            f(k)?;
+            let mut refs = Vec::with_capacity(k.links.len());
+            for l in &k.links {
+                if !keys.contains_key(&l.need) {
+                    let need = store.need(l.need).await?;
+                    keys.insert(l.need, (need.country.clone(), external_id(&need.external_id, need.id)));
+                }
+                if let Some((country, key)) = keys.get(&l.need) {
+                    refs.push(needsdb_store::NeedRef {
+                        country: country.clone(),
+                        key: key.clone(),
+                        quantity: l.quantity.clone(),
+                    });
+                }
+            }
+            f(k, &crate::mapping::format_need_refs(&refs))?;
             n += 1;
         }
         match page.next {
@@ -209,8 +227,8 @@ pub async fn export(
         }
         (Format::Hxl, Selection::Contributions(q)) => {
             let mut w = crate::hxl::Writer::new(&mut *out, CONTRIBUTION_COLUMNS).map_err(csv_err)?;
-            let n = each_contribution(store, q, |k| {
-                w.row(&contribution_cells(k, &item_names)).map_err(csv_err)
+            let n = each_contribution(store, q, |k, needs| {
+                w.row(&contribution_cells(k, &item_names, needs)).map_err(csv_err)
             })
             .await?;
             w.finish()?;
@@ -227,10 +245,10 @@ pub async fn export(
         }
         (Format::Json, Selection::Contributions(q)) => {
             let mut w = crate::json::ArrayWriter::new(&mut *out)?;
-            let n = each_contribution(store, q, |k| {
+            let n = each_contribution(store, q, |k, needs| {
                 let mut v = json_of(
                     CONTRIBUTION_COLUMNS,
-                    &contribution_cells(k, &item_names),
+                    &contribution_cells(k, &item_names, needs),
                     Kind::Contributions,
                 );
                 if !k.earmarks.is_empty()
@@ -257,8 +275,8 @@ pub async fn export(
         }
         (Format::Xlsx, Selection::Contributions(q)) => {
             let mut rows = Vec::new();
-            let n = each_contribution(store, q, |k| {
-                rows.push(contribution_cells(k, &item_names));
+            let n = each_contribution(store, q, |k, needs| {
+                rows.push(contribution_cells(k, &item_names, needs));
                 check_xlsx_rows(rows.len())
             })
             .await?;
@@ -278,7 +296,7 @@ pub async fn export(
                 .collect();
             let parties = store.parties().await?;
             let mut w = crate::iati::Writer::new(&mut *out, &parties)?;
-            let n = each_contribution(store, q, |k| w.activity(k, &items)).await?;
+            let n = each_contribution(store, q, |k, _| w.activity(k, &items)).await?;
             w.finish()?;
             Ok(n)
         }

@@ -202,3 +202,25 @@ impl<T: Read + Seek + Send> ReadSeek for T {}
 
 /// Called for each row a tabular reader finds; false stops reading.
 pub type RowSink<'a> = dyn FnMut(&mut Mapper, u64, Vec<Cell>) -> bool + 'a;
+
+/// Reads and maps a whole file without a store: what the reader alone finds
+/// (unreadable cells, names that do not resolve, a malformed file). The
+/// records are counted and dropped.
+pub fn scan(format: Format, data: Data, lookups: Arc<Lookups>, kind: Option<Kind>) -> Mapper {
+    let (tx, rx) = sync_channel::<ImportChunk>(1);
+    let drain = std::thread::spawn(move || rx.into_iter().count());
+    let mut mapper = Mapper::new(lookups, false, kind);
+    let mut out = Out {
+        tx,
+        failed: Arc::new(AtomicBool::new(false)),
+        progress: Arc::new(crate::Silent),
+        rows: 0,
+    };
+    read(format, data, &mut mapper, &mut out);
+    if let Some(chunk) = mapper.finish() {
+        out.send(&mapper, chunk);
+    }
+    drop(out);
+    let _ = drain.join();
+    mapper
+}

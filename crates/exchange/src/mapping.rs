@@ -8,7 +8,7 @@ use crate::columns::{self, Field, Tag};
 use crate::report::{FileProblem, Warning};
 use crate::resolve::{Resolution, Resolver};
 use needsdb_domain::{NeedStatus, NewContribution, NewEarmark, NewNeed};
-use needsdb_store::{ContributionImport, ImportChunk, NeedImport};
+use needsdb_store::{ContributionImport, ImportChunk, NeedImport, NeedRef};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -473,8 +473,20 @@ impl Mapper {
             .text(Field::Status)
             .map(|s| s.to_lowercase())
             .or_else(|| value_stage.map(str::to_owned));
+        let need_refs = match rec.get(Field::Needs) {
+            None => Vec::new(),
+            Some((text, col)) => match parse_need_refs(text) {
+                Ok(refs) => refs,
+                Err(message) => {
+                    let col = col.clone();
+                    self.problem(row, Some(col), "needs", "invalid", message, NEED_REFS_FIX.into());
+                    return None;
+                }
+            },
+        };
         Some(ContributionImport {
             row,
+            need_refs,
             input: NewContribution {
                 donor,
                 recipient,
@@ -561,14 +573,79 @@ impl Mapper {
                     }
                 }
             }
-            Kind::Contributions => match from_map::<NewContribution>(map) {
-                Ok(input) => self.contributions.push(ContributionImport { row, input }),
-                Err((field, message)) => {
-                    self.problem(row, None, &field, "invalid", message, "correct this field".into())
+            Kind::Contributions => {
+                // `needs` carries links by need reference; the rest is the API's schema.
+                {
+                    let refs = match map.remove("needs") {
+                        None | Some(Value::Null) => Ok(Vec::new()),
+                        Some(Value::String(s)) => parse_need_refs(&s),
+                        Some(other) => Err(format!("needs must be text, not {other}")),
+                    };
+                    match (refs, from_map::<NewContribution>(map)) {
+                        (Ok(need_refs), Ok(input)) => {
+                            self.contributions.push(ContributionImport { row, input, need_refs })
+                        }
+                        (Err(message), _) => self.problem(row, None, "needs", "invalid", message, NEED_REFS_FIX.into()),
+                        (_, Err((field, message))) => {
+                            self.problem(row, None, &field, "invalid", message, "correct this field".into())
+                        }
+                    }
                 }
-            },
+            }
         }
         self.take_chunk(CHUNK)
+    }
+}
+
+const NEED_REFS_FIX: &str = "write the needs as ISO3/external id=quantity, separated by semicolons";
+
+/// `KEN/moh-17=500; UGA/needsdb-42=20` into need references.
+pub fn parse_need_refs(text: &str) -> Result<Vec<NeedRef>, String> {
+    let mut out = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((need, quantity)) = part.rsplit_once('=') else {
+            return Err(format!("'{part}' has no quantity (=)"));
+        };
+        let Some((country, key)) = need.trim().split_once('/') else {
+            return Err(format!("'{need}' does not name a country (ISO3/external id)"));
+        };
+        out.push(NeedRef {
+            country: country.trim().to_uppercase(),
+            key: key.trim().to_owned(),
+            quantity: Value::String(quantity.trim().to_owned()),
+        });
+    }
+    Ok(out)
+}
+
+/// Need references as the export writes them.
+pub fn format_need_refs(refs: &[NeedRef]) -> String {
+    refs.iter()
+        .map(|r| {
+            let q = match &r.quantity {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{}/{}={q}", r.country, r.key)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn need_references_read_back_as_written() {
+        let refs = parse_need_refs("KEN/moh-17=500; ugA/needsdb-42=2.5").unwrap();
+        assert_eq!(refs.len(), 2);
+        assert_eq!(refs[1].country, "UGA");
+        assert_eq!(format_need_refs(&refs), "KEN/moh-17=500; UGA/needsdb-42=2.5");
+        assert!(parse_need_refs("KEN-17=5").is_err());
+        assert!(parse_need_refs("KEN/17").is_err());
+        assert_eq!(parse_need_refs(" ; ").unwrap(), vec![]);
     }
 }
 

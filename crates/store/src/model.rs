@@ -582,6 +582,16 @@ pub struct NeedImport {
 pub struct ContributionImport {
     pub row: u64,
     pub input: needsdb_domain::NewContribution,
+    /// Needs named by country and external id (or `needsdb-<id>`), with the
+    /// quantity for each: links that survive a move between databases.
+    pub need_refs: Vec<NeedRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeedRef {
+    pub country: String,
+    pub key: String,
+    pub quantity: Value,
 }
 
 pub enum ImportChunk {

@@ -15,10 +15,12 @@
 
 use super::needs::{self, NeedRow, columns};
 use super::{Conn, Db, after_explicit_ids, audit_log, catalog, contributions, now};
-use crate::model::{Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport};
+use crate::model::{
+    Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport, NeedRef,
+};
 use crate::{CONTENT_KEY_PREFIX, OWN_ID_PREFIX, Result, StoreError};
 use needsdb_domain::need::{self as need_rules, NeedSpec};
-use needsdb_domain::{Catalog, NeedStatus, NewContribution};
+use needsdb_domain::{Catalog, NeedStatus, NewContribution, NewLink};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Row};
@@ -427,15 +429,40 @@ async fn contribution_chunk(
 ) -> Result<()> {
     for r in rows {
         st.outcome.rows += 1;
+        let r_row = r.row;
         let mut input = r.input;
         let donor = input.donor.clone().unwrap_or_default().trim().to_owned();
         let key = match input.external_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(k) => k.to_owned(),
-            None => contribution_key(&input),
+            None => contribution_key(&input, &r.need_refs),
         };
         input.external_id = Some(key.clone());
         if existing_contribution(conn, &donor, &key).await?.is_some() {
             st.outcome.unchanged += 1;
+            continue;
+        }
+        let mut missing = false;
+        for (i, r) in rows_refs(&r.need_refs) {
+            match need_by_key(conn, &r.country, &r.key).await? {
+                Some(id) => input.links.push(NewLink {
+                    need: Some(id),
+                    quantity: Some(r.quantity.clone()),
+                }),
+                None => {
+                    missing = true;
+                    st.outcome.problem(
+                        r_row,
+                        &format!("needs[{i}]"),
+                        "unknown_need",
+                        format!(
+                            "no need {}/{} is stored; import the needs before the contributions",
+                            r.country, r.key
+                        ),
+                    );
+                }
+            }
+        }
+        if missing {
             continue;
         }
         let check = contributions::check(conn, &input).await?;
@@ -456,8 +483,35 @@ async fn contribution_chunk(
     Ok(())
 }
 
-fn contribution_key(input: &NewContribution) -> String {
-    let text = serde_json::to_string(input).unwrap_or_default();
+fn rows_refs(refs: &[NeedRef]) -> impl Iterator<Item = (usize, &NeedRef)> {
+    refs.iter().enumerate()
+}
+
+/// A need by its country and external id, or by the `needsdb-<id>` an export gave it.
+async fn need_by_key(conn: &mut Conn, country: &str, key: &str) -> Result<Option<i64>> {
+    let by_key: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM needs WHERE deleted_at IS NULL AND country = $1 AND external_id = $2")
+            .bind(country)
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if by_key.is_some() {
+        return Ok(by_key);
+    }
+    let Some(id) = key.strip_prefix(OWN_ID_PREFIX).and_then(|s| s.parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM needs WHERE deleted_at IS NULL AND external_id IS NULL AND country = $1 AND id = $2",
+    )
+    .bind(country)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+fn contribution_key(input: &NewContribution, refs: &[NeedRef]) -> String {
+    let text = format!("{}{refs:?}", serde_json::to_string(input).unwrap_or_default());
     format!(
         "{CONTENT_KEY_PREFIX}{}",
         &hex::encode(Sha256::digest(text.as_bytes()))[..24]
