@@ -177,9 +177,9 @@ pub async fn each_contribution(
         for k in page.items.iter().filter(|k| k.merged_into.is_none()) {
             let mut refs = Vec::with_capacity(k.links.len());
             for l in &k.links {
-                if !keys.contains_key(&l.need) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(l.need) {
                     let need = store.need(l.need).await?;
-                    keys.insert(l.need, (need.country.clone(), external_id(&need.external_id, need.id)));
+                    slot.insert((need.country.clone(), external_id(&need.external_id, need.id)));
                 }
                 if let Some((country, key)) = keys.get(&l.need) {
                     refs.push(needsdb_store::NeedRef {

@@ -55,7 +55,7 @@ pub fn fix_for(code: &str, field: &str) -> String {
         "unknown_party" => "use an ISO3 code or an organisation code from `needsdb parties list`".into(),
         "unknown_currency" => "use an ISO 4217 code such as USD or EUR".into(),
         "invalid_choice" => format!("use one of the values the error lists for {field}"),
-        "not_a_number" | "invalid" | "not_positive" | "too_precise" | "too_large" => {
+        "not_a_number" | "invalid" | "not_positive" | "negative" | "too_precise" | "too_large" => {
             format!("write {field} as a positive number, with a dot for decimals")
         }
         "too_long" => format!("shorten {field}"),

@@ -9,5 +9,6 @@ mod api;
 mod authz;
 mod browser;
 mod cli;
+mod exchange;
 mod harness;
 mod openapi;
