@@ -86,6 +86,7 @@ async fn child(url: &str, file: &Path) {
             accept_suggestions: false,
             kind: None,
             label: "bench.csv".into(),
+            guard: None,
         },
         Arc::new(Silent),
     )

@@ -27,6 +27,8 @@ pub struct Options {
     pub kind: Option<Kind>,
     /// The file's name, for the report and the audit log.
     pub label: String,
+    /// Who may import what; none for the command line, which is trusted.
+    pub guard: Option<Arc<dyn crate::mapping::RowGuard>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +79,7 @@ pub async fn import(
     let sha = fingerprint(&data).map_err(|e| ImportError::Io(opts.label.clone(), e))?;
     let (tx, rx) = sync_channel::<ImportChunk>(4);
     let failed = Arc::new(AtomicBool::new(false));
-    let mut mapper = Mapper::new(lookups, opts.accept_suggestions, opts.kind);
+    let mut mapper = Mapper::new(lookups, opts.accept_suggestions, opts.kind).with_guard(opts.guard.clone());
     let flag = failed.clone();
     let reader = std::thread::spawn(move || {
         let mut out = Out {

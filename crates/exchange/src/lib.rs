@@ -21,7 +21,7 @@ pub mod xlsx;
 
 pub use export::{ExportError, Selection, export};
 pub use import::{Data, ImportError, Options, import};
-pub use mapping::{Kind, Lookups};
+pub use mapping::{Kind, Lookups, RowGuard};
 pub use report::Report;
 
 use needsdb_store::Store;

@@ -34,6 +34,13 @@ impl Kind {
     }
 }
 
+/// Who may import what: asked for every record before it reaches the store.
+/// An answer of `Err` is reported on that row; nothing of the file is written.
+pub trait RowGuard: Send + Sync {
+    fn need(&self, country: &str, status: NeedStatus) -> Result<(), String>;
+    fn contribution(&self, donor: &str, recipient: &str, channel: Option<&str>) -> Result<(), String>;
+}
+
 /// What a mapper knows to resolve names against.
 pub struct Lookups {
     pub countries: Resolver,
@@ -71,6 +78,7 @@ pub struct Mapper {
     pub rows: u64,
     needs: Vec<NeedImport>,
     contributions: Vec<ContributionImport>,
+    guard: Option<std::sync::Arc<dyn RowGuard>>,
 }
 
 /// Rows sent to the store at a time.
@@ -93,6 +101,63 @@ impl Mapper {
             rows: 0,
             needs: Vec::new(),
             contributions: Vec::new(),
+            guard: None,
+        }
+    }
+
+    pub fn with_guard(mut self, guard: Option<std::sync::Arc<dyn RowGuard>>) -> Self {
+        self.guard = guard;
+        self
+    }
+
+    /// A need the caller may import, or a problem on its row.
+    fn admit_need(&mut self, n: NeedImport) {
+        let verdict = match &self.guard {
+            Some(g) => g.need(
+                &n.input.country.clone().unwrap_or_default().trim().to_ascii_uppercase(),
+                n.status,
+            ),
+            None => Ok(()),
+        };
+        match verdict {
+            Ok(()) => self.needs.push(n),
+            Err(message) => {
+                let column = self.column_of("country");
+                self.problem(
+                    n.row,
+                    column,
+                    "country",
+                    "forbidden",
+                    message,
+                    "import only what your account may record".into(),
+                );
+            }
+        }
+    }
+
+    fn admit_contribution(&mut self, c: ContributionImport) {
+        let up = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_ascii_uppercase();
+        let verdict = match &self.guard {
+            Some(g) => g.contribution(
+                &up(&c.input.donor),
+                &up(&c.input.recipient),
+                c.input.channel.as_ref().map(|_| up(&c.input.channel)).as_deref(),
+            ),
+            None => Ok(()),
+        };
+        match verdict {
+            Ok(()) => self.contributions.push(c),
+            Err(message) => {
+                let column = self.column_of("donor");
+                self.problem(
+                    c.row,
+                    column,
+                    "donor",
+                    "forbidden",
+                    message,
+                    "import only what your account may record".into(),
+                );
+            }
         }
     }
 
@@ -336,12 +401,12 @@ impl Mapper {
         match kind {
             Kind::Needs => {
                 if let Some(n) = self.need(row, &rec) {
-                    self.needs.push(n);
+                    self.admit_need(n);
                 }
             }
             Kind::Contributions => {
                 if let Some(c) = self.contribution(row, &rec, value_stage) {
-                    self.contributions.push(c);
+                    self.admit_contribution(c);
                 }
             }
         }
@@ -567,7 +632,7 @@ impl Mapper {
                     }
                 };
                 match from_map::<NewNeed>(map) {
-                    Ok(input) => self.needs.push(NeedImport { row, input, status }),
+                    Ok(input) => self.admit_need(NeedImport { row, input, status }),
                     Err((field, message)) => {
                         self.problem(row, None, &field, "invalid", message, "correct this field".into())
                     }

@@ -132,6 +132,8 @@ pub async fn import(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        // The command line acts with the machine owner's authority.
+        guard: None,
     };
     let report = needsdb_exchange::import(
         &*s,

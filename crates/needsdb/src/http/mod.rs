@@ -61,6 +61,7 @@ Updates need the ETag in If-Match. Scripts authenticate with an 'Authorization: 
         (name = "coverage", description = "Published aggregates"),
         (name = "allocations", description = "Fair allocation of scarce supplies"),
         (name = "reference", description = "Countries, parties and the item catalogue"),
+        (name = "exchange", description = "Import and export: HXL CSV, XLSX, JSON and IATI XML"),
         (name = "accounts", description = "Sign-in, users and API tokens"),
         (name = "operations", description = "Health, readiness, metrics and the audit check"),
     )
@@ -76,6 +77,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::allocations::router())
         .merge(routes::analysis::router())
         .merge(routes::searches::router())
+        .merge(routes::exchange::router())
         .merge(routes::reference::router())
         .merge(routes::accounts::router())
         .merge(routes::ops::router())
@@ -101,7 +103,9 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(|| async { axum::response::Redirect::to("/api/docs/") }),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Bodies are cut at the largest any route takes (an import); each
+        // extractor holds its route to its own limit (2 MiB but for imports).
+        .layer(RequestBodyLimitLayer::new(routes::exchange::MAX_IMPORT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

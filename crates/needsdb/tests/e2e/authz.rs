@@ -151,6 +151,13 @@ enum Case {
     CurrentSession,
     SignOut,
     ChangePassword,
+    ImportOwnNeeds,
+    ImportOtherNeeds,
+    ImportOwnContribution,
+    ExportNeeds,
+    ExportContributionsIati,
+    Template,
+    Resolve,
 }
 
 use Case::*;
@@ -215,6 +222,15 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (CurrentSession, [401, 200, 200, 200, 200, 200]),
     (SignOut, [401, 204, 204, 204, 204, 204]),
     (ChangePassword, [401, 422, 422, 422, 422, 422]),
+    // Imports are authorised row by row: a row the caller may not record is a 422 problem.
+    (ImportOwnNeeds, [401, 200, 403, 200, 422, 403]),
+    (ImportOtherNeeds, [401, 200, 403, 422, 422, 403]),
+    // The recipient may record what it received, as in the API.
+    (ImportOwnContribution, [401, 200, 403, 200, 200, 403]),
+    (ExportNeeds, [401, 200, 200, 200, 200, 200]),
+    (ExportContributionsIati, [401, 200, 200, 200, 200, 200]),
+    (Template, [401, 200, 200, 200, 200, 200]),
+    (Resolve, [200, 200, 200, 200, 200, 200]),
 ];
 
 impl Case {
@@ -243,6 +259,19 @@ impl Case {
             }
             Coverage => api.get("/api/v1/coverage?by=who_region", a).await,
             ListNeeds => api.get("/api/v1/needs", a).await,
+            ImportOwnNeeds | ImportOtherNeeds => {
+                let country = if matches!(self, ImportOwnNeeds) { "KEN" } else { "UGA" };
+                let body = json!([{"country": country, "item": "PPE-GOWN", "quantity": "7", "priority": "low", "needed_by": "2026-12-31"}]);
+                api.send("POST", "/api/v1/imports", a, Some(&body), &[]).await
+            }
+            ImportOwnContribution => {
+                let body = json!([{"donor": "IND", "recipient": "KEN", "item": "PPE-GOWN", "quantity": "3", "stage": "pledged"}]);
+                api.send("POST", "/api/v1/imports", a, Some(&body), &[]).await
+            }
+            ExportNeeds => api.get("/api/v1/exports/needs?format=xlsx", a).await,
+            ExportContributionsIati => api.get("/api/v1/exports/contributions?format=iati", a).await,
+            Template => api.get("/api/v1/exports/template?country=KEN", a).await,
+            Resolve => api.get("/api/v1/resolve/country?name=Lao%20PDR", a).await,
             CreateOwnNeed | CreateOtherNeed => {
                 let country = if matches!(self, CreateOwnNeed) { "KEN" } else { "UGA" };
                 let body = json!({"country": country, "item": "PPE-GOWN", "quantity": 5, "priority": "low", "needed_by": "2026-12-31"});

@@ -502,3 +502,91 @@ fn exported_cells_that_look_like_formulas_are_neutralised_and_read_back() {
         "{cells:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_over_http_are_authorised_row_by_row_and_exports_download() {
+    use crate::harness::{Api, Auth, serve};
+    let db = sqlite();
+    let admin = db.admin_token();
+    let focal = db.account("fp@moh.ke", "focal_point", &["--country", "KEN"]);
+    let server = serve(&db, &[]);
+    let api = Api::new(&server);
+    let client = reqwest::Client::new();
+    let post = |auth: &Auth, query: &str, body: Vec<u8>| {
+        let mut rb = client
+            .post(format!("{}/api/v1/imports{query}", server.base))
+            .header("content-type", "text/csv")
+            .body(body);
+        if let Auth::Token(t) = auth {
+            rb = rb.bearer_auth(t);
+        }
+        rb.send()
+    };
+    let csv = "#country+code,#item+code,#need,#severity,#date+needed\nKEN,PPE-MASK-MED,10,high,2027-01-31\nUGA,PPE-MASK-MED,10,high,2027-01-31\n";
+    let r = post(&focal, "", csv.as_bytes().to_vec()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let problem: Value = r.json().await.unwrap();
+    let report = &problem["report"];
+    assert_eq!(report["problems"][0]["row"], 3, "{report}");
+    assert_eq!(report["problems"][0]["code"], "forbidden", "{report}");
+    assert!(
+        report["problems"][0]["column"].as_str().unwrap().starts_with('A'),
+        "{report}"
+    );
+    assert_eq!(need_count(&db), 0);
+
+    // A dry run of the allowed row, then the import itself.
+    let own = "#country+code,#item+code,#need,#severity,#date+needed\nKEN,PPE-MASK-MED,10,high,2027-01-31\n";
+    let r = post(&focal, "?dry_run=true", own.as_bytes().to_vec()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(need_count(&db), 0);
+    let r = post(&focal, "?name=ken.csv", own.as_bytes().to_vec()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(
+        (report["created"].as_u64(), report["file"].as_str()),
+        (Some(1), Some("ken.csv"))
+    );
+    assert_eq!(need_count(&db), 1);
+
+    // Larger than other bodies may be (2 MiB), within the import limit.
+    let mut big = String::from("#country+code,#item+code,#need,#severity,#date+needed,#meta+id\n");
+    let mut i = 0;
+    while big.len() < 3 * 1024 * 1024 {
+        big.push_str(&format!("KEN,PPE-MASK-MED,{},low,2027-02-01,big-{i}\n", i + 1));
+        i += 1;
+    }
+    let r = post(&admin, "?dry_run=true", big.into_bytes()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["created"].as_u64(), Some(i), "{report:.300}");
+    // Over the limit: a 413, or the connection closed on a body still being sent.
+    match post(&admin, "", vec![b'x'; 65 * 1024 * 1024]).await {
+        Ok(r) => assert_eq!(r.status().as_u16(), 413),
+        Err(e) => assert!(e.is_request(), "{e}"),
+    }
+    assert_eq!(need_count(&db), 1);
+
+    for (path, kind) in [
+        ("/api/v1/exports/needs?format=hxl", "text/csv"),
+        ("/api/v1/exports/needs?format=xlsx", "spreadsheetml"),
+        ("/api/v1/exports/contributions?format=iati", "application/xml"),
+        ("/api/v1/exports/template?country=KEN", "spreadsheetml"),
+    ] {
+        let r = api.get(path, &focal).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        let ct = r.headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(ct.contains(kind), "{path}: {ct}");
+        assert!(r.headers.get("content-disposition").is_some(), "{path}");
+    }
+    let r = api.get("/api/v1/exports/needs?format=hxl", &focal).await;
+    assert!(
+        r.text.contains("PPE-MASK-MED") && r.text.contains("#country+code"),
+        "{}",
+        r.text
+    );
+    let r = api.get("/api/v1/exports/needs?format=iati", &focal).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let r = api.get("/api/v1/resolve/country?name=Ivory%20Coast", &Auth::None).await;
+    assert_eq!(r.json()["iso3"], "CIV");
+}
