@@ -32,6 +32,8 @@ const INSERT_ROWS: usize = 500;
 
 struct State {
     outcome: ImportOutcome,
+    /// Needs from this id on were created by this import.
+    start_id: i64,
     next_id: i64,
     first_id: Option<i64>,
     updated_ids: Vec<i64>,
@@ -71,6 +73,7 @@ async fn run_inner(
         .await?;
     let mut st = State {
         outcome: ImportOutcome::default(),
+        start_id: next_id,
         next_id,
         first_id: None,
         updated_ids: Vec::new(),
@@ -229,6 +232,23 @@ async fn need_chunk(
     let mut fresh: Vec<NeedRow> = Vec::new();
     for (i, v) in valid.iter().enumerate() {
         match existing.get(&i) {
+            // An earlier row of this same file.
+            Some(row) if row.id >= st.start_id => {
+                if same_content(row, &v.spec) {
+                    st.outcome.duplicates += 1;
+                } else {
+                    st.outcome.problem(
+                        v.row,
+                        "external_id",
+                        "duplicate_external_id",
+                        format!(
+                            "an earlier row has the same external id '{}' for {} with other content; give each row its own id",
+                            v.spec.external_id.as_deref().unwrap_or_default(),
+                            v.spec.country
+                        ),
+                    );
+                }
+            }
             Some(row) if same_content(row, &v.spec) || !v.explicit_key => st.outcome.unchanged += 1,
             Some(row) => {
                 let status = row.status()?;

@@ -1564,3 +1564,152 @@ pub async fn reports_from_both_sides_of_a_flow_are_matched_as_one(b: &Backend) {
     assert_eq!(s.contribution(by_cli.id).await.unwrap().merged_into, None);
     assert!(s.audit_verify().await.unwrap().first_bad.is_none());
 }
+
+/// An import source over rows held in memory, in chunks of two.
+struct Rows {
+    chunks: Vec<needsdb_store::ImportChunk>,
+    failed: bool,
+}
+
+impl needsdb_store::ImportSource for Rows {
+    fn next_chunk(&mut self) -> Option<needsdb_store::ImportChunk> {
+        if self.chunks.is_empty() {
+            None
+        } else {
+            Some(self.chunks.remove(0))
+        }
+    }
+    fn has_problems(&self) -> bool {
+        self.failed
+    }
+}
+
+fn rows(needs: Vec<NewNeed>) -> Rows {
+    let mut chunks = Vec::new();
+    let all: Vec<needsdb_store::NeedImport> = needs
+        .into_iter()
+        .enumerate()
+        .map(|(i, input)| needsdb_store::NeedImport {
+            row: i as u64 + 2,
+            input,
+            status: needsdb_domain::NeedStatus::Submitted,
+        })
+        .collect();
+    for c in all.chunks(2) {
+        chunks.push(needsdb_store::ImportChunk::Needs(c.to_vec()));
+    }
+    Rows { chunks, failed: false }
+}
+
+fn import_opts(dry_run: bool) -> needsdb_store::ImportOptions {
+    needsdb_store::ImportOptions {
+        dry_run,
+        label: "test.csv".into(),
+        fingerprint: "0".repeat(64),
+    }
+}
+
+async fn total_needs(b: &Backend) -> i64 {
+    b.store.needs(&NeedQuery::default()).await.unwrap().total
+}
+
+pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
+    let s = &b.store;
+    let with_id = |id: &str, qty: i64| NewNeed {
+        external_id: Some(id.into()),
+        ..need("KEN", "PPE-MASK-MED", json!(qty))
+    };
+    let audit_before = s.audit_verify().await.unwrap().entries;
+    let good = || {
+        vec![
+            with_id("a", 1),
+            with_id("b", 2),
+            need("UGA", "PPE-MASK-MED", json!(3)),
+            with_id("c", 4),
+            with_id("a", 1),
+        ]
+    };
+
+    // A bad row anywhere, even in the last chunk, and nothing is written.
+    let mut bad = good();
+    bad.push(need("KEN", "NO-SUCH-ITEM", json!(5)));
+    let out = s.import(&actor(), &mut rows(bad), &import_opts(false)).await.unwrap();
+    assert!(!out.committed);
+    assert_eq!(out.problem_count, 1);
+    assert_eq!((out.problems[0].row, out.problems[0].field.as_str()), (7, "item"));
+    assert_eq!(total_needs(b).await, 0);
+
+    // A reader that failed stops the write too, and so does a dry run.
+    let mut failed = rows(good());
+    failed.failed = true;
+    assert!(
+        !s.import(&actor(), &mut failed, &import_opts(false))
+            .await
+            .unwrap()
+            .committed
+    );
+    let dry = s.import(&actor(), &mut rows(good()), &import_opts(true)).await.unwrap();
+    assert_eq!((dry.created, dry.duplicates, dry.committed), (4, 1, false));
+    assert_eq!(total_needs(b).await, 0);
+    assert_eq!(s.audit_verify().await.unwrap().entries, audit_before);
+
+    let out = s
+        .import(&actor(), &mut rows(good()), &import_opts(false))
+        .await
+        .unwrap();
+    assert_eq!((out.created, out.duplicates, out.committed), (4, 1, true), "{out:?}");
+    assert_eq!(total_needs(b).await, 4);
+    let audit = s.audit_verify().await.unwrap();
+    assert_eq!(audit.entries, audit_before + 1, "one entry per import");
+    assert!(audit.first_bad.is_none());
+
+    // Again: nothing changes.
+    let again = s
+        .import(&actor(), &mut rows(good()), &import_opts(false))
+        .await
+        .unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 5), "{again:?}");
+    assert_eq!(total_needs(b).await, 4);
+
+    // A changed row with its own id edits that need: a second version.
+    let mut changed = good();
+    changed[1] = with_id("b", 20);
+    let out = s
+        .import(&actor(), &mut rows(changed), &import_opts(false))
+        .await
+        .unwrap();
+    assert_eq!((out.created, out.updated), (0, 1), "{out:?}");
+    let page = s
+        .needs(&NeedQuery {
+            country: Some("KEN".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let b_need = page
+        .items
+        .iter()
+        .find(|n| n.external_id.as_deref() == Some("b"))
+        .unwrap();
+    assert_eq!(b_need.quantity, json!(20));
+    let history = s.need_history(b_need.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    let a_need = page
+        .items
+        .iter()
+        .find(|n| n.external_id.as_deref() == Some("a"))
+        .unwrap();
+    assert_eq!(
+        s.need_history(a_need.id).await.unwrap().len(),
+        1,
+        "imported needs keep a first version"
+    );
+
+    // Ordinary writes after an import with explicit ids get fresh ids.
+    let n = s
+        .create_need(&actor(), &need("KEN", "PPE-GOWN", json!(1)), false)
+        .await
+        .unwrap();
+    assert!(page.items.iter().all(|m| m.id != n.id));
+    assert_eq!(total_needs(b).await, 5);
+}

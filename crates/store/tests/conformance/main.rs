@@ -35,4 +35,5 @@ conformance!(
     contribution_lists_filter_by_the_recipient_and_the_need,
     a_merged_report_keeps_its_history_but_counts_once,
     reports_from_both_sides_of_a_flow_are_matched_as_one,
+    imports_are_all_or_nothing_idempotent_and_versioned,
 );
