@@ -12,7 +12,7 @@ use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use tokio::sync::mpsc::{Receiver, Sender, channel};
 
 /// Where the file is: on disk (the CLI) or in memory (an upload).
 pub enum Data {
@@ -46,9 +46,10 @@ struct ChannelSource {
     failed: Arc<AtomicBool>,
 }
 
+#[async_trait::async_trait]
 impl ImportSource for ChannelSource {
-    fn next_chunk(&mut self) -> Option<ImportChunk> {
-        self.rx.recv().ok()
+    async fn next_chunk(&mut self) -> Option<ImportChunk> {
+        self.rx.recv().await
     }
     fn has_problems(&self) -> bool {
         self.failed.load(Ordering::SeqCst)
@@ -77,7 +78,7 @@ pub async fn import(
     progress: Arc<dyn Progress>,
 ) -> Result<Report, ImportError> {
     let sha = fingerprint(&data).map_err(|e| ImportError::Io(opts.label.clone(), e))?;
-    let (tx, rx) = sync_channel::<ImportChunk>(4);
+    let (tx, rx) = channel::<ImportChunk>(4);
     let failed = Arc::new(AtomicBool::new(false));
     let mut mapper = Mapper::new(lookups, opts.accept_suggestions, opts.kind).with_guard(opts.guard.clone());
     let flag = failed.clone();
@@ -105,7 +106,12 @@ pub async fn import(
     let outcome = store.import(actor, &mut source, &store_opts).await;
     // Unblocks the reader if the store stopped early.
     drop(source);
-    let mapper = reader.join().map_err(|_| ImportError::Reader)?;
+    // The reader has finished or stops at its next send; waiting for it
+    // must not hold up the runtime.
+    let mapper = tokio::task::spawn_blocking(move || reader.join())
+        .await
+        .map_err(|_| ImportError::Reader)?
+        .map_err(|_| ImportError::Reader)?;
     let outcome = outcome?;
     let mut problems = mapper.problems.clone();
     for p in outcome.problems {
@@ -140,7 +146,7 @@ pub async fn import(
 
 /// The reader's end of the channel.
 struct Out {
-    tx: SyncSender<ImportChunk>,
+    tx: Sender<ImportChunk>,
     failed: Arc<AtomicBool>,
     progress: Arc<dyn Progress>,
     rows: u64,
@@ -152,7 +158,8 @@ impl Out {
         self.failed.store(mapper.problem_count > 0, Ordering::SeqCst);
         self.rows = mapper.rows;
         self.progress.rows(mapper.rows);
-        self.tx.send(chunk).is_ok()
+        // The reader is a plain thread: it may block while the store catches up.
+        self.tx.blocking_send(chunk).is_ok()
     }
 
     fn row(&mut self, mapper: &mut Mapper, row: u64, cells: Vec<Cell>) -> bool {
@@ -207,10 +214,11 @@ pub type RowSink<'a> = dyn FnMut(&mut Mapper, u64, Vec<Cell>) -> bool + 'a;
 
 /// Reads and maps a whole file without a store: what the reader alone finds
 /// (unreadable cells, names that do not resolve, a malformed file). The
-/// records are counted and dropped.
+/// records are counted and dropped. It blocks: call it outside an async
+/// runtime (or from `spawn_blocking`).
 pub fn scan(format: Format, data: Data, lookups: Arc<Lookups>, kind: Option<Kind>) -> Mapper {
-    let (tx, rx) = sync_channel::<ImportChunk>(1);
-    let drain = std::thread::spawn(move || rx.into_iter().count());
+    let (tx, mut rx) = channel::<ImportChunk>(1);
+    let drain = std::thread::spawn(move || while rx.blocking_recv().is_some() {});
     let mut mapper = Mapper::new(lookups, false, kind);
     let mut out = Out {
         tx,

@@ -602,9 +602,11 @@ pub enum ImportChunk {
 /// Where an import's rows come from, a chunk at a time, so a file of a
 /// million rows is never held in memory. A reader that found problems of
 /// its own (a name it could not resolve, a cell it could not read) says so,
-/// and the store then writes nothing.
+/// and the store then writes nothing. Waiting for a chunk is async, so a
+/// server keeps serving while a file is read.
+#[async_trait::async_trait]
 pub trait ImportSource: Send {
-    fn next_chunk(&mut self) -> Option<ImportChunk>;
+    async fn next_chunk(&mut self) -> Option<ImportChunk>;
     fn has_problems(&self) -> bool;
 }
 

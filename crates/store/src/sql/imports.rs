@@ -80,7 +80,7 @@ async fn run_inner(
         at: now(),
         source_failed: false,
     };
-    while let Some(chunk) = source.next_chunk() {
+    while let Some(chunk) = source.next_chunk().await {
         st.source_failed = source.has_problems();
         match chunk {
             ImportChunk::Needs(rows) => need_chunk(conn, actor, &catalog, rows, &mut st).await?,

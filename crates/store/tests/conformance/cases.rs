@@ -1571,8 +1571,9 @@ struct Rows {
     failed: bool,
 }
 
+#[async_trait::async_trait]
 impl needsdb_store::ImportSource for Rows {
-    fn next_chunk(&mut self) -> Option<needsdb_store::ImportChunk> {
+    async fn next_chunk(&mut self) -> Option<needsdb_store::ImportChunk> {
         if self.chunks.is_empty() {
             None
         } else {
