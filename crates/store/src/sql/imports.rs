@@ -352,40 +352,42 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
         }
     }
     let keys: Vec<&str> = by_key.keys().map(|(_, k)| *k).collect();
-    for chunk in keys.chunks(2000) {
+    for row in needs_where(conn, "n.external_id IN (", &keys).await? {
+        let key = row.external_id.clone().unwrap_or_default();
+        if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
+            out.insert(i, row);
+        }
+    }
+    let ids: Vec<i64> = by_id.keys().copied().collect();
+    for row in needs_where(conn, "n.external_id IS NULL AND n.id IN (", &ids).await? {
+        if let Some(&i) = by_id.get(&row.id)
+            && row.country == valid[i].spec.country.as_str()
+        {
+            out.entry(i).or_insert(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Live needs where `clause` (ending in `IN (`) holds for one of `values`,
+/// 2,000 values per query.
+async fn needs_where<T>(conn: &mut Conn, clause: &str, values: &[T]) -> Result<Vec<NeedRow>>
+where
+    T: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Clone + Send,
+{
+    let mut out = Vec::new();
+    for chunk in values.chunks(2000) {
         let mut qb = QueryBuilder::<Db>::new(needs::SELECT);
-        qb.push(" WHERE n.deleted_at IS NULL AND n.external_id IN (");
+        qb.push(" WHERE n.deleted_at IS NULL AND ").push(clause);
         let mut sep = qb.separated(", ");
-        for k in chunk {
-            sep.push_bind(*k);
+        for v in chunk {
+            sep.push_bind(v.clone());
         }
         qb.push(")");
         // Planned afresh each time: a plan cached while the table was small
         // would scan it whole once the import has filled it.
         for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
-            let row = NeedRow::from_row(&r)?;
-            let key = row.external_id.clone().unwrap_or_default();
-            if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
-                out.insert(i, row);
-            }
-        }
-    }
-    let ids: Vec<i64> = by_id.keys().copied().collect();
-    for chunk in ids.chunks(2000) {
-        let mut qb = QueryBuilder::<Db>::new(needs::SELECT);
-        qb.push(" WHERE n.deleted_at IS NULL AND n.external_id IS NULL AND n.id IN (");
-        let mut sep = qb.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        qb.push(")");
-        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
-            let row = NeedRow::from_row(&r)?;
-            if let Some(&i) = by_id.get(&row.id)
-                && row.country == valid[i].spec.country.as_str()
-            {
-                out.entry(i).or_insert(row);
-            }
+            out.push(NeedRow::from_row(&r)?);
         }
     }
     Ok(out)
