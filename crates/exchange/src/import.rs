@@ -87,7 +87,6 @@ pub async fn import(
             tx,
             failed: flag,
             progress,
-            rows: 0,
         };
         read(format, data, &mut mapper, &mut out);
         if let Some(chunk) = mapper.finish() {
@@ -149,14 +148,12 @@ struct Out {
     tx: Sender<ImportChunk>,
     failed: Arc<AtomicBool>,
     progress: Arc<dyn Progress>,
-    rows: u64,
 }
 
 impl Out {
     /// False once the store has stopped listening.
     fn send(&mut self, mapper: &Mapper, chunk: ImportChunk) -> bool {
         self.failed.store(mapper.problem_count > 0, Ordering::SeqCst);
-        self.rows = mapper.rows;
         self.progress.rows(mapper.rows);
         // The reader is a plain thread: it may block while the store catches up.
         self.tx.blocking_send(chunk).is_ok()
@@ -224,7 +221,6 @@ pub fn scan(format: Format, data: Data, lookups: Arc<Lookups>, kind: Option<Kind
         tx,
         failed: Arc::new(AtomicBool::new(false)),
         progress: Arc::new(crate::Silent),
-        rows: 0,
     };
     read(format, data, &mut mapper, &mut out);
     if let Some(chunk) = mapper.finish() {

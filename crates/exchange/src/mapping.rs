@@ -417,18 +417,48 @@ impl Mapper {
             "item" => (&mut self.item_cache, &self.lookups.items),
             _ => (&mut self.country_cache, &self.lookups.countries),
         };
-        let res = cache
-            .entry(value.to_owned())
-            .or_insert_with(|| resolver.resolve(value))
-            .clone();
+        // Most rows repeat a name already seen: only its answer is copied out.
+        let res = cache.entry(value.to_owned()).or_insert_with(|| resolver.resolve(value));
         if let Some(code) = res.accepted(self.accept_suggestions) {
             return Some(code.to_owned());
         }
+        let code = if res.code.is_some() { "suggestion" } else { "no_match" };
         if let Some((message, fix)) = res.problem(what) {
-            let code = if res.code.is_some() { "suggestion" } else { "no_match" };
             self.problem(row, Some(colname.to_owned()), field, code, message, fix);
         }
         None
+    }
+
+    /// The first of `fields` the row fills in, resolved as a `what`; a name
+    /// that does not resolve is a problem and sets `failed`.
+    fn resolve_first(
+        &mut self,
+        row: u64,
+        rec: &RowValues,
+        what: &'static str,
+        fields: &[Field],
+        failed: &mut bool,
+    ) -> Option<String> {
+        let (v, col) = fields.iter().find_map(|f| rec.get(*f))?;
+        let r = self.resolve(row, what, what, v, col);
+        *failed |= r.is_none();
+        r
+    }
+
+    /// A status as written, reported on `row` when it is not one.
+    fn status(&mut self, row: u64, column: Option<String>, s: &str) -> Option<NeedStatus> {
+        let st = import_status(s);
+        if st.is_none() {
+            self.problem(
+                row,
+                column,
+                "status",
+                "invalid_choice",
+                format!("'{s}' is not a status"),
+                "write draft, submitted, validated or withdrawn".into(),
+            );
+        }
+        st
     }
 
     /// A party: an organisation's code as written, or a country by any name.
@@ -442,40 +472,11 @@ impl Mapper {
 
     fn need(&mut self, row: u64, rec: &RowValues) -> Option<NeedImport> {
         let mut failed = false;
-        let country = match rec.get(Field::Country).or_else(|| rec.get(Field::CountryName)) {
-            Some((v, col)) => {
-                let r = self.resolve(row, "country", "country", v, col);
-                failed |= r.is_none();
-                r
-            }
-            None => None,
-        };
-        let item = match rec.get(Field::Item).or_else(|| rec.get(Field::ItemName)) {
-            Some((v, col)) => {
-                let r = self.resolve(row, "item", "item", v, col);
-                failed |= r.is_none();
-                r
-            }
-            None => None,
-        };
+        let country = self.resolve_first(row, rec, "country", &[Field::Country, Field::CountryName], &mut failed);
+        let item = self.resolve_first(row, rec, "item", &[Field::Item, Field::ItemName], &mut failed);
         let status = match rec.text(Field::Status) {
             None => NeedStatus::Submitted,
-            Some(s) => match NeedStatus::parse(&s.to_lowercase().replace(' ', "_")) {
-                // Partly met and met follow coverage: imported, such a need is validated.
-                Some(NeedStatus::PartlyMet | NeedStatus::Met) => NeedStatus::Validated,
-                Some(st) => st,
-                None => {
-                    self.problem(
-                        row,
-                        rec.col(Field::Status),
-                        "status",
-                        "invalid_choice",
-                        format!("'{s}' is not a status"),
-                        "write draft, submitted, validated or withdrawn".into(),
-                    );
-                    return None;
-                }
-            },
+            Some(s) => self.status(row, rec.col(Field::Status), &s.to_lowercase().replace(' ', "_"))?,
         };
         if failed {
             return None;
@@ -515,14 +516,7 @@ impl Mapper {
         let recipient = party(self, Field::Recipient).or_else(|| party(self, Field::Country));
         let recipient = recipient.or_else(|| party(self, Field::CountryName));
         let channel = party(self, Field::Channel);
-        let item = match rec.get(Field::Item).or_else(|| rec.get(Field::ItemName)) {
-            Some((v, col)) => {
-                let r = self.resolve(row, "item", "item", v, col);
-                failed |= r.is_none();
-                r
-            }
-            None => None,
-        };
+        let item = self.resolve_first(row, rec, "item", &[Field::Item, Field::ItemName], &mut failed);
         if failed {
             return None;
         }
@@ -604,21 +598,7 @@ impl Mapper {
             Kind::Needs => {
                 let status = match map.remove("status") {
                     None | Some(Value::Null) => NeedStatus::Submitted,
-                    Some(Value::String(s)) => match NeedStatus::parse(&s) {
-                        Some(NeedStatus::PartlyMet | NeedStatus::Met) => NeedStatus::Validated,
-                        Some(st) => st,
-                        None => {
-                            self.problem(
-                                row,
-                                None,
-                                "status",
-                                "invalid_choice",
-                                format!("'{s}' is not a status"),
-                                "write draft, submitted, validated or withdrawn".into(),
-                            );
-                            return None;
-                        }
-                    },
+                    Some(Value::String(s)) => self.status(row, None, &s)?,
                     Some(other) => {
                         self.problem(
                             row,
@@ -711,6 +691,15 @@ mod tests {
         assert!(parse_need_refs("KEN-17=5").is_err());
         assert!(parse_need_refs("KEN/17").is_err());
         assert_eq!(parse_need_refs(" ; ").unwrap(), vec![]);
+    }
+}
+
+/// The status a need is imported in. Partly met and met follow coverage:
+/// imported, such a need is validated, and its links decide the rest.
+fn import_status(s: &str) -> Option<NeedStatus> {
+    match NeedStatus::parse(s)? {
+        NeedStatus::PartlyMet | NeedStatus::Met => Some(NeedStatus::Validated),
+        st => Some(st),
     }
 }
 

@@ -59,6 +59,17 @@ pub struct Resolution {
 }
 
 impl Resolution {
+    /// As the CLI and the API print it: `{input, match, <key>, candidates}`,
+    /// where `key` is `iso3` for a country and `code` for an item.
+    pub fn to_json(&self, key: &str) -> serde_json::Value {
+        serde_json::json!({
+            "input": self.input,
+            "match": self.kind.as_str(),
+            key: self.code,
+            "candidates": self.candidates,
+        })
+    }
+
     /// The code to use: an exact match always, a suggestion only when the
     /// user has accepted suggestions.
     pub fn accepted(&self, accept_suggestions: bool) -> Option<&str> {
@@ -155,7 +166,6 @@ fn core(folded: &str) -> String {
 /// An index of known names and codes for one kind of thing.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
-    what: &'static str,
     /// Folded name or code → the codes it names (several when ambiguous: "Congo").
     exact: HashMap<String, BTreeSet<String>>,
     /// Folded names only (codes are never fuzzy-matched), for suggestions.
@@ -164,13 +174,6 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    fn new(what: &'static str) -> Self {
-        Self {
-            what,
-            ..Self::default()
-        }
-    }
-
     fn add_code(&mut self, code: &str, target: &str) {
         let k = fold(code);
         if !k.is_empty() {
@@ -190,7 +193,7 @@ impl Resolver {
     /// Countries and territories from the embedded reference data: UN names
     /// in six languages, ISO names, common aliases, ISO2, ISO3 and M49.
     pub fn countries(reference: &Reference) -> Self {
-        let mut r = Self::new("country");
+        let mut r = Self::default();
         for c in &reference.countries {
             let iso3 = c.iso3.as_str();
             r.display.insert(iso3.to_owned(), c.names.en.clone());
@@ -235,7 +238,7 @@ impl Resolver {
 
     /// Items of a catalogue: by code and by English name.
     pub fn items(items: &[CatalogueItem]) -> Self {
-        let mut r = Self::new("item");
+        let mut r = Self::default();
         for i in items {
             let code = i.code.as_str();
             r.display.insert(code.to_owned(), i.name_en.clone());
@@ -330,10 +333,6 @@ impl Resolver {
             res.code = Some(first.code.clone());
         }
         res
-    }
-
-    pub fn what(&self) -> &'static str {
-        self.what
     }
 }
 

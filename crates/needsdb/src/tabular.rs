@@ -22,13 +22,10 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-/// A spreadsheet would run a cell starting with one of these as a formula.
-pub fn neutralise(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
+/// A spreadsheet would run a cell starting with `=`, `+`, `-` or `@` as a
+/// formula; the exchange formats and these lists neutralise it the same way.
+fn neutralise(s: &str) -> String {
+    needsdb_exchange::cells::neutralise(s).into_owned()
 }
 
 pub fn write_csv(out: &mut impl Write, rows: &[Value]) -> anyhow::Result<()> {

@@ -26,12 +26,7 @@ pub async fn resolve(db: &str, fmt: Format, what: ResolveWhat, name: &str) -> an
         ResolveWhat::Item => "code",
     };
     // Every outcome is an answer, not an error: scripts read `match`.
-    let v = json!({
-        "input": r.input,
-        "match": r.kind.as_str(),
-        key: r.code,
-        "candidates": r.candidates,
-    });
+    let v = r.to_json(key);
     match fmt {
         Format::Json => output::print_value(fmt, &v, &[]),
         Format::Csv => {
@@ -238,12 +233,7 @@ pub async fn export(
             ..Default::default()
         }),
     };
-    // Written beside the target and renamed, so a failed export never leaves half a file.
-    let dir = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = temp_beside(output)?;
     let n = {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         let n = needsdb_exchange::export(&*s, &selection, format, &mut w).await?;
@@ -256,13 +246,19 @@ pub async fn export(
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)?;
+    persist(tmp, path)
+}
+
+/// Files are written beside their target and renamed into place by
+/// `persist`, so a failed export never leaves half a file.
+fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    persist(tmp, path)
+    Ok(tempfile::NamedTempFile::new_in(dir)?)
 }
 
 /// Renames the finished file into place, readable like any file the user writes

@@ -292,8 +292,5 @@ async fn resolve(
     };
     let r = resolver.resolve(&q.name);
     let key = if what == "country" { "iso3" } else { "code" };
-    Ok(
-        Json(serde_json::json!({"input": r.input, "match": r.kind.as_str(), key: r.code, "candidates": r.candidates}))
-            .into_response(),
-    )
+    Ok(Json(r.to_json(key)).into_response())
 }
