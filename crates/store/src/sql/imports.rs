@@ -9,9 +9,10 @@
 //! record (a new version); a content-keyed row never does, because its key
 //! describes the content it was first imported with.
 //!
-//! Each new need keeps its first version in `need_versions` like any other;
-//! the audit log gets one entry for the whole import, naming the file's hash
-//! and the range of ids created.
+//! A new need's first version is the row itself, as for any need whose
+//! current version is not yet in `need_versions` (see `needs::history`), so
+//! a million rows are written once, not twice. The audit log gets one entry
+//! for the whole import, naming the file's hash and the range of ids created.
 
 use super::needs::{self, NeedRow, columns};
 use super::{Conn, Db, after_explicit_ids, audit_log, catalog, contributions, now};
@@ -290,7 +291,7 @@ async fn need_chunk(
         }
     }
     if st.writing() {
-        insert_needs(conn, actor, &fresh).await?;
+        insert_needs(conn, &fresh).await?;
     }
     Ok(())
 }
@@ -351,8 +352,8 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
             by_id.insert(id, i);
         }
     }
-    let keys: Vec<&str> = by_key.keys().map(|(_, k)| *k).collect();
-    for row in needs_where(conn, "n.external_id IN (", &keys).await? {
+    let keys: Vec<(&str, &str)> = by_key.keys().copied().collect();
+    for row in needs_by_key(conn, &keys).await? {
         let key = row.external_id.clone().unwrap_or_default();
         if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
             out.insert(i, row);
@@ -364,6 +365,27 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
             && row.country == valid[i].spec.country.as_str()
         {
             out.entry(i).or_insert(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Live needs by (country, external id), 2,000 keys per query. Joined to
+/// the keys, so the unique index on (country, external_id) answers it.
+async fn needs_by_key(conn: &mut Conn, keys: &[(&str, &str)]) -> Result<Vec<NeedRow>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(2000) {
+        let mut qb = QueryBuilder::<Db>::new("WITH k (country, external_id) AS (");
+        qb.push_values(chunk, |mut b, (country, key)| {
+            b.push_bind(*country).push_bind(*key);
+        });
+        qb.push(") ")
+            .push(needs::SELECT)
+            .push(" JOIN k ON k.country = n.country AND k.external_id = n.external_id WHERE n.deleted_at IS NULL");
+        // Planned afresh each time: a plan cached while the table was small
+        // would scan it whole once the import has filled it.
+        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
+            out.push(NeedRow::from_row(&r)?);
         }
     }
     Ok(out)
@@ -393,7 +415,7 @@ where
     Ok(out)
 }
 
-async fn insert_needs(conn: &mut Conn, actor: &Actor, rows: &[NeedRow]) -> Result<()> {
+async fn insert_needs(conn: &mut Conn, rows: &[NeedRow]) -> Result<()> {
     for chunk in rows.chunks(INSERT_ROWS) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO needs (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
@@ -421,20 +443,6 @@ async fn insert_needs(conn: &mut Conn, actor: &Actor, rows: &[NeedRow]) -> Resul
                 .push_bind(&r.created_by)
                 .push_bind(r.updated_at)
                 .push_bind(&r.updated_by);
-        });
-        qb.build().execute(&mut *conn).await?;
-        let snapshots: Vec<String> = chunk
-            .iter()
-            .map(serde_json::to_string)
-            .collect::<std::result::Result<_, _>>()?;
-        let mut qb =
-            QueryBuilder::<Db>::new("INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) ");
-        qb.push_values(chunk.iter().zip(&snapshots), |mut b, (r, snap)| {
-            b.push_bind(r.id)
-                .push_bind(r.version)
-                .push_bind(snap)
-                .push_bind(r.updated_at)
-                .push_bind(&actor.0);
         });
         qb.build().execute(&mut *conn).await?;
     }

@@ -1,5 +1,7 @@
 //! Needs: create, edit, change status, read, list, history. Each write keeps
-//! a full snapshot in `need_versions` and appends to the audit log.
+//! a full snapshot in `need_versions` and appends to the audit log; a bulk
+//! import leaves a new need's first version implicit in its row, and the
+//! first change writes it out.
 
 use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, now};
 use crate::model::{Actor, CoverageSums, DEFAULT_PAGE, MAX_PAGE, Need, NeedQuery, Page, StatusChange, Version};
@@ -264,25 +266,47 @@ pub(super) fn columns(spec: &NeedSpec) -> Columns {
     }
 }
 
+/// Keeps `row` as a version, and `before` too if it was never stored: an
+/// imported need's first version is only its row until the first change.
 async fn record_version(
     conn: &mut Conn,
     row: &NeedRow,
     actor: &Actor,
     action: &str,
-    before: Option<&Value>,
+    before: Option<&NeedRow>,
 ) -> Result<()> {
+    let before = match before {
+        Some(b) => Some(store_version(conn, b).await?),
+        None => None,
+    };
+    let snap = store_version(conn, row).await?;
+    audit_log::append(
+        conn,
+        actor,
+        action,
+        "need",
+        &row.id.to_string(),
+        before.as_ref(),
+        Some(&snap),
+    )
+    .await
+}
+
+/// Writes the version `row` is at, unless it is already stored.
+async fn store_version(conn: &mut Conn, row: &NeedRow) -> Result<Value> {
     let snap = row.snapshot()?;
     sqlx::query(
-        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (need_id, version) DO NOTHING",
     )
     .bind(row.id)
     .bind(row.version)
     .bind(snap.to_string())
     .bind(row.updated_at)
-    .bind(&actor.0)
+    .bind(&row.updated_by)
     .execute(&mut *conn)
     .await?;
-    audit_log::append(conn, actor, action, "need", &row.id.to_string(), before, Some(&snap)).await
+    Ok(snap)
 }
 
 pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, submit: bool) -> Result<i64> {
@@ -377,7 +401,6 @@ pub(super) async fn update(
         .into());
     }
     let cols = columns(&spec);
-    let before = old.snapshot()?;
     let at = now();
     let updated = sqlx::query(
         "UPDATE needs SET version = version + 1, country = $1, place = $2, pcode = $3, item = $4, quantity = $5,
@@ -418,7 +441,7 @@ pub(super) async fn update(
         });
     }
     let row = load_row(conn, id).await?;
-    record_version(conn, &row, actor, "need.update", Some(&before)).await?;
+    record_version(conn, &row, actor, "need.update", Some(&old)).await?;
     refresh_statuses(conn, actor, &[id]).await
 }
 
@@ -465,7 +488,6 @@ pub(super) async fn change_status(
 }
 
 async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatus, action: &str) -> Result<()> {
-    let before = old.snapshot()?;
     sqlx::query("UPDATE needs SET version = version + 1, status = $1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
         .bind(to.as_str())
         .bind(now())
@@ -475,7 +497,7 @@ async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatu
         .execute(&mut *conn)
         .await?;
     let row = load_row(conn, old.id).await?;
-    record_version(conn, &row, actor, action, Some(&before)).await
+    record_version(conn, &row, actor, action, Some(old)).await
 }
 
 /// Moves validated needs between validated, partly met and met as committed
@@ -508,15 +530,26 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
     Ok(())
 }
 
+/// Every version of a need, oldest first. The current version is the row
+/// itself when it was never written out (a need as an import created it).
 pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
-    load_row(conn, id).await?;
+    let row = load_row(conn, id).await?;
     let rows = sqlx::query(
         "SELECT version, snapshot, changed_at, changed_by FROM need_versions WHERE need_id = $1 ORDER BY version",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    super::versions_from_rows(&rows)
+    let mut versions = super::versions_from_rows(&rows)?;
+    if versions.last().map(|v| v.version) != Some(row.version) {
+        versions.push(Version {
+            version: row.version,
+            changed_at: row.updated_at,
+            changed_by: row.updated_by.clone(),
+            data: row.snapshot()?,
+        });
+    }
+    Ok(versions)
 }
 
 /// Filters `col` to the comma-separated ISO3 codes in `list`.

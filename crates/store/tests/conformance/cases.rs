@@ -1693,18 +1693,55 @@ pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
         .find(|n| n.external_id.as_deref() == Some("b"))
         .unwrap();
     assert_eq!(b_need.quantity, json!(20));
+    // The first version, kept only in the row until this edit, was written
+    // out before the row changed.
     let history = s.need_history(b_need.id).await.unwrap();
-    assert_eq!(history.len(), 2);
+    let seen: Vec<(i64, serde_json::Value)> = history
+        .iter()
+        .map(|v| (v.version, v.data["quantity"].clone()))
+        .collect();
+    assert_eq!(seen, vec![(1, json!(2)), (2, json!(20))]);
+    assert_eq!(
+        history[0].changed_at,
+        history[0].data["created_at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
     let a_need = page
         .items
         .iter()
         .find(|n| n.external_id.as_deref() == Some("a"))
         .unwrap();
+    let a_history = s.need_history(a_need.id).await.unwrap();
+    assert_eq!(a_history.len(), 1, "imported needs keep a first version");
     assert_eq!(
-        s.need_history(a_need.id).await.unwrap().len(),
-        1,
-        "imported needs keep a first version"
+        (
+            a_history[0].version,
+            &a_history[0].data["external_id"],
+            &a_history[0].data["quantity"]
+        ),
+        (1, &json!("a"), &json!(1))
     );
+    // A further change keeps each version once.
+    s.change_need_status(&actor(), a_need.id, None, &to("withdrawn"))
+        .await
+        .unwrap();
+    s.update_need(
+        &actor(),
+        b_need.id,
+        None,
+        &NewNeed {
+            quantity: Some(json!(21)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let versions = |h: Vec<needsdb_store::Version>| h.iter().map(|v| v.version).collect::<Vec<_>>();
+    assert_eq!(versions(s.need_history(a_need.id).await.unwrap()), vec![1, 2]);
+    assert_eq!(versions(s.need_history(b_need.id).await.unwrap()), vec![1, 2, 3]);
 
     // Ordinary writes after an import with explicit ids get fresh ids.
     let n = s
