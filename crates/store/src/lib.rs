@@ -13,10 +13,15 @@ pub mod postgres;
 pub mod sqlite;
 
 /// External ids needsdb gives records in exports, and keys made from content.
-pub use sql_keys::{CONTENT_KEY_PREFIX, OWN_ID_PREFIX};
+pub use sql_keys::{CONTENT_KEY_PREFIX, OWN_ID_PREFIX, own_id};
 mod sql_keys {
     pub const OWN_ID_PREFIX: &str = "needsdb-";
     pub const CONTENT_KEY_PREFIX: &str = "key-";
+
+    /// The record id in a key an export gave a record without an external id.
+    pub fn own_id(key: &str) -> Option<i64> {
+        key.strip_prefix(OWN_ID_PREFIX)?.parse().ok()
+    }
 }
 
 pub use error::{Result, StoreError};
@@ -203,5 +208,15 @@ mod tests {
         assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn own_ids_are_read_only_from_needsdb_keys() {
+        use super::own_id;
+        assert_eq!(own_id("needsdb-42"), Some(42));
+        assert_eq!(own_id("needsdb-"), None);
+        assert_eq!(own_id("needsdb-4x"), None);
+        assert_eq!(own_id("42"), None);
+        assert_eq!(own_id("other-42"), None);
     }
 }

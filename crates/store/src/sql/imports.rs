@@ -19,7 +19,7 @@ use super::{Conn, Db, after_explicit_ids, audit_log, catalog, contributions, now
 use crate::model::{
     Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport, NeedRef,
 };
-use crate::{CONTENT_KEY_PREFIX, OWN_ID_PREFIX, Result, StoreError};
+use crate::{CONTENT_KEY_PREFIX, Result, StoreError, own_id};
 use needsdb_domain::need::{self as need_rules, NeedSpec};
 use needsdb_domain::{Catalog, NeedStatus, NewContribution, NewLink};
 use serde_json::json;
@@ -348,7 +348,7 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
     for (i, v) in valid.iter().enumerate() {
         let key = v.spec.external_id.as_deref().unwrap_or_default();
         by_key.insert((v.spec.country.as_str(), key), i);
-        if let Some(id) = key.strip_prefix(OWN_ID_PREFIX).and_then(|s| s.parse::<i64>().ok()) {
+        if let Some(id) = own_id(key) {
             by_id.insert(id, i);
         }
     }
@@ -528,7 +528,7 @@ async fn need_by_key(conn: &mut Conn, country: &str, key: &str) -> Result<Option
     if by_key.is_some() {
         return Ok(by_key);
     }
-    let Some(id) = key.strip_prefix(OWN_ID_PREFIX).and_then(|s| s.parse::<i64>().ok()) else {
+    let Some(id) = own_id(key) else {
         return Ok(None);
     };
     Ok(sqlx::query_scalar(
@@ -558,7 +558,7 @@ async fn existing_contribution(conn: &mut Conn, donor: &str, key: &str) -> Resul
     if by_key.is_some() {
         return Ok(by_key);
     }
-    let Some(id) = key.strip_prefix(OWN_ID_PREFIX).and_then(|s| s.parse::<i64>().ok()) else {
+    let Some(id) = own_id(key) else {
         return Ok(None);
     };
     let row = sqlx::query(
