@@ -276,10 +276,10 @@ async fn record_version(
     before: Option<&NeedRow>,
 ) -> Result<()> {
     let before = match before {
-        Some(b) => Some(store_version(conn, b).await?),
+        Some(b) => Some(store_version(conn, b, true).await?),
         None => None,
     };
-    let snap = store_version(conn, row).await?;
+    let snap = store_version(conn, row, false).await?;
     audit_log::append(
         conn,
         actor,
@@ -292,20 +292,24 @@ async fn record_version(
     .await
 }
 
-/// Writes the version `row` is at, unless it is already stored.
-async fn store_version(conn: &mut Conn, row: &NeedRow) -> Result<Value> {
+/// Writes the version `row` is at. A version that may already be stored is
+/// written `if_missing`; a new version stored twice is an error.
+async fn store_version(conn: &mut Conn, row: &NeedRow, if_missing: bool) -> Result<Value> {
     let snap = row.snapshot()?;
-    sqlx::query(
+    let sql = if if_missing {
         "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (need_id, version) DO NOTHING",
-    )
-    .bind(row.id)
-    .bind(row.version)
-    .bind(snap.to_string())
-    .bind(row.updated_at)
-    .bind(&row.updated_by)
-    .execute(&mut *conn)
-    .await?;
+         ON CONFLICT (need_id, version) DO NOTHING"
+    } else {
+        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)"
+    };
+    sqlx::query(sql)
+        .bind(row.id)
+        .bind(row.version)
+        .bind(snap.to_string())
+        .bind(row.updated_at)
+        .bind(&row.updated_by)
+        .execute(&mut *conn)
+        .await?;
     Ok(snap)
 }
 
