@@ -24,7 +24,7 @@ use needsdb_domain::need::{self as need_rules, NeedSpec};
 use needsdb_domain::{Catalog, NeedStatus, NewContribution, NewLink};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{QueryBuilder, Row};
+use sqlx::QueryBuilder;
 use std::collections::HashMap;
 
 /// Rows per multi-row INSERT: 19 values each stays well under SQLite's
@@ -360,7 +360,7 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
         }
     }
     let ids: Vec<i64> = by_id.keys().copied().collect();
-    for row in needs_where(conn, "n.external_id IS NULL AND n.id IN (", &ids).await? {
+    for row in needs_by_own_id(conn, &ids).await? {
         if let Some(&i) = by_id.get(&row.id)
             && row.country == valid[i].spec.country.as_str()
         {
@@ -382,37 +382,35 @@ async fn needs_by_key(conn: &mut Conn, keys: &[(&str, &str)]) -> Result<Vec<Need
         qb.push(") ")
             .push(needs::SELECT)
             .push(" JOIN k ON k.country = n.country AND k.external_id = n.external_id WHERE n.deleted_at IS NULL");
-        // Planned afresh each time: a plan cached while the table was small
-        // would scan it whole once the import has filled it.
-        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
-            out.push(NeedRow::from_row(&r)?);
-        }
+        fetch_fresh(conn, qb, &mut out).await?;
     }
     Ok(out)
 }
 
-/// Live needs where `clause` (ending in `IN (`) holds for one of `values`,
-/// 2,000 values per query.
-async fn needs_where<T>(conn: &mut Conn, clause: &str, values: &[T]) -> Result<Vec<NeedRow>>
-where
-    T: for<'q> sqlx::Encode<'q, Db> + sqlx::Type<Db> + Clone + Send,
-{
+/// Live needs without an external id, by id, 2,000 ids per query.
+async fn needs_by_own_id(conn: &mut Conn, ids: &[i64]) -> Result<Vec<NeedRow>> {
     let mut out = Vec::new();
-    for chunk in values.chunks(2000) {
+    for chunk in ids.chunks(2000) {
         let mut qb = QueryBuilder::<Db>::new(needs::SELECT);
-        qb.push(" WHERE n.deleted_at IS NULL AND ").push(clause);
+        qb.push(" WHERE n.deleted_at IS NULL AND n.external_id IS NULL AND n.id IN (");
         let mut sep = qb.separated(", ");
-        for v in chunk {
-            sep.push_bind(v.clone());
+        for id in chunk {
+            sep.push_bind(*id);
         }
         qb.push(")");
-        // Planned afresh each time: a plan cached while the table was small
-        // would scan it whole once the import has filled it.
-        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
-            out.push(NeedRow::from_row(&r)?);
-        }
+        fetch_fresh(conn, qb, &mut out).await?;
     }
     Ok(out)
+}
+
+/// Runs a query over `needs::SELECT`, planned afresh each time: a plan
+/// cached while the table was small would scan it whole once the import has
+/// filled it.
+async fn fetch_fresh(conn: &mut Conn, mut qb: QueryBuilder<Db>, out: &mut Vec<NeedRow>) -> Result<()> {
+    for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
+        out.push(NeedRow::from_row(&r)?);
+    }
+    Ok(())
 }
 
 async fn insert_needs(conn: &mut Conn, rows: &[NeedRow]) -> Result<()> {
@@ -467,13 +465,13 @@ async fn contribution_chunk(
             None => contribution_key(&input, &r.need_refs),
         };
         input.external_id = Some(key.clone());
-        if existing_contribution(conn, &donor, &key).await?.is_some() {
+        if id_by_key(conn, &CONTRIBUTION_BY_KEY, &donor, &key).await?.is_some() {
             st.outcome.unchanged += 1;
             continue;
         }
         let mut missing = false;
-        for (i, r) in rows_refs(&r.need_refs) {
-            match need_by_key(conn, &r.country, &r.key).await? {
+        for (i, r) in r.need_refs.iter().enumerate() {
+            match id_by_key(conn, &NEED_BY_KEY, &r.country, &r.key).await? {
                 Some(id) => input.links.push(NewLink {
                     need: Some(id),
                     quantity: Some(r.quantity.clone()),
@@ -513,31 +511,40 @@ async fn contribution_chunk(
     Ok(())
 }
 
-fn rows_refs(refs: &[NeedRef]) -> impl Iterator<Item = (usize, &NeedRef)> {
-    refs.iter().enumerate()
+/// The statements that find a live record by its owner and external id, or
+/// by the `needsdb-<id>` an export gave a record that had none.
+struct KeyLookup {
+    by_key: &'static str,
+    by_own_id: &'static str,
 }
 
-/// A need by its country and external id, or by the `needsdb-<id>` an export gave it.
-async fn need_by_key(conn: &mut Conn, country: &str, key: &str) -> Result<Option<i64>> {
-    let by_key: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM needs WHERE deleted_at IS NULL AND country = $1 AND external_id = $2")
-            .bind(country)
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
+const NEED_BY_KEY: KeyLookup = KeyLookup {
+    by_key: "SELECT id FROM needs WHERE deleted_at IS NULL AND country = $1 AND external_id = $2",
+    by_own_id: "SELECT id FROM needs WHERE deleted_at IS NULL AND external_id IS NULL AND country = $1 AND id = $2",
+};
+
+const CONTRIBUTION_BY_KEY: KeyLookup = KeyLookup {
+    by_key: "SELECT id FROM contributions WHERE deleted_at IS NULL AND donor = $1 AND external_id = $2",
+    by_own_id: "SELECT id FROM contributions WHERE deleted_at IS NULL AND external_id IS NULL AND donor = $1 AND id = $2",
+};
+
+async fn id_by_key(conn: &mut Conn, lookup: &KeyLookup, owner: &str, key: &str) -> Result<Option<i64>> {
+    let by_key: Option<i64> = sqlx::query_scalar(lookup.by_key)
+        .bind(owner)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
     if by_key.is_some() {
         return Ok(by_key);
     }
     let Some(id) = own_id(key) else {
         return Ok(None);
     };
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM needs WHERE deleted_at IS NULL AND external_id IS NULL AND country = $1 AND id = $2",
-    )
-    .bind(country)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?)
+    Ok(sqlx::query_scalar(lookup.by_own_id)
+        .bind(owner)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
 }
 
 fn contribution_key(input: &NewContribution, refs: &[NeedRef]) -> String {
@@ -546,27 +553,4 @@ fn contribution_key(input: &NewContribution, refs: &[NeedRef]) -> String {
         "{CONTENT_KEY_PREFIX}{}",
         &hex::encode(Sha256::digest(text.as_bytes()))[..24]
     )
-}
-
-async fn existing_contribution(conn: &mut Conn, donor: &str, key: &str) -> Result<Option<i64>> {
-    let by_key: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM contributions WHERE deleted_at IS NULL AND donor = $1 AND external_id = $2")
-            .bind(donor)
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if by_key.is_some() {
-        return Ok(by_key);
-    }
-    let Some(id) = own_id(key) else {
-        return Ok(None);
-    };
-    let row = sqlx::query(
-        "SELECT id FROM contributions WHERE deleted_at IS NULL AND external_id IS NULL AND donor = $1 AND id = $2",
-    )
-    .bind(donor)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
