@@ -3,6 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::codes::{Iso3, ItemCode, PartyCode};
+use crate::decimal::json_to_text;
 use crate::earmark::{Earmark, NewEarmark};
 use crate::money::{FxRate, Money};
 use crate::need::{
@@ -162,6 +163,12 @@ pub struct NewContribution {
     pub source_url: Option<String>,
     pub description: Option<String>,
     pub external_id: Option<String>,
+    /// Goods: their value in US dollars, as the donor gives it. Without it,
+    /// the catalogue's indicative unit value is used, marked as estimated.
+    pub usd_value: Option<Value>,
+    /// The DAC 5-digit sector of a cash contribution linked to no need
+    /// (IATI): such as 12250 (infectious disease control) or 72010.
+    pub sector: Option<String>,
     #[serde(default)]
     pub links: Vec<NewLink>,
     #[serde(default)]
@@ -234,8 +241,11 @@ pub struct LinkSpec {
     pub need_id: i64,
     /// In the contribution's base units.
     pub quantity: i64,
-    /// In coverage units of the need: item base units or US cents.
+    /// In coverage units of the need: item base units or US cents. Cash
+    /// linked to a need for goods covers no units: it counts at its value.
     pub covered: i64,
+    /// Cash: the link's value in US cents; goods: 0.
+    pub covered_usd: i64,
 }
 
 /// What validation must know about a need a contribution links to.
@@ -244,7 +254,18 @@ pub struct LinkTarget {
     pub country: Iso3,
     pub item: ItemCode,
     pub is_money: bool,
+    /// Whether the need has an indicative value in US dollars (its item has
+    /// a unit value), so that cash can count against it.
+    pub valued: bool,
     pub status: NeedStatus,
+}
+
+/// What a contribution is worth in US cents, and whether that is an
+/// estimate from the catalogue rather than the donor's own figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Valuation {
+    pub cents: i64,
+    pub estimated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,6 +281,10 @@ pub struct ContributionSpec {
     pub external_id: Option<String>,
     pub links: Vec<LinkSpec>,
     pub earmarks: Vec<Earmark>,
+    /// None for goods with neither a donor's value nor a catalogue value.
+    pub value: Option<Valuation>,
+    /// A declared DAC sector (cash linked to no need).
+    pub sector: Option<String>,
 }
 
 pub const MAX_LINKS: usize = 1000;
@@ -337,7 +362,7 @@ pub fn validate(
     }
     let stage_date = match input.stage_date.as_deref() {
         None => Some(today),
-        Some(s) => errs.take(parse_date("stage_date", s)),
+        Some(s) => errs.take(parse_date("stage_date", s).and_then(|d| not_ahead("stage_date", d, today))),
     };
     let source_url = errs.take(parse_source_url(&input.source_url)).flatten();
     if stage == Some(Stage::Announced) && source_url.is_none() {
@@ -360,11 +385,15 @@ pub fn validate(
     let earmarks = carried
         .as_ref()
         .map(|c| validate_earmarks(&mut errs, input, c, catalog));
+    let value = carried.as_ref().and_then(|c| valuation(&mut errs, input, c, catalog));
+    let sector = validate_sector(&mut errs, input, carried.as_ref());
 
     errs.finish()?;
     match (donor, recipient, carried, stage, stage_date, links, earmarks) {
         (Some(donor), Some(recipient), Some(carried), Some(stage), Some(stage_date), Some(links), Some(earmarks)) => {
             Ok(ContributionSpec {
+                value,
+                sector,
                 donor,
                 recipient,
                 channel,
@@ -504,13 +533,13 @@ fn validate_links(
                     format!("need {id} is for {}, but this contribution carries {item}", target.item),
                 );
             }
-            Carried::Cash { .. } if !target.is_money => {
+            Carried::Cash { .. } if !target.is_money && !target.valued => {
                 errs.add(
                     field("need"),
-                    "item_mismatch",
+                    "not_valued",
                     format!(
-                        "need {id} is for goods ({}); cash can only be linked to financial needs",
-                        target.item
+                        "need {id} is for goods ({}) that have no indicative value in the catalogue, so cash cannot count against it; ask the secretariat to give {} a unit value",
+                        target.item, target.item
                     ),
                 );
             }
@@ -529,10 +558,16 @@ fn validate_links(
             parse_quantity("quantity", l.quantity.as_ref(), carried.decimals())
                 .map_err(|e| e.nested(&format!("links[{i}]."))),
         ) {
+            let (covered, covered_usd) = match carried {
+                Carried::InKind { .. } => (q, 0),
+                Carried::Cash { .. } if target.is_money => (carried.covered(q), carried.covered(q)),
+                Carried::Cash { .. } => (0, carried.covered(q)),
+            };
             out.push(LinkSpec {
                 need_id: id,
                 quantity: q,
-                covered: carried.covered(q),
+                covered,
+                covered_usd,
             });
         }
     }
@@ -578,6 +613,101 @@ fn validate_earmarks(errs: &mut Errors, input: &NewContribution, carried: &Carri
         );
     }
     out
+}
+
+/// A date a stage was reached: at most a day ahead of today, which allows
+/// for time zones but not for a stage that has not happened.
+pub fn not_ahead(field: &str, d: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    if d > today + chrono::Days::new(1) {
+        Err(FieldError::new(
+            field,
+            "in_future",
+            format!("{d} is in the future; record a stage once it is reached"),
+        ))
+    } else {
+        Ok(d)
+    }
+}
+
+/// The contribution's value in US cents: the cash itself, the donor's value
+/// of goods, or else the catalogue's indicative unit value (an estimate).
+fn valuation(errs: &mut Errors, input: &NewContribution, carried: &Carried, catalog: &Catalog) -> Option<Valuation> {
+    match carried {
+        Carried::Cash { usd_cents, .. } => {
+            if input.usd_value.is_some() {
+                errs.add(
+                    "usd_value",
+                    "not_allowed",
+                    "cash is valued by its amount and US dollar rate; usd_value is for goods",
+                );
+            }
+            Some(Valuation {
+                cents: *usd_cents,
+                estimated: false,
+            })
+        }
+        Carried::InKind {
+            item,
+            quantity,
+            decimals,
+        } => {
+            if let Some(v) = &input.usd_value {
+                let text = json_to_text(v).unwrap_or_default();
+                return match crate::decimal::parse_scaled(&text, 2) {
+                    Ok(0) => {
+                        errs.add("usd_value", "not_positive", "usd_value must be more than zero");
+                        None
+                    }
+                    Ok(cents) => Some(Valuation {
+                        cents,
+                        estimated: false,
+                    }),
+                    Err(e) => {
+                        errs.add("usd_value", e.code(), e.describe(&text));
+                        None
+                    }
+                };
+            }
+            let rate = catalog.item(item)?.unit_value()?;
+            match rate.value_cents(*quantity, *decimals) {
+                Ok(cents) => Some(Valuation { cents, estimated: true }),
+                Err(_) => {
+                    errs.add(
+                        "quantity",
+                        "too_large",
+                        "the quantity is too large to value in US dollars",
+                    );
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// A declared sector must be in the IATI codelist; cash that funds no need
+/// must declare one, so that every IATI activity has a sector.
+fn validate_sector(errs: &mut Errors, input: &NewContribution, carried: Option<&Carried>) -> Option<String> {
+    let declared = input.sector.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(code) = declared {
+        let known = crate::reference::embedded().is_ok_and(|r| r.dac_sectors.contains_key(code));
+        if !known {
+            errs.add(
+                "sector",
+                "unknown_sector",
+                format!("'{code}' is not a DAC 5-digit code of the IATI Sector codelist (such as 12250 or 72010)"),
+            );
+            return None;
+        }
+        return Some(code.to_owned());
+    }
+    if matches!(carried, Some(Carried::Cash { .. })) && input.links.is_empty() {
+        errs.add(
+            "sector",
+            "required",
+            "cash that is linked to no need must name the sector it funds (a DAC 5-digit code such as 12250 infectious disease control, or 72010 material relief)",
+        );
+    }
+    None
 }
 
 /// A stage change as sent.
@@ -631,18 +761,20 @@ impl StageChange {
         };
         let date = match self.date.as_deref() {
             None => Some(today.max(current_date)),
-            Some(d) => errs.take(parse_date("date", d)).and_then(|d| {
-                if d < current_date {
-                    errs.add(
-                        "date",
-                        "before_current_stage",
-                        format!("{d} is before {current_date}, when the contribution became {current}"),
-                    );
-                    None
-                } else {
-                    Some(d)
-                }
-            }),
+            Some(d) => errs
+                .take(parse_date("date", d).and_then(|d| not_ahead("date", d, today)))
+                .and_then(|d| {
+                    if d < current_date {
+                        errs.add(
+                            "date",
+                            "before_current_stage",
+                            format!("{d} is before {current_date}, when the contribution became {current}"),
+                        );
+                        None
+                    } else {
+                        Some(d)
+                    }
+                }),
         };
         let note = errs.take(optional_text("note", &self.note, 2000)).flatten();
         let source_url = errs.take(parse_source_url(&self.source_url)).flatten();
@@ -696,6 +828,7 @@ mod tests {
             country: Iso3::parse("c", c).unwrap(),
             item: ItemCode::parse("i", i).unwrap(),
             is_money: money,
+            valued: money,
             status: NeedStatus::Validated,
         };
         HashMap::from([
@@ -783,6 +916,7 @@ mod tests {
             amount: Some(json!(10_000_000)),
             currency: Some("USD".into()),
             stage: Some("committed".into()),
+            sector: Some("12250".into()),
             earmarks: vec![NewEarmark {
                 target: Some("nam-members".into()),
                 share_percent: Some(json!(50)),
@@ -812,6 +946,123 @@ mod tests {
             codes(validate(&over, &catalog(), &needs(), today()).unwrap_err()),
             vec!["earmarks:earmarks_exceed_contribution"]
         );
+    }
+
+    #[test]
+    fn cash_needs_a_sector_unless_it_funds_a_need() {
+        let cash = NewContribution {
+            donor: Some("AZE".into()),
+            recipient: Some("WHO".into()),
+            amount: Some(json!(100)),
+            currency: Some("USD".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(validate(&cash, &catalog(), &needs(), today()).unwrap_err()),
+            ["sector:required"]
+        );
+        let bad = NewContribution {
+            sector: Some("99999".into()),
+            ..cash.clone()
+        };
+        assert_eq!(
+            codes(validate(&bad, &catalog(), &needs(), today()).unwrap_err()),
+            ["sector:unknown_sector"]
+        );
+        let linked = NewContribution {
+            recipient: Some("KEN".into()),
+            links: vec![NewLink {
+                need: Some(4),
+                quantity: Some(json!(100)),
+            }],
+            ..cash
+        };
+        let s = validate(&linked, &catalog(), &needs(), today()).unwrap();
+        assert_eq!(
+            s.value,
+            Some(Valuation {
+                cents: 10_000,
+                estimated: false
+            })
+        );
+        assert_eq!((s.links[0].covered, s.links[0].covered_usd), (10_000, 10_000));
+    }
+
+    #[test]
+    fn cash_counts_against_goods_at_its_value_when_the_goods_have_one() {
+        let mut targets = needs();
+        let cash = NewContribution {
+            donor: Some("IND".into()),
+            recipient: Some("KEN".into()),
+            amount: Some(json!(60_000)),
+            currency: Some("USD".into()),
+            links: vec![NewLink {
+                need: Some(1),
+                quantity: Some(json!(60_000)),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(validate(&cash, &catalog(), &targets, today()).unwrap_err()),
+            ["links[0].need:not_valued"]
+        );
+        if let Some(t) = targets.get_mut(&1) {
+            t.valued = true;
+        }
+        let s = validate(&cash, &catalog(), &targets, today()).unwrap();
+        assert_eq!((s.links[0].covered, s.links[0].covered_usd), (0, 6_000_000));
+    }
+
+    #[test]
+    fn goods_carry_the_donors_value_or_the_catalogues_estimate() {
+        let mut c = catalog();
+        let s = validate(&in_kind(), &c, &needs(), today()).unwrap();
+        assert_eq!(s.value, None, "no donor value and no catalogue value");
+        if let Some(i) = c.items.values_mut().find(|i| i.code.as_str() == "BIO-O2-CONCENTRATOR") {
+            i.unit_value_usd = Some("650".into());
+        }
+        let s = validate(&in_kind(), &c, &needs(), today()).unwrap();
+        assert_eq!(
+            s.value,
+            Some(Valuation {
+                cents: 6_500_000,
+                estimated: true
+            })
+        );
+        let given = NewContribution {
+            usd_value: Some(json!("58000.50")),
+            ..in_kind()
+        };
+        let s = validate(&given, &c, &needs(), today()).unwrap();
+        assert_eq!(
+            s.value,
+            Some(Valuation {
+                cents: 5_800_050,
+                estimated: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_stage_more_than_a_day_ahead_is_refused() {
+        let ahead = |days: u64| NewContribution {
+            stage_date: Some((today() + chrono::Days::new(days)).to_string()),
+            ..in_kind()
+        };
+        assert!(validate(&ahead(1), &catalog(), &needs(), today()).is_ok());
+        assert_eq!(
+            codes(validate(&ahead(2), &catalog(), &needs(), today()).unwrap_err()),
+            ["stage_date:in_future"]
+        );
+        let change = StageChange {
+            to: Some("committed".into()),
+            date: Some((today() + chrono::Days::new(30)).to_string()),
+            ..Default::default()
+        };
+        let e = change
+            .validate(Stage::Pledged, ContributionKind::InKind, today(), today())
+            .unwrap_err();
+        assert_eq!(codes(e), ["date:in_future"]);
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! beside its share of population, delivery per person, the Lorenz curve and
 //! the Gini coefficient (population-weighted), and one plain sentence.
 
+use crate::decimal::to_json_number;
 use crate::reference::IncomeGroup;
 use serde::Serialize;
 
-/// One state's population and what it received, in base units.
+/// One state's or territory's population and what it received, in base units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StateFigure {
     pub iso3: String,
@@ -14,6 +15,18 @@ pub struct StateFigure {
     pub delivered: i64,
     pub income_group: Option<IncomeGroup>,
     pub region: Option<String>,
+    /// An independent state, rather than a territory.
+    pub is_state: bool,
+}
+
+/// Who the report counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Counted {
+    pub states: usize,
+    pub territories: usize,
+    /// In words: which entities, and which were left out.
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,7 +35,9 @@ pub struct GroupShare {
     pub group: String,
     pub states: usize,
     pub population: i64,
-    pub delivered: i64,
+    /// In the item's unit.
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
+    pub delivered: serde_json::Value,
     pub population_share_pct: f64,
     pub delivered_share_pct: f64,
 }
@@ -33,8 +48,10 @@ pub struct PerPerson {
     pub iso3: String,
     pub name: String,
     pub population: i64,
-    pub delivered: i64,
-    /// Base units per person.
+    /// In the item's unit.
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
+    pub delivered: serde_json::Value,
+    /// The item's unit per person.
     pub per_person: f64,
 }
 
@@ -50,14 +67,19 @@ pub struct LorenzPoint {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Equity {
-    pub delivered: i64,
+    /// In the item's unit (US dollars for cash).
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
+    pub delivered: serde_json::Value,
+    pub unit: String,
     pub population: i64,
+    pub counted: Counted,
     pub by_income_group: Vec<GroupShare>,
     pub by_region: Vec<GroupShare>,
     pub per_person: Vec<PerPerson>,
     pub lorenz: Vec<LorenzPoint>,
     /// 0 is perfect equality per person; 1 is everything to one state.
-    pub gini: f64,
+    /// Not defined (null) while nothing has been delivered.
+    pub gini: Option<f64>,
     pub summary: String,
 }
 
@@ -69,7 +91,12 @@ fn pct(part: i64, whole: i64) -> f64 {
     }
 }
 
-fn shares(states: &[&StateFigure], key: impl Fn(&StateFigure) -> String, order: &[String]) -> Vec<GroupShare> {
+fn shares(
+    states: &[&StateFigure],
+    key: impl Fn(&StateFigure) -> String,
+    order: &[String],
+    decimals: u32,
+) -> Vec<GroupShare> {
     let pop: i64 = states.iter().map(|s| s.population).sum();
     let del: i64 = states.iter().map(|s| s.delivered).sum();
     let mut keys: Vec<String> = order.to_vec();
@@ -91,7 +118,7 @@ fn shares(states: &[&StateFigure], key: impl Fn(&StateFigure) -> String, order: 
                 group: k,
                 states: members.len(),
                 population: p,
-                delivered: d,
+                delivered: to_json_number(d, decimals),
                 population_share_pct: pct(p, pop),
                 delivered_share_pct: pct(d, del),
             })
@@ -99,10 +126,12 @@ fn shares(states: &[&StateFigure], key: impl Fn(&StateFigure) -> String, order: 
         .collect()
 }
 
-/// The equity report over states with a known population. `unit` names
-/// what was delivered, for the summary ("doses", "US dollars").
-pub fn report(states: &[StateFigure], unit: &str) -> Equity {
+/// The equity report over states and territories with a known population.
+/// `unit` names what was delivered ("doses", "US dollars"); `decimals` is
+/// how many of its base units make one (3 for tonnes kept in kilograms).
+pub fn report(states: &[StateFigure], unit: &str, decimals: u32) -> Equity {
     let mut counted: Vec<&StateFigure> = states.iter().filter(|s| s.population > 0).collect();
+    let scale = 10f64.powi(decimals as i32);
     counted.sort_by(|a, b| a.iso3.cmp(&b.iso3));
     let population: i64 = counted.iter().map(|s| s.population).sum();
     let delivered: i64 = counted.iter().map(|s| s.delivered).sum();
@@ -111,16 +140,22 @@ pub fn report(states: &[StateFigure], unit: &str) -> Equity {
         &counted,
         |s| s.income_group.map_or("unclassified".into(), |g| g.as_str().to_owned()),
         &income_order,
+        decimals,
     );
-    let by_region = shares(&counted, |s| s.region.clone().unwrap_or_else(|| "unknown".into()), &[]);
+    let by_region = shares(
+        &counted,
+        |s| s.region.clone().unwrap_or_else(|| "unknown".into()),
+        &[],
+        decimals,
+    );
     let mut per_person: Vec<PerPerson> = counted
         .iter()
         .map(|s| PerPerson {
             iso3: s.iso3.clone(),
             name: s.name.clone(),
             population: s.population,
-            delivered: s.delivered,
-            per_person: s.delivered as f64 / s.population as f64,
+            delivered: to_json_number(s.delivered, decimals),
+            per_person: s.delivered as f64 / scale / s.population as f64,
         })
         .collect();
     // Poorest-served first; ties by code so the curve is the same every time.
@@ -130,9 +165,10 @@ pub fn report(states: &[StateFigure], unit: &str) -> Equity {
         delivered: 0.0,
     }];
     let (mut cp, mut cd) = (0i64, 0i64);
+    let base: std::collections::HashMap<&str, i64> = counted.iter().map(|s| (s.iso3.as_str(), s.delivered)).collect();
     for p in &per_person {
         cp += p.population;
-        cd += p.delivered;
+        cd += base.get(p.iso3.as_str()).copied().unwrap_or(0);
         lorenz.push(LorenzPoint {
             population: if population > 0 {
                 cp as f64 / population as f64
@@ -151,9 +187,9 @@ pub fn report(states: &[StateFigure], unit: &str) -> Equity {
             .windows(2)
             .map(|w| (w[1].population - w[0].population) * (w[1].delivered + w[0].delivered))
             .sum();
-        (1.0 - area).clamp(0.0, 1.0)
+        Some((1.0 - area).clamp(0.0, 1.0))
     } else {
-        0.0
+        None
     };
     let group = |g: &str| by_income_group.iter().find(|s| s.group == g);
     let summary = match (group("high"), group("low")) {
@@ -173,16 +209,37 @@ pub fn report(states: &[StateFigure], unit: &str) -> Equity {
             "Low-income states received {}% of {unit} for {}% of the population; no high-income state is counted.",
             l.delivered_share_pct, l.population_share_pct
         ),
-        (None, None) => format!("{} states received {delivered} {unit} in all.", counted.len()),
+        (None, None) => format!(
+            "{} states received {} {unit} in all.",
+            counted.len(),
+            to_json_number(delivered, decimals)
+        ),
+    };
+    let states_n = counted.iter().filter(|s| s.is_state).count();
+    let territories_n = counted.len() - states_n;
+    let left_out = states.len() - counted.len();
+    let counted_note = Counted {
+        states: states_n,
+        territories: territories_n,
+        description: format!(
+            "{states_n} states and {territories_n} territories with a known population{}",
+            if left_out > 0 {
+                format!("; {left_out} without a population figure are left out")
+            } else {
+                String::new()
+            }
+        ),
     };
     Equity {
-        delivered,
+        delivered: to_json_number(delivered, decimals),
+        unit: unit.to_owned(),
         population,
+        counted: counted_note,
         by_income_group,
         by_region,
         per_person,
         lorenz,
-        gini: (gini * 10_000.0).round() / 10_000.0,
+        gini: gini.map(|g| (g * 10_000.0).round() / 10_000.0),
         summary,
     }
 }
@@ -200,6 +257,7 @@ mod tests {
             delivered,
             income_group: Some(g),
             region: Some("Africa".into()),
+            is_state: true,
         }
     }
 
@@ -212,13 +270,14 @@ mod tests {
                 s("MMM", 800, 171, IncomeGroup::LowerMiddle),
             ],
             "doses",
+            0,
         );
         assert_eq!(
             e.summary,
             "High-income states received 82% of doses for 10% of the population; low-income states 0.9% for 10%."
         );
         assert_eq!(e.by_income_group[0].group, "high");
-        assert!(e.gini > 0.5, "{}", e.gini);
+        assert!(e.gini.unwrap() > 0.5, "{:?}", e.gini);
     }
 
     #[test]
@@ -229,8 +288,9 @@ mod tests {
                 s("BBB", 300, 150, IncomeGroup::Low),
             ],
             "doses",
+            0,
         );
-        assert_eq!(e.gini, 0.0);
+        assert_eq!(e.gini, Some(0.0));
         assert_eq!(e.lorenz.last().map(|p| (p.population, p.delivered)), Some((1.0, 1.0)));
     }
 
@@ -240,15 +300,46 @@ mod tests {
             .map(|i| s(&format!("S{i:02}"), 100, 0, IncomeGroup::Low))
             .collect();
         states.push(s("TOP", 100, 1000, IncomeGroup::High));
-        assert!((report(&states, "doses").gini - 0.99).abs() < 1e-9);
+        assert!((report(&states, "doses", 0).gini.unwrap() - 0.99).abs() < 1e-9);
+    }
+
+    #[test]
+    fn figures_are_in_the_items_unit_and_nothing_delivered_has_no_gini() {
+        // 2.5 tonnes kept as 2,500 kg.
+        let e = report(
+            &[
+                s("AAA", 1000, 2500, IncomeGroup::High),
+                s("BBB", 1000, 0, IncomeGroup::Low),
+            ],
+            "tonnes",
+            3,
+        );
+        assert_eq!(e.delivered, serde_json::json!(2.5));
+        assert_eq!(e.per_person.last().map(|p| p.per_person), Some(0.0025));
+        assert_eq!(e.by_income_group[0].delivered, serde_json::json!(2.5));
+        let none = report(&[s("AAA", 1000, 0, IncomeGroup::High)], "tonnes", 3);
+        assert_eq!(none.gini, None);
+        assert_eq!(serde_json::to_value(&none).unwrap()["gini"], serde_json::Value::Null);
+        let mut t = s("TTT", 50, 0, IncomeGroup::High);
+        t.is_state = false;
+        let c = report(
+            &[s("AAA", 10, 1, IncomeGroup::High), t, s("ZZZ", 0, 0, IncomeGroup::Low)],
+            "x",
+            0,
+        )
+        .counted;
+        assert_eq!((c.states, c.territories), (1, 1));
+        assert!(c.description.contains("1 without a population"), "{}", c.description);
     }
 
     proptest! {
         #[test]
         fn gini_is_between_zero_and_one_and_the_curve_rises(v in prop::collection::vec((1i64..10_000_000, 0i64..5_000_000), 1..40)) {
             let states: Vec<StateFigure> = v.iter().enumerate().map(|(i, (p, d))| s(&format!("S{i:02}"), *p, *d, IncomeGroup::Low)).collect();
-            let e = report(&states, "doses");
-            prop_assert!((0.0..=1.0).contains(&e.gini));
+            let e = report(&states, "doses", 0);
+            let delivered: i64 = v.iter().map(|(_, d)| d).sum();
+            prop_assert_eq!(e.gini.is_some(), delivered > 0);
+            prop_assert!(e.gini.is_none_or(|g| (0.0..=1.0).contains(&g)));
             for w in e.lorenz.windows(2) {
                 prop_assert!(w[1].population >= w[0].population && w[1].delivered >= w[0].delivered - 1e-12);
                 // Poorest-served first: the curve never rises above equality.

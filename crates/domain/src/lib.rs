@@ -12,6 +12,7 @@ pub mod contribution;
 pub mod decimal;
 pub mod earmark;
 pub mod equity;
+pub mod item;
 pub mod money;
 pub mod need;
 pub mod party;
@@ -22,9 +23,10 @@ pub use catalog::{Catalog, CountryFacts};
 pub use codes::{Iso3, ItemCode, PartyCode};
 pub use contribution::{
     Carried, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange,
+    Valuation,
 };
 pub use earmark::{Earmark, EarmarkPortion, EarmarkTarget, NewEarmark};
 pub use money::{Currency, FxRate, Money};
-pub use need::{NeedSpec, NeedStatus, NewNeed, Priority, ReportChannel, Requested};
+pub use need::{NeedSpec, NeedStatus, NewNeed, Priority, Received, ReportChannel, Requested, Size};
 pub use party::{OrgType, PartyKind};
 pub use validation::{FieldError, Invalid};

@@ -125,9 +125,15 @@ impl FxRate {
 
     /// The US cents this amount was worth at this rate, rounded half to even.
     pub fn usd_cents(&self, money: Money) -> Result<i64, DecimalError> {
-        // cents = minor * 10^-exp * rate * 100 = minor * mantissa * 10^(2 - exp - scale)
-        let shift = 2i32 - money.currency.exponent() as i32 - self.scale as i32;
-        let num = i128::from(money.minor) * i128::from(self.mantissa);
+        self.value_cents(money.minor, money.currency.exponent())
+    }
+
+    /// The US cents `base` units are worth at this many dollars per unit,
+    /// where a unit is `10^decimals` base units; rounded half to even.
+    pub fn value_cents(&self, base: i64, decimals: u32) -> Result<i64, DecimalError> {
+        // cents = base * 10^-decimals * rate * 100 = base * mantissa * 10^(2 - decimals - scale)
+        let shift = 2i32 - decimals as i32 - self.scale as i32;
+        let num = i128::from(base) * i128::from(self.mantissa);
         let cents = if shift >= 0 {
             num.checked_mul(10i128.pow(shift.unsigned_abs()))
                 .ok_or(DecimalError::TooLarge)?
@@ -141,7 +147,8 @@ impl FxRate {
     }
 }
 
-fn div_round_half_even(n: i128, d: i128) -> i128 {
+/// `n / d`, rounded half to even: the rounding every value in needsdb uses.
+pub fn div_round_half_even(n: i128, d: i128) -> i128 {
     let q = n / d;
     let r = n % d;
     match (2 * r).cmp(&d) {
@@ -197,6 +204,13 @@ mod tests {
         let usd = Money::parse("a", "12.34", Currency::USD).unwrap();
         assert_eq!(FxRate::ONE.usd_cents(usd).unwrap(), 1234);
         assert_eq!(div_round_half_even(5, 2), 2);
+        // 3 tonnes (3000 kg) of rice at $400.50 a tonne.
+        assert_eq!(
+            FxRate::parse("v", "400.50").unwrap().value_cents(3000, 3).unwrap(),
+            120_150
+        );
+        // 7 water tablets at $0.004 each: 2.8 cents, rounded to 3.
+        assert_eq!(FxRate::parse("v", "0.004").unwrap().value_cents(7, 0).unwrap(), 3);
         assert_eq!(div_round_half_even(15, 2), 8);
     }
 

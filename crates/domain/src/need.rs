@@ -122,17 +122,72 @@ impl NeedStatus {
         !matches!(self, Self::Withdrawn)
     }
 
-    /// The status that committed coverage implies for a validated need.
-    pub fn from_coverage(self, needed: i64, funded: i64) -> NeedStatus {
+    /// The status that committed contributions imply for a validated need.
+    pub fn from_coverage(self, size: Size, funded: Received) -> NeedStatus {
         if !matches!(self, Self::Validated | Self::PartlyMet | Self::Met) {
             return self;
         }
-        if funded <= 0 {
-            Self::Validated
-        } else if funded >= needed {
+        if size.is_met(funded) {
             Self::Met
-        } else {
+        } else if funded.units > 0 || funded.cash_cents > 0 {
             Self::PartlyMet
+        } else {
+            Self::Validated
+        }
+    }
+}
+
+/// How big a need is: its quantity in coverage units (item base units, or
+/// US cents for a financial need) and, when known, its value in US cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub quantity: i64,
+    pub value_cents: Option<i64>,
+}
+
+/// What a need receives at some stage: goods (or, for a financial need,
+/// cash) in its coverage units, and cash for goods in US cents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Received {
+    pub units: i64,
+    pub cash_cents: i64,
+}
+
+impl Size {
+    /// The value received, in US cents: goods at the need's own price per
+    /// unit, rounded down to the cent, plus cash. Rounding down makes
+    /// "received at least the need's value" exactly "fully covered".
+    pub fn valued(&self, r: Received) -> Option<i64> {
+        let v = self.value_cents.filter(|v| *v > 0)?;
+        let goods = i128::from(r.units) * i128::from(v) / i128::from(self.quantity.max(1));
+        Some(i64::try_from(goods).unwrap_or(i64::MAX).saturating_add(r.cash_cents))
+    }
+
+    /// The quantity still needed: what goods in kind have not covered, less
+    /// what cash linked to the need buys at the need's own price (rounded
+    /// up, so a need short of anything is short of at least one base unit).
+    pub fn open_units(&self, r: Received) -> i64 {
+        let gap = (self.quantity - r.units).max(0);
+        if r.cash_cents <= 0 {
+            return gap;
+        }
+        match (self.value_cents.filter(|v| *v > 0), self.valued(r)) {
+            (Some(v), Some(got)) if got >= v => 0,
+            (Some(v), Some(got)) => {
+                let remaining = i128::from(v - got) * i128::from(self.quantity);
+                let units = (remaining + i128::from(v) - 1) / i128::from(v);
+                gap.min(i64::try_from(units).unwrap_or(i64::MAX))
+            }
+            _ => gap,
+        }
+    }
+
+    /// Fully covered: in units, or, when cash counts against a need for
+    /// goods, goods and cash together at least the need's value.
+    pub fn is_met(&self, r: Received) -> bool {
+        match (self.value_cents.filter(|v| *v > 0), self.valued(r)) {
+            (Some(v), Some(got)) => got >= v,
+            _ => r.units >= self.quantity,
         }
     }
 }
@@ -268,6 +323,12 @@ pub const MAX_EXTERNAL_ID: usize = 200;
 
 /// Checks a whole need and reports every problem at once, each naming its field.
 pub fn validate(input: &NewNeed, catalog: &Catalog) -> Result<NeedSpec, Invalid> {
+    validate_keeping(input, catalog, None)
+}
+
+/// As [`validate`], for an edit of a need of `keeping`: a need whose item was
+/// retired since may keep it, but no need may take up a retired item.
+pub fn validate_keeping(input: &NewNeed, catalog: &Catalog, keeping: Option<&str>) -> Result<NeedSpec, Invalid> {
     let mut errs = Errors::new();
 
     let country = required(&mut errs, "country", &input.country).and_then(|s| {
@@ -286,6 +347,17 @@ pub fn validate(input: &NewNeed, catalog: &Catalog) -> Result<NeedSpec, Invalid>
     let item = required(&mut errs, "item", &input.item).and_then(|s| {
         let code = errs.take(ItemCode::parse("item", s))?;
         match catalog.item(&code) {
+            Some(i) if i.retired && keeping != Some(code.as_str()) => {
+                errs.add(
+                    "item",
+                    "retired_item",
+                    format!(
+                        "{} ({}) was retired from the catalogue; choose another item",
+                        i.code, i.name_en
+                    ),
+                );
+                None
+            }
             Some(i) => Some(i),
             None => {
                 errs.add(
@@ -666,12 +738,44 @@ mod tests {
     #[test]
     fn coverage_sets_fulfilment_status() {
         use NeedStatus::*;
-        assert_eq!(Validated.from_coverage(100, 0), Validated);
-        assert_eq!(Validated.from_coverage(100, 40), PartlyMet);
-        assert_eq!(PartlyMet.from_coverage(100, 100), Met);
-        assert_eq!(Met.from_coverage(100, 10), PartlyMet);
-        assert_eq!(Draft.from_coverage(100, 100), Draft);
-        assert_eq!(Withdrawn.from_coverage(100, 100), Withdrawn);
+        let size = Size {
+            quantity: 100,
+            value_cents: None,
+        };
+        let units = |units| Received { units, cash_cents: 0 };
+        assert_eq!(Validated.from_coverage(size, units(0)), Validated);
+        assert_eq!(Validated.from_coverage(size, units(40)), PartlyMet);
+        assert_eq!(PartlyMet.from_coverage(size, units(100)), Met);
+        assert_eq!(Met.from_coverage(size, units(10)), PartlyMet);
+        assert_eq!(Draft.from_coverage(size, units(100)), Draft);
+        assert_eq!(Withdrawn.from_coverage(size, units(100)), Withdrawn);
+    }
+
+    #[test]
+    fn cash_for_goods_counts_at_the_needs_value() {
+        use NeedStatus::*;
+        // 200 concentrators at $500: $100,000.
+        let size = Size {
+            quantity: 200,
+            value_cents: Some(10_000_000),
+        };
+        let r = |units, cash_cents| Received { units, cash_cents };
+        assert_eq!(size.valued(r(150, 0)), Some(7_500_000));
+        assert_eq!(Validated.from_coverage(size, r(0, 6_000_000)), PartlyMet);
+        assert_eq!(Validated.from_coverage(size, r(100, 5_000_000)), Met);
+        assert_eq!(Validated.from_coverage(size, r(199, 0)), PartlyMet);
+        // 1,000 tablets worth 400 cents: 999 tablets are 399.6 cents, counted as 399.
+        let tablets = Size {
+            quantity: 1000,
+            value_cents: Some(400),
+        };
+        assert_eq!(tablets.valued(r(999, 0)), Some(399));
+        assert_eq!(size.open_units(r(0, 6_000_000)), 80);
+        assert_eq!(size.open_units(r(150, 0)), 50);
+        assert_eq!(size.open_units(r(100, 5_000_000)), 0);
+        assert_eq!(size.open_units(r(100, 4_999_999)), 1);
+        assert!(!tablets.is_met(r(999, 0)));
+        assert!(tablets.is_met(r(999, 1)));
     }
 
     #[test]

@@ -83,6 +83,7 @@ async fn child(url: &str, file: &Path) {
         Format::Hxl,
         Data::Path(file.to_owned()),
         &Options {
+            decimal: None,
             dry_run: false,
             accept_suggestions: false,
             kind: None,

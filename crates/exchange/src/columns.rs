@@ -73,6 +73,12 @@ pub enum Field {
     SourceUrl,
     /// The needs a contribution is for: `ISO3/external id=quantity; ...`.
     Needs,
+    /// Earmarks: `nam-members=50%; who:AFR=2000000`.
+    Earmarks,
+    /// Goods: the donor's value in US dollars.
+    UsdValue,
+    /// The DAC 5-digit sector declared for cash.
+    Sector,
 }
 
 impl Field {
@@ -114,7 +120,15 @@ impl Field {
             Self::Description => "description",
             Self::SourceUrl => "source_url",
             Self::Needs => "needs",
+            Self::Earmarks => "earmarks",
+            Self::UsdValue => "usd_value",
+            Self::Sector => "sector",
         }
+    }
+
+    /// Fields that hold numbers, read in the file's decimal style.
+    pub fn numeric(self) -> bool {
+        matches!(self, Self::Quantity | Self::Amount | Self::UsdRate | Self::UsdValue)
     }
 
     /// Columns written for people that an import does not need.
@@ -172,6 +186,9 @@ pub const CONTRIBUTION_COLUMNS: &[Column] = &[
     col(Field::Description, "Description", "#description"),
     col(Field::SourceUrl, "Source", "#meta+url"),
     col(Field::Needs, "For needs", "#meta+needs"),
+    col(Field::Earmarks, "Earmarks", "#meta+earmarks"),
+    col(Field::UsdValue, "Value in USD (goods)", "#value+usd"),
+    col(Field::Sector, "DAC sector (cash)", "#sector+dac"),
 ];
 
 /// The field a tag names, for needs or contributions. `value_stage` is set
@@ -184,6 +201,7 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
         "meta" if tag.has("reported_via") => Field::ReportedVia,
         "meta" if tag.has("url") => Field::SourceUrl,
         "meta" if tag.has("needs") => Field::Needs,
+        "meta" if tag.has("earmarks") => Field::Earmarks,
         "country" if tag.has("name") => Field::CountryName,
         "country" => Field::Country,
         "adm1" if tag.has("code") => Field::Pcode,
@@ -191,9 +209,11 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
         "item" if tag.has("name") => Field::ItemName,
         "item" if tag.has("unit") => Field::Unit,
         "item" => Field::Item,
+        "sector" if tag.has("dac") && contributions => Field::Sector,
         "sector" => Field::Cluster,
         "need" => Field::Quantity,
         "value" if tag.has("quantity") => Field::Quantity,
+        "value" if tag.has("usd") && contributions => Field::UsdValue,
         "value" => Field::Amount,
         "currency" => Field::Currency,
         "severity" | "priority" => Field::Priority,
@@ -221,6 +241,9 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
             | Field::Description
             | Field::SourceUrl
             | Field::Needs
+            | Field::Earmarks
+            | Field::UsdValue
+            | Field::Sector
     );
     if (contributions && need_only) || (!contributions && contribution_only) {
         return None;

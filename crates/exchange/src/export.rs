@@ -86,6 +86,12 @@ pub fn need_cells(n: &Need) -> Vec<Out> {
 
 pub fn contribution_cells(k: &Contribution, item_names: &HashMap<String, String>, needs: &str) -> Vec<Out> {
     let cash = k.currency.is_some();
+    let earmarks = k
+        .earmarks
+        .iter()
+        .map(|e| crate::mapping::earmark_of(e).to_text())
+        .collect::<Vec<_>>()
+        .join("; ");
     CONTRIBUTION_COLUMNS
         .iter()
         .map(|c| match c.field {
@@ -110,6 +116,11 @@ pub fn contribution_cells(k: &Contribution, item_names: &HashMap<String, String>
             Field::Description => text(&k.description),
             Field::SourceUrl => opt(&k.source_url),
             Field::Needs => text(needs),
+            Field::Earmarks => text(&earmarks),
+            // Only the donor's own value is part of the record; an estimate
+            // is the catalogue's, and follows it.
+            Field::UsdValue if !cash && !k.usd_value_estimated => k.usd_value.as_ref().map_or(Out::Empty, number),
+            Field::Sector => opt(&k.sector),
             _ => Out::Empty,
         })
         .collect()
@@ -122,7 +133,7 @@ fn json_of(columns: &[Column], cells: &[Out], kind: Kind) -> Value {
     for (c, cell) in columns.iter().zip(cells) {
         if matches!(
             c.field,
-            Field::CountryName | Field::ItemName | Field::Cluster | Field::Unit
+            Field::CountryName | Field::ItemName | Field::Cluster | Field::Unit | Field::Earmarks
         ) {
             continue;
         }
@@ -159,37 +170,52 @@ pub async fn each_need(
     }
 }
 
+/// A need a contribution is linked to, as an export names it.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub country: String,
+    pub key: String,
+    pub item: String,
+}
+
 /// Every contribution the query selects, with the needs it is for written
-/// as `ISO3/external id=quantity; ...`, which another database can resolve.
+/// as `ISO3/external id=quantity; ...`, which another database can resolve,
+/// and the item of each linked need (in link order).
 pub async fn each_contribution(
     store: &dyn Store,
     query: &ContributionQuery,
-    mut f: impl FnMut(&Contribution, &str) -> Result<(), ExportError>,
+    mut f: impl FnMut(&Contribution, &str, &[String]) -> Result<(), ExportError>,
 ) -> Result<u64, ExportError> {
     let mut q = query.clone();
     q.limit = Some(MAX_PAGE);
     q.cursor = None;
     let mut n = 0;
-    let mut keys: HashMap<i64, (String, String)> = HashMap::new();
+    let mut keys: HashMap<i64, Linked> = HashMap::new();
     loop {
         let page = store.contributions(&q).await?;
         // A merged duplicate is part of the record it was merged into.
         for k in page.items.iter().filter(|k| k.merged_into.is_none()) {
             let mut refs = Vec::with_capacity(k.links.len());
+            let mut items = Vec::with_capacity(k.links.len());
             for l in &k.links {
                 if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(l.need) {
                     let need = store.need(l.need).await?;
-                    slot.insert((need.country.clone(), external_id(&need.external_id, need.id)));
-                }
-                if let Some((country, key)) = keys.get(&l.need) {
-                    refs.push(needsdb_store::NeedRef {
-                        country: country.clone(),
-                        key: key.clone(),
-                        quantity: l.quantity.clone(),
+                    slot.insert(Linked {
+                        country: need.country.clone(),
+                        key: external_id(&need.external_id, need.id),
+                        item: need.item.clone(),
                     });
                 }
+                if let Some(linked) = keys.get(&l.need) {
+                    refs.push(needsdb_store::NeedRef {
+                        country: linked.country.clone(),
+                        key: linked.key.clone(),
+                        quantity: l.quantity.clone(),
+                    });
+                    items.push(linked.item.clone());
+                }
             }
-            f(k, &crate::mapping::format_need_refs(&refs))?;
+            f(k, &crate::mapping::format_need_refs(&refs), &items)?;
             n += 1;
         }
         match page.next {
@@ -227,7 +253,7 @@ pub async fn export(
         }
         (Format::Hxl, Selection::Contributions(q)) => {
             let mut w = crate::hxl::Writer::new(&mut *out, CONTRIBUTION_COLUMNS).map_err(csv_err)?;
-            let n = each_contribution(store, q, |k, needs| {
+            let n = each_contribution(store, q, |k, needs, _| {
                 w.row(&contribution_cells(k, &item_names, needs)).map_err(csv_err)
             })
             .await?;
@@ -245,7 +271,7 @@ pub async fn export(
         }
         (Format::Json, Selection::Contributions(q)) => {
             let mut w = crate::json::ArrayWriter::new(&mut *out)?;
-            let n = each_contribution(store, q, |k, needs| {
+            let n = each_contribution(store, q, |k, needs, _| {
                 let mut v = json_of(
                     CONTRIBUTION_COLUMNS,
                     &contribution_cells(k, &item_names, needs),
@@ -275,7 +301,7 @@ pub async fn export(
         }
         (Format::Xlsx, Selection::Contributions(q)) => {
             let mut rows = Vec::new();
-            let n = each_contribution(store, q, |k, needs| {
+            let n = each_contribution(store, q, |k, needs, _| {
                 rows.push(contribution_cells(k, &item_names, needs));
                 check_xlsx_rows(rows.len())
             })
@@ -296,7 +322,7 @@ pub async fn export(
                 .collect();
             let parties = store.parties().await?;
             let mut w = crate::iati::Writer::new(&mut *out, &parties)?;
-            let n = each_contribution(store, q, |k, _| w.activity(k, &items)).await?;
+            let n = each_contribution(store, q, |k, _, linked| w.activity(k, &items, linked)).await?;
             w.finish()?;
             Ok(n)
         }

@@ -49,6 +49,52 @@ fn transaction_type(stage: Stage) -> Option<&'static str> {
     }
 }
 
+/// The DAC sectors of an activity with their percentages (summing to 100):
+/// goods take their item's; cash the sector declared for it, or else the
+/// sectors of the needs it funds, in proportion to what it gives each. Cash
+/// recorded before a sector was asked for, and linked to nothing, takes the
+/// sector of the catalogue's CASH-CONTRIBUTION item.
+pub fn sectors(k: &Contribution, items: &HashMap<String, CatalogueItem>, linked: &[String]) -> Vec<(String, u32)> {
+    let sector_of = |code: &str| items.get(code).map(|i| i.dac_sector.clone());
+    if let Some(s) = k.item.as_deref().and_then(sector_of) {
+        return vec![(s, 100)];
+    }
+    if let Some(s) = &k.sector {
+        return vec![(s.clone(), 100)];
+    }
+    let mut weights: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
+    for (l, item) in k.links.iter().zip(linked) {
+        if let Some(s) = sector_of(item) {
+            *weights.entry(s).or_default() += l.quantity.as_f64().unwrap_or(0.0);
+        }
+    }
+    let total: f64 = weights.values().sum();
+    if weights.is_empty() || total <= 0.0 {
+        return sector_of("CASH-CONTRIBUTION")
+            .map(|s| vec![(s, 100)])
+            .unwrap_or_default();
+    }
+    // Whole percentages by largest remainder, so they add up to exactly 100.
+    let mut shares: Vec<(String, u32, f64)> = weights
+        .into_iter()
+        .map(|(s, w)| {
+            let exact = w / total * 100.0;
+            (s, exact.floor() as u32, exact - exact.floor())
+        })
+        .collect();
+    let mut short = 100 - shares.iter().map(|s| s.1).sum::<u32>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|a, b| shares[*b].2.total_cmp(&shares[*a].2).then(a.cmp(b)));
+    for i in order {
+        if short == 0 {
+            break;
+        }
+        shares[i].1 += 1;
+        short -= 1;
+    }
+    shares.into_iter().filter(|s| s.1 > 0).map(|(s, p, _)| (s, p)).collect()
+}
+
 pub struct Writer<'w> {
     xml: quick_xml::Writer<&'w mut (dyn Write + Send)>,
     parties: HashMap<String, Party>,
@@ -129,7 +175,9 @@ impl<'w> Writer<'w> {
         self.narrative(name, &attrs, &label)
     }
 
-    pub fn activity(&mut self, k: &Contribution, items: &HashMap<String, CatalogueItem>) -> R {
+    /// One activity. `linked` holds the item of each need the contribution's
+    /// links name, in link order.
+    pub fn activity(&mut self, k: &Contribution, items: &HashMap<String, CatalogueItem>, linked: &[String]) -> R {
         let own = k.external_id.clone().unwrap_or_else(|| format!("{}", k.id));
         let identifier = format!("{ORG_PREFIX}{}-{}", k.donor, own);
         let updated = k.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -187,46 +235,87 @@ impl<'w> Writer<'w> {
         if let Some(iso2) = self.iso2.get(&k.recipient).cloned() {
             self.empty("recipient-country", &[("code", iso2.as_str()), ("percentage", "100")])?;
         }
-        if let Some(i) = item {
+        for (code, pct) in sectors(k, items, linked) {
+            let pct = pct.to_string();
             self.empty(
                 "sector",
                 &[
                     ("vocabulary", "1"),
-                    ("code", i.dac_sector.as_str()),
-                    ("percentage", "100"),
+                    ("code", code.as_str()),
+                    ("percentage", pct.as_str()),
                 ],
             )?;
         }
-        if cash {
-            let value = match &k.quantity {
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
+        if !cash {
+            return self.in_kind_transactions(k, &title, &implementer);
+        }
+        let value = match &k.quantity {
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut stages: Vec<(Stage, String)> = k.events.iter().map(|e| (e.to, e.date.to_string())).collect();
+        if stages.is_empty() {
+            stages.push((k.stage, k.stage_date.to_string()));
+        }
+        let mut disbursed = false;
+        for (stage, date) in stages {
+            let Some(code) = transaction_type(stage) else { continue };
+            // Delivered after disbursed is the same money arriving: one disbursement.
+            if code == "3" && std::mem::replace(&mut disbursed, true) {
+                continue;
+            }
+            self.open("transaction", &[])?;
+            self.empty("transaction-type", &[("code", code)])?;
+            self.empty("transaction-date", &[("iso-date", date.as_str())])?;
+            self.text(
+                "value",
+                &[("currency", currency.as_str()), ("value-date", date.as_str())],
+                &value,
+            )?;
+            self.narrative("description", &[], &format!("{}: {}", stage.as_str(), title))?;
+            self.org("provider-org", &k.donor.clone(), &[])?;
+            self.org("receiver-org", &implementer, &[])?;
+            self.close("transaction")?;
+        }
+        self.close("iati-activity")
+    }
+
+    /// Goods carry their value in US dollars: one transaction per stage
+    /// reached, as for cash, valued by the donor or else by the catalogue.
+    fn in_kind_transactions(&mut self, k: &Contribution, title: &str, implementer: &str) -> R {
+        let Some(value) = k.usd_value.as_ref().map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }) else {
+            return self.close("iati-activity");
+        };
+        let how = if k.usd_value_estimated {
+            "valued at the catalogue's indicative unit value"
+        } else {
+            "valued by the donor"
+        };
+        let mut disbursed = false;
+        for e in &k.events {
+            let Some(code) = transaction_type(if e.to == Stage::Shipped { Stage::Disbursed } else { e.to }) else {
+                continue;
             };
-            let mut stages: Vec<(Stage, String)> = k.events.iter().map(|e| (e.to, e.date.to_string())).collect();
-            if stages.is_empty() {
-                stages.push((k.stage, k.stage_date.to_string()));
+            if code == "3" && std::mem::replace(&mut disbursed, true) {
+                continue;
             }
-            let mut disbursed = false;
-            for (stage, date) in stages {
-                let Some(code) = transaction_type(stage) else { continue };
-                // Delivered after disbursed is the same money arriving: one disbursement.
-                if code == "3" && std::mem::replace(&mut disbursed, true) {
-                    continue;
-                }
-                self.open("transaction", &[])?;
-                self.empty("transaction-type", &[("code", code)])?;
-                self.empty("transaction-date", &[("iso-date", date.as_str())])?;
-                self.text(
-                    "value",
-                    &[("currency", currency.as_str()), ("value-date", date.as_str())],
-                    &value,
-                )?;
-                self.narrative("description", &[], &format!("{}: {}", stage.as_str(), title))?;
-                self.org("provider-org", &k.donor.clone(), &[])?;
-                self.org("receiver-org", &implementer, &[])?;
-                self.close("transaction")?;
-            }
+            let date = e.date.to_string();
+            self.open("transaction", &[])?;
+            self.empty("transaction-type", &[("code", code)])?;
+            self.empty("transaction-date", &[("iso-date", date.as_str())])?;
+            self.text("value", &[("currency", "USD"), ("value-date", date.as_str())], &value)?;
+            self.narrative(
+                "description",
+                &[],
+                &format!("{} in kind ({how}): {title}", e.to.as_str()),
+            )?;
+            self.org("provider-org", &k.donor.clone(), &[])?;
+            self.org("receiver-org", implementer, &[])?;
+            self.close("transaction")?;
         }
         self.close("iati-activity")
     }

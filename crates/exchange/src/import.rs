@@ -29,6 +29,9 @@ pub struct Options {
     pub label: String,
     /// Who may import what; none for the command line, which is trusted.
     pub guard: Option<Arc<dyn crate::mapping::RowGuard>>,
+    /// How numbers in text cells are written; without it, a number whose
+    /// value depends on the decimal mark is a problem, never a guess.
+    pub decimal: Option<needsdb_domain::decimal::Style>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +83,9 @@ pub async fn import(
     let sha = fingerprint(&data).map_err(|e| ImportError::Io(opts.label.clone(), e))?;
     let (tx, rx) = channel::<ImportChunk>(4);
     let failed = Arc::new(AtomicBool::new(false));
-    let mut mapper = Mapper::new(lookups, opts.accept_suggestions, opts.kind).with_guard(opts.guard.clone());
+    let mut mapper = Mapper::new(lookups, opts.accept_suggestions, opts.kind)
+        .with_guard(opts.guard.clone())
+        .with_style(opts.decimal);
     let flag = failed.clone();
     let reader = std::thread::spawn(move || {
         let mut out = Out {
@@ -138,6 +143,8 @@ pub async fn import(
         duplicates: outcome.duplicates,
         committed: outcome.committed && problem_count == 0,
         warnings: mapper.warnings,
+        accepted: mapper.accepted,
+        accepted_count: mapper.accepted_count,
         problem_count,
         problems,
     })

@@ -5,8 +5,9 @@
 
 use crate::cells::Cell;
 use crate::columns::{self, Field, Tag};
-use crate::report::{FileProblem, Warning};
+use crate::report::{AcceptedName, FileProblem, Warning};
 use crate::resolve::{Resolution, Resolver};
+use needsdb_domain::decimal::{self, Either, Style};
 use needsdb_domain::{NeedStatus, NewContribution, NewEarmark, NewNeed};
 use needsdb_store::{ContributionImport, ImportChunk, NeedImport, NeedRef};
 use serde_json::{Map, Value};
@@ -67,6 +68,13 @@ pub struct Mapper {
     lookups: std::sync::Arc<Lookups>,
     accept_suggestions: bool,
     forced_kind: Option<Kind>,
+    /// How numbers are written, when the user said so.
+    style: Option<Style>,
+    /// The style a cell proved, and where: later cells must agree with it.
+    learned: Option<(Style, String)>,
+    /// Suggested names taken with `--accept-suggestions`, row by row.
+    pub accepted: Vec<AcceptedName>,
+    pub accepted_count: u64,
     pub epoch_1904: bool,
     pending: Vec<(u64, Vec<Cell>)>,
     layout: Option<Layout>,
@@ -90,6 +98,10 @@ impl Mapper {
             lookups,
             accept_suggestions,
             forced_kind,
+            style: None,
+            learned: None,
+            accepted: Vec::new(),
+            accepted_count: 0,
             epoch_1904: false,
             pending: Vec::new(),
             layout: None,
@@ -110,9 +122,77 @@ impl Mapper {
         self
     }
 
+    /// Numbers are written with this decimal mark (`--decimal-comma`).
+    pub fn with_style(mut self, style: Option<Style>) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// A number as written in a text cell, as canonical decimal text
+    /// (`1234.5`), read in the file's style. A number whose value depends on
+    /// the style is never guessed: without `--decimal-comma` or
+    /// `--decimal-point`, or another cell of the file that settles it, it is
+    /// a problem that shows both readings. Text that is no number at all
+    /// passes through, for the field's own check to name.
+    fn number(&mut self, row: u64, colname: &str, text: &str) -> Result<String, CellProblem> {
+        if let Some(style) = self.style {
+            return match decimal::read(text, style) {
+                Ok(d) => Ok(d.canonical()),
+                Err(decimal::DecimalError::NotANumber) => Err(CellProblem {
+                    code: "not_a_number",
+                    message: format!("'{text}' is not a number written with a {}", style.name()),
+                    fix: format!(
+                        "write it with a {} (the import was told so), without letters",
+                        style.name()
+                    ),
+                }),
+                Err(_) => Ok(text.to_owned()),
+            };
+        }
+        let here = format!("row {row}, column {colname}");
+        match decimal::read_either(text) {
+            Either::Known { digits, proves: None } => Ok(digits.canonical()),
+            Either::Known {
+                digits,
+                proves: Some(style),
+            } => match &self.learned {
+                Some((seen, at)) if *seen != style => Err(CellProblem {
+                    code: "mixed_decimal_style",
+                    message: format!(
+                        "'{text}' is written with a {}, but {at} is written with a {}",
+                        style.name(),
+                        seen.name()
+                    ),
+                    fix: "write every number in the file the same way, or import with --decimal-comma or --decimal-point".into(),
+                }),
+                _ => {
+                    if self.learned.is_none() {
+                        self.learned = Some((style, here));
+                    }
+                    Ok(digits.canonical())
+                }
+            },
+            Either::Ambiguous { point, comma } => match &self.learned {
+                Some((Style::Point, _)) => Ok(point.canonical()),
+                Some((Style::Comma, _)) => Ok(comma.canonical()),
+                None => Err(CellProblem {
+                    code: "ambiguous_number",
+                    message: format!(
+                        "'{text}' is {} with a decimal point but {} with a decimal comma; needsdb does not guess which",
+                        point.canonical(),
+                        comma.canonical()
+                    ),
+                    fix: "import with --decimal-comma or --decimal-point, or write the number without a thousands separator".into(),
+                }),
+            },
+            Either::Invalid(_) => Ok(text.to_owned()),
+        }
+    }
+
     /// A need the caller may import, or a problem on its row.
     fn admit_need(&mut self, n: NeedImport) {
         let verdict = match &self.guard {
+            Some(_) if n.reported.iter().any(|f| f == "country") => Ok(()),
             Some(g) => g.need(
                 &n.input.country.clone().unwrap_or_default().trim().to_ascii_uppercase(),
                 n.status,
@@ -137,7 +217,9 @@ impl Mapper {
 
     fn admit_contribution(&mut self, c: ContributionImport) {
         let up = |v: &Option<String>| v.clone().unwrap_or_default().trim().to_ascii_uppercase();
+        let reported = |f: &str| c.reported.iter().any(|r| r == f);
         let verdict = match &self.guard {
+            Some(_) if reported("donor") || reported("recipient") || reported("channel") => Ok(()),
             Some(g) => g.contribution(
                 &up(&c.input.donor),
                 &up(&c.input.recipient),
@@ -351,7 +433,6 @@ impl Mapper {
         }
         let Some(layout) = self.layout.take() else { return };
         let mut rec = RowValues::default();
-        let mut ok = true;
         for m in &layout.columns {
             let cell = cells.get(m.index).cloned().unwrap_or(Cell::Empty);
             let colname = format!("{} ({})", columns::letters(m.index), layout.labels[m.index]);
@@ -361,23 +442,32 @@ impl Mapper {
                 continue;
             }
             let value = if matches!(m.field, Field::NeededBy | Field::StageDate) {
-                cell.date(self.epoch_1904).map(|d| d.map(|d| d.to_string()))
+                cell.date(self.epoch_1904)
+                    .map(|d| d.map(|d| d.to_string()))
+                    .map_err(|message| CellProblem {
+                        code: "unreadable_cell",
+                        message,
+                        fix: "write the date as YYYY-MM-DD, or format the cell as a date".into(),
+                    })
             } else {
-                cell.text()
+                match (&cell, cell.text()) {
+                    (Cell::Text(_), Ok(Some(t))) if m.field.numeric() => self.number(row, &colname, &t).map(Some),
+                    (_, v) => v.map_err(|message| CellProblem {
+                        code: "unreadable_cell",
+                        message,
+                        fix: "correct this cell".into(),
+                    }),
+                }
             };
             match value {
                 Ok(Some(v)) => {
                     rec.values.insert(m.field, (v, colname));
                 }
                 Ok(None) => {}
-                Err(message) => {
-                    ok = false;
-                    let fix = if matches!(m.field, Field::NeededBy | Field::StageDate) {
-                        "write the date as YYYY-MM-DD, or format the cell as a date".to_owned()
-                    } else {
-                        "correct this cell".to_owned()
-                    };
-                    self.problem(row, Some(colname), api, "unreadable_cell", message, fix);
+                Err(p) => {
+                    // Reported here; the rest of the row is still checked.
+                    rec.reported.push(api.to_owned());
+                    self.problem(row, Some(colname), api, p.code, p.message, p.fix);
                 }
             }
         }
@@ -386,7 +476,7 @@ impl Mapper {
         self.layout = Some(layout);
         // The template fills in the country on every row: a row with nothing
         // else is an empty row.
-        if ok
+        if rec.reported.is_empty()
             && rec
                 .values
                 .keys()
@@ -395,19 +485,14 @@ impl Mapper {
             self.rows -= 1;
             return;
         }
-        if !ok {
-            return;
-        }
         match kind {
             Kind::Needs => {
-                if let Some(n) = self.need(row, &rec) {
-                    self.admit_need(n);
-                }
+                let n = self.need(row, &mut rec);
+                self.admit_need(n);
             }
             Kind::Contributions => {
-                if let Some(c) = self.contribution(row, &rec, value_stage) {
-                    self.admit_contribution(c);
-                }
+                let c = self.contribution(row, &mut rec, value_stage);
+                self.admit_contribution(c);
             }
         }
     }
@@ -420,7 +505,21 @@ impl Mapper {
         // Most rows repeat a name already seen: only its answer is copied out.
         let res = cache.entry(value.to_owned()).or_insert_with(|| resolver.resolve(value));
         if let Some(code) = res.accepted(self.accept_suggestions) {
-            return Some(code.to_owned());
+            let code = code.to_owned();
+            if res.kind == crate::resolve::MatchKind::Suggestion {
+                let name = res.candidates.first().map(|c| c.name.clone()).unwrap_or_default();
+                self.accepted_count += 1;
+                if self.accepted.len() < needsdb_store::MAX_ROW_PROBLEMS {
+                    self.accepted.push(AcceptedName {
+                        row,
+                        column: colname.to_owned(),
+                        written: value.to_owned(),
+                        code: code.clone(),
+                        name,
+                    });
+                }
+            }
+            return Some(code);
         }
         let code = if res.code.is_some() { "suggestion" } else { "no_match" };
         if let Some((message, fix)) = res.problem(what) {
@@ -431,17 +530,13 @@ impl Mapper {
 
     /// The first of `fields` the row fills in, resolved as a `what`; a name
     /// that does not resolve is a problem and sets `failed`.
-    fn resolve_first(
-        &mut self,
-        row: u64,
-        rec: &RowValues,
-        what: &'static str,
-        fields: &[Field],
-        failed: &mut bool,
-    ) -> Option<String> {
+    fn resolve_first(&mut self, row: u64, rec: &mut RowValues, what: &'static str, fields: &[Field]) -> Option<String> {
         let (v, col) = fields.iter().find_map(|f| rec.get(*f))?;
-        let r = self.resolve(row, what, what, v, col);
-        *failed |= r.is_none();
+        let (v, col) = (v.clone(), col.clone());
+        let r = self.resolve(row, what, what, &v, &col);
+        if r.is_none() {
+            rec.reported.push(what.to_owned());
+        }
         r
     }
 
@@ -470,22 +565,25 @@ impl Mapper {
         self.resolve(row, "country", field, value, colname)
     }
 
-    fn need(&mut self, row: u64, rec: &RowValues) -> Option<NeedImport> {
-        let mut failed = false;
-        let country = self.resolve_first(row, rec, "country", &[Field::Country, Field::CountryName], &mut failed);
-        let item = self.resolve_first(row, rec, "item", &[Field::Item, Field::ItemName], &mut failed);
+    fn need(&mut self, row: u64, rec: &mut RowValues) -> NeedImport {
+        let country = self.resolve_first(row, rec, "country", &[Field::Country, Field::CountryName]);
+        let item = self.resolve_first(row, rec, "item", &[Field::Item, Field::ItemName]);
         let status = match rec.text(Field::Status) {
             None => NeedStatus::Submitted,
-            Some(s) => self.status(row, rec.col(Field::Status), &s.to_lowercase().replace(' ', "_"))?,
+            Some(s) => match self.status(row, rec.col(Field::Status), &s.to_lowercase().replace(' ', "_")) {
+                Some(st) => st,
+                None => {
+                    rec.reported.push("status".into());
+                    NeedStatus::Submitted
+                }
+            },
         };
-        if failed {
-            return None;
-        }
         let currency = rec.text(Field::Currency);
         let money_needed = rec.text(Field::Amount);
-        Some(NeedImport {
+        NeedImport {
             row,
             status,
+            reported: std::mem::take(&mut rec.reported),
             input: NewNeed {
                 country,
                 place: rec.text(Field::Place),
@@ -501,25 +599,40 @@ impl Mapper {
                 reported_via: rec.text(Field::ReportedVia).map(|p| p.to_lowercase()),
                 external_id: rec.text(Field::ExternalId),
             },
-        })
+        }
     }
 
-    fn contribution(&mut self, row: u64, rec: &RowValues, value_stage: Option<&str>) -> Option<ContributionImport> {
-        let mut failed = false;
-        let mut party = |m: &mut Self, field: Field| -> Option<String> {
+    /// The numbers inside a list cell (`KEN/x=2,5`, `who:AFR=2.000.000`),
+    /// read in the file's style like any number cell.
+    fn number_part(&mut self, row: u64, rec: &mut RowValues, field: Field, text: &str) -> String {
+        let col = rec.col(field).unwrap_or_default();
+        match self.number(row, &col, text.trim()) {
+            Ok(t) => t,
+            Err(p) => {
+                let api = field.api_name(true);
+                rec.reported.push(api.to_owned());
+                self.problem(row, Some(col), api, p.code, p.message, p.fix);
+                text.to_owned()
+            }
+        }
+    }
+
+    fn contribution(&mut self, row: u64, rec: &mut RowValues, value_stage: Option<&str>) -> ContributionImport {
+        let party = |m: &mut Self, rec: &mut RowValues, field: Field| -> Option<String> {
             let (v, col) = rec.get(field)?;
-            let r = m.party(row, field.api_name(true), v, col);
-            failed |= r.is_none();
+            let (v, col) = (v.clone(), col.clone());
+            let api = field.api_name(true);
+            let r = m.party(row, api, &v, &col);
+            if r.is_none() {
+                rec.reported.push(api.to_owned());
+            }
             r
         };
-        let donor = party(self, Field::Donor);
-        let recipient = party(self, Field::Recipient).or_else(|| party(self, Field::Country));
-        let recipient = recipient.or_else(|| party(self, Field::CountryName));
-        let channel = party(self, Field::Channel);
-        let item = self.resolve_first(row, rec, "item", &[Field::Item, Field::ItemName], &mut failed);
-        if failed {
-            return None;
-        }
+        let donor = party(self, rec, Field::Donor);
+        let recipient = party(self, rec, Field::Recipient).or_else(|| party(self, rec, Field::Country));
+        let recipient = recipient.or_else(|| party(self, rec, Field::CountryName));
+        let channel = party(self, rec, Field::Channel);
+        let item = self.resolve_first(row, rec, "item", &[Field::Item, Field::ItemName]);
         let currency = rec.text(Field::Currency);
         // One value column serves both: money when a currency is given.
         let (quantity, amount) = match (rec.text(Field::Quantity), rec.text(Field::Amount), &currency) {
@@ -532,20 +645,56 @@ impl Mapper {
             .text(Field::Status)
             .map(|s| s.to_lowercase())
             .or_else(|| value_stage.map(str::to_owned));
-        let need_refs = match rec.get(Field::Needs) {
+        let mut need_refs = match rec.get(Field::Needs) {
             None => Vec::new(),
             Some((text, col)) => match parse_need_refs(text) {
                 Ok(refs) => refs,
                 Err(message) => {
                     let col = col.clone();
+                    rec.reported.push("needs".into());
                     self.problem(row, Some(col), "needs", "invalid", message, NEED_REFS_FIX.into());
-                    return None;
+                    Vec::new()
                 }
             },
         };
-        Some(ContributionImport {
+        for r in &mut need_refs {
+            if let Value::String(q) = &r.quantity {
+                let q = q.clone();
+                r.quantity = Value::String(self.number_part(row, rec, Field::Needs, &q));
+            }
+        }
+        let mut earmarks = Vec::new();
+        if let Some((text, col)) = rec.get(Field::Earmarks) {
+            let (text, col) = (text.clone(), col.clone());
+            for (i, part) in text.split(';').map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+                match NewEarmark::from_text(&format!("earmarks[{i}]"), part) {
+                    Ok(mut e) => {
+                        for v in [&mut e.share_percent, &mut e.amount].into_iter().flatten() {
+                            if let Value::String(t) = v {
+                                let t = t.clone();
+                                *v = Value::String(self.number_part(row, rec, Field::Earmarks, &t));
+                            }
+                        }
+                        earmarks.push(e);
+                    }
+                    Err(e) => {
+                        rec.reported.push("earmarks".into());
+                        self.problem(
+                            row,
+                            Some(col.clone()),
+                            "earmarks",
+                            "invalid",
+                            e.message,
+                            "write earmarks as TARGET=SHARE% or TARGET=AMOUNT, separated by semicolons".into(),
+                        );
+                    }
+                }
+            }
+        }
+        ContributionImport {
             row,
             need_refs,
+            reported: std::mem::take(&mut rec.reported),
             input: NewContribution {
                 donor,
                 recipient,
@@ -560,10 +709,12 @@ impl Mapper {
                 source_url: rec.text(Field::SourceUrl),
                 description: rec.text(Field::Description),
                 external_id: rec.text(Field::ExternalId),
+                usd_value: rec.text(Field::UsdValue).map(Value::String),
+                sector: rec.text(Field::Sector),
                 links: Vec::new(),
-                earmarks: Vec::new(),
+                earmarks,
             },
-        })
+        }
     }
 
     /// A JSON record in the API's schema (plus `status` for a need).
@@ -612,7 +763,12 @@ impl Mapper {
                     }
                 };
                 match from_map::<NewNeed>(map) {
-                    Ok(input) => self.admit_need(NeedImport { row, input, status }),
+                    Ok(input) => self.admit_need(NeedImport {
+                        row,
+                        input,
+                        status,
+                        reported: Vec::new(),
+                    }),
                     Err((field, message)) => {
                         self.problem(row, None, &field, "invalid", message, "correct this field".into())
                     }
@@ -627,9 +783,12 @@ impl Mapper {
                         Some(other) => Err(format!("needs must be text, not {other}")),
                     };
                     match (refs, from_map::<NewContribution>(map)) {
-                        (Ok(need_refs), Ok(input)) => {
-                            self.contributions.push(ContributionImport { row, input, need_refs })
-                        }
+                        (Ok(need_refs), Ok(input)) => self.contributions.push(ContributionImport {
+                            row,
+                            input,
+                            need_refs,
+                            reported: Vec::new(),
+                        }),
                         (Err(message), _) => self.problem(row, None, "needs", "invalid", message, NEED_REFS_FIX.into()),
                         (_, Err((field, message))) => {
                             self.problem(row, None, &field, "invalid", message, "correct this field".into())
@@ -727,6 +886,15 @@ fn is_tag_row(cells: &[Cell]) -> bool {
 #[derive(Default)]
 struct RowValues {
     values: HashMap<Field, (String, String)>,
+    /// API fields with a problem already reported on this row.
+    reported: Vec<String>,
+}
+
+/// What is wrong with one cell.
+struct CellProblem {
+    code: &'static str,
+    message: String,
+    fix: String,
 }
 
 impl RowValues {
@@ -741,7 +909,7 @@ impl RowValues {
     }
 }
 
-/// Earmarks as the export writes them, for JSON only.
+/// Earmarks as the export writes them.
 pub fn earmark_of(e: &needsdb_store::EarmarkOut) -> NewEarmark {
     NewEarmark {
         target: Some(e.target.clone()),

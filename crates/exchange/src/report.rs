@@ -15,6 +15,19 @@ pub struct FileProblem {
     pub fix: String,
 }
 
+/// A name taken from a suggestion (`--accept-suggestions`): what the file
+/// says, and what it became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedName {
+    pub row: u64,
+    pub column: String,
+    /// As written in the file.
+    pub written: String,
+    pub code: String,
+    /// The UN (or catalogue) name of the code.
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub row: Option<u64>,
@@ -36,6 +49,9 @@ pub struct Report {
     /// True when the rows were written: never for a dry run or a file with problems.
     pub committed: bool,
     pub warnings: Vec<Warning>,
+    /// Every suggested name taken (the first 1,000; `accepted_count` counts all).
+    pub accepted: Vec<AcceptedName>,
+    pub accepted_count: u64,
     pub problem_count: u64,
     pub problems: Vec<FileProblem>,
 }
@@ -56,8 +72,14 @@ pub fn fix_for(code: &str, field: &str) -> String {
         "unknown_currency" => "use an ISO 4217 code such as USD or EUR".into(),
         "invalid_choice" => format!("use one of the values the error lists for {field}"),
         "not_a_number" | "invalid" | "not_positive" | "negative" | "too_precise" | "too_large" => {
-            format!("write {field} as a positive number, with a dot for decimals")
+            format!("write {field} as a positive number (for a decimal comma, import with --decimal-comma)")
         }
+        "retired_item" => "choose an item that is still in the catalogue".into(),
+        "not_valued" => {
+            "link the cash to a financial need, or ask the secretariat to give the item a unit value".into()
+        }
+        "in_future" => "record the stage once it is reached".into(),
+        "unknown_sector" => "use a DAC 5-digit code from the IATI Sector codelist, such as 72010".into(),
         "too_long" => format!("shorten {field}"),
         "not_editable" | "duplicate_external_id" => "give the row a new external id".into(),
         "date" | "invalid_date" | "in_past" => "write the date as YYYY-MM-DD".into(),

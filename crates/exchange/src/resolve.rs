@@ -19,6 +19,9 @@ const COUNTRIES_CSV: &str = include_str!("../../../data/countries.csv");
 
 /// How closely a suggestion must resemble a known name (Jaro-Winkler, 0–1).
 const SUGGEST_AT: f64 = 0.86;
+/// How far ahead of the next candidate a suggestion must be to be taken
+/// with `--accept-suggestions`: a near tie is a question for a person.
+pub const CLEAR_LEAD: f64 = 0.04;
 const MAX_CANDIDATES: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,13 +73,22 @@ impl Resolution {
         })
     }
 
-    /// The code to use: an exact match always, a suggestion only when the
-    /// user has accepted suggestions.
+    /// The code to use: an exact match always; a suggestion only when the
+    /// user has accepted suggestions and one candidate is clearly best.
     pub fn accepted(&self, accept_suggestions: bool) -> Option<&str> {
         match self.kind {
             MatchKind::Exact => self.code.as_deref(),
-            MatchKind::Suggestion if accept_suggestions => self.code.as_deref(),
+            MatchKind::Suggestion if accept_suggestions && self.clear() => self.code.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Whether the best candidate leads the next by a clear margin.
+    pub fn clear(&self) -> bool {
+        match self.candidates.as_slice() {
+            [] => false,
+            [_] => true,
+            [first, second, ..] => first.score - second.score >= CLEAR_LEAD,
         }
     }
 
@@ -90,6 +102,10 @@ impl Resolution {
             .join(", ");
         match self.kind {
             MatchKind::Exact => None,
+            MatchKind::Suggestion if !self.clear() => Some((
+                format!("'{}' could be any of {list}; none is clearly the one meant", self.input),
+                format!("write the {what} code you mean ({list})"),
+            )),
             MatchKind::Suggestion => Some((
                 format!("'{}' is not an exact {what} name; did you mean {list}?", self.input),
                 format!(
@@ -131,34 +147,99 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Abbreviations and their long forms, in the languages names arrive in,
+/// reduced to one word each, so that "Lao People's Dem. Rep.", "Solomon Is."
+/// and "St. Lucia" are the names they abbreviate.
+fn canonical_word(w: &str) -> &str {
+    match w {
+        "republic" | "rep" | "republique" | "republica" | "respublika" => "rep",
+        "democratic" | "dem" | "democratique" | "democratica" => "dem",
+        "federal" | "federated" | "federation" | "fed" | "federale" | "federativa" => "fed",
+        "states" | "sts" => "sts",
+        "saint" | "st" | "sainte" | "ste" => "st",
+        "islands" | "island" | "is" | "isl" | "isls" | "iles" | "ile" | "islas" | "isla" => "is",
+        "people" | "peoples" => "people",
+        "and" | "et" | "y" => "and",
+        other => other,
+    }
+}
+
+/// Words that carry no meaning in a country's name: "the" in "Gambia, The",
+/// "of" in "Republic of Korea", and their counterparts in French and Spanish.
+const STOP_WORDS: &[&str] = &[
+    "of", "the", "and", "s", "de", "del", "du", "des", "la", "le", "les", "el", "los", "las", "d", "l",
+];
+
 /// Words that many country names share, left out when judging closeness.
 const COMMON_WORDS: &[&str] = &[
-    "republic",
-    "of",
-    "the",
-    "democratic",
-    "people",
-    "s",
+    "rep",
+    "dem",
+    "fed",
+    "sts",
     "state",
-    "states",
     "islamic",
-    "federal",
-    "federated",
     "kingdom",
     "united",
-    "and",
     "plurinational",
     "bolivarian",
     "arab",
     "socialist",
-    "rep",
-    "dem",
+    "people",
+    "popular",
+    "populaire",
 ];
 
+/// The words of a folded name, with initials run together ("Lao P.D.R."
+/// is "lao pdr", "U.S." is "us") and a few phrases shortened the way lists
+/// shorten them ("special administrative region" is "sar").
+fn words(folded: &str) -> Vec<String> {
+    let folded = folded.replace("special administrative region", "sar");
+    let mut out: Vec<String> = Vec::new();
+    let mut initials = String::new();
+    for w in folded.split(' ').filter(|w| !w.is_empty()) {
+        if w.chars().count() == 1 && w.chars().all(char::is_alphabetic) {
+            initials.push_str(w);
+            continue;
+        }
+        if !initials.is_empty() {
+            out.push(std::mem::take(&mut initials));
+        }
+        out.push(w.to_owned());
+    }
+    if !initials.is_empty() {
+        out.push(initials);
+    }
+    out
+}
+
+/// A folded name with abbreviations resolved: "st lucia", "solomon is".
+fn canonical(folded: &str) -> String {
+    words(folded)
+        .iter()
+        .map(|w| canonical_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The words of a name that matter, in order: "Micronesia, Fed. Sts." and
+/// "Micronesia (Federated States of)" are both "fed micronesia sts".
+fn word_set(folded: &str) -> String {
+    let words = words(folded);
+    let mut set: Vec<&str> = words
+        .iter()
+        .map(|w| canonical_word(w))
+        .filter(|w| !STOP_WORDS.contains(w))
+        .collect();
+    set.sort_unstable();
+    set.dedup();
+    set.join(" ")
+}
+
 fn core(folded: &str) -> String {
-    folded
-        .split(' ')
-        .filter(|w| !COMMON_WORDS.contains(w))
+    words(folded)
+        .iter()
+        .map(|w| canonical_word(w))
+        .filter(|w| !COMMON_WORDS.contains(w) && !STOP_WORDS.contains(w))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -166,8 +247,14 @@ fn core(folded: &str) -> String {
 /// An index of known names and codes for one kind of thing.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
-    /// Folded name or code → the codes it names (several when ambiguous: "Congo").
+    /// Codes, and the official names (UN names in six languages; catalogue
+    /// names of items), folded: these win over any other name.
+    official: HashMap<String, BTreeSet<String>>,
+    /// Folded name or code → the codes it names (several when ambiguous).
     exact: HashMap<String, BTreeSet<String>>,
+    /// The same names as word sets (abbreviations resolved, small words and
+    /// word order set aside), tried when no name matches as written.
+    words: HashMap<String, BTreeSet<String>>,
     /// Folded names only (codes are never fuzzy-matched), for suggestions.
     names: Vec<(String, String)>,
     display: HashMap<String, String>,
@@ -177,8 +264,16 @@ impl Resolver {
     fn add_code(&mut self, code: &str, target: &str) {
         let k = fold(code);
         if !k.is_empty() {
-            self.exact.entry(k).or_default().insert(target.to_owned());
+            self.official.entry(k).or_default().insert(target.to_owned());
         }
+    }
+
+    fn add_official(&mut self, name: &str, target: &str) {
+        let k = canonical(&fold(name));
+        if !k.is_empty() {
+            self.official.entry(k).or_default().insert(target.to_owned());
+        }
+        self.add_name(name, target);
     }
 
     fn add_name(&mut self, name: &str, target: &str) {
@@ -186,7 +281,11 @@ impl Resolver {
         if k.is_empty() {
             return;
         }
-        self.exact.entry(k.clone()).or_default().insert(target.to_owned());
+        self.exact.entry(canonical(&k)).or_default().insert(target.to_owned());
+        let set = word_set(&k);
+        if !set.is_empty() {
+            self.words.entry(set).or_default().insert(target.to_owned());
+        }
         self.names.push((k, target.to_owned()));
     }
 
@@ -203,7 +302,7 @@ impl Resolver {
             // "4" and "004" are the same M49 code.
             r.add_code(c.m49.trim_start_matches('0'), iso3);
             for n in c.names.all() {
-                r.add_name(n, iso3);
+                r.add_official(n, iso3);
             }
         }
         let known = |iso3: &str| r.display.contains_key(iso3);
@@ -243,7 +342,7 @@ impl Resolver {
             let code = i.code.as_str();
             r.display.insert(code.to_owned(), i.name_en.clone());
             r.add_code(code, code);
-            r.add_name(&i.name_en, code);
+            r.add_official(&i.name_en, code);
             // "Medical mask (surgical type II/IIR)" is often written "Medical mask".
             if let Some((short, _)) = i.name_en.split_once(" (") {
                 r.names.push((fold(short), code.to_owned()));
@@ -273,7 +372,16 @@ impl Resolver {
         if key.is_empty() {
             return res;
         }
-        if let Some(codes) = self.exact.get(&key) {
+        // Official names and codes first, then any known name as written,
+        // then as a set of words: the first that knows the name answers.
+        let canon = canonical(&key);
+        let found = self
+            .official
+            .get(&key)
+            .or_else(|| self.official.get(&canon))
+            .or_else(|| self.exact.get(&canon))
+            .or_else(|| self.words.get(&word_set(&key)));
+        if let Some(codes) = found {
             res.candidates = codes
                 .iter()
                 .map(|c| Candidate {
@@ -283,7 +391,7 @@ impl Resolver {
                 })
                 .collect();
             res.code = codes.iter().next().cloned();
-            // One name for two countries ("Congo") is a question, not an answer.
+            // One name for two countries is a question, not an answer.
             res.kind = if codes.len() == 1 {
                 MatchKind::Exact
             } else {
@@ -294,7 +402,15 @@ impl Resolver {
         let mut best: HashMap<&str, f64> = HashMap::new();
         let core_in = core(&key);
         let words: BTreeSet<&str> = core_in.split(' ').filter(|w| !w.is_empty()).collect();
+        let all_words: BTreeSet<String> = word_set(&key).split(' ').map(str::to_owned).collect();
+        // Codes with a name that holds every word of the input: when two do
+        // ("Virgin Islands"), the input names neither more than the other.
+        let mut holding: BTreeSet<&str> = BTreeSet::new();
         for (name, code) in &self.names {
+            let theirs: BTreeSet<String> = word_set(name).split(' ').map(str::to_owned).collect();
+            if !all_words.is_empty() && all_words.is_subset(&theirs) {
+                holding.insert(code.as_str());
+            }
             // Compare what tells names apart: "Republic of Tanzania" is close
             // to "United Republic of Tanzania", not to "Republic of Panama".
             let core_name = core(name);
@@ -315,6 +431,15 @@ impl Resolver {
                 if score > *e {
                     *e = score;
                 }
+            }
+        }
+        if holding.len() > 1 {
+            let top = holding
+                .iter()
+                .filter_map(|c| best.get(c))
+                .fold(SUGGEST_AT, |m: f64, s| m.max(*s));
+            for c in &holding {
+                best.insert(c, top);
             }
         }
         let mut ranked: Vec<(&str, f64)> = best.into_iter().collect();
@@ -401,12 +526,96 @@ mod tests {
     }
 
     #[test]
-    fn one_name_for_two_countries_is_a_question() {
-        let res = countries().resolve("Congo");
-        // "Congo" is COG's UN short name but also an alias of COD.
-        assert_eq!(res.kind, MatchKind::Suggestion);
-        let codes: Vec<&str> = res.candidates.iter().map(|c| c.code.as_str()).collect();
-        assert_eq!(codes, ["COD", "COG"]);
+    fn a_un_short_name_wins_over_aliases() {
+        let r = countries();
+        // "Congo" is COG's UN short name, and an alias of COD elsewhere.
+        for input in [
+            "Congo",
+            "الكونغو",
+            "Конго",
+            "刚果",
+            "República del Congo",
+            "Congo, Rep.",
+        ] {
+            let res = r.resolve(input);
+            assert_eq!(
+                (res.kind, res.code.as_deref()),
+                (MatchKind::Exact, Some("COG")),
+                "{input}: {res:?}"
+            );
+        }
+        for input in [
+            "Congo, Dem. Rep.",
+            "Dem. Rep. of the Congo",
+            "République démocratique du Congo",
+        ] {
+            let res = r.resolve(input);
+            assert_eq!(
+                (res.kind, res.code.as_deref()),
+                (MatchKind::Exact, Some("COD")),
+                "{input}: {res:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn abbreviations_are_the_words_they_stand_for() {
+        let r = countries();
+        for (input, iso3) in [
+            ("Lao People's Dem. Rep.", "LAO"),
+            ("Micronesia, Fed. Sts.", "FSM"),
+            ("Solomon Is.", "SLB"),
+            ("Solomon Isl.", "SLB"),
+            ("St. Kitts & Nevis", "KNA"),
+            ("St. Vincent and the Grenadines", "VCT"),
+            ("Korea, Dem. People's Rep.", "PRK"),
+            ("Rep. of Korea", "KOR"),
+            ("Iran, Islamic Rep.", "IRN"),
+            ("Gambia, The", "GMB"),
+            ("Egypt, Arab Rep.", "EGY"),
+            ("Central African Rep.", "CAF"),
+        ] {
+            let res = r.resolve(input);
+            assert_eq!(
+                (res.kind, res.code.as_deref()),
+                (MatchKind::Exact, Some(iso3)),
+                "{input}: {res:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_two_countries_share_is_a_question() {
+        let r = countries();
+        for input in ["Dominica Republic", "Virgin Islands"] {
+            let res = r.resolve(input);
+            assert_eq!(res.kind, MatchKind::Suggestion, "{input}: {res:?}");
+            assert_eq!(res.accepted(true), None, "{input}: {res:?}");
+        }
+    }
+
+    #[test]
+    fn a_near_tie_is_never_accepted() {
+        let res = Resolution {
+            input: "x".into(),
+            kind: MatchKind::Suggestion,
+            code: Some("AAA".into()),
+            candidates: vec![
+                Candidate {
+                    code: "AAA".into(),
+                    name: "A".into(),
+                    score: 0.91,
+                },
+                Candidate {
+                    code: "BBB".into(),
+                    name: "B".into(),
+                    score: 0.90,
+                },
+            ],
+        };
+        assert_eq!(res.accepted(true), None);
+        let (message, _) = res.problem("country").unwrap();
+        assert!(message.contains("AAA (A), BBB (B)"), "{message}");
     }
 
     #[test]

@@ -34,9 +34,14 @@ pub struct AllocationRequest {
     #[serde(default)]
     pub earmarks: Vec<NewEarmark>,
     /// A what-if list of recipients; when given, it replaces `eligible`, and
-    /// its figures override the database's.
+    /// its figures override the database's. What each was already delivered,
+    /// and its total need, still come from the database unless `file_only`.
     #[serde(default)]
     pub recipients: Vec<RecipientOverride>,
+    /// With `recipients`: take nothing from the database. Deliveries count
+    /// as none, unmet need is the file's need, and the total need is that need.
+    #[serde(default)]
+    pub file_only: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
@@ -62,6 +67,8 @@ pub struct LineOut {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AllocationOut {
+    /// Where the recipients' figures come from.
+    pub basis: String,
     pub item: String,
     pub unit: String,
     pub policy: String,
@@ -191,13 +198,14 @@ pub async fn run(store: &dyn Store, req: &AllocationRequest) -> Result<Allocatio
             .find(|(k, _)| k.as_str() == iso3)
             .map(|(_, f)| f.clone())
     };
+    let file_only = req.file_only && !req.recipients.is_empty();
     let to_recipient = |i: &needsdb_store::AllocationInput| Recipient {
         iso3: i.iso3.clone(),
         name: i.name.clone(),
         population: i.population.unwrap_or(0),
-        unmet: i.unmet,
-        total_need: i.total_need,
-        delivered: i.delivered,
+        unmet: if file_only { [0; 4] } else { i.unmet },
+        total_need: if file_only { 0 } else { i.total_need },
+        delivered: if file_only { 0 } else { i.delivered },
         capacity: None,
         facts: facts(&i.iso3),
     };
@@ -261,7 +269,19 @@ pub async fn run(store: &dyn Store, req: &AllocationRequest) -> Result<Allocatio
         certify: true,
     })?;
     let n = |v: i64| to_json_number(v, decimals);
+    let basis = match (req.recipients.is_empty(), file_only) {
+        (true, _) => "the database: unmet need, total need and deliveries of validated needs".to_owned(),
+        (false, false) => format!(
+            "a what-if list of {} recipients; what each was already delivered, and its total need, come from the database",
+            req.recipients.len()
+        ),
+        (false, true) => format!(
+            "a what-if list of {} recipients alone: no deliveries, and each need is the file's",
+            req.recipients.len()
+        ),
+    };
     Ok(AllocationOut {
+        basis,
         item: item.code.to_string(),
         unit: item.unit.clone(),
         policy: a.policy,

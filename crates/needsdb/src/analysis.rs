@@ -55,30 +55,47 @@ pub async fn all_contributions(store: &dyn Store, q: &ContributionQuery) -> Resu
     }
 }
 
+/// Which entities an equity report counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Entities {
+    /// States and territories with a known population.
+    #[default]
+    All,
+    /// Independent states only.
+    States,
+}
+
 /// Equity of deliveries of an item (or of cash, with no item) among the
 /// states of `group` (every state by default).
-pub async fn equity(store: &dyn Store, item: Option<&str>, group: Option<&str>) -> Result<Equity, StoreError> {
+pub async fn equity(
+    store: &dyn Store,
+    item: Option<&str>,
+    group: Option<&str>,
+    entities: Entities,
+) -> Result<Equity, StoreError> {
     let catalog = catalog()?;
+    let reference = needsdb_domain::reference::embedded().map_err(|e| StoreError::Internal(e.to_string()))?;
     let target = group
         .map(|g| EarmarkTarget::parse("group", g, &catalog))
         .transpose()
         .map_err(Invalid::from)?;
-    let (unit, decimals_item) = match item {
+    let (unit, code, decimals) = match item {
         Some(code) => {
             let c = ItemCode::parse("item", code).map_err(Invalid::from)?;
             let items = store.items().await?;
             let it = items.iter().find(|i| i.code == c).ok_or_else(|| {
                 Invalid::one("item", "unknown_item", format!("'{code}' is not in the item catalogue"))
             })?;
-            (format!("{} ({})", it.name_en, it.unit), Some(it.code.to_string()))
+            (
+                format!("{} ({})", it.name_en, it.unit),
+                Some(it.code.to_string()),
+                it.decimals,
+            )
         }
-        None => ("US dollars of cash".to_owned(), None),
+        None => ("US dollars of cash".to_owned(), None, 2),
     };
-    let delivered: std::collections::HashMap<String, i64> = store
-        .delivered_by_country(decimals_item.as_deref())
-        .await?
-        .into_iter()
-        .collect();
+    let delivered: std::collections::HashMap<String, i64> =
+        store.delivered_by_country(code.as_deref()).await?.into_iter().collect();
     let countries = store.countries(&CountryFilter::default()).await?;
     let states: Vec<StateFigure> = countries
         .into_iter()
@@ -99,109 +116,142 @@ pub async fn equity(store: &dyn Store, item: Option<&str>, group: Option<&str>) 
                 .as_deref()
                 .and_then(needsdb_domain::reference::IncomeGroup::parse),
             region: c.region.clone(),
+            is_state: reference.country(&c.iso3).is_some_and(|r| r.independent),
             iso3: c.iso3,
             name: c.name_en,
         })
+        .filter(|s| entities == Entities::All || s.is_state)
         .collect();
-    Ok(equity::report(&states, &unit))
+    Ok(equity::report(&states, &unit, decimals))
 }
 
+/// One earmark followed to its group, in US dollars.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EarmarkLine {
     pub contribution: i64,
     pub donor: String,
     pub recipient: String,
     pub target: String,
-    /// The earmarked amount, in the contribution's unit (US dollars for cash).
-    pub earmarked: f64,
-    /// How much reached the group: the contribution itself when its
-    /// recipient is in the group, plus what its recipient (or channel)
-    /// passed on to the group, first come first served between earmarks.
-    pub reached: f64,
-    pub shortfall: f64,
+    /// followed, not_yet_funded, cancelled or not_valued (goods of no known value).
+    pub status: String,
+    /// Always USD.
+    pub unit: String,
+    /// The earmarked value.
+    #[schema(value_type = f64)]
+    pub earmarked: Value,
+    /// What reached the group: the contribution itself when its recipient
+    /// is in the group, else onward flows of its recipient (see `onward`).
+    #[schema(value_type = f64)]
+    pub reached: Value,
+    #[schema(value_type = f64)]
+    pub shortfall: Value,
+    /// A funded earmark that did not fully reach its group.
     pub flagged: bool,
+    /// The onward flows it counts, and how much of each.
+    pub onward: Vec<OnwardUse>,
 }
 
-/// Follows every earmark through to the earmarked group.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OnwardUse {
+    pub contribution: i64,
+    #[schema(value_type = f64)]
+    pub amount: Value,
+}
+
+/// The date a contribution first reached a funded stage.
+fn funded_on(c: &Contribution) -> Option<NaiveDate> {
+    if c.stage == needsdb_domain::Stage::Cancelled && c.events.iter().all(|e| !e.to.is_funded()) {
+        return None;
+    }
+    c.events
+        .iter()
+        .filter(|e| e.to.is_funded())
+        .map(|e| e.date)
+        .min()
+        .or_else(|| c.stage.is_funded().then_some(c.stage_date))
+}
+
+/// Follows every earmark through to the earmarked group (see
+/// `needsdb_domain::earmark::follow_through` for the rule).
 pub async fn earmark_report(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreError> {
+    use needsdb_domain::decimal::{parse_scaled, to_json_number};
+    use needsdb_domain::earmark::{Flow, follow_through};
     let catalog = catalog()?;
+    let items = store.items().await?;
     let mut all = all_contributions(store, &ContributionQuery::default()).await?;
     all.retain(|c| c.merged_into.is_none());
-    let value = |c: &Contribution| -> f64 {
-        c.usd_value
-            .as_ref()
-            .or(Some(&c.quantity))
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0)
+    let base = |v: &Value, decimals: u32| -> i64 {
+        needsdb_domain::decimal::json_to_text(v)
+            .and_then(|t| parse_scaled(&t, decimals).ok())
+            .unwrap_or(0)
     };
-    let in_group = |t: &EarmarkTarget, c: &Contribution| -> bool {
-        let cluster = c
+    let mut flows = Vec::with_capacity(all.len());
+    for c in &all {
+        let item = c
             .item
             .as_deref()
-            .and_then(|i| catalog.items.iter().find(|(k, _)| k.as_str() == i))
-            .map(|(_, it)| it.cluster.as_str());
-        if let EarmarkTarget::Cluster(want) = t {
-            return cluster == Some(want.as_str());
-        }
-        catalog
-            .countries
-            .iter()
-            .find(|(k, _)| k.as_str() == c.recipient)
-            .is_some_and(|(_, f)| t.matches(f, cluster))
-    };
-    // What each intermediary passed on, per group, not yet claimed by an earmark.
-    let mut claimed: std::collections::HashMap<(String, String), f64> = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    let mut earmarked: Vec<&Contribution> = all
-        .iter()
-        .filter(|c| !c.earmarks.is_empty() && c.stage.is_funded())
-        .collect();
-    earmarked.sort_by_key(|c| (c.stage_date, c.id));
-    for c in earmarked {
-        let total = value(c);
+            .and_then(|i| items.iter().find(|x| x.code.as_str() == i));
+        let decimals = match &c.currency {
+            Some(cur) => needsdb_domain::Currency::parse("currency", cur).map_or(2, |c| c.exponent()),
+            None => item.map_or(0, |i| i.decimals),
+        };
+        let mut earmarks = Vec::new();
         for e in &c.earmarks {
             let Ok(target) = EarmarkTarget::parse("target", &e.target, &catalog) else {
                 continue;
             };
-            let amount = match (&e.share_percent, &e.amount) {
-                (Some(p), _) => total * p.as_f64().unwrap_or(0.0) / 100.0,
-                (None, Some(a)) => {
-                    a.as_f64().unwrap_or(0.0)
-                        * if c.usd_value.is_some() {
-                            total / c.quantity.as_f64().unwrap_or(1.0).max(f64::MIN_POSITIVE)
-                        } else {
-                            1.0
-                        }
-                }
-                (None, None) => 0.0,
+            let portion = match (&e.share_percent, &e.amount) {
+                (Some(p), _) => needsdb_domain::EarmarkPortion::ShareBp(base(p, 2)),
+                (None, Some(a)) => needsdb_domain::EarmarkPortion::Amount(base(a, decimals)),
+                (None, None) => continue,
             };
-            let direct = if in_group(&target, c) { total } else { 0.0 };
-            let onward: f64 = all
-                .iter()
-                .filter(|o| o.id != c.id && o.stage.is_funded() && o.stage_date >= c.stage_date)
-                .filter(|o| o.donor == c.recipient || o.channel.as_deref() == Some(c.recipient.as_str()))
-                .filter(|o| o.kind == c.kind && (c.kind == needsdb_domain::ContributionKind::Cash || o.item == c.item))
-                .filter(|o| in_group(&target, o))
-                .map(value)
-                .sum();
-            let key = (c.recipient.clone(), e.target.clone());
-            let used = claimed.get(&key).copied().unwrap_or(0.0);
-            let reached = (direct + (onward - used).max(0.0)).min(amount);
-            claimed.insert(key, used + (reached - direct).max(0.0));
-            let shortfall = (amount - reached).max(0.0);
-            out.push(EarmarkLine {
-                contribution: c.id,
-                donor: c.donor.clone(),
-                recipient: c.recipient.clone(),
-                target: e.target.clone(),
-                earmarked: (amount * 100.0).round() / 100.0,
-                reached: (reached * 100.0).round() / 100.0,
-                shortfall: (shortfall * 100.0).round() / 100.0,
-                flagged: shortfall > 0.005,
-            });
+            earmarks.push(needsdb_domain::Earmark { target, portion });
         }
+        flows.push(Flow {
+            id: c.id,
+            donor: c.donor.clone(),
+            recipient: c.recipient.clone(),
+            recipient_facts: catalog
+                .countries
+                .iter()
+                .find(|(k, _)| k.as_str() == c.recipient)
+                .map(|(_, f)| f.clone()),
+            cluster: item.map(|i| i.cluster.clone()),
+            funded_on: funded_on(c),
+            cancelled: c.stage == needsdb_domain::Stage::Cancelled,
+            value_cents: c.usd_value.as_ref().map(|v| base(v, 2)),
+            quantity: base(&c.quantity, decimals),
+            earmarks,
+        });
     }
-    Ok(out)
+    let by_id: std::collections::HashMap<i64, &Contribution> = all.iter().map(|c| (c.id, c)).collect();
+    let usd = |cents: i64| to_json_number(cents, 2);
+    Ok(follow_through(&flows)
+        .into_iter()
+        .map(|l| {
+            let c = by_id.get(&l.contribution);
+            EarmarkLine {
+                contribution: l.contribution,
+                donor: c.map(|c| c.donor.clone()).unwrap_or_default(),
+                recipient: c.map(|c| c.recipient.clone()).unwrap_or_default(),
+                target: l.target.to_string(),
+                status: l.status.as_str().to_owned(),
+                unit: "USD".into(),
+                earmarked: usd(l.earmarked),
+                reached: usd(l.reached()),
+                shortfall: usd(l.shortfall()),
+                flagged: l.status == needsdb_domain::earmark::FollowStatus::Followed && l.shortfall() > 0,
+                onward: l
+                    .onward
+                    .iter()
+                    .map(|(id, cents)| OnwardUse {
+                        contribution: *id,
+                        amount: usd(*cents),
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -210,55 +260,85 @@ pub struct OfferLine {
     pub country: String,
     pub priority: String,
     pub needed_by: NaiveDate,
-    pub unmet: Value,
+    /// Still needed: unmet, less what is already announced or pledged.
+    #[schema(value_type = f64)]
+    pub open: Value,
     pub unmet_share_pct: f64,
     /// What to give this need, in rank order until the offer runs out.
+    #[schema(value_type = f64)]
     pub give: Value,
 }
 
 /// Open needs an offer could fill, ranked by priority, date needed and unmet
-/// share, with the amount to give each.
+/// share, with the amount to give each. Amounts are whole base units of the
+/// item (whole tents, kilograms of rice), and what other donors have already
+/// announced or pledged is taken off first, so two offers are not sent to
+/// the same gap.
 pub async fn match_offer(
     store: &dyn Store,
     item: &str,
-    quantity: f64,
+    quantity: &str,
     mut q: NeedQuery,
 ) -> Result<Vec<OfferLine>, StoreError> {
-    if !(quantity.is_finite() && quantity > 0.0) {
-        return Err(Invalid::one(
+    use needsdb_domain::decimal::{json_to_text, parse_scaled, to_json_number};
+    let code = ItemCode::parse("item", item).map_err(Invalid::from)?;
+    let items = store.items().await?;
+    let it = items
+        .iter()
+        .find(|i| i.code == code)
+        .ok_or_else(|| Invalid::one("item", "unknown_item", format!("'{item}' is not in the item catalogue")))?;
+    let decimals = if it.unit_kind == needsdb_domain::reference::UnitKind::Money {
+        2
+    } else {
+        it.decimals
+    };
+    let offered = match parse_scaled(quantity, decimals) {
+        Ok(0) => Err(Invalid::one(
             "quantity",
             "not_positive",
             "the offer's quantity must be more than zero",
-        )
-        .into());
-    }
-    q.item = Some(item.to_owned());
+        )),
+        Ok(v) => Ok(v),
+        Err(e) => Err(Invalid::one("quantity", e.code(), e.describe(quantity))),
+    }?;
+    q.item = Some(code.to_string());
     q.status = Some("validated,partly_met".into());
-    let mut needs = all_needs(store, &q).await?;
-    let unmet = |n: &Need| n.coverage.unmet.as_f64().unwrap_or(0.0);
+    let needs = all_needs(store, &q).await?;
+    let base = |v: &Value| {
+        json_to_text(v)
+            .and_then(|t| parse_scaled(&t, decimals).ok())
+            .unwrap_or(0)
+    };
+    let mut ranked: Vec<(&Need, i64)> = needs
+        .iter()
+        .map(|n| {
+            let promised = base(&n.coverage.announced) + base(&n.coverage.pledged);
+            (n, (base(&n.coverage.unmet) - promised).max(0))
+        })
+        .filter(|(_, open)| *open > 0)
+        .collect();
     let share = |n: &Need| 100.0 - n.coverage.coverage_pct;
-    needs.retain(|n| unmet(n) > 0.0);
-    needs.sort_by(|a, b| {
+    ranked.sort_by(|(a, _), (b, _)| {
         a.priority
             .cmp(&b.priority)
             .then(a.needed_by.cmp(&b.needed_by))
             .then(share(b).total_cmp(&share(a)))
             .then(a.id.cmp(&b.id))
     });
-    let mut left = quantity;
-    Ok(needs
-        .iter()
-        .map(|n| {
-            let give = unmet(n).min(left).max(0.0);
+    let mut left = offered;
+    Ok(ranked
+        .into_iter()
+        .map(|(n, open)| {
+            let give = open.min(left);
             left -= give;
             OfferLine {
                 need: n.id,
                 country: n.country.clone(),
                 priority: n.priority.to_string(),
                 needed_by: n.needed_by,
-                unmet: n.coverage.unmet.clone(),
+                open: to_json_number(open, decimals),
                 unmet_share_pct: (share(n) * 10.0).round() / 10.0,
-                give: serde_json::Number::from_f64((give * 1e6).round() / 1e6).map_or(Value::Null, Value::Number),
+                give: to_json_number(give, decimals),
             }
         })
         .collect())
@@ -345,8 +425,8 @@ pub struct Pair {
     /// The report to keep (the further along, or the earlier).
     pub keep: i64,
     pub duplicate: i64,
-    /// matched_reports: the same flow reported by two parties;
-    /// suspected_duplicate: entered twice by the same reporter.
+    /// matched_reports: the same flow reported by its donor and its
+    /// receiving side; suspected_duplicate: anything else, for a person.
     pub kind: String,
     pub donor: String,
     pub recipient: String,
@@ -366,8 +446,10 @@ pub async fn reconcile(store: &dyn Store, tolerance: f64, days: i64) -> Result<V
     if !(0..=3650).contains(&days) {
         return Err(Invalid::one("days", "out_of_range", "days must be between 0 and 3650").into());
     }
-    let all: Vec<Contribution> = all_contributions(store, &ContributionQuery::default())
-        .await?
+    let everything = all_contributions(store, &ContributionQuery::default()).await?;
+    // Reports that already absorbed the other side's report of their flow.
+    let matched: std::collections::HashSet<i64> = everything.iter().filter_map(|c| c.merged_into).collect();
+    let all: Vec<Contribution> = everything
         .into_iter()
         .filter(|c| c.merged_into.is_none() && c.stage != needsdb_domain::Stage::Cancelled)
         .collect();
@@ -401,13 +483,22 @@ pub async fn reconcile(store: &dyn Store, tolerance: f64, days: i64) -> Result<V
                 } else {
                     (a, b)
                 };
+                // Only a donor's report and a receiving side's report of one
+                // flow are two views of it; two reports from one side may be
+                // two shipments, and a person decides.
+                let sides = (a.reported_side.as_deref(), b.reported_side.as_deref());
+                let two_sides = matches!(
+                    sides,
+                    (Some("donor"), Some("receiving")) | (Some("receiving"), Some("donor"))
+                ) && !matched.contains(&a.id)
+                    && !matched.contains(&b.id);
                 out.push(Pair {
                     keep: keep.id,
                     duplicate: dup.id,
-                    kind: if a.created_by == b.created_by {
-                        "suspected_duplicate"
-                    } else {
+                    kind: if two_sides {
                         "matched_reports"
+                    } else {
+                        "suspected_duplicate"
                     }
                     .into(),
                     donor: donor.clone(),
@@ -423,8 +514,9 @@ pub async fn reconcile(store: &dyn Store, tolerance: f64, days: i64) -> Result<V
     Ok(out)
 }
 
-/// Merges every matched pair of reports, so coverage counts each flow once.
-/// Suspected duplicates are left for a person to decide.
+/// Merges every matched pair of reports (donor side with receiving side),
+/// so coverage counts each flow once. A report already matched is not
+/// matched again. Suspected duplicates are left for a person to decide.
 pub async fn apply_matches(
     store: &dyn Store,
     actor: &needsdb_store::Actor,

@@ -107,6 +107,90 @@ fn donors_for(cluster: &str) -> (&'static [&'static str], &'static str) {
     }
 }
 
+/// Illustrative values of one unit in US dollars, so that goods can be
+/// valued in the demonstration. They are not prices: each is labelled
+/// synthetic in its source.
+const ILLUSTRATIVE_VALUES: &[(&str, &str)] = &[
+    ("VAX-COVID19-DOSE", "3"),
+    ("VAX-SYRINGE-AD", "0.05"),
+    ("VAX-SAFETY-BOX", "1"),
+    ("PPE-MASK-MED", "0.05"),
+    ("PPE-RESP-FFP2", "0.5"),
+    ("PPE-GLOVE-EXAM", "0.05"),
+    ("PPE-GOWN", "1.5"),
+    ("PPE-GOGGLES", "2"),
+    ("PPE-FACE-SHIELD", "1"),
+    ("PPE-APRON", "0.5"),
+    ("PPE-HAND-RUB", "5"),
+    ("DX-PCR-TEST", "10"),
+    ("DX-AG-RDT", "5"),
+    ("DX-SAMPLE-KIT", "1"),
+    ("DX-EXTRACTION", "5"),
+    ("DX-PCR-INSTRUMENT", "30000"),
+    ("BIO-O2-CONCENTRATOR", "650"),
+    ("BIO-O2-CYLINDER", "200"),
+    ("BIO-O2-PLANT", "500000"),
+    ("BIO-VENTILATOR-ICU", "25000"),
+    ("BIO-HFNC", "6000"),
+    ("BIO-PULSE-OXIMETER", "30"),
+    ("BIO-PATIENT-MONITOR", "2000"),
+    ("HLT-ICU-BED", "3000"),
+    ("CC-FRIDGE-SDD", "4000"),
+    ("CC-FREEZER-ULT", "12000"),
+    ("CC-COLD-BOX", "300"),
+    ("MED-DEXAMETHASONE", "1"),
+    ("MED-IEHK-BASIC", "1500"),
+    ("MED-TRAUMA-KIT", "2000"),
+    ("HLT-WORKER-TRAINING", "200"),
+    ("FOOD-FAMILY-RATION", "40"),
+    ("FOOD-WHEAT-FLOUR", "400"),
+    ("FOOD-RICE", "550"),
+    ("FOOD-VEG-OIL", "1500"),
+    ("NUT-RUTF", "50"),
+    ("WASH-HYGIENE-KIT", "25"),
+    ("WASH-SOAP", "0.5"),
+    ("WASH-WATER-TABLETS", "0.004"),
+    ("WASH-HANDWASH-STATION", "150"),
+    ("SHL-FAMILY-TENT", "350"),
+    ("SHL-TARPAULIN", "15"),
+    ("SHL-BLANKET", "6"),
+    ("SHL-REPAIR-KIT", "40"),
+    ("SHL-PREFAB-UNIT", "4000"),
+    ("MA-NON-TECH-SURVEY", "20000"),
+    ("MA-CLEARANCE", "500000"),
+    ("MA-DETECTOR", "3000"),
+    ("MA-RISK-EDUCATION", "5"),
+    ("MA-VICTIM-ASSISTANCE", "500"),
+    ("ER-GENERATOR", "8000"),
+    ("ER-SOLAR-KIT", "300"),
+    ("ER-HOUSE-RECONSTRUCTION", "15000"),
+    ("EDU-SCHOOL-KIT", "60"),
+    ("LOG-TRUCK", "60000"),
+    ("LOG-MOBILE-STORAGE", "20000"),
+    ("LOG-AIR-FREIGHT", "3000"),
+    ("ETC-SATELLITE-PHONE", "800"),
+];
+
+/// Gives the catalogue's items their illustrative demo values, where they have none.
+async fn value_items(store: &dyn Store, actor: &Actor, today: NaiveDate) -> anyhow::Result<()> {
+    for item in store.items().await? {
+        let Some((_, v)) = ILLUSTRATIVE_VALUES.iter().find(|(c, _)| *c == item.code.as_str()) else {
+            continue;
+        };
+        if item.unit_value_usd.is_some() || item.retired {
+            continue;
+        }
+        let patch = needsdb_store::ItemPatch {
+            unit_value_usd: Some(Some(Value::String((*v).into()))),
+            unit_value_source: Some(format!("{LABEL} illustrative value for the demonstration, not a price")),
+            unit_value_date: Some(date_text(today)),
+            ..Default::default()
+        };
+        store.update_item(actor, item.code.as_str(), None, &patch).await?;
+    }
+    Ok(())
+}
+
 fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -130,6 +214,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Summary> {
     let actor = Actor("demo".into());
     let mut rng = StdRng::seed_from_u64(SEED);
     let today = Utc::now().date_naive();
+    value_items(store, &actor, today).await?;
     let members = store
         .countries(&CountryFilter {
             nam_status: Some("member".into()),
@@ -354,6 +439,8 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Summary> {
             "{LABEL} $10M to WHO, half earmarked for NAM member states (modelled on a 2020 contribution)."
         )),
         external_id: Some(format!("demo-c-{contribution_count}")),
+        // Infectious disease control, the DAC sector of a COVID-19 response.
+        sector: Some("12250".into()),
         earmarks: vec![NewEarmark {
             target: Some("nam-members".into()),
             share_percent: Some(json!(50)),

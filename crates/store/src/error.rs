@@ -16,7 +16,7 @@ pub enum StoreError {
     #[error("{entity} {id} has changed: it is at version {current}, not {expected}; reload it and try again")]
     VersionMismatch {
         entity: &'static str,
-        id: i64,
+        id: String,
         expected: i64,
         current: i64,
     },

@@ -52,8 +52,22 @@ pub trait Store: Send + Sync {
     async fn countries(&self, filter: &CountryFilter) -> Result<Vec<CountryRow>>;
     async fn parties(&self) -> Result<Vec<Party>>;
     async fn add_organisation(&self, actor: &Actor, org: &NewOrganisation) -> Result<Party>;
+    /// Every item, retired ones included (they say so).
     async fn items(&self) -> Result<Vec<CatalogueItem>>;
+    async fn item(&self, code: &str) -> Result<CatalogueItem>;
     async fn add_item(&self, actor: &Actor, item: &NewItem) -> Result<CatalogueItem>;
+    /// Edits an item (`expected_version` as for needs). A changed unit value
+    /// revalues the item's needs and estimated goods in the same transaction.
+    async fn update_item(
+        &self,
+        actor: &Actor,
+        code: &str,
+        expected_version: Option<i64>,
+        patch: &ItemPatch,
+    ) -> Result<CatalogueItem>;
+    /// Retires an item: it stays, but is offered for no new need.
+    async fn retire_item(&self, actor: &Actor, code: &str, expected_version: Option<i64>) -> Result<CatalogueItem>;
+    async fn item_history(&self, code: &str) -> Result<Vec<Version>>;
 
     // Needs.
     async fn create_need(&self, actor: &Actor, input: &NewNeed, submit: bool) -> Result<Need>;
@@ -126,7 +140,10 @@ pub trait Store: Send + Sync {
     ) -> Result<(i64, i64)>;
 
     // Analysis.
+    /// Coverage in units, by group and item.
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>>;
+    /// Coverage in US dollars, by group across items.
+    async fn coverage_usd(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageUsdRow>>;
     /// Per-country figures for allocating `item`: every country, even with no need.
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>>;
     /// Delivered per recipient country: an item's quantity, or with no item

@@ -74,19 +74,7 @@ pub struct NewOrganisation {
     pub org_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct NewItem {
-    pub code: Option<String>,
-    pub cluster: Option<String>,
-    pub category: Option<String>,
-    pub name_en: Option<String>,
-    pub unit: Option<String>,
-    pub unit_kind: Option<String>,
-    pub decimals: Option<u32>,
-    pub dac_sector: Option<String>,
-}
+pub use needsdb_domain::item::{ItemPatch, NewItem};
 
 /// How far a need is covered, in the need's unit (item units, or US dollars).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -164,7 +152,16 @@ pub struct Need {
     pub justification: String,
     pub reported_via: String,
     pub external_id: Option<String>,
+    /// In units (or US dollars for a financial need): goods in kind only.
     pub coverage: Coverage,
+    /// The need's indicative value in US dollars: its quantity at its item's
+    /// unit value. None when the item has no unit value.
+    pub value_usd: Option<Value>,
+    /// Coverage in US dollars: goods at the need's own price per unit, plus
+    /// cash linked to it. None when the need has no value.
+    pub coverage_usd: Option<Coverage>,
+    /// Things to check, such as a date needed that has passed.
+    pub warnings: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
@@ -214,11 +211,21 @@ pub struct Contribution {
     pub quantity: Value,
     pub currency: Option<String>,
     pub usd_rate: Option<String>,
+    /// In US dollars: the cash itself, the donor's value of goods, or else
+    /// the catalogue's indicative value (then `usd_value_estimated`).
     pub usd_value: Option<Value>,
+    pub usd_value_estimated: bool,
     pub stage: Stage,
     pub stage_date: NaiveDate,
-    /// Whether this stage counts as funded (committed or later).
+    /// Whether it counts as funded: committed or later, and not merged into
+    /// another report of the same flow.
     pub funded: bool,
+    /// Whether it counts at all: neither merged nor cancelled.
+    pub counted: bool,
+    /// The DAC sector declared for cash that funds no need.
+    pub sector: Option<String>,
+    /// donor or receiving: which side of the flow reported it.
+    pub reported_side: Option<String>,
     pub source_url: Option<String>,
     pub description: String,
     pub external_id: Option<String>,
@@ -397,6 +404,24 @@ pub struct AuditReport {
     pub entries: i64,
     /// The first entry that does not fit the chain, with the reason.
     pub first_bad: Option<(i64, String)>,
+    /// Records whose current state is not the last state the log recorded
+    /// for them: changed behind the store's back.
+    pub records: Vec<RecordMismatch>,
+    /// How many records were compared with the log.
+    pub records_checked: i64,
+}
+
+/// A record that differs from what the audit log last recorded for it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordMismatch {
+    /// need, contribution, item or user.
+    pub entity: String,
+    pub id: String,
+    /// The audit entry that recorded its last state.
+    pub entry: i64,
+    /// Each field that differs: "quantity: 200 in the log, 5000 now".
+    pub differences: Vec<String>,
 }
 
 /// What `migrate` did.
@@ -503,6 +528,22 @@ pub struct CoverageRow {
     pub coverage: Coverage,
 }
 
+/// Coverage of one group in US dollars, across items: needs with a value
+/// only (`unvalued_needs` counts the others, which are left out).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoverageUsdRow {
+    pub group: String,
+    /// Always USD.
+    pub unit: String,
+    /// Needs counted: those with a value.
+    pub needs: i64,
+    /// Needs left out because their item has no unit value.
+    pub unvalued_needs: i64,
+    #[serde(flatten)]
+    pub coverage: Coverage,
+}
+
 /// What the allocation rule needs to know about one country, for one item,
 /// in the item's base units.
 #[derive(Debug, Clone, Serialize)]
@@ -576,6 +617,9 @@ pub struct NeedImport {
     pub input: needsdb_domain::NewNeed,
     /// draft, submitted, validated or withdrawn; a new need starts in it.
     pub status: NeedStatus,
+    /// Fields the reader already reported a problem with: the store checks
+    /// the rest of the row, and does not report these again.
+    pub reported: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -585,6 +629,8 @@ pub struct ContributionImport {
     /// Needs named by country and external id (or `needsdb-<id>`), with the
     /// quantity for each: links that survive a move between databases.
     pub need_refs: Vec<NeedRef>,
+    /// Fields the reader already reported a problem with.
+    pub reported: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

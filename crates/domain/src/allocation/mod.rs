@@ -110,6 +110,12 @@ pub struct Line {
     /// need), in percent, before and after this allocation.
     pub ratio_before_pct: f64,
     pub ratio_after_pct: f64,
+    /// Why, as a stable code: `common_level`, `bound` (as much as its need,
+    /// capacity or cap allows), `no_population`, `no_need`, `capacity_zero`,
+    /// `cap_reached`, `below_one_lot`, `lower_tier`, `below_minimum`,
+    /// `above_level` or `supply_ran_out`.
+    pub why: String,
+    /// The same, in words, with the figures that make it true.
     pub reason: String,
 }
 
@@ -119,6 +125,12 @@ pub struct Check {
     pub check: String,
     pub passed: bool,
     pub detail: String,
+    /// A failed hard check (supply, need, capacity, cap, lots, minimum
+    /// shipment, LP certificate) would be a defect, and the allocation is not
+    /// shown. An earmark check may fail honestly: the group could not take
+    /// its earmark, and the allocation says so.
+    #[serde(default)]
+    pub hard: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,7 +158,7 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
     };
     let available = req.supply - buffer;
     let mut excluded = vec![false; recipients.len()];
-    let mut why_excluded: Vec<Option<String>> = vec![None; recipients.len()];
+    let mut why_excluded: Vec<Option<(&'static str, String)>> = vec![None; recipients.len()];
     // Below-minimum shipments are dropped and the rule runs again without
     // them, until every shipment is nothing or at least the minimum.
     let given = loop {
@@ -155,9 +167,13 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
         for (i, g) in given.total.iter().enumerate() {
             if *g > 0 && *g < req.min_shipment {
                 excluded[i] = true;
-                why_excluded[i] = Some(format!(
-                    "nothing: its share ({g}) would be below the minimum shipment of {}",
-                    req.min_shipment
+                why_excluded[i] = Some((
+                    "below_minimum",
+                    format!(
+                        "nothing: its share ({}) would be below the minimum shipment of {}",
+                        fmt(*g),
+                        fmt(req.min_shipment)
+                    ),
                 ));
                 dropped = true;
             }
@@ -167,6 +183,7 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
         }
     };
     let allocated: i64 = given.total.iter().sum();
+    let leftover = available - allocated;
     let lines = recipients
         .iter()
         .enumerate()
@@ -179,15 +196,26 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
                     0.0
                 }
             };
+            let (why, reason) = why_excluded[i].clone().unwrap_or_else(|| {
+                explain(
+                    req,
+                    r,
+                    Outcome {
+                        given: given.total[i],
+                        earmarked: given.earmarked[i],
+                        leftover,
+                    },
+                    &given,
+                )
+            });
             Line {
                 iso3: r.iso3.clone(),
                 name: r.name.clone(),
                 quantity: given.total[i],
                 ratio_before_pct: pct(a),
                 ratio_after_pct: pct(a + given.total[i]),
-                reason: why_excluded[i]
-                    .clone()
-                    .unwrap_or_else(|| reason(req, r, given.total[i], given.earmarked[i], &given.level_pct)),
+                why: why.to_owned(),
+                reason,
             }
         })
         .collect::<Vec<_>>();
@@ -201,6 +229,7 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
         let passed = bad.is_empty();
         checks.push(Check {
             check: "LP certificate".into(),
+            hard: true,
             passed,
             detail: if passed {
                 format!(
@@ -224,7 +253,7 @@ pub fn allocate(req: &Request) -> Result<Allocation, Invalid> {
     let failed: Vec<String> = result
         .checks
         .iter()
-        .filter(|c| !c.passed)
+        .filter(|c| c.hard && !c.passed)
         .map(|c| format!("{}: {}", c.check, c.detail))
         .collect();
     if failed.is_empty() {
@@ -330,6 +359,9 @@ struct Given {
     certificates: Vec<Result<f64, String>>,
     /// The common level the last pass reached, in percent, for reasons.
     level_pct: Option<f64>,
+    /// What was left of the supply when each priority tier of the last pass
+    /// began (one entry without the priority policy).
+    left_before_tier: Vec<i64>,
 }
 
 /// Earmarks first, then everyone, tier by tier under the priority policy.
@@ -350,7 +382,7 @@ fn run(req: &Request, recipients: &[Recipient], excluded: &[bool], available: i6
             .zip(excluded)
             .map(|(r, x)| !x && r.facts.as_ref().is_some_and(|f| e.target.matches(f, None)))
             .collect();
-        let (gave, _) = tiers(req, recipients, &eligible, &total, portion, &mut certificates);
+        let gave = tiers(req, recipients, &eligible, &total, portion, &mut certificates).gave;
         for i in 0..n {
             total[i] += gave[i];
             earmarked[i] += gave[i];
@@ -358,16 +390,23 @@ fn run(req: &Request, recipients: &[Recipient], excluded: &[bool], available: i6
         left -= gave.iter().sum::<i64>();
     }
     let eligible: Vec<bool> = excluded.iter().map(|x| !x).collect();
-    let (gave, level) = tiers(req, recipients, &eligible, &total, left, &mut certificates);
-    for i in 0..n {
-        total[i] += gave[i];
+    let pass = tiers(req, recipients, &eligible, &total, left, &mut certificates);
+    for (t, g) in total.iter_mut().zip(&pass.gave) {
+        *t += g;
     }
     Given {
         total,
         earmarked,
         certificates,
-        level_pct: level,
+        level_pct: pass.level,
+        left_before_tier: pass.left_before_tier,
     }
+}
+
+struct Pass {
+    gave: Vec<i64>,
+    level: Option<f64>,
+    left_before_tier: Vec<i64>,
 }
 
 /// One pass over the eligible recipients with `supply`, tier by tier.
@@ -378,7 +417,7 @@ fn tiers(
     already: &[i64],
     supply: i64,
     certificates: &mut Vec<Result<f64, String>>,
-) -> (Vec<i64>, Option<f64>) {
+) -> Pass {
     let n = recipients.len();
     let base = req.policy.base();
     let mut gave = vec![0i64; n];
@@ -389,7 +428,9 @@ fn tiers(
         1
     };
     let mut level = None;
+    let mut left_before_tier = Vec::with_capacity(tier_count);
     for tier in 0..tier_count {
+        left_before_tier.push(left);
         let mut agents = Vec::new();
         let mut index = Vec::new();
         for (i, r) in recipients.iter().enumerate() {
@@ -427,14 +468,22 @@ fn tiers(
             left -= lots[k] * req.lot;
         }
         // The level: the lowest ratio among those not held by their bound.
-        level = agents
+        // A tier with no one left to serve keeps the level of the one before.
+        let tier_level = agents
             .iter()
             .zip(&lots)
             .filter(|(a, l)| **l < a.cap)
             .map(|(a, l)| (a.offset + l * req.lot) as f64 / a.weight as f64 * 100.0)
             .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))));
+        if tier_level.is_some() {
+            level = tier_level;
+        }
     }
-    (gave, level)
+    Pass {
+        gave,
+        level,
+        left_before_tier,
+    }
 }
 
 fn fmt(v: i64) -> String {
@@ -449,73 +498,149 @@ fn fmt(v: i64) -> String {
     if v < 0 { format!("-{out}") } else { out }
 }
 
-fn reason(req: &Request, r: &Recipient, q: i64, earmarked: i64, level: &Option<f64>) -> String {
+/// What one recipient got, and what was left of the supply.
+#[derive(Debug, Clone, Copy)]
+struct Outcome {
+    given: i64,
+    earmarked: i64,
+    /// Supply not given to anyone, the buffer aside.
+    leftover: i64,
+}
+
+const TIERS: [&str; 4] = ["critical", "high", "medium", "low"];
+
+/// Why a recipient got what it got: a code and a sentence, each true of the
+/// figures (`tests.rs` checks every code's condition on random instances).
+fn explain(req: &Request, r: &Recipient, o: Outcome, given: &Given) -> (&'static str, String) {
     let base = req.policy.base();
     let (w, a) = weight_and_offset(base, r, 0);
-    let from_earmark = if earmarked > 0 {
-        format!(" ({} of it from an earmarked portion of the supply)", fmt(earmarked))
+    let q = o.given;
+    let from_earmark = if o.earmarked > 0 {
+        format!(" ({} of it from an earmarked portion of the supply)", fmt(o.earmarked))
     } else {
         String::new()
     };
-    if w <= 0 {
-        return match base {
-            Policy::PopulationCap { .. } => "nothing: no population figure".into(),
-            _ => "nothing: no unmet need".into(),
-        };
-    }
     let need = r.unmet_total();
-    if need == 0 {
-        return "nothing: no unmet need".into();
+    if w <= 0 && matches!(base, Policy::PopulationCap { .. }) {
+        return ("no_population", "nothing: no population figure".into());
+    }
+    if need == 0 || w <= 0 {
+        return ("no_need", "nothing: no unmet need".into());
     }
     let limit = bound(base, r);
     let lot_room = limit / req.lot * req.lot;
+    let cap_room = match base {
+        Policy::PopulationCap { cap, .. } => Some((portion_of(r.population, *cap) - r.delivered).max(0)),
+        _ => None,
+    };
+    // Which bound holds it: its capacity, the cap, or its unmet need.
+    let binding = if r.capacity == Some(limit) && r.capacity.is_some_and(|c| c < need) {
+        format!("its absorption capacity of {}", fmt(limit))
+    } else if cap_room == Some(limit) && limit < need {
+        match base {
+            Policy::PopulationCap { cap, .. } => format!(
+                "the cap of {}% of its population of {}",
+                *cap as f64 / 100.0,
+                fmt(r.population)
+            ),
+            _ => format!("its limit of {}", fmt(limit)),
+        }
+    } else {
+        format!("its unmet need of {}", fmt(need))
+    };
     if q > 0 && q == lot_room {
-        let what = if Some(limit) == r.capacity && r.capacity.is_some_and(|c| c < need) {
-            format!("its absorption capacity of {}", fmt(limit))
-        } else if limit < need {
-            match base {
-                Policy::PopulationCap { cap, .. } => format!(
-                    "the cap of {}% of its population of {}",
-                    *cap as f64 / 100.0,
-                    fmt(r.population)
-                ),
-                _ => format!("its limit of {}", fmt(limit)),
-            }
-        } else {
-            format!("its unmet need of {}", fmt(need))
-        };
         let rounding = if lot_room < limit {
             format!(", rounded down to whole lots of {}", fmt(req.lot))
         } else {
             String::new()
         };
-        return format!("{}: as much as {what} allows{rounding}{from_earmark}", fmt(q));
+        return (
+            "bound",
+            format!("{}: as much as {binding} allows{rounding}{from_earmark}", fmt(q)),
+        );
     }
     let ratio = match base {
         Policy::PopulationCap { .. } => "of its population",
         Policy::NeedProportional => "of its unmet need",
         _ => "of its total need",
     };
-    match level {
-        Some(l) if q > 0 => {
-            let counted = if a > 0 {
-                format!(", counting {} already delivered", fmt(a))
-            } else {
-                String::new()
-            };
-            format!(
-                "{}: brings it to {:.1}% {ratio}{counted}, the common level the supply reaches (within one lot){from_earmark}",
-                fmt(q),
-                ((a + q) as f64 / w as f64 * 100.0).max(*l)
-            )
-        }
-        Some(l) => format!(
-            "nothing: it already stands at {:.1}% {ratio}, above the {l:.1}% the supply reaches for others",
-            a as f64 / w as f64 * 100.0
-        ),
-        None if q > 0 => format!("{}{from_earmark}", fmt(q)),
-        None => "nothing: the supply ran out".into(),
+    if q > 0 {
+        let counted = if a > 0 {
+            format!(", counting {} already delivered", fmt(a))
+        } else {
+            String::new()
+        };
+        let after = (a + q) as f64 / w as f64 * 100.0;
+        return match given.level_pct {
+            Some(l) => (
+                "common_level",
+                format!(
+                    "{}: brings it to {:.1}% {ratio}{counted}, the common level the supply reaches (within one lot){from_earmark}",
+                    fmt(q),
+                    after.max(l)
+                ),
+            ),
+            None => (
+                "common_level",
+                format!("{}: brings it to {after:.1}% {ratio}{counted}{from_earmark}", fmt(q)),
+            ),
+        };
     }
+    if r.capacity == Some(0) {
+        return ("capacity_zero", "nothing: its absorption capacity is 0".into());
+    }
+    if cap_room == Some(0) {
+        return (
+            "cap_reached",
+            format!(
+                "nothing: the {} already delivered reach the cap of its population",
+                fmt(r.delivered)
+            ),
+        );
+    }
+    if limit < req.lot {
+        return (
+            "below_one_lot",
+            format!("nothing: {binding} is less than one lot of {}", fmt(req.lot)),
+        );
+    }
+    if matches!(req.policy, Policy::Priority(_))
+        && let Some(top) = r.unmet.iter().position(|u| *u > 0)
+        && top > 0
+        && given.left_before_tier.get(top).is_some_and(|left| *left < req.lot)
+    {
+        return (
+            "lower_tier",
+            format!(
+                "nothing: its most urgent need is {} priority, and higher-priority needs took the whole supply first",
+                TIERS[top]
+            ),
+        );
+    }
+    if o.leftover < req.lot {
+        let stands = a as f64 / w as f64 * 100.0;
+        return match given.level_pct {
+            Some(l) if stands >= l => (
+                "above_level",
+                format!(
+                    "nothing: it already stands at {stands:.1}% {ratio}, at or above the {l:.1}% the supply reaches for others"
+                ),
+            ),
+            _ => (
+                "supply_ran_out",
+                format!(
+                    "nothing: the supply ran out ({} left, less than one lot of {})",
+                    fmt(o.leftover),
+                    fmt(req.lot)
+                ),
+            ),
+        };
+    }
+    // Not reached: with a whole lot left and room for it, the rule gives it.
+    (
+        "supply_ran_out",
+        format!("nothing: {} left over was not enough to reach it", fmt(o.leftover)),
+    )
 }
 
 fn check(req: &Request, recipients: &[Recipient], total: &[i64], earmarked: &[i64], buffer: i64) -> Vec<Check> {
@@ -527,6 +652,7 @@ fn check(req: &Request, recipients: &[Recipient], total: &[i64], earmarked: &[i6
             check: name.into(),
             passed,
             detail: if passed { ok } else { bad.join("; ") },
+            hard: true,
         });
     };
     let sum: i64 = total.iter().sum();
@@ -601,25 +727,76 @@ fn check(req: &Request, recipients: &[Recipient], total: &[i64], earmarked: &[i6
         small,
         format!("every shipment is nothing or at least {}", fmt(req.min_shipment)),
     );
+    let mut soft = Vec::new();
     for e in &req.earmarks {
+        let in_group = |r: &Recipient| r.facts.as_ref().is_some_and(|f| e.target.matches(f, None));
         let off_target: Vec<String> = recipients
             .iter()
             .zip(earmarked)
-            .filter(|(r, g)| **g > 0 && !r.facts.as_ref().is_some_and(|f| e.target.matches(f, None)))
+            .filter(|(r, g)| **g > 0 && !in_group(r))
             .map(|(r, _)| format!("{} is outside {}", r.iso3, e.target))
             .collect();
-        let to_target: i64 = recipients
+        push(
+            &format!("earmark {} stays in its group", e.target),
+            off_target,
+            format!("every earmarked share went to recipients in {}", e.target),
+        );
+        let portion = match e.portion {
+            EarmarkPortion::ShareBp(bp) => portion_of(req.supply - buffer, bp),
+            EarmarkPortion::Amount(a) => a,
+        };
+        let members = recipients.iter().filter(|r| in_group(r)).count();
+        let to_group: i64 = recipients
             .iter()
             .zip(total)
-            .filter(|(r, _)| r.facts.as_ref().is_some_and(|f| e.target.matches(f, None)))
+            .filter(|(r, _)| in_group(r))
             .map(|(_, q)| q)
             .sum();
-        push(
-            &format!("earmark {}", e.target),
-            off_target,
-            format!("{} went to recipients in {}", fmt(to_target), e.target),
-        );
+        let room: i64 = recipients.iter().filter(|r| in_group(r)).map(|r| bound(base, r)).sum();
+        let (passed, detail) = if members == 0 {
+            (
+                false,
+                format!(
+                    "no eligible recipient is in {}: the earmark of {} cannot be met",
+                    e.target,
+                    fmt(portion)
+                ),
+            )
+        } else if to_group < portion {
+            (
+                false,
+                format!(
+                    "{} went to recipients in {}, less than its earmark of {}: its {members} eligible recipients could take no more than {} (unmet need, capacity{})",
+                    fmt(to_group),
+                    e.target,
+                    fmt(portion),
+                    fmt(room),
+                    if matches!(base, Policy::PopulationCap { .. }) {
+                        ", cap"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        } else {
+            (
+                true,
+                format!(
+                    "{} went to recipients in {}, at least its earmark of {}",
+                    fmt(to_group),
+                    e.target,
+                    fmt(portion)
+                ),
+            )
+        };
+        soft.push(Check {
+            check: format!("earmark {}", e.target),
+            passed,
+            detail,
+            hard: false,
+        });
     }
+    checks.extend(soft);
     checks
 }
 

@@ -270,4 +270,110 @@ proptest! {
         }
         prop_assert!(out.unallocated < lot, "the whole supply is used, but for less than a lot");
     }
+
+    #[test]
+    fn every_reason_is_true_of_the_figures(rs in recipients(), policy in policies(), supply in 0i64..20_000_000, lot in 1i64..5_000, min in 0i64..50_000) {
+        let out = allocate(&Request { supply, lot, min_shipment: min, policy: policy.clone(), recipients: rs.clone(), earmarks: vec![], certify: true }).unwrap();
+        let base = policy.base().clone();
+        let leftover = out.unallocated;
+        for l in &out.lines {
+            let r = rs.iter().find(|r| r.iso3 == l.iso3).unwrap();
+            let limit = bound(&base, r);
+            let cap_room = match base {
+                Policy::PopulationCap { cap, .. } => Some((portion_of(r.population, cap) - r.delivered).max(0)),
+                _ => None,
+            };
+            let holds = match l.why.as_str() {
+                "bound" => l.quantity > 0 && l.quantity == limit / lot * lot,
+                "common_level" => l.quantity > 0 && l.quantity < limit / lot * lot,
+                "no_need" => l.quantity == 0 && r.unmet_total() == 0,
+                "no_population" => l.quantity == 0 && r.population == 0,
+                "capacity_zero" => l.quantity == 0 && r.capacity == Some(0),
+                "cap_reached" => l.quantity == 0 && cap_room == Some(0),
+                "below_one_lot" => l.quantity == 0 && limit < lot,
+                "below_minimum" => l.quantity == 0 && min > 0 && limit >= lot,
+                // Supply ran out: less than a lot was left over, and (when it
+                // says so) the supply was spent before this tier began.
+                "lower_tier" => l.quantity == 0 && limit >= lot && matches!(policy, Policy::Priority(_)) && r.unmet[0] == 0,
+                "supply_ran_out" | "above_level" => l.quantity == 0 && limit >= lot && leftover < lot,
+                other => panic!("unknown reason code {other}"),
+            };
+            prop_assert!(holds, "{} ({}): '{}' is not true: quantity {}, limit {}, lot {}, leftover {}, recipient {:?}", l.iso3, l.why, l.reason, l.quantity, limit, lot, leftover, r);
+            if l.why == "supply_ran_out" {
+                prop_assert!(l.reason.contains(&fmt(leftover)), "{}", l.reason);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_earmark_the_group_cannot_take_is_reported_not_hidden() {
+    let reference = crate::reference::embedded().unwrap();
+    let with_facts = |iso: &str, need: i64| {
+        let c = reference.country(iso).unwrap();
+        Recipient {
+            facts: Some(CountryFacts::from_country(c)),
+            ..r(iso, c.population.unwrap(), need)
+        }
+    };
+    let earmark = |target: EarmarkTarget| SupplyEarmark {
+        target,
+        portion: EarmarkPortion::ShareBp(5000),
+    };
+    // Kenya is lower-middle income: no one eligible is low income.
+    let out = allocate(&Request {
+        earmarks: vec![earmark(EarmarkTarget::IncomeGroup(crate::reference::IncomeGroup::Low))],
+        ..req(
+            Policy::NeedProportional,
+            1_000,
+            vec![with_facts("KEN", 5_000), with_facts("BRA", 5_000)],
+        )
+    })
+    .unwrap();
+    let c = out.checks.iter().find(|c| c.check == "earmark income:low").unwrap();
+    assert!(!c.passed && !c.hard, "{c:?}");
+    assert!(c.detail.contains("no eligible recipient"), "{}", c.detail);
+    // The group's need is below its earmark: it gets all it can take, and the check says so.
+    let out = allocate(&Request {
+        earmarks: vec![earmark(EarmarkTarget::NamMembers)],
+        ..req(
+            Policy::NeedProportional,
+            1_000,
+            vec![with_facts("KEN", 100), with_facts("BRA", 5_000)],
+        )
+    })
+    .unwrap();
+    let c = out.checks.iter().find(|c| c.check == "earmark nam-members").unwrap();
+    assert!(!c.passed, "{c:?}");
+    assert!(
+        c.detail
+            .contains("100 went to recipients in nam-members, less than its earmark of 500"),
+        "{}",
+        c.detail
+    );
+    assert_eq!(qty(&out, "KEN"), 100);
+}
+
+#[test]
+fn reasons_name_capacity_lots_and_tiers() {
+    let mut zero = r("AAA", 1000, 500);
+    zero.capacity = Some(0);
+    let small = r("BBB", 1000, 40);
+    let out = allocate(&Request {
+        lot: 100,
+        ..req(Policy::MaxMin, 10_000, vec![zero, small, r("CCC", 1000, 300)])
+    })
+    .unwrap();
+    let why: Vec<&str> = out.lines.iter().map(|l| l.why.as_str()).collect();
+    assert_eq!(why, ["capacity_zero", "below_one_lot", "bound"]);
+    assert!(out.unallocated >= 100, "supply is left, so nobody is told it ran out");
+    let mut low = r("LLL", 1000, 0);
+    low.unmet = [0, 0, 0, 500];
+    let mut crit = r("CRT", 1000, 0);
+    crit.unmet = [1000, 0, 0, 0];
+    let out = allocate(&req(Policy::Priority(Box::new(Policy::MaxMin)), 800, vec![low, crit])).unwrap();
+    assert_eq!(
+        out.lines.iter().find(|l| l.iso3 == "LLL").map(|l| l.why.as_str()),
+        Some("lower_tier")
+    );
 }

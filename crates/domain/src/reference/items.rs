@@ -16,6 +16,35 @@ pub struct CatalogueItem {
     pub decimals: u32,
     /// OECD DAC 5-digit purpose code, for IATI.
     pub dac_sector: String,
+    /// An indicative value of one unit in US dollars, as exact decimal text,
+    /// with where it comes from and when: goods are valued with it when
+    /// their donor gives no value of their own.
+    #[serde(default)]
+    pub unit_value_usd: Option<String>,
+    #[serde(default)]
+    pub unit_value_source: Option<String>,
+    #[serde(default)]
+    pub unit_value_date: Option<chrono::NaiveDate>,
+    /// A retired item is kept, with its needs and history, but no longer
+    /// offered for new needs.
+    #[serde(default)]
+    pub retired: bool,
+    /// Changes with every edit; the ETag of the item.
+    #[serde(default = "first_version")]
+    pub version: i64,
+}
+
+fn first_version() -> i64 {
+    1
+}
+
+impl CatalogueItem {
+    /// The indicative US dollars per unit, when the catalogue has one.
+    pub fn unit_value(&self) -> Option<crate::money::FxRate> {
+        self.unit_value_usd
+            .as_deref()
+            .and_then(|v| crate::money::FxRate::parse("unit_value_usd", v).ok())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,6 +117,11 @@ pub(super) fn parse(text: &str) -> Result<Vec<CatalogueItem>, ReferenceError> {
             decimals: default_decimals(&unit),
             unit,
             dac_sector: r.get("dac_sector")?.to_owned(),
+            unit_value_usd: None,
+            unit_value_source: None,
+            unit_value_date: None,
+            retired: false,
+            version: 1,
         });
     }
     Ok(out)

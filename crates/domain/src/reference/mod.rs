@@ -4,10 +4,13 @@
 //! `data/` folder (see `data/SOURCES.md`) and are parsed here, so every count
 //! comes from the data files, never from numbers written into code.
 
+mod clusters;
+pub mod codelists;
 mod countries;
 mod items;
 mod organisations;
 
+pub use clusters::Cluster;
 pub use countries::{Area, Country, IncomeGroup, NamStatus, Names, WhoRegion};
 pub use items::{CatalogueItem, UnitKind, default_decimals};
 pub use organisations::Organisation;
@@ -19,10 +22,14 @@ pub(crate) const NAM_CSV: &str = include_str!("../../../../data/nam_membership.c
 pub(crate) const WHO_CSV: &str = include_str!("../../../../data/who_regions.csv");
 pub(crate) const ITEMS_CSV: &str = include_str!("../../../../data/item_catalogue.csv");
 pub(crate) const ORGS_CSV: &str = include_str!("../../../../data/organisations.csv");
+pub(crate) const CLUSTERS_CSV: &str = include_str!("../../../../data/clusters.csv");
+/// The IATI DAC 5-digit sector codelist: the codes an item's `dac_sector` may take.
+pub(crate) const SECTOR_XML: &str = include_str!("../../../../data/iati/2.03/codelists/Sector.xml");
 
 /// The embedded files by name, for fingerprinting what a database was loaded from.
-pub fn sources() -> [(&'static str, &'static str); 5] {
+pub fn sources() -> [(&'static str, &'static str); 6] {
     [
+        ("clusters.csv", CLUSTERS_CSV),
         ("countries.csv", COUNTRIES_CSV),
         ("nam_membership.csv", NAM_CSV),
         ("who_regions.csv", WHO_CSV),
@@ -37,6 +44,9 @@ pub struct Reference {
     pub countries: Vec<Country>,
     pub items: Vec<CatalogueItem>,
     pub organisations: Vec<Organisation>,
+    pub clusters: Vec<Cluster>,
+    /// DAC 5-digit sector codes with their English names.
+    pub dac_sectors: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,11 +63,17 @@ impl Reference {
             countries: countries::parse(COUNTRIES_CSV, NAM_CSV, WHO_CSV)?,
             items: items::parse(ITEMS_CSV)?,
             organisations: organisations::parse(ORGS_CSV, NAM_CSV)?,
+            clusters: clusters::parse(CLUSTERS_CSV)?,
+            dac_sectors: codelists::parse(SECTOR_XML),
         })
     }
 
     pub fn country(&self, iso3: &str) -> Option<&Country> {
         self.countries.iter().find(|c| c.iso3.as_str() == iso3)
+    }
+
+    pub fn cluster(&self, code: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.code == code)
     }
 }
 
@@ -136,5 +152,24 @@ mod tests {
         assert!(!r.countries.is_empty());
         assert!(!r.items.is_empty());
         assert!(!r.organisations.is_empty());
+    }
+
+    #[test]
+    fn every_catalogue_item_has_a_known_cluster_and_sector() {
+        let r = embedded().unwrap();
+        assert!(r.dac_sectors.len() > 200, "{}", r.dac_sectors.len());
+        assert_eq!(
+            r.dac_sectors.get("72010").map(String::as_str),
+            Some("Material relief assistance and services")
+        );
+        for i in &r.items {
+            assert!(r.cluster(&i.cluster).is_some(), "{}: cluster {}", i.code, i.cluster);
+            assert!(
+                r.dac_sectors.contains_key(&i.dac_sector),
+                "{}: sector {}",
+                i.code,
+                i.dac_sector
+            );
+        }
     }
 }

@@ -81,6 +81,13 @@ pub enum Command {
         /// What the file holds; found from its columns when not given.
         #[arg(long, value_enum)]
         kind: Option<KindArg>,
+        /// Numbers in the file are written with a decimal comma ("12,75").
+        #[arg(long, conflicts_with = "decimal_point")]
+        decimal_comma: bool,
+        /// Numbers in the file are written with a decimal point ("12.75"). Without
+        /// either flag, a number that reads two ways ("1.000") is reported, not guessed.
+        #[arg(long)]
+        decimal_point: bool,
     },
     /// Export needs or contributions (hxl, xlsx, json, iati), or the XLSX template for a country.
     Export {
@@ -133,6 +140,9 @@ pub enum Command {
         /// country, item, cluster, region, who_region, income_group or nam_status.
         #[arg(long, default_value = "country")]
         by: String,
+        /// units (each item in its own unit) or usd (across items, at their indicative values).
+        #[arg(long, default_value = "units")]
+        measure: String,
         #[command(flatten)]
         filters: NeedFilters,
     },
@@ -154,6 +164,9 @@ pub enum Command {
         /// Only these states: nam-members, who:AFR, income:low, m49:002.
         #[arg(long)]
         group: Option<String>,
+        /// Count independent states only, leaving territories out.
+        #[arg(long)]
+        states_only: bool,
     },
     /// How much of each earmark reached its group; shortfalls are flagged.
     Earmarks,
@@ -163,7 +176,7 @@ pub enum Command {
         item: String,
         /// The quantity offered, in the item's unit.
         #[arg(long)]
-        quantity: f64,
+        quantity: String,
         /// UN M49 region code.
         #[arg(long)]
         region: Option<String>,
@@ -229,8 +242,15 @@ pub struct AllocateArgs {
     #[arg(long = "earmark")]
     pub earmarks: Vec<String>,
     /// A what-if CSV of recipients: iso3, and optional population, need, capacity.
+    /// The file's figures replace the database's, but what each recipient was
+    /// already delivered, and its total need, still come from the database
+    /// unless --file-only is given.
     #[arg(long)]
     pub recipients: Option<std::path::PathBuf>,
+    /// With --recipients: take nothing from the database (no deliveries; the
+    /// total need is the file's need).
+    #[arg(long, requires = "recipients")]
+    pub file_only: bool,
     /// Save the result as a proposal from this supplying party (such as COVAX).
     #[arg(long)]
     pub propose_from: Option<String>,
@@ -315,6 +335,9 @@ pub enum ItemsCmd {
     List {
         #[arg(long)]
         cluster: Option<String>,
+        /// Also list retired items.
+        #[arg(long)]
+        retired: bool,
     },
     /// Add an item to the catalogue.
     Add {
@@ -322,6 +345,7 @@ pub enum ItemsCmd {
         code: String,
         #[arg(long)]
         name: String,
+        /// A cluster code: health, shelter, wash... (`needsdb items clusters`).
         #[arg(long)]
         cluster: String,
         #[arg(long)]
@@ -334,10 +358,48 @@ pub enum ItemsCmd {
         /// Decimal places the unit is counted to (0 to 6).
         #[arg(long)]
         decimals: Option<u32>,
-        /// OECD DAC 5-digit purpose code.
+        /// OECD DAC 5-digit purpose code, from the IATI Sector codelist.
         #[arg(long)]
         dac_sector: String,
+        #[command(flatten)]
+        value: UnitValueArgs,
     },
+    /// Edit an item; its history is kept. The unit never changes.
+    Edit {
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        cluster: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        dac_sector: Option<String>,
+        #[command(flatten)]
+        value: UnitValueArgs,
+        /// Remove the item's unit value.
+        #[arg(long, conflicts_with = "unit_value")]
+        clear_unit_value: bool,
+    },
+    /// Retire an item: it stays, with its needs, but is offered for no new need.
+    Retire { code: String },
+    /// Every version of an item.
+    History { code: String },
+    /// The clusters an item may belong to.
+    Clusters,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct UnitValueArgs {
+    /// Indicative US dollars per unit (such as 650, or 0.004).
+    #[arg(long)]
+    pub unit_value: Option<String>,
+    /// Where the unit value comes from (a price list, a tender).
+    #[arg(long)]
+    pub unit_value_source: Option<String>,
+    /// The date the unit value was true (YYYY-MM-DD).
+    #[arg(long)]
+    pub unit_value_date: Option<String>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -528,6 +590,13 @@ pub struct AddContribution {
     pub description: Option<String>,
     #[arg(long)]
     pub external_id: Option<String>,
+    /// Goods: their value in US dollars, as the donor gives it (otherwise the
+    /// catalogue's indicative unit value is used, marked as estimated).
+    #[arg(long)]
+    pub usd_value: Option<String>,
+    /// Cash linked to no need: the DAC 5-digit sector it funds (such as 12250).
+    #[arg(long)]
+    pub sector: Option<String>,
     /// NEED_ID=QUANTITY, in the contribution's unit; repeatable.
     #[arg(long = "link")]
     pub links: Vec<String>,

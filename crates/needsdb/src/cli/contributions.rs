@@ -17,6 +17,7 @@ const LIST_COLUMNS: &[&str] = &[
     "unit",
     "usd_value",
     "stage_date",
+    "counted",
 ];
 const SHOW_COLUMNS: &[&str] = &[
     "id",
@@ -34,6 +35,11 @@ const SHOW_COLUMNS: &[&str] = &[
     "currency",
     "usd_rate",
     "usd_value",
+    "usd_value_estimated",
+    "counted",
+    "merged_into",
+    "reported_side",
+    "sector",
     "source_url",
     "description",
     "external_id",
@@ -61,24 +67,7 @@ fn parse_link(i: usize, s: &str) -> Result<NewLink, FieldError> {
 
 /// `nam-members=50%` earmarks a share; `who:AFR=2000000` an amount.
 fn parse_earmark(i: usize, s: &str) -> Result<NewEarmark, FieldError> {
-    let field = format!("earmark[{i}]");
-    let (target, portion) = s.rsplit_once('=').ok_or_else(|| {
-        FieldError::new(
-            &field,
-            "invalid",
-            format!("'{s}' is not TARGET=SHARE% or TARGET=AMOUNT"),
-        )
-    })?;
-    let portion = portion.trim();
-    let (share, amount) = match portion.strip_suffix('%') {
-        Some(p) => (Some(Value::String(p.trim().into())), None),
-        None => (None, Some(Value::String(portion.into()))),
-    };
-    Ok(NewEarmark {
-        target: Some(target.trim().into()),
-        share_percent: share,
-        amount,
-    })
+    NewEarmark::from_text(&format!("earmark[{i}]"), s)
 }
 
 /// Parses repeated `--earmark TARGET=SHARE%` flags.
@@ -147,6 +136,8 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
                 source_url,
                 description,
                 external_id,
+                usd_value,
+                sector,
                 links,
                 earmarks,
             } = *add;
@@ -165,6 +156,8 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
                 source_url,
                 description,
                 external_id,
+                usd_value: text(usd_value),
+                sector,
                 links: collect(&links, parse_link)?,
                 earmarks: collect(&earmarks, parse_earmark)?,
             };

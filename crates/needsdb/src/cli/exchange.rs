@@ -112,6 +112,7 @@ pub async fn import(
     dry_run: bool,
     accept_suggestions: bool,
     kind: Option<KindArg>,
+    decimal: Option<needsdb_domain::decimal::Style>,
 ) -> anyhow::Result<()> {
     let format = detect_format(file)?;
     let s = store(db).await?;
@@ -129,6 +130,7 @@ pub async fn import(
             .unwrap_or_default(),
         // The command line acts with the machine owner's authority.
         guard: None,
+        decimal,
     };
     let report = needsdb_exchange::import(
         &*s,
@@ -160,6 +162,20 @@ fn print_report(fmt: Format, r: &Report) -> anyhow::Result<()> {
     for w in &r.warnings {
         let at = w.row.map(|r| format!("row {r}: ")).unwrap_or_default();
         writeln!(out, "warning: {at}{}", w.message)?;
+    }
+    for a in &r.accepted {
+        writeln!(
+            out,
+            "row {}, column {}: took '{}' as {} ({}), a suggestion",
+            a.row, a.column, a.written, a.code, a.name
+        )?;
+    }
+    if r.accepted_count > r.accepted.len() as u64 {
+        writeln!(
+            out,
+            "... and {} more suggestions taken",
+            r.accepted_count - r.accepted.len() as u64
+        )?;
     }
     for p in &r.problems {
         let col = p.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();

@@ -145,7 +145,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             dry_run,
             accept_suggestions,
             kind,
-        } => exchange::import(&cli.database, fmt, &file, dry_run, accept_suggestions, kind).await,
+            decimal_comma,
+            decimal_point,
+        } => {
+            let style = match (decimal_comma, decimal_point) {
+                (true, _) => Some(needsdb_domain::decimal::Style::Comma),
+                (_, true) => Some(needsdb_domain::decimal::Style::Point),
+                _ => None,
+            };
+            exchange::import(&cli.database, fmt, &file, dry_run, accept_suggestions, kind, style).await
+        }
         Command::Export { what, output, country } => {
             exchange::export(&cli.database, cli.format, what, &output, country).await
         }
@@ -180,10 +189,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(c) => accounts::users(&cli.database, fmt, c).await,
         Command::Tokens(c) => accounts::tokens(&cli.database, fmt, c).await,
         Command::Allocate(a) => allocate(&cli.database, fmt, *a).await,
-        Command::Coverage { by, filters } => reports::coverage(&cli.database, fmt, &by, filters).await,
+        Command::Coverage { by, measure, filters } => {
+            reports::coverage(&cli.database, fmt, &by, &measure, filters).await
+        }
         Command::Series { item } => reports::series(&cli.database, fmt, &item).await,
         Command::TopUnmet { limit } => reports::top_unmet(&cli.database, fmt, limit).await,
-        Command::Equity { item, group } => reports::equity(&cli.database, fmt, item, group).await,
+        Command::Equity {
+            item,
+            group,
+            states_only,
+        } => reports::equity(&cli.database, fmt, item, group, states_only).await,
         Command::Earmarks => reports::earmarks(&cli.database, fmt).await,
         Command::Match {
             item,
@@ -191,7 +206,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             region,
             nam_only,
             countries,
-        } => reports::offer(&cli.database, fmt, &item, quantity, region, nam_only, countries).await,
+        } => reports::offer(&cli.database, fmt, &item, &quantity, region, nam_only, countries).await,
         Command::FollowUp { days } => reports::follow_up(&cli.database, fmt, days).await,
         Command::Proposals(c) => reports::proposals(&cli.database, fmt, c).await,
         Command::Reconcile { tolerance, days, apply } => {
@@ -229,6 +244,7 @@ async fn allocate(db: &str, fmt: Format, a: args::AllocateArgs) -> anyhow::Resul
         min_shipment: text(a.min_shipment),
         earmarks,
         recipients,
+        file_only: a.file_only,
     };
     let s = store(db).await?;
     if let Some(supplier) = &a.propose_from {

@@ -12,7 +12,7 @@ fn rows<T: Serialize>(items: &[T]) -> anyhow::Result<Vec<Value>> {
     Ok(items.iter().map(serde_json::to_value).collect::<Result<_, _>>()?)
 }
 
-pub async fn coverage(db: &str, fmt: Format, by: &str, filters: NeedFilters) -> anyhow::Result<()> {
+pub async fn coverage(db: &str, fmt: Format, by: &str, measure: &str, filters: NeedFilters) -> anyhow::Result<()> {
     let by = CoverageBy::parse(by).ok_or_else(|| {
         let all: Vec<&str> = CoverageBy::ALL.iter().map(|b| b.as_str()).collect();
         StoreError::Invalid(Invalid::one(
@@ -23,24 +23,34 @@ pub async fn coverage(db: &str, fmt: Format, by: &str, filters: NeedFilters) -> 
     })?;
     let q = super::needs::query(filters)?;
     let s = store(db).await?;
-    let r = s.coverage(by, &q).await?;
-    output::print_rows(
-        fmt,
-        &rows(&r)?,
-        &[
-            "group",
-            "item",
-            "unit",
-            "needs",
-            "needed",
-            "pledged",
-            "committed",
-            "delivered",
-            "unmet",
-            "coverage_pct",
-        ],
-        None,
-    )
+    let columns = [
+        "group",
+        "item",
+        "unit",
+        "needs",
+        "needed",
+        "announced",
+        "pledged",
+        "committed",
+        "delivered",
+        "unmet",
+        "coverage_pct",
+    ];
+    match measure {
+        "units" => output::print_rows(fmt, &rows(&s.coverage(by, &q).await?)?, &columns, None),
+        "usd" => {
+            let r = s.coverage_usd(by, &q).await?;
+            let mut cols: Vec<&str> = columns.iter().copied().filter(|c| *c != "item").collect();
+            cols.insert(3, "unvalued_needs");
+            output::print_rows(fmt, &rows(&r)?, &cols, None)
+        }
+        other => Err(StoreError::Invalid(Invalid::one(
+            "measure",
+            "invalid_choice",
+            format!("'{other}' is not a measure (units or usd)"),
+        ))
+        .into()),
+    }
 }
 
 pub async fn series(db: &str, fmt: Format, item: &str) -> anyhow::Result<()> {
@@ -60,16 +70,30 @@ pub async fn top_unmet(db: &str, fmt: Format, limit: usize) -> anyhow::Result<()
     output::print_rows(fmt, &rows(&r)?, super::needs::LIST_COLUMNS, None)
 }
 
-pub async fn equity(db: &str, fmt: Format, item: Option<String>, group: Option<String>) -> anyhow::Result<()> {
+pub async fn equity(
+    db: &str,
+    fmt: Format,
+    item: Option<String>,
+    group: Option<String>,
+    states_only: bool,
+) -> anyhow::Result<()> {
     let s = store(db).await?;
-    let e = analysis::equity(s.as_ref(), item.as_deref(), group.as_deref()).await?;
+    let entities = if states_only {
+        analysis::Entities::States
+    } else {
+        analysis::Entities::All
+    };
+    let e = analysis::equity(s.as_ref(), item.as_deref(), group.as_deref(), entities).await?;
     match fmt {
         Format::Json => output::print_value(fmt, &serde_json::to_value(&e)?, &[]),
         Format::Csv => output::print_rows(fmt, &rows(&e.per_person)?, &[], None),
         Format::Table => {
+            let gini = e
+                .gini
+                .map_or_else(|| "not defined (nothing delivered)".to_owned(), |g| g.to_string());
             println!(
-                "{}\nGini coefficient (per person, population-weighted): {}\n",
-                e.summary, e.gini
+                "{}\nCounted: {}.\nDelivered in {}.\nGini coefficient (per person, population-weighted): {gini}\n",
+                e.summary, e.counted.description, e.unit
             );
             let cols = [
                 "group",
@@ -97,6 +121,7 @@ pub async fn earmarks(db: &str, fmt: Format) -> anyhow::Result<()> {
             "donor",
             "recipient",
             "target",
+            "status",
             "earmarked",
             "reached",
             "shortfall",
@@ -110,7 +135,7 @@ pub async fn offer(
     db: &str,
     fmt: Format,
     item: &str,
-    quantity: f64,
+    quantity: &str,
     region: Option<String>,
     nam_only: bool,
     countries: Option<String>,
@@ -131,7 +156,7 @@ pub async fn offer(
             "country",
             "priority",
             "needed_by",
-            "unmet",
+            "open",
             "unmet_share_pct",
             "give",
         ],

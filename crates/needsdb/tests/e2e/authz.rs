@@ -96,6 +96,11 @@ enum Case {
     Countries,
     Items,
     AddItem,
+    GetItem,
+    ItemHistory,
+    EditItem,
+    RetireItem,
+    Clusters,
     Parties,
     AddParty,
     Coverage,
@@ -167,6 +172,11 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (Countries, [200, 200, 200, 200, 200, 200]),
     (Items, [200, 200, 200, 200, 200, 200]),
     (AddItem, [401, 201, 201, 403, 403, 403]),
+    (GetItem, [200, 200, 200, 200, 200, 200]),
+    (ItemHistory, [200, 200, 200, 200, 200, 200]),
+    (EditItem, [401, 200, 200, 403, 403, 403]),
+    (RetireItem, [401, 200, 200, 403, 403, 403]),
+    (Clusters, [200, 200, 200, 200, 200, 200]),
     (Parties, [401, 200, 200, 200, 200, 200]),
     (AddParty, [401, 201, 201, 403, 403, 403]),
     (Coverage, [200, 200, 200, 200, 200, 200]),
@@ -246,6 +256,34 @@ impl Case {
                 let body = json!({"code": code, "cluster": "shelter", "category": "non_food_items", "name_en": "Kitchen set", "unit": "set", "dac_sector": "72010"});
                 api.send("POST", "/api/v1/items", a, Some(&body), &[]).await
             }
+            GetItem => api.get("/api/v1/items/PPE-GOWN", a).await,
+            ItemHistory => api.get("/api/v1/items/PPE-GOWN/history", a).await,
+            EditItem | RetireItem => {
+                let code = unique("LOC-ITEM-");
+                let body = json!({"code": code, "cluster": "shelter", "category": "non_food_items", "name_en": "Kitchen set", "unit": "set", "dac_sector": "72010"});
+                w.admin_json("POST", "/api/v1/items", body, &[]).await;
+                if matches!(self, EditItem) {
+                    let patch = json!({"name_en": "Kitchen set, family"});
+                    api.send(
+                        "PATCH",
+                        &format!("/api/v1/items/{code}"),
+                        a,
+                        Some(&patch),
+                        &[("if-match", "\"1\"")],
+                    )
+                    .await
+                } else {
+                    api.send(
+                        "POST",
+                        &format!("/api/v1/items/{code}/retire"),
+                        a,
+                        None,
+                        &[("if-match", "\"1\"")],
+                    )
+                    .await
+                }
+            }
+            Clusters => api.get("/api/v1/clusters", a).await,
             Parties => api.get("/api/v1/parties", a).await,
             AddParty => {
                 api.send(

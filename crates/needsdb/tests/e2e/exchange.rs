@@ -435,6 +435,36 @@ fn the_iati_export_validates_against_the_official_schema() {
             );
         }
     }
+    // The IATI standard ruleset: every activity has a sector (cash takes it
+    // from the needs it funds, or a declared one), a start date, dates in
+    // order, and percentages that add up.
+    let activities = text.matches("<iati-activity ").count();
+    assert_eq!(
+        activities,
+        text.split("<iati-activity ")
+            .skip(1)
+            .filter(|a| a.contains("<sector "))
+            .count(),
+        "every activity carries a sector"
+    );
+    assert!(
+        text.contains("in kind (valued at the catalogue&apos;s indicative unit value)"),
+        "goods carry their value"
+    );
+    let ruleset = format!(
+        "{}/../../data/iati/2.03/standard_ruleset.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let checker = format!("{}/../../scripts/check_iati_rules.py", env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new("python3")
+        .args([&checker, &ruleset, xml.to_str().unwrap()])
+        .output()
+        .expect("python3 runs the IATI ruleset check");
+    assert!(
+        o.status.success(),
+        "the IATI standard ruleset: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // A hostile description cannot break the XML.
     let r = db.json(&[
         "contributions",
@@ -447,6 +477,8 @@ fn the_iati_export_validates_against_the_official_schema() {
         "5",
         "--currency",
         "USD",
+        "--sector",
+        "12250",
         "--stage",
         "committed",
         "--description",

@@ -10,5 +10,6 @@ mod authz;
 mod browser;
 mod cli;
 mod exchange;
+mod figures;
 mod harness;
 mod openapi;

@@ -2,8 +2,9 @@
 
 use super::{Conn, now};
 use crate::Result;
+use crate::StoreError;
 use crate::audit::{self, Cursor, Entry, GENESIS};
-use crate::model::{Actor, AuditReport};
+use crate::model::{Actor, AuditReport, RecordMismatch};
 use serde_json::Value;
 use sqlx::Row;
 
@@ -102,6 +103,8 @@ pub(super) async fn verify(conn: &mut Conn) -> Result<AuditReport> {
             .collect::<Result<_, sqlx::Error>>()?;
         if let Some(bad) = cursor.check(&batch) {
             return Ok(AuditReport {
+                records: Vec::new(),
+                records_checked: 0,
                 entries: cursor.next_seq - 1,
                 first_bad: Some(bad),
             });
@@ -114,6 +117,8 @@ pub(super) async fn verify(conn: &mut Conn) -> Result<AuditReport> {
     let expected_head = (last_seq > 0).then(|| format!("{last_seq}:{}", cursor.prev_hash));
     if head != expected_head {
         return Ok(AuditReport {
+            records: Vec::new(),
+            records_checked: 0,
             entries: last_seq,
             first_bad: Some((
                 last_seq + 1,
@@ -124,8 +129,124 @@ pub(super) async fn verify(conn: &mut Conn) -> Result<AuditReport> {
             )),
         });
     }
+    let (records, records_checked) = verify_records(conn).await?;
     Ok(AuditReport {
         entries: last_seq,
         first_bad: None,
+        records,
+        records_checked,
     })
+}
+
+/// The most records named by their differences; the rest are counted.
+const MAX_MISMATCHES: usize = 1000;
+
+/// Compares every record the log speaks of with the last state the log
+/// recorded for it. Only the fields the log recorded are compared, so a
+/// field a later schema added is not a difference. Needs created by an
+/// import, and unchanged since, are checked against the import's digest.
+async fn verify_records(conn: &mut Conn) -> Result<(Vec<RecordMismatch>, i64)> {
+    let mut out = Vec::new();
+    let mut checked = 0i64;
+    for entity in ["need", "contribution", "item", "user"] {
+        let latest = sqlx::query(
+            "SELECT a.seq, a.entity_id, a.after FROM audit_log a
+             JOIN (SELECT entity_id, MAX(seq) AS seq FROM audit_log
+                   WHERE entity = $1 AND action LIKE $2 AND after IS NOT NULL GROUP BY entity_id) m
+               ON m.seq = a.seq
+             ORDER BY a.seq",
+        )
+        .bind(entity)
+        // Entries of other actions name the record without holding its state
+        // (a session names its user).
+        .bind(format!("{entity}.%"))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in latest {
+            let seq: i64 = r.try_get("seq")?;
+            let id: String = r.try_get("entity_id")?;
+            let after: Option<String> = r.try_get("after")?;
+            let Some(recorded) = after.and_then(|a| serde_json::from_str::<Value>(&a).ok()) else {
+                continue;
+            };
+            let current = match current_state(conn, entity, &id).await {
+                Ok(v) => v,
+                Err(StoreError::NotFound { .. }) => Value::Null,
+                Err(e) => return Err(e),
+            };
+            checked += 1;
+            let differences = differences(&recorded, &current);
+            if !differences.is_empty() && out.len() < MAX_MISMATCHES {
+                out.push(RecordMismatch {
+                    entity: entity.to_owned(),
+                    id,
+                    entry: seq,
+                    differences,
+                });
+            }
+        }
+    }
+    let imports = sqlx::query("SELECT seq, after FROM audit_log WHERE entity = 'import' ORDER BY seq")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in imports {
+        let seq: i64 = r.try_get("seq")?;
+        let after: Option<String> = r.try_get("after")?;
+        let Some(summary) = after.and_then(|a| serde_json::from_str::<Value>(&a).ok()) else {
+            continue;
+        };
+        let (Some(first), Some(last), Some(digest)) = (
+            summary["need_ids"]["first"].as_i64(),
+            summary["need_ids"]["last"].as_i64(),
+            summary["rows_sha256"].as_str(),
+        ) else {
+            continue;
+        };
+        let (actual, count) = super::imports::first_versions_digest(conn, first, last).await?;
+        checked += count;
+        if actual != digest && out.len() < MAX_MISMATCHES {
+            out.push(RecordMismatch {
+                entity: "need".into(),
+                id: format!("{first}-{last}"),
+                entry: seq,
+                differences: vec![format!(
+                    "the needs this import created (ids {first} to {last}) are not as it wrote them: their digest is {actual}, the log has {digest}"
+                )],
+            });
+        }
+    }
+    Ok((out, checked))
+}
+
+async fn current_state(conn: &mut Conn, entity: &str, id: &str) -> Result<Value> {
+    let num = || {
+        id.parse::<i64>()
+            .map_err(|_| StoreError::Internal(format!("audit entry for {entity} '{id}' has no numeric id")))
+    };
+    match entity {
+        "need" => super::needs::load_row(conn, num()?).await?.snapshot(),
+        "contribution" => super::contributions::snapshot_of(conn, num()?).await,
+        "item" => Ok(serde_json::to_value(super::catalog::item(conn, id).await?)?),
+        _ => Ok(serde_json::to_value(super::users::by_id(conn, num()?).await?)?),
+    }
+}
+
+/// The fields of `recorded` whose value `current` does not have.
+fn differences(recorded: &Value, current: &Value) -> Vec<String> {
+    let Value::Object(fields) = recorded else {
+        return Vec::new();
+    };
+    if current.is_null() {
+        return vec!["the record is gone".into()];
+    }
+    fields
+        .iter()
+        .filter(|(k, v)| current.get(k.as_str()) != Some(*v))
+        .map(|(k, v)| {
+            let now = current
+                .get(k.as_str())
+                .map_or_else(|| "absent".to_owned(), Value::to_string);
+            format!("{k}: {v} in the log, {now} now")
+        })
+        .collect()
 }

@@ -21,7 +21,8 @@ use std::collections::HashMap;
 
 const SELECT: &str = "SELECT k.id, k.version, k.donor, k.recipient, k.channel, k.kind, k.item, k.quantity, k.covered,
         k.currency, k.usd_rate, k.stage, k.stage_date, k.source_url, k.description, k.external_id,
-        k.created_at, k.created_by, k.updated_at, k.updated_by, k.merged_into, i.unit, i.decimals
+        k.created_at, k.created_by, k.updated_at, k.updated_by, k.merged_into, k.value_given, k.sector,
+        k.reported_side, k.value_cents, k.value_estimated, i.unit, i.decimals
     FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient";
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +48,16 @@ struct Row_ {
     updated_at: DateTime<Utc>,
     updated_by: String,
     merged_into: Option<i64>,
+    /// Goods: the donor's own value in US cents, when given.
+    value_given: Option<i64>,
+    sector: Option<String>,
+    /// donor or receiving: the side of the flow the reporter is on.
+    reported_side: Option<String>,
+    /// Derived: the cash's US value, the donor's value, or the catalogue's estimate.
+    #[serde(skip)]
+    value_cents: Option<i64>,
+    #[serde(skip)]
+    value_estimated: bool,
     #[serde(skip)]
     unit: Option<String>,
     #[serde(skip)]
@@ -58,6 +69,7 @@ struct LinkRow {
     need: i64,
     quantity: i64,
     covered: i64,
+    covered_usd: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +109,11 @@ impl Row_ {
             updated_at: r.try_get("updated_at")?,
             updated_by: r.try_get("updated_by")?,
             merged_into: r.try_get("merged_into")?,
+            value_given: r.try_get("value_given")?,
+            sector: r.try_get("sector")?,
+            reported_side: r.try_get("reported_side")?,
+            value_cents: r.try_get("value_cents")?,
+            value_estimated: r.try_get("value_estimated")?,
             unit: r.try_get("unit")?,
             currency,
             decimals,
@@ -138,7 +155,7 @@ async fn load_parts(conn: &mut Conn, ids: &[i64]) -> Result<Parts> {
     }
     for chunk in ids.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
-            "SELECT contribution_id, need_id, quantity, covered FROM contribution_links WHERE removed_at IS NULL AND contribution_id",
+            "SELECT contribution_id, need_id, quantity, covered, covered_usd FROM contribution_links WHERE removed_at IS NULL AND contribution_id",
         );
         in_list(&mut qb, chunk);
         qb.push(" ORDER BY contribution_id, need_id");
@@ -151,6 +168,7 @@ async fn load_parts(conn: &mut Conn, ids: &[i64]) -> Result<Parts> {
                     need: r.try_get("need_id")?,
                     quantity: r.try_get("quantity")?,
                     covered: r.try_get("covered")?,
+                    covered_usd: r.try_get("covered_usd")?,
                 });
         }
         let mut qb = QueryBuilder::<Db>::new(
@@ -243,10 +261,14 @@ fn present(row: Row_, parts: &mut Parts) -> Result<Contribution> {
         },
         item: row.item,
         quantity: to_json_number(row.quantity, d),
-        usd_value: (kind == ContributionKind::Cash).then(|| to_json_number(row.covered, 2)),
+        usd_value: row.value_cents.map(|v| to_json_number(v, 2)),
+        usd_value_estimated: row.value_estimated,
         currency: row.currency,
         usd_rate: row.usd_rate,
-        funded: stage.is_funded(),
+        funded: stage.is_funded() && row.merged_into.is_none(),
+        counted: row.merged_into.is_none() && stage != Stage::Cancelled,
+        sector: row.sector,
+        reported_side: row.reported_side,
         stage,
         stage_date: row.stage_date,
         source_url: row.source_url,
@@ -272,6 +294,13 @@ async fn load_row(conn: &mut Conn, id: i64) -> Result<Row_> {
     }
 }
 
+/// The record as its versions and the audit log keep it.
+pub(super) async fn snapshot_of(conn: &mut Conn, id: i64) -> Result<Value> {
+    let row = load_row(conn, id).await?;
+    let parts = load_parts(conn, &[id]).await?;
+    snapshot(&row, &parts)
+}
+
 pub(super) async fn get(conn: &mut Conn, id: i64) -> Result<Contribution> {
     let row = load_row(conn, id).await?;
     let mut parts = load_parts(conn, &[id]).await?;
@@ -286,7 +315,7 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
     }
     for chunk in ids.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
-            "SELECT n.id, n.country, n.item, n.status, i.unit_kind FROM needs n JOIN items i ON i.code = n.item WHERE n.deleted_at IS NULL AND n.id",
+            "SELECT n.id, n.country, n.item, n.status, n.value_cents, i.unit_kind FROM needs n JOIN items i ON i.code = n.item WHERE n.deleted_at IS NULL AND n.id",
         );
         in_list(&mut qb, chunk);
         for r in qb.build().fetch_all(&mut *conn).await? {
@@ -294,6 +323,7 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
             let item: String = r.try_get("item")?;
             let status: String = r.try_get("status")?;
             let unit_kind: String = r.try_get("unit_kind")?;
+            let value: Option<i64> = r.try_get("value_cents")?;
             let bad = |e: needsdb_domain::FieldError| StoreError::Internal(e.to_string());
             out.insert(
                 r.try_get::<i64, _>("id")?,
@@ -301,6 +331,7 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
                     country: Iso3::parse("country", &country).map_err(bad)?,
                     item: ItemCode::parse("item", &item).map_err(bad)?,
                     is_money: unit_kind == "money",
+                    valued: value.is_some_and(|v| v > 0),
                     status: NeedStatus::parse(&status)
                         .ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
                 },
@@ -386,11 +417,24 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContributi
         Carried::InKind { item, .. } => (Some(item.to_string()), None, None),
         Carried::Cash { money, rate, .. } => (None, Some(money.currency.code().to_owned()), Some(rate.text())),
     };
+    let value_given = match (&spec.carried, spec.value) {
+        (Carried::InKind { .. }, Some(v)) if !v.estimated => Some(v.cents),
+        _ => None,
+    };
+    let side = reporter_side(
+        conn,
+        actor,
+        spec.donor.as_str(),
+        spec.recipient.as_str(),
+        spec.channel.as_ref().map(PartyCode::as_str),
+    )
+    .await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contributions (version, donor, recipient, channel, kind, item, quantity, covered, currency, usd_rate,
-            stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by)
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16)
+            stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by,
+            value_given, value_cents, value_estimated, sector, reported_side)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16, $17, $18, $19, $20, $21)
          RETURNING id",
     )
     .bind(spec.donor.as_str())
@@ -409,17 +453,23 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContributi
     .bind(&spec.external_id)
     .bind(at)
     .bind(&actor.0)
+    .bind(value_given)
+    .bind(spec.value.map(|v| v.cents))
+    .bind(spec.value.is_some_and(|v| v.estimated))
+    .bind(&spec.sector)
+    .bind(side.map(Side::as_str))
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| conflict_or(e, || format!("{} already has a contribution with external_id '{}'", spec.donor, spec.external_id.clone().unwrap_or_default())))?;
     for l in &spec.links {
         sqlx::query(
-            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered, covered_usd) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(l.need_id)
         .bind(l.quantity)
         .bind(l.covered)
+        .bind(l.covered_usd)
         .execute(&mut *conn)
         .await?;
     }
@@ -748,24 +798,44 @@ enum Side {
     Receiving,
 }
 
-/// The side the user behind `created_by` reports from, if any: a partner
-/// of the donor reports as the donor; a partner of the recipient or channel,
-/// or a focal point of the recipient state, as the receiving side.
-/// Administrators and the command line report from no side.
-async fn reporter_side(conn: &mut Conn, created_by: &str, row: &Row_) -> Result<Option<Side>> {
-    let Some(uid) = created_by.strip_prefix("user:").and_then(|s| s.parse::<i64>().ok()) else {
+impl Side {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Donor => "donor",
+            Self::Receiving => "receiving",
+        }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            Self::Donor => Self::Receiving,
+            Self::Receiving => Self::Donor,
+        }
+    }
+}
+
+/// The side a user reports from: a partner of the donor reports as the
+/// donor; a partner of the recipient or channel, or a focal point of the
+/// recipient state, as the receiving side. Administrators and the command
+/// line report from no side.
+async fn reporter_side(
+    conn: &mut Conn,
+    actor: &Actor,
+    donor: &str,
+    recipient: &str,
+    channel: Option<&str>,
+) -> Result<Option<Side>> {
+    let Some(uid) = actor.0.strip_prefix("user:").and_then(|s| s.parse::<i64>().ok()) else {
         return Ok(None);
     };
     let u = super::users::by_id(conn, uid).await?;
     let org = u.org.as_deref();
     Ok(match u.role {
-        crate::model::Role::Partner if org == Some(row.donor.as_str()) => Some(Side::Donor),
-        crate::model::Role::Partner
-            if org == Some(row.recipient.as_str()) || (org.is_some() && org == row.channel.as_deref()) =>
-        {
+        crate::model::Role::Partner if org == Some(donor) => Some(Side::Donor),
+        crate::model::Role::Partner if org == Some(recipient) || (org.is_some() && org == channel) => {
             Some(Side::Receiving)
         }
-        crate::model::Role::FocalPoint if u.country.as_deref() == Some(row.recipient.as_str()) => Some(Side::Receiving),
+        crate::model::Role::FocalPoint if u.country.as_deref() == Some(recipient) => Some(Side::Receiving),
         _ => None,
     })
 }
@@ -785,19 +855,27 @@ const MATCH_TOLERANCE: f64 = 0.05;
 const MATCH_DAYS: i64 = 30;
 
 /// A report from one side of a flow that the other side already reported
-/// is matched as one: when exactly one such report exists, the two are
-/// merged at once, keeping both histories. Anything less certain is left to
-/// `reconcile` and a person.
+/// is matched as one: when exactly one report from the other side fits, and
+/// it has no counterpart from this side yet, the two are merged at once,
+/// keeping both histories. Two reports from the same side are never merged
+/// here, however alike: a second shipment is not a duplicate. Anything less
+/// certain is left to `reconcile` and a person.
 async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     let new = load_row(conn, id).await?;
-    let Some(side) = reporter_side(conn, &new.created_by, &new).await? else {
+    let Some(side) = new.reported_side.as_deref().and_then(|s| match s {
+        "donor" => Some(Side::Donor),
+        "receiving" => Some(Side::Receiving),
+        _ => None,
+    }) else {
         return Ok(());
     };
     let new_date = first_date(conn, id).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM contributions WHERE id <> $1 AND donor = $2 AND recipient = $3 AND kind = $4
-           AND COALESCE(item, '') = COALESCE($5, '') AND COALESCE(currency, '') = COALESCE($6, '')
-           AND merged_into IS NULL AND deleted_at IS NULL AND stage <> 'cancelled' ORDER BY id",
+        "SELECT k.id FROM contributions k WHERE k.id <> $1 AND k.donor = $2 AND k.recipient = $3 AND k.kind = $4
+           AND COALESCE(k.item, '') = COALESCE($5, '') AND COALESCE(k.currency, '') = COALESCE($6, '')
+           AND k.merged_into IS NULL AND k.deleted_at IS NULL AND k.stage <> 'cancelled' AND k.reported_side = $7
+           AND NOT EXISTS (SELECT 1 FROM contributions m WHERE m.merged_into = k.id AND m.reported_side = $8)
+         ORDER BY k.id",
     )
     .bind(id)
     .bind(&new.donor)
@@ -805,6 +883,8 @@ async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     .bind(&new.kind)
     .bind(&new.item)
     .bind(&new.currency)
+    .bind(side.other().as_str())
+    .bind(side.as_str())
     .fetch_all(&mut *conn)
     .await?;
     let mut matches = Vec::new();
@@ -818,10 +898,7 @@ async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
         if (new_date - other_date).num_days().abs() > MATCH_DAYS {
             continue;
         }
-        let other_side = reporter_side(conn, &other.created_by, &other).await?;
-        if other_side.is_some() && other_side != Some(side) {
-            matches.push(other);
-        }
+        matches.push(other);
     }
     if let [other] = matches.as_slice() {
         let rank =

@@ -4,10 +4,12 @@
 
 use super::{Conn, Db, needs::push_filters};
 use crate::Result;
-use crate::model::{AllocationInput, CoverageBy, CoverageRow, CoverageSums, MonthRow, NeedQuery};
+use crate::model::{AllocationInput, CoverageBy, CoverageRow, CoverageSums, CoverageUsdRow, MonthRow, NeedQuery};
 use needsdb_domain::NeedStatus;
 use sqlx::{QueryBuilder, Row};
 
+/// The group of a row. Country and item come from the unit query's
+/// aggregate (`agg`); the value query reads `needs n` and names them itself.
 fn group_expr(by: CoverageBy) -> &'static str {
     match by {
         CoverageBy::Country => "agg.country",
@@ -40,7 +42,7 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
                 SUM(n.cov_pledged) AS pledged,
                 SUM(n.cov_funded) AS funded,
                 SUM(n.cov_delivered) AS delivered,
-                SUM(CASE WHEN n.cov_funded >= n.quantity THEN 0 ELSE n.quantity - n.cov_funded END) AS unmet
+                SUM(n.open_units) AS unmet
              FROM {}",
         super::super::NEEDS_FOR_COVERAGE
     ));
@@ -84,6 +86,58 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
         .collect()
 }
 
+/// Coverage in US dollars by group, across items: each need at its value,
+/// goods it received at its own price per unit (rounded down) plus cash.
+/// Needs without a value are counted apart, never added in.
+pub(super) async fn by_value(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
+    let g = match by {
+        CoverageBy::Country => "n.country",
+        CoverageBy::Item => "n.item",
+        other => group_expr(other),
+    };
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT {g} AS grp,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS needs,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unvalued,
+            CAST(COALESCE(SUM(n.value_cents), 0) AS BIGINT) AS needed,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS BIGINT) AS announced,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS BIGINT) AS pledged,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS BIGINT) AS funded,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS BIGINT) AS delivered,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
+                          ELSE n.value_cents - n.val_funded END) AS BIGINT) AS unmet
+         FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item"
+    ));
+    let mut q = q.clone();
+    if q.status.is_none() {
+        q.status = Some(
+            [NeedStatus::Validated, NeedStatus::PartlyMet, NeedStatus::Met]
+                .map(|s| s.as_str())
+                .join(","),
+        );
+    }
+    push_filters(&mut qb, &q)?;
+    qb.push(format!(" GROUP BY {g} ORDER BY {g}"));
+    let rows = qb.build().fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            let sums = CoverageSums {
+                announced: r.try_get("announced")?,
+                pledged: r.try_get("pledged")?,
+                funded: r.try_get("funded")?,
+                delivered: r.try_get("delivered")?,
+            };
+            Ok(CoverageUsdRow {
+                group: r.try_get("grp")?,
+                unit: "USD".into(),
+                needs: r.try_get("needs")?,
+                unvalued_needs: r.try_get("unvalued")?,
+                coverage: sums.present_with_unmet(r.try_get("needed")?, r.try_get("unmet")?, 2),
+            })
+        })
+        .collect()
+}
+
 /// Unmet need by priority, total need and deliveries of one item, per country.
 pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec<AllocationInput>> {
     let mut out: Vec<AllocationInput> = sqlx::query("SELECT iso3, name_en, population FROM countries ORDER BY iso3")
@@ -106,7 +160,7 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
     let mut qb = QueryBuilder::<Db>::new(
         "SELECT n.country, n.priority,
             CAST(SUM(n.quantity) AS BIGINT) AS needed,
-            CAST(SUM(CASE WHEN n.cov_funded >= n.quantity THEN 0 ELSE n.quantity - n.cov_funded END) AS BIGINT) AS unmet
+            CAST(SUM(n.open_units) AS BIGINT) AS unmet
          FROM needs n
          WHERE n.deleted_at IS NULL AND n.status IN ('validated', 'partly_met', 'met') AND n.item = ",
     );

@@ -62,11 +62,11 @@ fn versions_from_rows(rows: &[<Db as sqlx::Database>::Row]) -> Result<Vec<Versio
 }
 
 /// Refuses an edit made against an older version than the stored one.
-fn check_version(entity: &'static str, id: i64, expected: Option<i64>, current: i64) -> Result<()> {
+fn check_version(entity: &'static str, id: impl ToString, expected: Option<i64>, current: i64) -> Result<()> {
     match expected {
         Some(e) if e != current => Err(StoreError::VersionMismatch {
             entity,
-            id,
+            id: id.to_string(),
             expected: e,
             current,
         }),
@@ -131,11 +131,41 @@ impl Store for SqlStore {
         catalog::items(&mut conn).await
     }
 
+    async fn item(&self, code: &str) -> Result<CatalogueItem> {
+        let mut conn = self.pool.acquire().await?;
+        catalog::item(&mut conn, code).await
+    }
+
     async fn add_item(&self, actor: &Actor, item: &NewItem) -> Result<CatalogueItem> {
         let mut tx = begin_write(&self.pool).await?;
         let i = catalog::add_item(&mut tx, actor, item).await?;
         tx.commit().await?;
         Ok(i)
+    }
+
+    async fn update_item(
+        &self,
+        actor: &Actor,
+        code: &str,
+        expected: Option<i64>,
+        patch: &ItemPatch,
+    ) -> Result<CatalogueItem> {
+        let mut tx = begin_write(&self.pool).await?;
+        let i = catalog::update_item(&mut tx, actor, code, expected, patch).await?;
+        tx.commit().await?;
+        Ok(i)
+    }
+
+    async fn retire_item(&self, actor: &Actor, code: &str, expected: Option<i64>) -> Result<CatalogueItem> {
+        let mut tx = begin_write(&self.pool).await?;
+        let i = catalog::retire_item(&mut tx, actor, code, expected).await?;
+        tx.commit().await?;
+        Ok(i)
+    }
+
+    async fn item_history(&self, code: &str) -> Result<Vec<Version>> {
+        let mut conn = self.pool.acquire().await?;
+        catalog::item_history(&mut conn, code).await
     }
 
     async fn create_need(&self, actor: &Actor, input: &NewNeed, submit: bool) -> Result<Need> {
@@ -322,6 +352,11 @@ impl Store for SqlStore {
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>> {
         let mut conn = self.pool.acquire().await?;
         coverage::by(&mut conn, by, query).await
+    }
+
+    async fn coverage_usd(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
+        let mut conn = self.pool.acquire().await?;
+        coverage::by_value(&mut conn, by, query).await
     }
 
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>> {

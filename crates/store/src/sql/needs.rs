@@ -11,7 +11,9 @@ use needsdb_domain::decimal::{format_scaled, to_json_number};
 use needsdb_domain::need::{self, NeedSpec};
 use needsdb_domain::reference::{IncomeGroup, NamStatus, WhoRegion};
 use needsdb_domain::validation::Errors;
-use needsdb_domain::{Currency, FieldError, Invalid, Iso3, ItemCode, NeedStatus, NewNeed, Priority, Requested};
+use needsdb_domain::{
+    Catalog, Currency, FieldError, Invalid, Iso3, ItemCode, NeedStatus, NewNeed, Priority, Received, Requested, Size,
+};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Row};
@@ -20,7 +22,7 @@ use std::collections::HashMap;
 pub(super) const SELECT: &str =
     "SELECT n.id, n.version, n.country, n.place, n.pcode, n.item, n.quantity, n.amount_minor,
         n.currency, n.usd_rate, n.priority, n.needed_by, n.justification, n.reported_via, n.external_id,
-        n.status, n.created_at, n.created_by, n.updated_at, n.updated_by,
+        n.status, n.created_at, n.created_by, n.updated_at, n.updated_by, n.value_cents,
         c.name_en AS country_name, i.name_en AS item_name, i.cluster, i.unit, i.unit_kind, i.decimals
     FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item";
 
@@ -48,6 +50,9 @@ pub(super) struct NeedRow {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
+    /// Derived from the catalogue's unit value: not part of the record.
+    #[serde(skip)]
+    pub value_cents: Option<i64>,
     #[serde(skip)]
     pub joined: Joined,
 }
@@ -87,6 +92,7 @@ impl NeedRow {
             created_by: r.try_get("created_by")?,
             updated_at: r.try_get("updated_at")?,
             updated_by: r.try_get("updated_by")?,
+            value_cents: r.try_get("value_cents")?,
             joined: Joined {
                 country_name: r.try_get("country_name")?,
                 item_name: r.try_get("item_name")?,
@@ -106,6 +112,13 @@ impl NeedRow {
     /// Decimal places of the unit coverage is counted in (US cents for money).
     pub fn coverage_decimals(&self) -> u32 {
         if self.joined.is_money { 2 } else { self.joined.decimals }
+    }
+
+    pub fn size(&self) -> Size {
+        Size {
+            quantity: self.quantity,
+            value_cents: self.value_cents,
+        }
     }
 
     pub(super) fn snapshot(&self) -> Result<Value> {
@@ -147,8 +160,17 @@ impl NeedRow {
         }
     }
 
-    fn present(self, sums: CoverageSums) -> Result<Need> {
+    fn present(self, sums: Sums) -> Result<Need> {
         let status = self.status()?;
+        let valued = sums.valued(self.size(), self.joined.is_money);
+        let coverage_usd = match (self.value_cents, valued) {
+            (Some(v), Some(got)) => Some(got.present(v, 2)),
+            _ => None,
+        };
+        let mut warnings = Vec::new();
+        if self.needed_by < super::today() && !matches!(status, NeedStatus::Met | NeedStatus::Withdrawn) {
+            warnings.push(format!("needed_by {} is in the past", self.needed_by));
+        }
         let priority = Priority::parse(&self.priority)
             .ok_or_else(|| StoreError::Internal(format!("need {}: unknown priority {}", self.id, self.priority)))?;
         let decimals = self.coverage_decimals();
@@ -163,7 +185,14 @@ impl NeedRow {
             id: self.id,
             version: self.version,
             status,
-            coverage: sums.present(self.quantity, decimals),
+            coverage: sums.units.present_with_unmet(
+                self.quantity,
+                self.size().open_units(sums.funded(self.joined.is_money)),
+                decimals,
+            ),
+            value_usd: self.value_cents.map(|v| to_json_number(v, 2)),
+            coverage_usd,
+            warnings,
             country: self.country,
             country_name: self.joined.country_name,
             place: self.place,
@@ -202,8 +231,41 @@ pub(super) async fn load_row(conn: &mut Conn, id: i64) -> Result<NeedRow> {
     }
 }
 
-/// Sums of linked contributions per need, by stage, in coverage units.
-pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, CoverageSums>> {
+/// What a need has received by stage: in its coverage units, and the US
+/// cents of the links (cash only; for a financial need the same as units).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Sums {
+    pub units: CoverageSums,
+    pub usd: CoverageSums,
+}
+
+impl Sums {
+    /// The value received at each stage, in US cents: goods at the need's
+    /// price per unit (rounded down) plus cash; none for a need with no value.
+    pub fn valued(&self, size: Size, is_money: bool) -> Option<CoverageSums> {
+        if is_money {
+            return Some(self.units);
+        }
+        let v = |units: i64, cash_cents: i64| size.valued(Received { units, cash_cents });
+        Some(CoverageSums {
+            announced: v(self.units.announced, self.usd.announced)?,
+            pledged: v(self.units.pledged, self.usd.pledged)?,
+            funded: v(self.units.funded, self.usd.funded)?,
+            delivered: v(self.units.delivered, self.usd.delivered)?,
+        })
+    }
+
+    /// What committed and later stages gave, as the status rule counts it.
+    pub fn funded(&self, is_money: bool) -> Received {
+        Received {
+            units: self.units.funded,
+            cash_cents: if is_money { 0 } else { self.usd.funded },
+        }
+    }
+}
+
+/// Sums of linked contributions per need, by stage.
+pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Sums>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
         let mut qb = QueryBuilder::<Db>::new(
@@ -211,7 +273,11 @@ pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMa
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'announced' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS announced,
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'pledged' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS pledged,
                 CAST(COALESCE(SUM(CASE WHEN c.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered ELSE 0 END), 0) AS BIGINT) AS funded,
-                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS delivered
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS delivered,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'announced' THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS announced_usd,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'pledged' THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS pledged_usd,
+                CAST(COALESCE(SUM(CASE WHEN c.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS funded_usd,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS delivered_usd
              FROM contribution_links l JOIN contributions c ON c.id = l.contribution_id
              WHERE l.removed_at IS NULL AND c.deleted_at IS NULL AND c.merged_into IS NULL AND l.need_id IN (",
         );
@@ -223,16 +289,36 @@ pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMa
         for r in qb.build().fetch_all(&mut *conn).await? {
             out.insert(
                 r.try_get::<i64, _>("need_id")?,
-                CoverageSums {
-                    announced: r.try_get("announced")?,
-                    pledged: r.try_get("pledged")?,
-                    funded: r.try_get("funded")?,
-                    delivered: r.try_get("delivered")?,
+                Sums {
+                    units: CoverageSums {
+                        announced: r.try_get("announced")?,
+                        pledged: r.try_get("pledged")?,
+                        funded: r.try_get("funded")?,
+                        delivered: r.try_get("delivered")?,
+                    },
+                    usd: CoverageSums {
+                        announced: r.try_get("announced_usd")?,
+                        pledged: r.try_get("pledged_usd")?,
+                        funded: r.try_get("funded_usd")?,
+                        delivered: r.try_get("delivered_usd")?,
+                    },
                 },
             );
         }
     }
     Ok(out)
+}
+
+/// The value of a need in US cents: a financial need's amount, or goods at
+/// their item's indicative unit value (none without one, or under a cent).
+pub(super) fn value_of(spec: &NeedSpec, catalog: &Catalog) -> Option<i64> {
+    match spec.requested {
+        Requested::Money { usd_cents, .. } => Some(usd_cents),
+        Requested::Quantity(q) => {
+            let item = catalog.item(&spec.item)?;
+            item.unit_value()?.value_cents(q, item.decimals).ok().filter(|v| *v > 0)
+        }
+    }
 }
 
 pub(super) async fn get(conn: &mut Conn, id: i64) -> Result<Need> {
@@ -317,6 +403,7 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, subm
     let catalog = catalog::load(conn).await?;
     let spec = need::validate(input, &catalog)?;
     let cols = columns(&spec);
+    let value = value_of(&spec, &catalog);
     let status = if submit {
         NeedStatus::Submitted
     } else {
@@ -325,8 +412,9 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, subm
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO needs (version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate, priority,
-            needed_by, justification, reported_via, external_id, status, created_at, created_by, updated_at, updated_by)
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16)
+            needed_by, justification, reported_via, external_id, status, created_at, created_by, updated_at, updated_by,
+            value_cents, open_units)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16, $17, $5)
          RETURNING id",
     )
     .bind(spec.country.as_str())
@@ -345,6 +433,7 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, subm
     .bind(status.as_str())
     .bind(at)
     .bind(&actor.0)
+    .bind(value)
     .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
@@ -391,7 +480,7 @@ pub(super) async fn update(
         .into());
     }
     let catalog = catalog::load(conn).await?;
-    let spec = need::validate(&old.to_input().merged(patch), &catalog)?;
+    let spec = need::validate_keeping(&old.to_input().merged(patch), &catalog, Some(&old.item))?;
     let linked = linked_quantity(conn, id).await?;
     if linked > 0 && spec.item.as_str() != old.item {
         return Err(Invalid::one(
@@ -405,11 +494,12 @@ pub(super) async fn update(
         .into());
     }
     let cols = columns(&spec);
+    let value = value_of(&spec, &catalog);
     let at = now();
     let updated = sqlx::query(
         "UPDATE needs SET version = version + 1, country = $1, place = $2, pcode = $3, item = $4, quantity = $5,
             amount_minor = $6, currency = $7, usd_rate = $8, priority = $9, needed_by = $10, justification = $11,
-            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15
+            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15, value_cents = $18
          WHERE id = $16 AND version = $17",
     )
     .bind(spec.country.as_str())
@@ -429,6 +519,7 @@ pub(super) async fn update(
     .bind(&actor.0)
     .bind(id)
     .bind(old.version)
+    .bind(value)
     .execute(&mut *conn)
     .await
     .map_err(|e| {
@@ -439,7 +530,7 @@ pub(super) async fn update(
     if updated.rows_affected() != 1 {
         return Err(StoreError::VersionMismatch {
             entity: "need",
-            id,
+            id: id.to_string(),
             expected: old.version,
             current: old.version + 1,
         });
@@ -504,29 +595,34 @@ async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatu
     record_version(conn, &row, actor, action, Some(old)).await
 }
 
-/// Moves validated needs between validated, partly met and met as committed
-/// coverage changes.
+/// Keeps each need's sums in step with its links, and moves validated needs
+/// between validated, partly met and met as committed contributions change.
 pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
     let sums = coverage_sums(conn, ids).await?;
-    // Keep the per-need summary in step, in the same transaction.
-    for id in ids {
-        let s = sums.get(id).copied().unwrap_or_default();
-        sqlx::query(
-            "UPDATE needs SET cov_announced = $1, cov_pledged = $2, cov_funded = $3, cov_delivered = $4 WHERE id = $5",
-        )
-        .bind(s.announced)
-        .bind(s.pledged)
-        .bind(s.funded)
-        .bind(s.delivered)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    }
     for id in ids {
         let row = load_row(conn, *id).await?;
+        let s = sums.get(id).copied().unwrap_or_default();
+        let money = row.joined.is_money;
+        let val = s.valued(row.size(), money).unwrap_or_default();
+        // Derived, in the same transaction: not a new version of the need.
+        sqlx::query(
+            "UPDATE needs SET cov_announced = $1, cov_pledged = $2, cov_funded = $3, cov_delivered = $4,
+                val_announced = $5, val_pledged = $6, val_funded = $7, val_delivered = $8, open_units = $10 WHERE id = $9",
+        )
+        .bind(s.units.announced)
+        .bind(s.units.pledged)
+        .bind(s.units.funded)
+        .bind(s.units.delivered)
+        .bind(val.announced)
+        .bind(val.pledged)
+        .bind(val.funded)
+        .bind(val.delivered)
+        .bind(id)
+        .bind(row.size().open_units(s.funded(money)))
+        .execute(&mut *conn)
+        .await?;
         let status = row.status()?;
-        let funded = sums.get(id).map_or(0, |s| s.funded);
-        let next = status.from_coverage(row.quantity, funded);
+        let next = status.from_coverage(row.size(), s.funded(money));
         if next != status {
             set_status(conn, actor, &row, next, "need.coverage").await?;
         }
@@ -730,8 +826,10 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Db>, q: &NeedQuery) -> Result<(
 }
 
 const SORT_KEYS: [&str; 5] = ["id", "needed_by", "priority", "created_at", "updated_at"];
+/// Priority as a number that grows with urgency, so `sort=-priority` (the
+/// highest first) puts critical needs first, like every other descending sort.
 const PRIORITY_RANK: &str =
-    "(CASE n.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END)";
+    "(CASE n.priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END)";
 
 fn sort_expr(key: &str) -> &'static str {
     match key {
@@ -746,7 +844,7 @@ fn sort_expr(key: &str) -> &'static str {
 fn sort_value(n: &NeedRow, key: &str) -> String {
     match key {
         "needed_by" => n.needed_by.to_string(),
-        "priority" => Priority::parse(&n.priority).map_or(3, |p| p as i64).to_string(),
+        "priority" => Priority::parse(&n.priority).map_or(0, |p| 3 - p as i64).to_string(),
         "created_at" => n.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         "updated_at" => n.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         _ => n.id.to_string(),

@@ -1,6 +1,6 @@
 //! Allocation proposals and turning them into commitments.
 
-use super::{Conn, audit_log, contributions, needs, now};
+use super::{Conn, audit_log, contributions, now};
 use crate::model::{Actor, Proposal, ProposalShare};
 use crate::{Result, StoreError};
 use needsdb_domain::decimal::format_scaled;
@@ -136,7 +136,7 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
     let decimals = u32::try_from(decimals).unwrap_or(0);
     for share in shares.iter().filter(|s| s.quantity > 0) {
         let open: Vec<(i64, i64)> = sqlx::query(
-            "SELECT id, quantity FROM needs WHERE country = $1 AND item = $2 AND deleted_at IS NULL AND status IN ('validated', 'partly_met')
+            "SELECT id, open_units FROM needs WHERE country = $1 AND item = $2 AND deleted_at IS NULL AND status IN ('validated', 'partly_met')
              ORDER BY CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, needed_by, id",
         )
         .bind(&share.iso3)
@@ -144,14 +144,11 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("quantity")?)))
+        .map(|r| Ok((r.try_get("id")?, r.try_get("open_units")?)))
         .collect::<Result<_, sqlx::Error>>()?;
-        let ids: Vec<i64> = open.iter().map(|(i, _)| *i).collect();
-        let sums = needs::coverage_sums(conn, &ids).await?;
         let mut left = share.quantity;
         let mut links = Vec::new();
-        for (need, needed) in open {
-            let unmet = (needed - sums.get(&need).map_or(0, |s| s.funded)).max(0);
+        for (need, unmet) in open {
             let give = unmet.min(left);
             if give > 0 {
                 links.push(NewLink {

@@ -708,6 +708,7 @@ pub async fn earmarked_cash_contribution_is_kept(b: &Backend) {
                 amount: Some(json!(10_000_000)),
                 currency: Some("USD".into()),
                 stage: Some("committed".into()),
+                sector: Some("12250".into()),
                 description: Some("$10M to WHO, half for NAM member states".into()),
                 earmarks: vec![NewEarmark {
                     target: Some("nam-members".into()),
@@ -742,6 +743,7 @@ pub async fn earmarked_cash_contribution_is_kept(b: &Backend) {
                 amount: Some(json!("2500000.50")),
                 currency: Some("EUR".into()),
                 usd_rate: Some(json!("1.0842")),
+                sector: Some("72010".into()),
                 ..Default::default()
             },
         )
@@ -943,6 +945,7 @@ pub async fn catalogue_can_be_extended(b: &Backend) {
         unit_kind: Some("count".into()),
         decimals: None,
         dac_sector: Some("72010".into()),
+        ..Default::default()
     };
     let added = s.add_item(&actor(), &item).await.unwrap();
     assert_eq!(added.code.as_str(), "SHL-KITCHEN-SET");
@@ -1083,9 +1086,10 @@ pub async fn lists_sort_and_page_with_cursors(b: &Backend) {
         }
         assert_eq!(got, expected, "{sort}");
     }
+    // Highest priority first: critical is the highest.
     let by_priority: Vec<String> = s
         .needs(&NeedQuery {
-            sort: Some("priority".into()),
+            sort: Some("-priority".into()),
             limit: Some(3),
             ..Default::default()
         })
@@ -1594,6 +1598,7 @@ fn rows(needs: Vec<NewNeed>) -> Rows {
             row: i as u64 + 2,
             input,
             status: needsdb_domain::NeedStatus::Submitted,
+            reported: Vec::new(),
         })
         .collect();
     for c in all.chunks(2) {
@@ -1750,4 +1755,351 @@ pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
         .unwrap();
     assert!(page.items.iter().all(|m| m.id != n.id));
     assert_eq!(total_needs(b).await, 5);
+}
+
+// ---- Every figure right, nothing silently guessed ----
+
+fn patch_value(v: &str) -> needsdb_store::ItemPatch {
+    needsdb_store::ItemPatch {
+        unit_value_usd: Some(Some(json!(v))),
+        unit_value_source: Some("UNICEF supply catalogue (test)".into()),
+        unit_value_date: Some("2026-01-15".into()),
+        ..Default::default()
+    }
+}
+
+pub async fn catalogue_items_are_checked_edited_valued_and_retired(b: &Backend) {
+    let s = &b.store;
+    let bad = NewItem {
+        code: Some("LOC-BANANA".into()),
+        cluster: Some("banana".into()),
+        category: Some("food".into()),
+        name_en: Some("Banana".into()),
+        unit: Some("bunch".into()),
+        dac_sector: Some("99999".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        invalid_fields(s.add_item(&actor(), &bad).await.unwrap_err()),
+        ["cluster:unknown_cluster", "dac_sector:unknown_sector"]
+    );
+    // A need before the item had a value, and goods estimated from it.
+    let n = validated_need(b, "KEN", "BIO-O2-CONCENTRATOR", json!(200)).await;
+    assert_eq!(s.need(n).await.unwrap().value_usd, None);
+    let gift = s
+        .create_contribution(
+            &actor(),
+            &NewContribution {
+                donor: Some("IND".into()),
+                recipient: Some("KEN".into()),
+                item: Some("BIO-O2-CONCENTRATOR".into()),
+                quantity: Some(json!(10)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((gift.usd_value.clone(), gift.usd_value_estimated), (None, false));
+    // Giving the item a value revalues both, and keeps the item's history.
+    let v2 = s
+        .update_item(&actor(), "BIO-O2-CONCENTRATOR", Some(1), &patch_value("500"))
+        .await
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(s.need(n).await.unwrap().value_usd, Some(json!(100_000)));
+    let gift = s.contribution(gift.id).await.unwrap();
+    assert_eq!((gift.usd_value, gift.usd_value_estimated), (Some(json!(5000)), true));
+    let stale = s
+        .update_item(&actor(), "BIO-O2-CONCENTRATOR", Some(1), &patch_value("600"))
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::VersionMismatch { .. }), "{stale:?}");
+    let history = s.item_history("BIO-O2-CONCENTRATOR").await.unwrap();
+    assert_eq!(history.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(history[0].data["unit_value_usd"], serde_json::Value::Null);
+    assert_eq!(history[1].data["unit_value_usd"], "500");
+    // Retired: no new need may take it up; an existing need keeps it.
+    s.retire_item(&actor(), "BIO-O2-CONCENTRATOR", Some(2)).await.unwrap();
+    assert_eq!(
+        invalid_fields(
+            s.create_need(&actor(), &need("UGA", "BIO-O2-CONCENTRATOR", json!(5)), false)
+                .await
+                .unwrap_err()
+        ),
+        ["item:retired_item"]
+    );
+    let edited = s
+        .update_need(
+            &actor(),
+            n,
+            None,
+            &NewNeed {
+                priority: Some("critical".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.item, "BIO-O2-CONCENTRATOR");
+    let listed = s.items().await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|i| i.code.as_str() == "BIO-O2-CONCENTRATOR" && i.retired)
+    );
+    let report = s.audit_verify().await.unwrap();
+    assert!(report.first_bad.is_none() && report.records.is_empty(), "{report:?}");
+}
+
+pub async fn cash_for_goods_counts_at_the_needs_value(b: &Backend) {
+    let s = &b.store;
+    let n = validated_need(b, "KEN", "BIO-O2-CONCENTRATOR", json!(200)).await;
+    let cash = |usd: i64| NewContribution {
+        donor: Some("AZE".into()),
+        recipient: Some("KEN".into()),
+        amount: Some(json!(usd)),
+        currency: Some("USD".into()),
+        stage: Some("committed".into()),
+        links: vec![NewLink {
+            need: Some(n),
+            quantity: Some(json!(usd)),
+        }],
+        ..Default::default()
+    };
+    // Without a value, cash cannot count against goods.
+    assert_eq!(
+        invalid_fields(s.create_contribution(&actor(), &cash(60_000)).await.unwrap_err()),
+        ["links[0].need:not_valued"]
+    );
+    s.update_item(&actor(), "BIO-O2-CONCENTRATOR", None, &patch_value("500"))
+        .await
+        .unwrap();
+    s.create_contribution(&actor(), &cash(60_000)).await.unwrap();
+    let got = s.need(n).await.unwrap();
+    assert_eq!(got.status, needsdb_domain::NeedStatus::PartlyMet);
+    assert_eq!(got.coverage.committed, json!(0), "no concentrators arrived in kind");
+    assert_eq!(got.coverage.unmet, json!(80), "$60,000 buys 120 of the 200 at $500");
+    let usd = got.coverage_usd.unwrap();
+    assert_eq!(
+        (usd.needed, usd.committed, usd.unmet),
+        (json!(100_000), json!(60_000), json!(40_000))
+    );
+    // Goods and cash together meet it.
+    s.create_contribution(
+        &actor(),
+        &NewContribution {
+            donor: Some("IND".into()),
+            recipient: Some("KEN".into()),
+            item: Some("BIO-O2-CONCENTRATOR".into()),
+            quantity: Some(json!(80)),
+            stage: Some("committed".into()),
+            links: vec![NewLink {
+                need: Some(n),
+                quantity: Some(json!(80)),
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.need(n).await.unwrap().status, needsdb_domain::NeedStatus::Met);
+    // Coverage in US dollars adds across items; needs with no value are counted apart.
+    validated_need(b, "KEN", "PPE-GOWN", json!(1000)).await;
+    let rows = s
+        .coverage_usd(
+            needsdb_store::CoverageBy::Country,
+            &NeedQuery {
+                country: Some("KEN".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].needs, rows[0].unvalued_needs), (1, 1));
+    assert_eq!(
+        (
+            rows[0].coverage.needed.clone(),
+            rows[0].coverage.committed.clone(),
+            rows[0].coverage.unmet.clone()
+        ),
+        (json!(100_000), json!(100_000), json!(0))
+    );
+}
+
+pub async fn two_reports_from_one_side_are_never_merged_at_once(b: &Backend) {
+    let s = &b.store;
+    let n = validated_need(b, "KEN", "PPE-GOWN", json!(1000)).await;
+    let user = |email: &str, role, country: Option<&str>, org: Option<&str>| NewUser {
+        email: email.into(),
+        password_hash: "h".into(),
+        role,
+        country: country.map(Into::into),
+        org: org.map(Into::into),
+        must_change_password: false,
+    };
+    let desk = s
+        .create_user(&actor(), &user("desk@mea.gov.in", Role::Partner, None, Some("IND")))
+        .await
+        .unwrap();
+    let desk2 = s
+        .create_user(&actor(), &user("desk2@mea.gov.in", Role::Partner, None, Some("IND")))
+        .await
+        .unwrap();
+    let ministry = s
+        .create_user(&actor(), &user("fp@moh.go.ke", Role::FocalPoint, Some("KEN"), None))
+        .await
+        .unwrap();
+    let report = |date: &str| NewContribution {
+        donor: Some("IND".into()),
+        recipient: Some("KEN".into()),
+        item: Some("PPE-GOWN".into()),
+        quantity: Some(json!(100)),
+        stage: Some("committed".into()),
+        stage_date: Some(date.into()),
+        links: vec![NewLink {
+            need: Some(n),
+            quantity: Some(json!(100)),
+        }],
+        ..Default::default()
+    };
+    let receiving = s
+        .create_contribution(&Actor::user(ministry.id), &report("2026-03-01"))
+        .await
+        .unwrap();
+    let first = s
+        .create_contribution(&Actor::user(desk.id), &report("2026-03-02"))
+        .await
+        .unwrap();
+    assert_eq!(s.contribution(first.id).await.unwrap().merged_into, Some(receiving.id));
+    // The donor reports a second shipment of the same size: the receiving
+    // report already has its match, and the two donor reports are never merged.
+    let second = s
+        .create_contribution(&Actor::user(desk2.id), &report("2026-03-10"))
+        .await
+        .unwrap();
+    let second = s.contribution(second.id).await.unwrap();
+    assert_eq!(second.merged_into, None);
+    assert_eq!(second.reported_side.as_deref(), Some("donor"));
+    assert_eq!(s.need(n).await.unwrap().coverage.committed, json!(200));
+}
+
+pub async fn merged_reports_are_never_listed_as_funded(b: &Backend) {
+    let s = &b.store;
+    let n = validated_need(b, "KEN", "PPE-GOWN", json!(1000)).await;
+    let give = |q: i64| NewContribution {
+        donor: Some("IND".into()),
+        recipient: Some("KEN".into()),
+        item: Some("PPE-GOWN".into()),
+        quantity: Some(json!(q)),
+        stage: Some("committed".into()),
+        links: vec![NewLink {
+            need: Some(n),
+            quantity: Some(json!(q)),
+        }],
+        ..Default::default()
+    };
+    let a = s.create_contribution(&actor(), &give(100)).await.unwrap();
+    let d = s.create_contribution(&actor(), &give(100)).await.unwrap();
+    s.merge_contributions(&actor(), a.id, d.id).await.unwrap();
+    let list = s
+        .contributions(&ContributionQuery {
+            donor: Some("IND".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let funded: i64 = list
+        .items
+        .iter()
+        .filter(|c| c.funded)
+        .map(|c| c.quantity.as_i64().unwrap())
+        .sum();
+    assert_eq!(json!(funded), s.need(n).await.unwrap().coverage.committed);
+    let merged = list.items.iter().find(|c| c.id == d.id).unwrap();
+    assert!(!merged.funded && !merged.counted && merged.merged_into == Some(a.id));
+}
+
+pub async fn descending_priority_puts_critical_first(b: &Backend) {
+    let s = &b.store;
+    for p in ["low", "critical", "medium", "high"] {
+        let mut input = need("KEN", "PPE-GOWN", json!(10));
+        input.priority = Some(p.into());
+        s.create_need(&actor(), &input, false).await.unwrap();
+    }
+    let order = |sort: &str| {
+        let q = NeedQuery {
+            sort: Some(sort.into()),
+            limit: Some(2),
+            ..Default::default()
+        };
+        async move {
+            let mut out = Vec::new();
+            let mut q = q;
+            loop {
+                let page = s.needs(&q).await.unwrap();
+                out.extend(page.items.iter().map(|n| n.priority.as_str()));
+                match page.next {
+                    Some(c) => q.cursor = Some(c),
+                    None => return out,
+                }
+            }
+        }
+    };
+    assert_eq!(order("-priority").await, ["critical", "high", "medium", "low"]);
+    assert_eq!(order("priority").await, ["low", "medium", "high", "critical"]);
+    assert_eq!(order("-needed_by").await.len(), 4);
+}
+
+pub async fn audit_verify_names_records_changed_behind_its_back(b: &Backend) {
+    let s = &b.store;
+    let n = validated_need(b, "KEN", "BIO-O2-CONCENTRATOR", json!(100)).await;
+    let c = s
+        .create_contribution(
+            &actor(),
+            &NewContribution {
+                donor: Some("IND".into()),
+                recipient: Some("KEN".into()),
+                item: Some("BIO-O2-CONCENTRATOR".into()),
+                quantity: Some(json!(10)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut import = rows(vec![
+        NewNeed {
+            external_id: Some("moh-1".into()),
+            ..need("UGA", "PPE-GOWN", json!(10))
+        },
+        NewNeed {
+            external_id: Some("moh-2".into()),
+            ..need("UGA", "PPE-GOWN", json!(20))
+        },
+    ]);
+    s.import(&actor(), &mut import, &import_opts(false)).await.unwrap();
+    let clean = s.audit_verify().await.unwrap();
+    assert!(clean.records.is_empty(), "{:?}", clean.records);
+    assert!(clean.records_checked >= 4, "{}", clean.records_checked);
+    // Edits made straight to the rows, past the store and its log.
+    b.exec(&format!("UPDATE needs SET quantity = 5000000 WHERE id = {n}"))
+        .await;
+    b.exec(&format!("UPDATE contributions SET donor = 'CHN' WHERE id = {}", c.id))
+        .await;
+    b.exec("UPDATE needs SET quantity = 999 WHERE external_id = 'moh-2'")
+        .await;
+    let r = s.audit_verify().await.unwrap();
+    assert!(r.first_bad.is_none(), "the log itself is intact");
+    let named: Vec<(String, String)> = r.records.iter().map(|m| (m.entity.clone(), m.id.clone())).collect();
+    assert!(named.contains(&("need".into(), n.to_string())), "{named:?}");
+    assert!(named.contains(&("contribution".into(), c.id.to_string())), "{named:?}");
+    assert!(
+        named.iter().any(|(e, id)| e == "need" && id.contains('-')),
+        "the imported needs: {named:?}"
+    );
+    let need_diff = r.records.iter().find(|m| m.id == n.to_string()).unwrap();
+    assert!(
+        need_diff.differences.iter().any(|d| d.starts_with("quantity: 100")),
+        "{need_diff:?}"
+    );
 }

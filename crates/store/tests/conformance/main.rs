@@ -36,4 +36,10 @@ conformance!(
     a_merged_report_keeps_its_history_but_counts_once,
     reports_from_both_sides_of_a_flow_are_matched_as_one,
     imports_are_all_or_nothing_idempotent_and_versioned,
+    catalogue_items_are_checked_edited_valued_and_retired,
+    cash_for_goods_counts_at_the_needs_value,
+    two_reports_from_one_side_are_never_merged_at_once,
+    merged_reports_are_never_listed_as_funded,
+    descending_priority_puts_critical_first,
+    audit_verify_names_records_changed_behind_its_back,
 );

@@ -117,6 +117,8 @@ struct EquityParams {
     item: Option<String>,
     /// Only these states: nam-members, who:AFR, income:low, m49:002.
     group: Option<String>,
+    /// Count independent states only, leaving territories out.
+    states_only: Option<bool>,
 }
 
 /// How fairly deliveries were shared: shares by income group and region beside population, per person, Lorenz curve, Gini. Public.
@@ -124,7 +126,17 @@ struct EquityParams {
     responses((status = 200, body = Equity), (status = 422, body = Problem)))]
 async fn equity(State(s): State<AppState>, ApiQuery(q): ApiQuery<EquityParams>) -> Result<Json<Equity>, ApiError> {
     Ok(Json(
-        analysis::equity(s.store.as_ref(), q.item.as_deref(), q.group.as_deref()).await?,
+        analysis::equity(
+            s.store.as_ref(),
+            q.item.as_deref(),
+            q.group.as_deref(),
+            if q.states_only == Some(true) {
+                analysis::Entities::States
+            } else {
+                analysis::Entities::All
+            },
+        )
+        .await?,
     ))
 }
 
@@ -141,8 +153,8 @@ async fn earmarks(State(s): State<AppState>, p: Principal) -> Result<Json<Vec<Ea
 #[into_params(parameter_in = Query)]
 struct OfferParams {
     item: String,
-    /// The quantity offered, in the item's unit.
-    quantity: f64,
+    /// The quantity offered, in the item's unit (a decimal number, such as 5000).
+    quantity: String,
     /// UN M49 region code.
     region: Option<String>,
     /// member: only NAM member states.
@@ -168,7 +180,7 @@ async fn offer(
         ..Default::default()
     };
     Ok(Json(
-        analysis::match_offer(s.store.as_ref(), &q.item.trim().to_ascii_uppercase(), q.quantity, nq).await?,
+        analysis::match_offer(s.store.as_ref(), &q.item.trim().to_ascii_uppercase(), &q.quantity, nq).await?,
     ))
 }
 

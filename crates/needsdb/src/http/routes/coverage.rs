@@ -25,6 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct CoverageParams {
     /// country, item, cluster, region, who_region, income_group or nam_status.
     by: Option<String>,
+    /// units (default: each item in its own unit, one row per group and
+    /// item) or usd (across items at their indicative values, one row per group).
+    measure: Option<String>,
     country: Option<String>,
     nam_status: Option<String>,
     region: Option<String>,
@@ -41,10 +44,21 @@ struct CoverageParams {
     format: Option<String>,
 }
 
-/// Needed, announced, pledged, committed, delivered and unmet, by group and item.
+fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<serde_json::Value>, ApiError> {
+    rows.iter()
+        .map(serde_json::to_value)
+        .collect::<Result<_, _>>()
+        .map_err(ApiError::internal)
+}
+
+/// Needed, announced, pledged, committed, delivered and unmet, by group and
+/// item (or, with measure=usd, by group in US dollars across items).
+/// `coverage_pct` is the share of need covered, counted need by need: each
+/// need counts at most its own size, so one over-covered need does not hide
+/// another's gap.
 /// Only committed and later stages count as funded, as in OCHA FTS.
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "coverage", params(CoverageParams),
-    responses((status = 200, body = Vec<CoverageRow>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<CoverageRow>, description = "Rows in units; with measure=usd, CoverageUsdRow"), (status = 422, body = Problem)))]
 async fn coverage(
     State(s): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -73,15 +87,21 @@ async fn coverage(
         needed_to: q.needed_to,
         ..Default::default()
     };
-    let rows = s.store.coverage(by, &params.query()?).await?;
+    let values: Vec<serde_json::Value> = match q.measure.as_deref().unwrap_or("units") {
+        "units" => to_values(&s.store.coverage(by, &params.query()?).await?)?,
+        "usd" => to_values(&s.store.coverage_usd(by, &params.query()?).await?)?,
+        other => {
+            return Err(Invalid::one(
+                "measure",
+                "invalid_choice",
+                format!("'{other}' is not a measure (units or usd)"),
+            )
+            .into());
+        }
+    };
     match crate::http::listing::format(q.format.as_deref(), &headers)? {
-        crate::http::listing::Format::Json => Ok(Json(rows).into_response()),
+        crate::http::listing::Format::Json => Ok(Json(values).into_response()),
         crate::http::listing::Format::Csv => {
-            let values: Vec<serde_json::Value> = rows
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<Result<_, _>>()
-                .map_err(ApiError::internal)?;
             let mut buf = Vec::new();
             crate::tabular::write_csv(&mut buf, &values).map_err(ApiError::internal)?;
             let mut r = (StatusCode::OK, buf).into_response();

@@ -51,6 +51,9 @@ struct ImportParams {
     format: Option<String>,
     /// The file's name, for the report and the audit log.
     name: Option<String>,
+    /// comma or point: how numbers in text cells are written. Without it, a
+    /// number that reads two ways ("1.000") is reported, never guessed.
+    decimal: Option<String>,
 }
 
 /// The access rules, asked for every row of an upload.
@@ -118,8 +121,22 @@ async fn import(
             ))
         })?),
     };
+    let decimal = match q.decimal.as_deref() {
+        None => None,
+        Some("comma") => Some(needsdb_domain::decimal::Style::Comma),
+        Some("point") => Some(needsdb_domain::decimal::Style::Point),
+        Some(other) => {
+            return Err(Invalid::one(
+                "decimal",
+                "invalid_choice",
+                format!("'{other}' is not a decimal mark (comma or point)"),
+            )
+            .into());
+        }
+    };
     let lookups = Arc::new(needsdb_exchange::lookups(&*s.store).await?);
     let opts = Options {
+        decimal,
         dry_run: q.dry_run.unwrap_or(false),
         accept_suggestions: q.accept_suggestions.unwrap_or(false),
         kind,

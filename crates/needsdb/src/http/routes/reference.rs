@@ -3,14 +3,16 @@
 use crate::http::AppState;
 use crate::http::access;
 use crate::http::auth::Principal;
+use crate::http::etag::{expected_version, tagged};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::listing::paginate;
 use crate::http::problem::{ApiError, Problem};
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
-use needsdb_domain::reference::CatalogueItem;
-use needsdb_store::{CountryFilter, CountryRow, NewItem, NewOrganisation, Page, Party};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use needsdb_domain::reference::{CatalogueItem, Cluster};
+use needsdb_store::{CountryFilter, CountryRow, ItemPatch, NewItem, NewOrganisation, Page, Party, Version};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,6 +23,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(countries))
         .routes(routes!(parties, add_party))
         .routes(routes!(items, add_item))
+        .routes(routes!(get_item, update_item))
+        .routes(routes!(retire_item))
+        .routes(routes!(item_history))
+        .routes(routes!(clusters))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,6 +51,8 @@ struct CountryParams {
 struct ListParams {
     /// Items: the cluster. Parties: state or organisation.
     filter: Option<String>,
+    /// Items: also list retired items.
+    include_retired: Option<bool>,
     /// A field of the records; - for descending.
     sort: Option<String>,
     cursor: Option<String>,
@@ -140,12 +148,21 @@ async fn items(
     let rows = values(
         all.into_iter()
             .filter(|i| q.filter.as_deref().is_none_or(|f| i.cluster == f))
+            .filter(|i| q.include_retired == Some(true) || !i.retired)
             .collect(),
     )?;
     Ok(Json(paginate(
         rows,
         "code",
-        &["code", "cluster", "category", "name_en", "unit", "dac_sector"],
+        &[
+            "code",
+            "cluster",
+            "category",
+            "name_en",
+            "unit",
+            "dac_sector",
+            "unit_value_usd",
+        ],
         q.sort.as_deref(),
         q.cursor.as_deref(),
         q.limit,
@@ -162,4 +179,69 @@ async fn add_item(
 ) -> Result<(StatusCode, Json<CatalogueItem>), ApiError> {
     p.require(&access::CATALOGUE_MANAGERS)?;
     Ok((StatusCode::CREATED, Json(s.store.add_item(&p.actor(), &item).await?)))
+}
+
+/// One catalogue item; the ETag is its version. Public reference data.
+#[utoipa::path(get, path = "/api/v1/items/{code}", tag = "reference", params(("code" = String, Path)),
+    responses((status = 200, body = CatalogueItem), (status = 404, body = Problem)))]
+async fn get_item(State(s): State<AppState>, Path(code): Path<String>) -> Result<Response, ApiError> {
+    let i = s.store.item(&code.trim().to_ascii_uppercase()).await?;
+    Ok(tagged(StatusCode::OK, i.version, &i))
+}
+
+/// Edit an item: send the fields that change and the ETag in If-Match. Its
+/// unit never changes. A new unit value revalues its needs and the goods
+/// estimated from it (secretariat and administrators).
+#[utoipa::path(patch, path = "/api/v1/items/{code}", tag = "reference", params(("code" = String, Path), ("If-Match" = String, Header)),
+    request_body = ItemPatch,
+    responses((status = 200, body = CatalogueItem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn update_item(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    ApiJson(patch): ApiJson<ItemPatch>,
+) -> Result<Response, ApiError> {
+    p.require(&access::CATALOGUE_MANAGERS)?;
+    let expected = expected_version(&headers)?;
+    let i = s
+        .store
+        .update_item(&p.actor(), &code.trim().to_ascii_uppercase(), expected, &patch)
+        .await?;
+    Ok(tagged(StatusCode::OK, i.version, &i))
+}
+
+/// Retire an item: it stays, with its needs and history, but is offered for
+/// no new need (secretariat and administrators).
+#[utoipa::path(post, path = "/api/v1/items/{code}/retire", tag = "reference", params(("code" = String, Path), ("If-Match" = String, Header)),
+    responses((status = 200, body = CatalogueItem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
+async fn retire_item(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    p.require(&access::CATALOGUE_MANAGERS)?;
+    let expected = expected_version(&headers)?;
+    let i = s
+        .store
+        .retire_item(&p.actor(), &code.trim().to_ascii_uppercase(), expected)
+        .await?;
+    Ok(tagged(StatusCode::OK, i.version, &i))
+}
+
+/// Every version of an item, and who made it. Public reference data.
+#[utoipa::path(get, path = "/api/v1/items/{code}/history", tag = "reference", params(("code" = String, Path)),
+    responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
+async fn item_history(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<Version>>, ApiError> {
+    Ok(Json(s.store.item_history(&code.trim().to_ascii_uppercase()).await?))
+}
+
+/// The clusters an item may belong to, with their names in the six UN languages. Public.
+#[utoipa::path(get, path = "/api/v1/clusters", tag = "reference", responses((status = 200, body = Vec<Cluster>)))]
+async fn clusters() -> Result<Json<Vec<Cluster>>, ApiError> {
+    let r = needsdb_domain::reference::embedded().map_err(ApiError::internal)?;
+    Ok(Json(r.clusters.clone()))
 }
