@@ -184,6 +184,13 @@ const TEMPLATE_ROWS: u32 = 1000;
 /// units, priorities and statuses, a Lists sheet they draw from, and an
 /// Instructions sheet. It reads back through the ordinary import.
 pub fn write_template(iso3: &str, country_name: &str, items: &[CatalogueItem]) -> Result<Vec<u8>, ExportError> {
+    // A retired item is offered for no new need.
+    let items: Vec<&CatalogueItem> = items.iter().filter(|i| !i.retired).collect();
+    let money: Vec<String> = items
+        .iter()
+        .filter(|i| i.unit_kind == needsdb_domain::reference::UnitKind::Money)
+        .map(|i| i.code.to_string())
+        .collect();
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let bold = Format::new().set_bold();
@@ -197,7 +204,10 @@ pub fn write_template(iso3: &str, country_name: &str, items: &[CatalogueItem]) -
         "1. Fill in the Needs sheet, one need per row, from row 3. Rows 1 and 2 are the header: do not change them.".into(),
         format!("2. Country code is already {iso3}. Leave it as it is."),
         "3. Item code: choose from the list (the Lists sheet has every item with its unit and cluster).".into(),
-        "4. Quantity needed: a number in the item's unit, with a dot for decimals. For money (item FIN-*), leave it empty and fill Amount needed and Currency.".into(),
+        format!(
+            "4. Quantity needed: a number in the item's unit, with a dot for decimals. For money ({}), leave it empty and fill Amount needed and Currency.",
+            if money.is_empty() { "a financial item".to_owned() } else { format!("item {}", money.join(" or ")) }
+        ),
         "5. Priority: critical, high, medium or low. Needed by: a date.".into(),
         "6. External id: your own reference for the row. Importing the file again updates those rows instead of adding them twice.".into(),
         "7. Status: submitted (the default) sends the need for validation; draft keeps it to yourself.".into(),
