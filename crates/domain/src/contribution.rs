@@ -508,22 +508,25 @@ fn validate_links(
             errs.add(field("need"), "duplicate", format!("need {id} is linked twice"));
             continue;
         }
+        // A need that does not exist and one the caller may not see (a draft)
+        // get the same answer, so a link tells nobody what exists.
+        let not_open = || {
+            FieldError::new(
+                field("need"),
+                "need_not_open",
+                format!("there is no open need {id}: contributions are linked to validated needs only"),
+            )
+        };
         let Some(target) = needs.get(&id) else {
-            errs.add(field("need"), "unknown_need", format!("there is no need {id}"));
+            errs.push(not_open());
             continue;
         };
         if !matches!(
             target.status,
             NeedStatus::Validated | NeedStatus::PartlyMet | NeedStatus::Met
         ) {
-            errs.add(
-                field("need"),
-                "need_not_open",
-                format!(
-                    "need {id} is {}; only validated needs can receive contributions",
-                    target.status
-                ),
-            );
+            errs.push(not_open());
+            continue;
         }
         match carried {
             Carried::InKind { item, .. } if &target.item != item => {
@@ -903,7 +906,7 @@ mod tests {
             vec![
                 "links[0].need:country_mismatch",
                 "links[1].need:item_mismatch",
-                "links[2].need:unknown_need"
+                "links[2].need:need_not_open"
             ]
         );
     }

@@ -76,6 +76,10 @@ text_enum!(
 );
 
 impl NeedStatus {
+    /// The statuses a need has once the secretariat validated it, in which
+    /// every state's partners may see it.
+    pub const SHARED_STATUSES: [NeedStatus; 3] = [NeedStatus::Validated, NeedStatus::PartlyMet, NeedStatus::Met];
+
     /// The legal moves. `partly_met` and `met` follow committed coverage, so
     /// they can move back when a contribution is cancelled; `withdrawn` is final.
     pub fn can_become(self, next: NeedStatus) -> bool {

@@ -84,6 +84,7 @@ async fn child(url: &str, file: &Path) {
         Data::Path(file.to_owned()),
         &Options {
             decimal: None,
+            on_phase: None,
             dry_run: false,
             accept_suggestions: false,
             kind: None,

@@ -173,6 +173,17 @@ pub fn to_excel_serial(d: NaiveDate) -> f64 {
     days as f64
 }
 
+/// One exported cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Out {
+    Empty,
+    Text(String),
+    /// A decimal number, as text so nothing is lost on the way.
+    Number(String),
+    /// YYYY-MM-DD.
+    Date(String),
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -3,23 +3,14 @@
 //! whatever the format, so every format reads back into the same records.
 
 use crate::Format;
+use crate::cells::Out;
 use crate::columns::{CONTRIBUTION_COLUMNS, Column, Field, NEED_COLUMNS};
+use crate::error::ExportError;
 use crate::mapping::Kind;
-use needsdb_store::{Contribution, ContributionQuery, MAX_PAGE, Need, NeedQuery, OWN_ID_PREFIX, Store, StoreError};
+use needsdb_store::{Contribution, ContributionQuery, MAX_PAGE, Need, NeedQuery, OWN_ID_PREFIX, Store};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::io::Write;
-
-/// One exported cell.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Out {
-    Empty,
-    Text(String),
-    /// A decimal number, as text so nothing is lost on the way.
-    Number(String),
-    /// YYYY-MM-DD.
-    Date(String),
-}
 
 fn text(s: &str) -> Out {
     if s.is_empty() {
@@ -39,16 +30,6 @@ fn number(v: &Value) -> Out {
         Value::String(s) => Out::Number(s.clone()),
         _ => Out::Empty,
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot write the export: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Format(String),
 }
 
 /// The external id a record is exported with: its own, or `needsdb-<id>`,

@@ -4,8 +4,8 @@
 
 use crate::cells::{Cell, neutralise};
 use crate::columns::Column;
-use crate::import::{ReadSeek, RowSink};
 use crate::mapping::Mapper;
+use crate::source::{ReadSeek, RowSink};
 use std::io::{Read, Write};
 
 const SNIFF: usize = 64 * 1024;
@@ -128,11 +128,11 @@ impl<W: Write> Writer<W> {
         Ok(Self { csv })
     }
 
-    pub fn row(&mut self, cells: &[crate::export::Out]) -> csv::Result<()> {
+    pub fn row(&mut self, cells: &[crate::cells::Out]) -> csv::Result<()> {
         self.csv.write_record(cells.iter().map(|c| match c {
-            crate::export::Out::Text(s) => neutralise(s).into_owned(),
-            crate::export::Out::Number(s) | crate::export::Out::Date(s) => s.clone(),
-            crate::export::Out::Empty => String::new(),
+            crate::cells::Out::Text(s) => neutralise(s).into_owned(),
+            crate::cells::Out::Number(s) | crate::cells::Out::Date(s) => s.clone(),
+            crate::cells::Out::Empty => String::new(),
         }))
     }
 

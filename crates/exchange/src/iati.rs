@@ -7,7 +7,7 @@
 //! Organisation references are `XM-needsdb-<code>`: needsdb does not know
 //! the IATI registry identifiers of its parties.
 
-use crate::export::ExportError;
+use crate::error::ExportError;
 use needsdb_domain::Stage;
 use needsdb_domain::reference::CatalogueItem;
 use needsdb_store::{Contribution, Party};

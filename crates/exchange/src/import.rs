@@ -5,10 +5,11 @@
 use crate::cells::Cell;
 use crate::mapping::{Kind, Lookups, Mapper};
 use crate::report::{FileProblem, Report, fix_for};
+use crate::source::ReadSeek;
 use crate::{Format, Progress};
 use needsdb_store::{Actor, ImportChunk, ImportOptions, ImportSource, Store, StoreError};
 use sha2::{Digest, Sha256};
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{BufReader, Cursor};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,6 +33,8 @@ pub struct Options {
     /// How numbers in text cells are written; without it, a number whose
     /// value depends on the decimal mark is a problem, never a guess.
     pub decimal: Option<needsdb_domain::decimal::Style>,
+    /// Told when the import moves from checking to writing.
+    pub on_phase: Option<Arc<dyn Fn(&'static str) + Send + Sync>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +109,7 @@ pub async fn import(
         dry_run: opts.dry_run,
         label: opts.label.clone(),
         fingerprint: sha,
+        on_phase: opts.on_phase.clone(),
     };
     let outcome = store.import(actor, &mut source, &store_opts).await;
     // Unblocks the reader if the store stopped early.
@@ -209,12 +213,6 @@ fn read(format: Format, data: Data, mapper: &mut Mapper, out: &mut Out) {
         ),
     }
 }
-
-pub trait ReadSeek: Read + Seek + Send {}
-impl<T: Read + Seek + Send> ReadSeek for T {}
-
-/// Called for each row a tabular reader finds; false stops reading.
-pub type RowSink<'a> = dyn FnMut(&mut Mapper, u64, Vec<Cell>) -> bool + 'a;
 
 /// Reads and maps a whole file without a store: what the reader alone finds
 /// (unreadable cells, names that do not resolve, a malformed file). The

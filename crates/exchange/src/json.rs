@@ -1,8 +1,8 @@
 //! JSON in the API's own schema: an array of records, read one record at a
 //! time and written one record at a time.
 
-use crate::import::ReadSeek;
 use crate::mapping::Mapper;
+use crate::source::ReadSeek;
 use needsdb_store::ImportChunk;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
@@ -68,7 +68,7 @@ impl<W: Write> ArrayWriter<W> {
         Ok(Self { out, first: true })
     }
 
-    pub fn item(&mut self, v: &Value) -> Result<(), crate::export::ExportError> {
+    pub fn item(&mut self, v: &Value) -> Result<(), crate::error::ExportError> {
         self.out.write_all(if self.first { b"\n" } else { b",\n" })?;
         self.first = false;
         serde_json::to_writer(&mut self.out, v).map_err(std::io::Error::from)?;

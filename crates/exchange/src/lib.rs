@@ -9,6 +9,7 @@
 
 pub mod cells;
 pub mod columns;
+pub mod error;
 pub mod export;
 pub mod hxl;
 pub mod iati;
@@ -17,9 +18,11 @@ pub mod json;
 pub mod mapping;
 pub mod report;
 pub mod resolve;
+pub mod source;
 pub mod xlsx;
 
-pub use export::{ExportError, Selection, export};
+pub use error::ExportError;
+pub use export::{Selection, export};
 pub use import::{Data, ImportError, Options, import};
 pub use mapping::{Kind, Lookups, RowGuard};
 pub use report::Report;
@@ -100,6 +103,18 @@ pub struct Silent;
 impl Progress for Silent {
     fn rows(&self, _: u64) {}
     fn done(&self, _: u64) {}
+}
+
+/// Names resolved against the embedded reference data alone (countries, the
+/// catalogue as shipped, the known organisations): for checking files where
+/// no store is at hand, such as the fuzz targets.
+pub fn embedded_lookups() -> Result<Lookups, String> {
+    let reference = needsdb_domain::reference::embedded().map_err(|e| e.to_string())?;
+    Ok(Lookups {
+        countries: resolve::Resolver::countries(reference),
+        items: resolve::Resolver::items(&reference.items),
+        organisations: reference.organisations.iter().map(|o| o.code.to_string()).collect(),
+    })
 }
 
 /// What names are resolved against: the embedded countries, and the

@@ -8,7 +8,7 @@ use crate::columns::{self, Field, Tag};
 use crate::report::{AcceptedName, FileProblem, Warning};
 use crate::resolve::{Resolution, Resolver};
 use needsdb_domain::decimal::{self, Either, Style};
-use needsdb_domain::{NeedStatus, NewContribution, NewEarmark, NewNeed};
+use needsdb_domain::{NeedStatus, NewContribution, NewEarmark, NewNeed, Stage};
 use needsdb_store::{ContributionImport, ImportChunk, NeedImport, NeedRef};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -39,7 +39,8 @@ impl Kind {
 /// An answer of `Err` is reported on that row; nothing of the file is written.
 pub trait RowGuard: Send + Sync {
     fn need(&self, country: &str, status: NeedStatus) -> Result<(), String>;
-    fn contribution(&self, donor: &str, recipient: &str, channel: Option<&str>) -> Result<(), String>;
+    /// `stage` is the stage the contribution would start at.
+    fn contribution(&self, donor: &str, recipient: &str, channel: Option<&str>, stage: Stage) -> Result<(), String>;
 }
 
 /// What a mapper knows to resolve names against.
@@ -224,6 +225,12 @@ impl Mapper {
                 &up(&c.input.donor),
                 &up(&c.input.recipient),
                 c.input.channel.as_ref().map(|_| up(&c.input.channel)).as_deref(),
+                // An unknown stage is the store's to name; the guard judges the default.
+                c.input
+                    .stage
+                    .as_deref()
+                    .and_then(Stage::parse)
+                    .unwrap_or(Stage::Pledged),
             ),
             None => Ok(()),
         };
@@ -402,6 +409,31 @@ impl Mapper {
                     ),
                 }),
             }
+        }
+        if cols.is_empty() {
+            let shown: Vec<String> = labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !l.is_empty())
+                .take(8)
+                .map(|(i, l)| format!("{} ({l})", columns::letters(i)))
+                .collect();
+            self.problem(
+                *header_row,
+                None,
+                "file",
+                "no_known_columns",
+                format!(
+                    "no column of row {header_row} is one needsdb reads for {}{}",
+                    if contributions { "contributions" } else { "needs" },
+                    if shown.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", shown.join(", "))
+                    }
+                ),
+                "name the columns as the template does (Country code, Item code, Quantity needed...), or tag them with HXL hashtags (#country+code, #item+code, #need+num...)".into(),
+            );
         }
         self.layout = Some(Layout {
             kind,
@@ -783,7 +815,8 @@ impl Mapper {
                         Some(other) => Err(format!("needs must be text, not {other}")),
                     };
                     match (refs, from_map::<NewContribution>(map)) {
-                        (Ok(need_refs), Ok(input)) => self.contributions.push(ContributionImport {
+                        // The same access rules as a spreadsheet row.
+                        (Ok(need_refs), Ok(input)) => self.admit_contribution(ContributionImport {
                             row,
                             input,
                             need_refs,

@@ -2,11 +2,12 @@
 //! with rust_xlsxwriter: exports with a frozen header and filters, and the
 //! per-country template with drop-down lists and an instructions sheet.
 
+use crate::cells::Out;
 use crate::cells::{Cell, neutralise};
 use crate::columns::{Column, Field, NEED_COLUMNS};
-use crate::export::{ExportError, Out};
-use crate::import::{ReadSeek, RowSink};
+use crate::error::ExportError;
 use crate::mapping::Mapper;
+use crate::source::{ReadSeek, RowSink};
 use calamine::{DataRef, Reader, Xlsx};
 use needsdb_domain::reference::CatalogueItem;
 use needsdb_domain::{NeedStatus, Priority};

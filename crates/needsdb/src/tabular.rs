@@ -29,9 +29,21 @@ fn neutralise(s: &str) -> String {
 }
 
 pub fn write_csv(out: &mut impl Write, rows: &[Value]) -> anyhow::Result<()> {
+    write_csv_shaped(out, rows, &Value::Null)
+}
+
+/// As `write_csv`, but a list with no rows still gets its header, taken from
+/// `shape`, an example row: an empty download should say what it would hold.
+pub fn write_csv_shaped(out: &mut impl Write, rows: &[Value], shape: &Value) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = Vec::new();
-    let flat: Vec<Vec<(String, Value)>> = rows
+    let shapes = std::slice::from_ref(shape);
+    let source = if rows.is_empty() && shape.is_object() {
+        shapes
+    } else {
+        rows
+    };
+    let flat: Vec<Vec<(String, Value)>> = source
         .iter()
         .map(|r| {
             let mut f = Vec::new();
@@ -47,7 +59,7 @@ pub fn write_csv(out: &mut impl Write, rows: &[Value]) -> anyhow::Result<()> {
         }
     }
     w.write_record(&header)?;
-    for f in &flat {
+    for f in flat.iter().take(rows.len()) {
         let rec: Vec<String> = header
             .iter()
             .map(|h| match f.iter().find(|(k, _)| k == h).map(|(_, v)| v) {
@@ -78,5 +90,15 @@ mod tests {
         .unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(text, "a,b.c,d,e,f\n'=SUM(A1),2,\"[1,2]\",'-1+1,'@x\n");
+    }
+
+    #[test]
+    fn an_empty_list_keeps_its_header() {
+        let mut buf = Vec::new();
+        write_csv_shaped(&mut buf, &[], &json!({"a": 1, "b": {"c": 2}})).unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "a,b.c\n");
+        let mut buf = Vec::new();
+        write_csv_shaped(&mut buf, &[json!({"x": 1})], &json!({"a": 1})).unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "x\n1\n");
     }
 }

@@ -10,6 +10,7 @@ pub mod audit;
 mod error;
 pub mod model;
 pub mod postgres;
+mod publish_gate;
 pub mod sqlite;
 
 /// External ids needsdb gives records in exports, and keys made from content.
@@ -32,6 +33,17 @@ use needsdb_domain::reference::CatalogueItem;
 use needsdb_domain::{NewContribution, NewNeed};
 use std::sync::Arc;
 
+/// Where an import is, for the settings its connection needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImportStep {
+    /// Reading and staging: reads, and writes to temporary tables.
+    Check,
+    /// The one write transaction that moves the staged rows in.
+    Publish,
+    /// Done: the connection goes back to serving others.
+    End,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
@@ -44,6 +56,10 @@ pub trait Store: Send + Sync {
 
     /// Answers once the database is reachable.
     async fn ping(&self) -> Result<()>;
+
+    /// Makes a tiny write (a heartbeat) and commits it: fails with
+    /// `OutOfSpace` or `ReadOnly` while writes cannot work.
+    async fn check_writes(&self) -> Result<()>;
 
     /// Brings the schema up to date and loads or refreshes the reference data.
     async fn migrate(&self) -> Result<MigrationReport>;
@@ -113,7 +129,18 @@ pub trait Store: Send + Sync {
 
     async fn user(&self, id: i64) -> Result<User>;
     async fn users(&self) -> Result<Vec<User>>;
-    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str, must_change: bool) -> Result<()>;
+    /// Sets a password and ends the sign-ins `ending` names, in one transaction.
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+        ending: &Ending,
+    ) -> Result<()>;
+    /// Changes an account's role, binding or state; disabling it ends every
+    /// session and token. The change holds from the next request on.
+    async fn update_user(&self, actor: &Actor, user_id: i64, change: &UserUpdate) -> Result<User>;
 
     // Sessions and tokens: only hashes of secrets are stored.
     async fn create_session(
@@ -131,13 +158,13 @@ pub trait Store: Send + Sync {
     async fn tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenInfo>>;
     async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<TokenInfo>;
     async fn record_signin_failure(&self, email: &str, address: &str) -> Result<()>;
-    /// Failed sign-ins since `since`: for this account, and from this address.
+    /// Failed sign-ins of this account from this address since `since`.
     async fn signin_failures(
         &self,
         email: &str,
         address: &str,
         since: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(i64, i64)>;
+    ) -> Result<Failures>;
 
     // Analysis.
     /// Coverage in units, by group and item.
@@ -169,6 +196,15 @@ pub trait Store: Send + Sync {
     /// one transaction.
     async fn commit_proposal(&self, actor: &Actor, id: i64, shares: &[ProposalShare]) -> Result<Proposal>;
     async fn withdraw_proposal(&self, actor: &Actor, id: i64) -> Result<Proposal>;
+
+    // Import jobs.
+    async fn create_import_job(&self, actor: &Actor, job: &NewImportJob) -> Result<ImportJob>;
+    /// Records a job's state and rows read so far; also its heartbeat.
+    async fn import_job_progress(&self, id: i64, state: &str, rows_read: i64) -> Result<()>;
+    async fn finish_import_job(&self, id: i64, rows_read: i64, end: &JobEnd) -> Result<()>;
+    async fn import_job(&self, id: i64) -> Result<ImportJob>;
+    /// The latest jobs, newest first: one account's, or everyone's.
+    async fn import_jobs(&self, user_id: Option<i64>, limit: i64) -> Result<Vec<ImportJob>>;
 
     // Saved searches.
     async fn create_search(

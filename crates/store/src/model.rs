@@ -387,6 +387,46 @@ pub struct User {
     pub disabled: bool,
 }
 
+/// Which of a user's sign-ins a password change ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The user changed it: every other session ends; this one (by the hash
+    /// of its id) stays, and so do the user's API tokens.
+    OtherSessions(Option<String>),
+    /// An administrator reset it: every session and every API token ends.
+    Everything,
+}
+
+/// An administrator's change to an account. Fields left out stay.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserUpdate {
+    /// admin, secretariat, focal_point, partner or viewer.
+    pub role: Option<String>,
+    /// A focal point's member state (ISO3); null to unbind.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub country: Option<Option<String>>,
+    /// A partner's organisation or donor state; null to unbind.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub org: Option<Option<String>>,
+    /// Disabling ends every session and token at once.
+    pub disabled: Option<bool>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// Failed sign-ins of one account from one address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    pub last: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub email: String,
@@ -610,6 +650,61 @@ pub struct SavedSearch {
     pub created_at: DateTime<Utc>,
 }
 
+/// An import as a job: the file waits on disk, then is checked and written
+/// while its sender watches.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportJob {
+    pub id: i64,
+    /// The account that sent the file; none for the command line.
+    pub user_id: Option<i64>,
+    pub file: String,
+    /// hxl, xlsx or json.
+    pub format: String,
+    /// The file's size in bytes.
+    pub bytes: i64,
+    pub dry_run: bool,
+    /// queued, checking, writing, done or failed; interrupted when the
+    /// server stopped during it (being all or nothing, it wrote nothing).
+    pub state: String,
+    /// Rows read so far.
+    pub rows_read: i64,
+    /// The import report, once done: counts, and every problem with its row and column.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub report: Option<Value>,
+    /// Why the job failed (a fault, not a problem in the file).
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl ImportJob {
+    /// An unfinished job whose heartbeat is older than this was interrupted.
+    pub const STALE_AFTER_MINUTES: i64 = 10;
+    pub const ACTIVE_STATES: [&'static str; 3] = ["queued", "checking", "writing"];
+
+    pub fn is_finished(&self) -> bool {
+        !Self::ACTIVE_STATES.contains(&self.state.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewImportJob {
+    pub user_id: Option<i64>,
+    pub file: String,
+    pub format: String,
+    pub bytes: i64,
+    pub dry_run: bool,
+}
+
+/// How a job ended.
+#[derive(Debug, Clone)]
+pub enum JobEnd {
+    Done(Value),
+    Failed(String),
+}
+
 /// One need of an import, with the spreadsheet row it came from.
 #[derive(Debug, Clone)]
 pub struct NeedImport {
@@ -656,13 +751,33 @@ pub trait ImportSource: Send {
     fn has_problems(&self) -> bool;
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ImportOptions {
     pub dry_run: bool,
     /// What is imported, for the audit log: a file name.
     pub label: String,
     /// SHA-256 of the file, for the audit log.
     pub fingerprint: String,
+    /// Told when the import moves on: "checking", then "writing".
+    pub on_phase: Option<std::sync::Arc<dyn Fn(&'static str) + Send + Sync>>,
+}
+
+impl ImportOptions {
+    pub fn phase(&self, phase: &'static str) {
+        if let Some(f) = &self.on_phase {
+            f(phase);
+        }
+    }
+}
+
+impl std::fmt::Debug for ImportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("label", &self.label)
+            .field("fingerprint", &self.fingerprint)
+            .finish()
+    }
 }
 
 /// A problem with one row, named by the record's field.

@@ -3,8 +3,8 @@
 //! `needsdb serve` processes on one database.
 
 use crate::{Dialect, Result};
+use sqlx::Pool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Pool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ const WRITE_LOCK: i64 = 0x006e_6565_6473_6462;
 
 pub struct PgStore {
     pub(crate) pool: Pool<Db>,
+    pub(crate) publishing: crate::publish_gate::PublishGate,
 }
 
 pub(crate) type SqlStore = PgStore;
@@ -26,10 +27,15 @@ impl PgStore {
         let opts = PgConnectOptions::from_str(url)?.application_name("needsdb");
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(15))
+            // While the database is away, a request waits this long for a
+            // connection, then gets 503 and Retry-After.
+            .acquire_timeout(Duration::from_secs(5))
             .connect_with(opts)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            publishing: Default::default(),
+        })
     }
 }
 
@@ -40,6 +46,20 @@ pub(crate) fn month_of(col: &str) -> String {
 
 /// The needs table as the coverage scan reads it. PostgreSQL picks the covering index itself.
 pub(crate) const NEEDS_FOR_COVERAGE: &str = "needs n";
+
+/// The temporary tables an import stages its rows in, on its own connection:
+/// writing them takes no lock others wait for.
+pub(crate) const STAGING_TABLES: &[&str] = &[
+    "DROP TABLE IF EXISTS pg_temp.import_new_needs",
+    "CREATE TEMP TABLE import_new_needs (LIKE needs INCLUDING DEFAULTS)",
+    "CREATE INDEX ON import_new_needs (country, external_id)",
+    // Staged needs are read back in id order, for the digest and the publish.
+    "CREATE UNIQUE INDEX ON import_new_needs (id)",
+    "DROP TABLE IF EXISTS pg_temp.import_need_updates",
+    "CREATE TEMP TABLE import_need_updates (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, need_id BIGINT NOT NULL, payload TEXT NOT NULL)",
+    "DROP TABLE IF EXISTS pg_temp.import_new_contributions",
+    "CREATE TEMP TABLE import_new_contributions (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, payload TEXT NOT NULL)",
+];
 
 /// After rows were inserted with explicit ids, the identity sequence must
 /// move past them, or the next ordinary insert would collide.
@@ -60,17 +80,22 @@ pub(crate) async fn after_explicit_ids(
 }
 
 /// PostgreSQL needs no settings of its own for a bulk import.
-pub(crate) async fn import_settings(_conn: &mut <Db as sqlx::Database>::Connection, _importing: bool) -> Result<()> {
+pub(crate) async fn import_settings(
+    _conn: &mut <Db as sqlx::Database>::Connection,
+    _step: crate::ImportStep,
+) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
-    let mut tx = pool.begin().await?;
+/// Begins a write and takes the advisory write lock, held to the end of the
+/// transaction.
+pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
+    sqlx::query("BEGIN").execute(&mut *conn).await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(WRITE_LOCK)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    Ok(tx)
+    Ok(())
 }
 
 // The shared implementation, compiled once per dialect (see lib.rs).

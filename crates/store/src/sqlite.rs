@@ -3,8 +3,8 @@
 //! fails to upgrade its lock.
 
 use crate::{Dialect, Result};
+use sqlx::Pool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Pool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 
 pub struct SqliteStore {
     pub(crate) pool: Pool<Db>,
+    pub(crate) publishing: crate::publish_gate::PublishGate,
 }
 
 pub(crate) type SqlStore = SqliteStore;
@@ -24,10 +25,15 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(15))
+            // Writers queue behind the one at work: the longest is an import's publish,
+            // about 10 s for a 64 MiB file here (BENCHMARKS.md). They wait, not fail.
+            .busy_timeout(Duration::from_secs(25))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            publishing: Default::default(),
+        })
     }
 }
 
@@ -39,6 +45,20 @@ pub(crate) fn month_of(col: &str) -> String {
 /// The needs table as the coverage scan reads it. SQLite would rather use the status index and read every row; the covering index answers coverage alone.
 pub(crate) const NEEDS_FOR_COVERAGE: &str = "needs n INDEXED BY needs_coverage";
 
+/// The temporary tables an import stages its rows in, on its own connection:
+/// writing them takes no lock on the database, so nobody waits meanwhile.
+pub(crate) const STAGING_TABLES: &[&str] = &[
+    "DROP TABLE IF EXISTS temp.import_new_needs",
+    "CREATE TEMP TABLE import_new_needs AS SELECT * FROM needs WHERE 0",
+    "CREATE INDEX temp.import_new_needs_key ON import_new_needs (country, external_id)",
+    // Staged needs are read back in id order, for the digest and the publish.
+    "CREATE UNIQUE INDEX temp.import_new_needs_id ON import_new_needs (id)",
+    "DROP TABLE IF EXISTS temp.import_need_updates",
+    "CREATE TEMP TABLE import_need_updates (seq INTEGER PRIMARY KEY, row_no BIGINT NOT NULL, need_id BIGINT NOT NULL, payload TEXT NOT NULL)",
+    "DROP TABLE IF EXISTS temp.import_new_contributions",
+    "CREATE TEMP TABLE import_new_contributions (seq INTEGER PRIMARY KEY, row_no BIGINT NOT NULL, payload TEXT NOT NULL)",
+];
+
 /// After rows were inserted with explicit ids: SQLite's next rowid already follows them.
 pub(crate) async fn after_explicit_ids(
     _conn: &mut <Db as sqlx::Database>::Connection,
@@ -47,15 +67,21 @@ pub(crate) async fn after_explicit_ids(
     Ok(())
 }
 
-/// A bulk import writes far more pages than the default 2 MB cache holds,
-/// and each multi-row insert keeps a statement journal of the pages it
-/// touches: spilling either to disk mid-transaction costs more than the
-/// writes themselves. 64 MB of cache and an in-memory statement journal.
-pub(crate) async fn import_settings(conn: &mut <Db as sqlx::Database>::Connection, importing: bool) -> Result<()> {
-    let sql: [&'static str; 2] = if importing {
-        ["PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"]
-    } else {
-        ["PRAGMA cache_size = -2000", "PRAGMA temp_store = DEFAULT"]
+/// A bulk import's publish writes far more pages than the default 2 MB
+/// cache holds: 32 MB while it publishes (one import at a time does), 4 MB
+/// while it checks (two may), back to the default after. More would be
+/// faster, but the server must stay under 300 MB with imports queued
+/// (BENCHMARKS.md, "Uploads under load"). Staging tables stay
+/// in temporary files (which SQLite writes out only when their own small
+/// cache is full), never in memory, so a big file does not grow the server.
+pub(crate) async fn import_settings(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    step: crate::ImportStep,
+) -> Result<()> {
+    let sql: [&'static str; 2] = match step {
+        crate::ImportStep::Check => ["PRAGMA cache_size = -4096", "PRAGMA temp_store = FILE"],
+        crate::ImportStep::Publish => ["PRAGMA cache_size = -32768", "PRAGMA temp_store = FILE"],
+        crate::ImportStep::End => ["PRAGMA cache_size = -2000", "PRAGMA temp_store = DEFAULT"],
     };
     for s in sql {
         sqlx::query(s).execute(&mut *conn).await?;
@@ -63,8 +89,11 @@ pub(crate) async fn import_settings(conn: &mut <Db as sqlx::Database>::Connectio
     Ok(())
 }
 
-pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<Transaction<'static, Db>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+/// Begins a write: `BEGIN IMMEDIATE` takes the write lock at once, so a
+/// read-then-write transaction never fails to upgrade its lock.
+pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    Ok(())
 }
 
 // The shared implementation, compiled once per dialect (see lib.rs).

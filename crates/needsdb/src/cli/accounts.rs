@@ -2,9 +2,9 @@
 
 use super::args::{TokensCmd, UsersCmd};
 use super::{Format, output, store};
-use crate::accounts;
+use crate::services::accounts;
 use anyhow::anyhow;
-use needsdb_store::{Actor, Role, Store, StoreError, User};
+use needsdb_store::{Actor, Role, Store, StoreError, User, UserUpdate};
 
 async fn find(s: &dyn Store, email: &str) -> anyhow::Result<User> {
     match s.user_by_email(email).await? {
@@ -50,6 +50,25 @@ pub async fn users(db: &str, fmt: Format, cmd: UsersCmd) -> anyhow::Result<()> {
             eprintln!("New one-time password for {} (shown only now): {pw}", user.email);
             Ok(())
         }
+        UsersCmd::Update {
+            email,
+            role,
+            country,
+            org,
+        } => {
+            let user = find(s.as_ref(), &email).await?;
+            let bind = |v: Option<String>| v.map(|v| (!v.eq_ignore_ascii_case("none")).then_some(v));
+            let change = UserUpdate {
+                role,
+                country: bind(country),
+                org: bind(org),
+                disabled: None,
+            };
+            let u = s.update_user(&Actor::cli(), user.id, &change).await?;
+            output::print_value(fmt, &serde_json::to_value(&u)?, USER_COLUMNS)
+        }
+        UsersCmd::Disable { email } => set_disabled(s.as_ref(), fmt, &email, true).await,
+        UsersCmd::Enable { email } => set_disabled(s.as_ref(), fmt, &email, false).await,
         UsersCmd::List => {
             let rows: Vec<_> = s
                 .users()
@@ -60,6 +79,16 @@ pub async fn users(db: &str, fmt: Format, cmd: UsersCmd) -> anyhow::Result<()> {
             output::print_rows(fmt, &rows, USER_COLUMNS, None)
         }
     }
+}
+
+async fn set_disabled(s: &dyn Store, fmt: Format, email: &str, disabled: bool) -> anyhow::Result<()> {
+    let user = find(s, email).await?;
+    let change = UserUpdate {
+        disabled: Some(disabled),
+        ..Default::default()
+    };
+    let u = s.update_user(&Actor::cli(), user.id, &change).await?;
+    output::print_value(fmt, &serde_json::to_value(&u)?, USER_COLUMNS)
 }
 
 const TOKEN_COLUMNS: &[&str] = &["id", "user_id", "name", "prefix", "created_at", "expires_at", "revoked"];

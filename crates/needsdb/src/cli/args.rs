@@ -18,6 +18,11 @@ pub struct Cli {
     )]
     pub database: String,
 
+    /// Act as this account, under its role's rules (needs, contributions and
+    /// imports). Without it, the command line acts as an administrator.
+    #[arg(long = "as", global = true, value_name = "EMAIL")]
+    pub as_user: Option<String>,
+
     /// Output format: table, json or csv; for `export`, hxl, xlsx, json or iati.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
@@ -271,8 +276,25 @@ pub enum UsersCmd {
         #[arg(long)]
         org: Option<String>,
     },
-    /// Give an account a new one-time password, printed once.
+    /// Give an account a new one-time password, printed once; its sessions and tokens end.
     ResetPassword { email: String },
+    /// Change an account's role, country or organisation.
+    Update {
+        email: String,
+        /// admin, secretariat, focal_point, partner or viewer.
+        #[arg(long)]
+        role: Option<String>,
+        /// A focal point's member state (ISO3); "none" to unbind.
+        #[arg(long)]
+        country: Option<String>,
+        /// A partner's organisation or donor state; "none" to unbind.
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Disable an account: every session and token ends at once.
+    Disable { email: String },
+    /// Enable a disabled account again (it signs in afresh).
+    Enable { email: String },
     /// List accounts.
     List,
 }

@@ -2,8 +2,9 @@
 
 use super::args::{AddContribution, ContributionsCmd};
 use super::{Format, output, store};
-use needsdb_domain::{FieldError, Invalid, NewContribution, NewEarmark, NewLink};
-use needsdb_store::{Actor, ContributionQuery, StageChange, StoreError};
+use crate::services::access;
+use needsdb_domain::{FieldError, Invalid, NewContribution, NewEarmark, NewLink, Stage};
+use needsdb_store::{ContributionQuery, StageChange, StoreError};
 use serde_json::Value;
 
 const LIST_COLUMNS: &[&str] = &[
@@ -91,7 +92,13 @@ fn collect<T>(items: &[String], parse: fn(usize, &str) -> Result<T, FieldError>)
     }
 }
 
-pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result<()> {
+pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd, as_user: Option<&str>) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let who = super::acting(s.as_ref(), as_user).await?;
+    let caller = who.user.as_ref();
+    if who.checked() {
+        access::user(caller)?;
+    }
     match cmd {
         ContributionsCmd::List {
             donor,
@@ -102,7 +109,6 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
             sort,
             cursor,
         } => {
-            let s = store(db).await?;
             let q = ContributionQuery {
                 donor,
                 recipient,
@@ -161,8 +167,18 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
                 links: collect(&links, parse_link)?,
                 earmarks: collect(&earmarks, parse_earmark)?,
             };
-            let s = store(db).await?;
-            let c = s.create_contribution(&Actor::cli(), &input).await?;
+            if who.checked() {
+                let up = |v: &Option<String>| v.as_deref().map(|x| x.trim().to_ascii_uppercase());
+                let stage = input.stage.as_deref().and_then(Stage::parse).unwrap_or(Stage::Pledged);
+                access::may_create_contribution(
+                    caller,
+                    &up(&input.donor).unwrap_or_default(),
+                    &up(&input.recipient).unwrap_or_default(),
+                    up(&input.channel).as_deref(),
+                    stage,
+                )?;
+            }
+            let c = s.create_contribution(&who.actor, &input).await?;
             show(fmt, serde_json::to_value(c)?)
         }
         ContributionsCmd::Advance {
@@ -172,10 +188,14 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
             note,
             source_url,
         } => {
-            let s = store(db).await?;
+            if who.checked() {
+                let c = s.contribution(id).await?;
+                let st = Stage::parse(&to).unwrap_or(Stage::Pledged);
+                access::may_advance(caller, &c.donor, &c.recipient, st)?;
+            }
             let c = s
                 .advance_contribution(
-                    &Actor::cli(),
+                    &who.actor,
                     id,
                     None,
                     &StageChange {
@@ -189,16 +209,15 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd) -> anyhow::Result
             show(fmt, serde_json::to_value(c)?)
         }
         ContributionsCmd::Merge { keep, duplicate } => {
-            let s = store(db).await?;
+            if who.checked() {
+                access::require(caller, &[needsdb_store::Role::Admin, needsdb_store::Role::Secretariat])?;
+            }
             show(
                 fmt,
-                serde_json::to_value(s.merge_contributions(&Actor::cli(), keep, duplicate).await?)?,
+                serde_json::to_value(s.merge_contributions(&who.actor, keep, duplicate).await?)?,
             )
         }
-        ContributionsCmd::Show { id } => {
-            let s = store(db).await?;
-            show(fmt, serde_json::to_value(s.contribution(id).await?)?)
-        }
+        ContributionsCmd::Show { id } => show(fmt, serde_json::to_value(s.contribution(id).await?)?),
     }
 }
 

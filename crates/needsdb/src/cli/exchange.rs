@@ -5,7 +5,7 @@ use super::{Format, Rejected, UsageError, output, store};
 use indicatif::{ProgressBar, ProgressStyle};
 use needsdb_exchange::resolve::{MatchKind, Resolver};
 use needsdb_exchange::{Data, Kind, Options, Progress, Report, Selection};
-use needsdb_store::{Actor, ContributionQuery, NeedQuery};
+use needsdb_store::{ContributionQuery, NeedQuery};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -105,18 +105,26 @@ fn detect_format(path: &Path) -> anyhow::Result<needsdb_exchange::Format> {
     Ok(needsdb_exchange::Format::sniff(&head[..n]))
 }
 
-pub async fn import(
-    db: &str,
-    fmt: Format,
-    file: &Path,
-    dry_run: bool,
-    accept_suggestions: bool,
-    kind: Option<KindArg>,
-    decimal: Option<needsdb_domain::decimal::Style>,
-) -> anyhow::Result<()> {
+/// What `needsdb import` was asked to do.
+pub struct ImportRequest<'a> {
+    pub file: &'a Path,
+    pub dry_run: bool,
+    pub accept_suggestions: bool,
+    pub kind: Option<KindArg>,
+    pub decimal: Option<needsdb_domain::decimal::Style>,
+}
+
+pub async fn import(db: &str, fmt: Format, req: ImportRequest<'_>, as_user: Option<&str>) -> anyhow::Result<()> {
+    let ImportRequest {
+        file,
+        dry_run,
+        accept_suggestions,
+        kind,
+        decimal,
+    } = req;
     let format = detect_format(file)?;
     let s = store(db).await?;
-    let lookups = Arc::new(needsdb_exchange::lookups(&*s).await?);
+    let who = super::acting(s.as_ref(), as_user).await?;
     let opts = Options {
         dry_run,
         accept_suggestions,
@@ -128,20 +136,27 @@ pub async fn import(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        // The command line acts with the machine owner's authority.
-        guard: None,
+        // The command line acts with the machine owner's authority, unless
+        // it acts as an account: then every row meets that account's rules.
+        guard: who
+            .user
+            .clone()
+            .map(|u| Arc::new(crate::services::access::ImportGuard(u)) as Arc<dyn needsdb_exchange::RowGuard>),
         decimal,
+        on_phase: None,
     };
-    let report = needsdb_exchange::import(
-        &*s,
-        &Actor::cli(),
-        lookups,
+    // The same job as an upload's: recorded, with its progress and report.
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let user_id = who.user.as_ref().map(|u| u.id);
+    let id = crate::services::imports::create(&*s, &who.actor, user_id, format, &opts, bytes).await?;
+    let job = crate::services::imports::Job {
+        id,
         format,
-        Data::Path(file.to_owned()),
-        &opts,
-        Arc::new(CliProgress::new()),
-    )
-    .await?;
+        data: Data::Path(file.to_owned()),
+        options: opts,
+        actor: who.actor.clone(),
+    };
+    let report = crate::services::imports::run(s.clone(), job, Arc::new(CliProgress::new())).await?;
     print_report(fmt, &report)?;
     if report.ok() { Ok(()) } else { Err(Rejected.into()) }
 }

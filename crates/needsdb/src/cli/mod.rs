@@ -24,6 +24,7 @@ pub mod exit {
     pub const INVALID: u8 = 3;
     pub const NOT_FOUND: u8 = 4;
     pub const CONFLICT: u8 = 5;
+    pub const NOT_ALLOWED: u8 = 6;
 }
 
 pub fn main() -> ExitCode {
@@ -72,6 +73,10 @@ fn report(e: &anyhow::Error) -> ExitCode {
     if let Some(u) = e.downcast_ref::<UsageError>() {
         eprintln!("error: {u}");
         return ExitCode::from(exit::USAGE);
+    }
+    if let Some(d) = e.downcast_ref::<crate::services::access::Denied>() {
+        eprintln!("error: not allowed: {d}");
+        return ExitCode::from(exit::NOT_ALLOWED);
     }
     if e.downcast_ref::<Rejected>().is_some() {
         eprintln!("error: {e}");
@@ -153,7 +158,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 (_, true) => Some(needsdb_domain::decimal::Style::Point),
                 _ => None,
             };
-            exchange::import(&cli.database, fmt, &file, dry_run, accept_suggestions, kind, style).await
+            let req = exchange::ImportRequest {
+                file: &file,
+                dry_run,
+                accept_suggestions,
+                kind,
+                decimal: style,
+            };
+            exchange::import(&cli.database, fmt, req, cli.as_user.as_deref()).await
         }
         Command::Export { what, output, country } => {
             exchange::export(&cli.database, cli.format, what, &output, country).await
@@ -183,8 +195,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Members(c) => reference::members(&cli.database, fmt, c).await,
         Command::Parties(c) => reference::parties(&cli.database, fmt, c).await,
         Command::Items(c) => reference::items(&cli.database, fmt, c).await,
-        Command::Needs(c) => needs::run(&cli.database, fmt, c).await,
-        Command::Contributions(c) => contributions::run(&cli.database, fmt, c).await,
+        Command::Needs(c) => needs::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
+        Command::Contributions(c) => contributions::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
         Command::Audit(c) => reference::audit(&cli.database, fmt, c).await,
         Command::Users(c) => accounts::users(&cli.database, fmt, c).await,
         Command::Tokens(c) => accounts::tokens(&cli.database, fmt, c).await,
@@ -215,13 +227,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Who a command acts as: the command line's owner (trusted, as an
+/// administrator), or with `--as EMAIL` that account, under its rules.
+pub struct Acting {
+    pub actor: needsdb_store::Actor,
+    pub user: Option<needsdb_store::User>,
+}
+
+impl Acting {
+    /// The caller the access rules judge; none when the command line is trusted.
+    pub fn checked(&self) -> bool {
+        self.user.is_some()
+    }
+}
+
+async fn acting(s: &dyn needsdb_store::Store, as_email: Option<&str>) -> anyhow::Result<Acting> {
+    let Some(email) = as_email else {
+        return Ok(Acting {
+            actor: needsdb_store::Actor::cli(),
+            user: None,
+        });
+    };
+    match s.user_by_email(email).await? {
+        Some((u, _)) if !u.disabled => Ok(Acting {
+            actor: needsdb_store::Actor::user(u.id),
+            user: Some(u),
+        }),
+        Some(_) => Err(crate::services::access::Denied::Forbidden(format!("the account {email} is disabled")).into()),
+        None => Err(StoreError::not_found("account", email).into()),
+    }
+}
+
 /// Opens the store for a command: migrated, with the first administrator.
 async fn store(database: &str) -> anyhow::Result<std::sync::Arc<dyn needsdb_store::Store>> {
     Ok(bootstrap::open(database).await?.store)
 }
 
 async fn allocate(db: &str, fmt: Format, a: args::AllocateArgs) -> anyhow::Result<()> {
-    use crate::allocate::{AllocationRequest, read_recipients_csv, run};
+    use crate::services::allocate::{AllocationRequest, read_recipients_csv, run};
     let recipients = match &a.recipients {
         Some(path) => {
             let text =
@@ -248,7 +291,7 @@ async fn allocate(db: &str, fmt: Format, a: args::AllocateArgs) -> anyhow::Resul
     };
     let s = store(db).await?;
     if let Some(supplier) = &a.propose_from {
-        let p = crate::allocate::propose(s.as_ref(), &needsdb_store::Actor::cli(), &req, supplier).await?;
+        let p = crate::services::allocate::propose(s.as_ref(), &needsdb_store::Actor::cli(), &req, supplier).await?;
         eprintln!(
             "Saved as proposal {}; review it, then: needsdb proposals commit {}",
             p.id, p.id

@@ -2,8 +2,9 @@
 
 use super::args::{NeedFields, NeedFilters, NeedsCmd};
 use super::{Format, output, store};
+use crate::services::access;
 use needsdb_domain::{Invalid, NewNeed, need::parse_date};
-use needsdb_store::{Actor, NeedQuery, StatusChange, StoreError};
+use needsdb_store::{NeedQuery, StatusChange, StoreError};
 use serde_json::Value;
 
 pub const LIST_COLUMNS: &[&str] = &[
@@ -97,11 +98,16 @@ fn input(f: NeedFields) -> NewNeed {
     }
 }
 
-pub async fn run(db: &str, fmt: Format, cmd: NeedsCmd) -> anyhow::Result<()> {
+pub async fn run(db: &str, fmt: Format, cmd: NeedsCmd, as_user: Option<&str>) -> anyhow::Result<()> {
+    let s = store(db).await?;
+    let who = super::acting(s.as_ref(), as_user).await?;
+    let caller = who.user.as_ref();
     match cmd {
         NeedsCmd::List(filters) => {
-            let q = query(filters)?;
-            let s = store(db).await?;
+            let mut q = query(filters)?;
+            if who.checked() {
+                q.scope = access::need_scope(caller)?;
+            }
             let page = s.needs(&q).await?;
             let rows: Vec<Value> = page
                 .items
@@ -111,13 +117,22 @@ pub async fn run(db: &str, fmt: Format, cmd: NeedsCmd) -> anyhow::Result<()> {
             output::print_rows(fmt, &rows, LIST_COLUMNS, Some((page.total, page.next)))
         }
         NeedsCmd::Add { fields, submit } => {
-            let s = store(db).await?;
-            let n = s.create_need(&Actor::cli(), &input(fields), submit).await?;
+            let input = input(fields);
+            if who.checked() {
+                access::may_write_need(
+                    caller,
+                    &input.country.clone().unwrap_or_default().trim().to_ascii_uppercase(),
+                )?;
+            }
+            let n = s.create_need(&who.actor, &input, submit).await?;
             output::print_value(fmt, &serde_json::to_value(n)?, SHOW_COLUMNS)
         }
         NeedsCmd::Show { id } => {
-            let s = store(db).await?;
-            let n = serde_json::to_value(s.need(id).await?)?;
+            let need = s.need(id).await?;
+            if who.checked() && !access::can_see_need(&access::need_scope(caller)?, &need.country, need.status) {
+                return Err(StoreError::not_found("need", id).into());
+            }
+            let n = serde_json::to_value(need)?;
             let history = s.need_history(id).await?;
             match fmt {
                 Format::Json => {
@@ -143,9 +158,18 @@ pub async fn run(db: &str, fmt: Format, cmd: NeedsCmd) -> anyhow::Result<()> {
             if to.trim().is_empty() {
                 return Err(StoreError::Invalid(Invalid::one("to", "required", "give the new status")).into());
             }
-            let s = store(db).await?;
+            if who.checked() {
+                let need = s.need(id).await?;
+                if !access::can_see_need(&access::need_scope(caller)?, &need.country, need.status) {
+                    return Err(StoreError::not_found("need", id).into());
+                }
+                match needsdb_domain::NeedStatus::parse(&to) {
+                    Some(st) => access::may_set_need_status(caller, &need.country, st)?,
+                    None => access::may_write_need(caller, &need.country)?,
+                };
+            }
             let n = s
-                .change_need_status(&Actor::cli(), id, None, &StatusChange { to: Some(to), note })
+                .change_need_status(&who.actor, id, None, &StatusChange { to: Some(to), note })
                 .await?;
             output::print_value(
                 fmt,

@@ -2,7 +2,7 @@
 
 use super::args::NeedFilters;
 use super::{Format, output, store};
-use crate::analysis;
+use crate::services::analysis;
 use needsdb_domain::Invalid;
 use needsdb_store::{CoverageBy, NeedQuery, StoreError};
 use serde::Serialize;
@@ -229,7 +229,7 @@ pub async fn proposals(db: &str, fmt: Format, cmd: super::args::ProposalsCmd) ->
     let p = match cmd {
         ProposalsCmd::List => return output::print_rows(fmt, &rows(&s.proposals().await?)?, &cols, None),
         ProposalsCmd::Show { id } => s.proposal(id).await?,
-        ProposalsCmd::Commit { id } => crate::allocate::commit(s.as_ref(), &actor, id).await?,
+        ProposalsCmd::Commit { id } => crate::services::allocate::commit(s.as_ref(), &actor, id).await?,
         ProposalsCmd::Withdraw { id } => s.withdraw_proposal(&actor, id).await?,
     };
     output::print_value(fmt, &serde_json::to_value(&p)?, &cols)

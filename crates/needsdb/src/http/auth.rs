@@ -8,7 +8,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use needsdb_store::{Actor, Role, User};
-use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "needsdb_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -42,6 +41,11 @@ impl Principal {
         self.user.as_ref().ok_or_else(ApiError::unauthorized)
     }
 
+    /// The caller, as the access rules take it.
+    pub fn caller(&self) -> Option<&User> {
+        self.user.as_ref()
+    }
+
     pub fn role(&self) -> Option<Role> {
         self.user.as_ref().map(|u| u.role)
     }
@@ -54,18 +58,11 @@ impl Principal {
 
     /// 403 unless the caller has one of these roles (401 when not signed in).
     pub fn require(&self, roles: &[Role]) -> Result<&User, ApiError> {
-        let u = self.user()?;
-        if roles.contains(&u.role) {
-            Ok(u)
-        } else {
-            Err(ApiError::forbidden(format!("a {} may not do this", u.role.as_str())))
-        }
+        Ok(crate::services::access::require(self.caller(), roles)?)
     }
 }
 
-pub fn sha256_hex(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
+pub use crate::services::accounts::sha256_hex;
 
 /// Compares secrets in time that does not depend on where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -128,10 +125,13 @@ impl FromRequestParts<AppState> for Principal {
                     "this change needs the X-CSRF-Token header of your session (from sign-in or GET /api/v1/session)",
                 ));
             }
-            if let (Some(origin), Some(host)) = (parts.headers.get(header::ORIGIN), parts.headers.get(header::HOST)) {
-                let origin = origin.to_str().unwrap_or("");
-                let host = host.to_str().unwrap_or("");
-                if !(origin.ends_with(&format!("://{host}"))) {
+            if let Some(origin) = parts.headers.get(header::ORIGIN) {
+                let host = parts
+                    .headers
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or("");
+                if !same_origin(origin.to_str().unwrap_or(""), host) {
                     return Err(ApiError::forbidden("cross-site requests are not accepted"));
                 }
             }
@@ -149,6 +149,19 @@ impl FromRequestParts<AppState> for Principal {
             },
         })
     }
+}
+
+/// Whether an Origin header names this server: `http` or `https`, and
+/// exactly the host (and port) the request was sent to. The whole origin
+/// is compared, never a suffix of it.
+pub fn same_origin(origin: &str, host: &str) -> bool {
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && authority.eq_ignore_ascii_case(host)
+        && !authority.contains(['/', '@', '?', '#'])
 }
 
 /// The caller's IP address, for throttling sign-ins; "unknown" in-process.
@@ -175,6 +188,23 @@ mod tests {
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));
         assert!(!constant_time_eq("abc", "ab"));
+    }
+
+    #[test]
+    fn origins_are_compared_whole() {
+        assert!(same_origin("http://127.0.0.1:8080", "127.0.0.1:8080"));
+        assert!(same_origin("https://needs.example.org", "needs.example.org"));
+        for (origin, host) in [
+            ("http://evil.example.org", "example.org"),
+            ("http://example.org.evil.com", "example.org"),
+            ("http://evil.com://example.org", "example.org"),
+            ("http://user@example.org", "example.org"),
+            ("javascript://example.org", "example.org"),
+            ("null", "example.org"),
+            ("http://example.org", ""),
+        ] {
+            assert!(!same_origin(origin, host), "{origin} for {host}");
+        }
     }
 
     #[test]

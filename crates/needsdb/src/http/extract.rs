@@ -50,7 +50,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 /// Parses JSON; syntax errors are 400, shape errors 422 with the field's path.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -72,7 +72,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             (if path == "." { "body".into() } else { path }, "wrong_type")
         };
         ApiError::invalid(Invalid(vec![FieldError::new(field, code, strip_position(&msg))]))
-    })
+    })?;
+    // One JSON value and nothing after it: a body with more is not what the
+    // client meant to send.
+    de.end().map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body is not valid JSON: {}",
+            strip_position(&e.to_string())
+        ))
+    })?;
+    Ok(value)
 }
 
 /// serde's messages end with "at line 1 column 17", which means nothing to

@@ -144,7 +144,8 @@ pub fn paginate(
             .then_with(|| text(a, key).cmp(&text(b, key)));
         if desc { o.reverse() } else { o }
     });
-    let start = match cursor {
+    // An empty cursor is the first page, as no cursor is.
+    let start = match cursor.filter(|c| !c.trim().is_empty()) {
         None => 0,
         Some(c) => hex::decode(c)
             .ok()

@@ -5,14 +5,15 @@
 //! sign-in throttling are in the database, so several `needsdb serve`
 //! processes on one PostgreSQL behave as one service.
 
-pub mod access;
 pub mod auth;
 pub mod etag;
 pub mod extract;
 pub mod listing;
 mod metrics_layer;
+mod openapi_doc;
 pub mod problem;
 pub mod routes;
+pub mod upload;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -25,7 +26,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +44,10 @@ pub struct AppState {
     /// A real argon2id hash, verified against when an account does not
     /// exist, so sign-in takes as long either way.
     pub dummy_hash: String,
+    /// Imports waiting or running in this process.
+    pub imports: Arc<crate::services::imports::Queue>,
+    /// Where uploads wait for their import.
+    pub upload_dir: std::path::PathBuf,
 }
 
 #[derive(OpenApi)]
@@ -69,8 +73,8 @@ Updates need the ETag in If-Match. Scripts authenticate with an 'Authorization: 
 struct ApiDoc;
 
 /// The routes and the OpenAPI document they generate.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+pub fn api() -> (Router<AppState>, serde_json::Value) {
+    let (routes, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::needs::router())
         .merge(routes::contributions::router())
         .merge(routes::coverage::router())
@@ -81,10 +85,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::reference::router())
         .merge(routes::accounts::router())
         .merge(routes::ops::router())
-        .split_for_parts()
+        .split_for_parts();
+    (routes, openapi_doc::complete(&doc))
 }
 
-pub fn openapi() -> utoipa::openapi::OpenApi {
+pub fn openapi() -> serde_json::Value {
     api().1
 }
 
@@ -96,20 +101,18 @@ pub fn router(state: AppState) -> Router {
     // their 413s and 408s too.
     routes
         .with_state(state)
-        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+        .merge(SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", doc))
         // A person who opens the server's address lands on the reference.
         .route(
             "/",
             axum::routing::get(|| async { axum::response::Redirect::to("/api/docs/") }),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Bodies are cut at the largest any route takes (an import); each
-        // extractor holds its route to its own limit (2 MiB but for imports).
+        // Bodies are cut at the largest any route takes (an import, which
+        // streams to disk and holds itself to that limit); each extractor
+        // holds its route to its own (2 MiB).
         .layer(RequestBodyLimitLayer::new(routes::exchange::MAX_IMPORT_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(problem::uniform_errors))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -127,8 +130,55 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
         ))
+        .layer(middleware::from_fn(private_responses))
         .layer(middleware::from_fn(metrics_layer::record))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                // The path only, with secrets in it (a feed's key) replaced.
+                tracing::debug_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
+            }),
+        )
+}
+
+/// Every request has `REQUEST_TIMEOUT` but an upload, which may take long
+/// on a slow link: it is cut only when nothing arrives for a minute.
+async fn time_limit(req: axum::http::Request<axum::body::Body>, next: middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if req.method() == axum::http::Method::POST && req.uri().path() == routes::exchange::IMPORTS_PATH {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+/// A request path as logs may show it: a feed's secret key is replaced.
+pub fn loggable_path(path: &str) -> String {
+    match path.split_once("/feeds/") {
+        Some((before, _)) => format!("{before}/feeds/<secret>"),
+        None => path.to_owned(),
+    }
+}
+
+/// Responses to a signed-in caller, and any that carry or name a secret,
+/// are not kept by browsers or proxies.
+async fn private_responses(
+    req: axum::http::Request<axum::body::Body>,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let private = req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key(header::COOKIE)
+        || ["/api/v1/session", "/api/v1/tokens", "/api/v1/users", "/api/v1/feeds/"]
+            .iter()
+            .any(|p| path.starts_with(p));
+    let mut r = next.run(req).await;
+    if private {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
 }
 
 pub async fn state(store: Arc<dyn Store>) -> anyhow::Result<AppState> {
@@ -140,6 +190,17 @@ pub async fn state(store: Arc<dyn Store>) -> anyhow::Result<AppState> {
         metrics: metrics_layer::handle(),
         secure_cookies: std::env::var("NEEDSDB_SECURE_COOKIES").is_ok_and(|v| v == "true" || v == "1"),
         dummy_hash,
+        imports: crate::services::imports::Queue::new(
+            crate::services::imports::Queue::RUNNING,
+            crate::services::imports::Queue::MAX_WAITING,
+        ),
+        upload_dir: {
+            let dir = std::env::var_os("NEEDSDB_UPLOAD_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(std::env::temp_dir);
+            upload::sweep(&dir);
+            dir
+        },
     })
 }
 

@@ -95,7 +95,47 @@ impl From<StoreError> for ApiError {
             e @ StoreError::VersionMismatch { .. } => {
                 Self::new(StatusCode::PRECONDITION_FAILED, "stale-version", e.to_string())
             }
+            // Faults of the database's surroundings: nothing was written, and
+            // the request may be tried again once they pass.
+            e @ (StoreError::Unavailable(_)
+            | StoreError::OutOfSpace(_)
+            | StoreError::ReadOnly(_)
+            | StoreError::Busy(_)) => {
+                tracing::warn!(error = %e, "database fault");
+                let (kind, detail, retry) = match e {
+                    StoreError::OutOfSpace(_) => (
+                        "storage-full",
+                        "the server's storage is full, so nothing was written; an administrator must free space. Try again later",
+                        "60",
+                    ),
+                    StoreError::ReadOnly(_) => (
+                        "read-only",
+                        "the database is read-only just now, so nothing was written. Try again later",
+                        "300",
+                    ),
+                    StoreError::Busy(_) => (
+                        "busy",
+                        "the database is busy with another write; nothing was written. Try again in a moment",
+                        "2",
+                    ),
+                    _ => (
+                        "unavailable",
+                        "the database cannot be reached just now; nothing was written. Try again in a moment",
+                        "5",
+                    ),
+                };
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, kind, detail).with_header(header::RETRY_AFTER, retry)
+            }
             other => Self::internal(other),
+        }
+    }
+}
+
+impl From<crate::services::access::Denied> for ApiError {
+    fn from(d: crate::services::access::Denied) -> Self {
+        match d {
+            crate::services::access::Denied::SignIn => Self::unauthorized(),
+            crate::services::access::Denied::Forbidden(m) => Self::forbidden(m),
         }
     }
 }
@@ -140,17 +180,24 @@ impl IntoResponse for ApiError {
 /// does not exist, a method not allowed, a body over the size limit, a
 /// timeout) into one, so clients see one error format everywhere.
 pub async fn uniform_errors(req: Request<Body>, next: Next) -> Response {
+    // The limit a 413 names is the one of the route asked.
+    let limit = if req.uri().path() == super::routes::exchange::IMPORTS_PATH {
+        super::routes::exchange::MAX_IMPORT_BYTES
+    } else {
+        super::MAX_BODY_BYTES
+    };
     let r = next.run(req).await;
     let status = r.status();
-    let is_problem = r
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(CONTENT_TYPE.as_bytes()));
+    // Problems, and the health checks' own JSON reports, are answers
+    // already; anything else (axum's plain-text rejections) is made one.
+    let is_answer = r.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(CONTENT_TYPE.as_bytes()) || v.as_bytes().starts_with(b"application/json")
+    });
     let kept: Vec<(header::HeaderName, HeaderValue)> = [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE]
         .into_iter()
         .filter_map(|n| r.headers().get(&n).cloned().map(|v| (n, v)))
         .collect();
-    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+    if (status.is_client_error() || status.is_server_error()) && !is_answer {
         // axum's own rejections (a path segment that is not a number...) say
         // what was wrong in a short plain-text body: keep that.
         let plain = if status.is_client_error() && status != StatusCode::PAYLOAD_TOO_LARGE {
@@ -165,7 +212,10 @@ pub async fn uniform_errors(req: Request<Body>, next: Next) -> Response {
         let detail = match status {
             StatusCode::NOT_FOUND => "there is nothing at this address".to_owned(),
             StatusCode::METHOD_NOT_ALLOWED => "this address does not take that method".to_owned(),
-            StatusCode::PAYLOAD_TOO_LARGE => format!("the request body is larger than {} bytes", super::MAX_BODY_BYTES),
+            StatusCode::PAYLOAD_TOO_LARGE => format!(
+                "the request body is larger than {}, the most this address takes",
+                super::upload::describe_size(limit)
+            ),
             StatusCode::REQUEST_TIMEOUT => "the request took too long".to_owned(),
             s if s.is_server_error() => "something went wrong on the server; it has been logged".to_owned(),
             s => plain.unwrap_or_else(|| title(s)),

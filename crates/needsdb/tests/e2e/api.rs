@@ -1,29 +1,13 @@
 //! The HTTP API over real HTTP: errors, concurrency, sessions and CSRF,
 //! throttling, history, and two server processes sharing one database.
 
-use crate::harness::{Api, Auth, Db, postgres, serve, session_of, sqlite};
+use crate::harness::{Api, Auth, Db, on_both_stores, postgres, serve, session_of, sqlite};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long test password";
 
 fn need_body(country: &str) -> Value {
     json!({"country": country, "item": "BIO-O2-CONCENTRATOR", "quantity": 200, "priority": "critical", "needed_by": "2026-12-31"})
-}
-
-/// Runs a check on a fresh SQLite database and a fresh PostgreSQL one.
-macro_rules! on_both_stores {
-    ($check:ident: $sqlite:ident, $postgres:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $sqlite() {
-            $check(&sqlite()).await;
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $postgres() {
-            if let Some(db) = postgres(stringify!($postgres)) {
-                $check(&db).await;
-            }
-        }
-    };
 }
 
 async fn bad_input(db: &Db) {
@@ -242,6 +226,28 @@ async fn sessions_and_csrf(db: &Db) {
     )
     .await
     .problem(403);
+    // Origins are compared whole: one that merely ends with this server's
+    // host and port is another site.
+    let host = api.base.trim_start_matches("http://").to_owned();
+    api.send(
+        "POST",
+        "/api/v1/needs",
+        &session,
+        Some(&need_body("KEN")),
+        &[("origin", &format!("http://evil{host}"))],
+    )
+    .await
+    .problem(403);
+    let same = api
+        .send(
+            "POST",
+            "/api/v1/needs",
+            &session,
+            Some(&need_body("KEN")),
+            &[("origin", &api.base)],
+        )
+        .await;
+    assert_eq!(same.status, 201, "{}", same.text);
     assert_eq!(
         api.get("/api/v1/needs", &forged).await.status,
         200,
@@ -300,13 +306,38 @@ async fn throttling_and_one_time_passwords(db: &Db) {
         204
     );
     assert_eq!(api.get("/api/v1/needs", &s).await.status, 200);
-    // Five wrong passwords lock the account for a while, even for the right one.
-    for _ in 0..5 {
+    // Three free failures, then each try from that address must wait, longer
+    // after every further failure.
+    for _ in 0..3 {
         api.sign_in("fp@moh.go.ke", "wrong password!").await.problem(401);
     }
     let locked = api.sign_in("fp@moh.go.ke", PASSWORD).await;
     locked.problem(429);
-    assert!(locked.headers.contains_key("retry-after"));
+    assert_eq!(locked.headers["retry-after"], "1");
+    // The attacker's address does not lock the real user out of their own...
+    let elsewhere = Api::from_address(&server, "127.0.0.2");
+    assert_eq!(elsewhere.sign_in("fp@moh.go.ke", PASSWORD).await.status, 200);
+    // ...nor anyone else behind the same proxy address.
+    for _ in 0..3 {
+        api.sign_in("admin@localhost", "wrong password!").await.problem(401);
+    }
+    api.sign_in("admin@localhost", "wrong password!").await.problem(429);
+    let out = db
+        .cmd(&["users", "add", "colleague@moh.go.ke", "--role", "viewer"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let theirs = err.rsplit(": ").next().unwrap().trim().to_owned();
+    assert_eq!(api.sign_in("colleague@moh.go.ke", &theirs).await.status, 200);
+    // The delay grows: after a wait of one second one more failure is let
+    // through, and then the wait is two seconds.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    api.sign_in("fp@moh.go.ke", "wrong password!").await.problem(401);
+    let longer = api.sign_in("fp@moh.go.ke", PASSWORD).await;
+    longer.problem(429);
+    assert_eq!(longer.headers["retry-after"], "2");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(api.sign_in("fp@moh.go.ke", PASSWORD).await.status, 200);
     // Unknown accounts get the same answer as wrong passwords.
     let unknown = api.sign_in("nobody@example.org", "whatever it is").await.problem(401);
     assert_eq!(unknown["detail"], "the email or the password is wrong");
@@ -351,9 +382,15 @@ async fn lists(db: &Db) {
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
     assert_eq!(csv.text.lines().count(), 3);
     let cov = api
-        .get("/api/v1/coverage?by=item&status=draft&format=csv", &Auth::None)
+        .get("/api/v1/coverage?by=item&status=validated&format=csv", &Auth::None)
         .await;
     assert!(cov.text.starts_with("group,item,unit,needs,needed"), "{}", cov.text);
+    // The public sees shared needs only: asking for drafts is refused.
+    let hidden = api
+        .get("/api/v1/coverage?by=item&status=draft&country=UGA", &Auth::None)
+        .await
+        .problem(422);
+    assert_eq!(hidden["errors"][0]["code"], "not_public", "{hidden}");
 }
 on_both_stores!(lists: lists_page_with_cursors_and_download_as_csv_on_sqlite, lists_page_with_cursors_and_download_as_csv_on_postgres);
 

@@ -159,6 +159,14 @@ enum Case {
     ImportOwnNeeds,
     ImportOtherNeeds,
     ImportOwnContribution,
+    /// India gives to Kenya, recorded straight at a stage, through the API...
+    CreateAt(&'static str),
+    /// ...and through an import.
+    ImportAt(&'static str),
+    /// A proposal sharing the partner's own organisation's supply.
+    ReadOwnSupplyProposal,
+    CommitOwnSupplyProposal,
+    EditUser,
     ExportNeeds,
     ExportContributionsIati,
     Template,
@@ -192,7 +200,8 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (SubmitOwnDraft, [401, 200, 403, 200, 403, 403]),
     (ValidateOwnSubmitted, [401, 200, 200, 403, 403, 403]),
     (ListContributions, [401, 200, 200, 200, 200, 200]),
-    (CreateOwnContribution, [401, 201, 403, 201, 201, 403]),
+    // Created at pledged: the donor's partner may, the recipient may not.
+    (CreateOwnContribution, [401, 201, 403, 403, 201, 403]),
     (CreateOtherContribution, [401, 201, 403, 403, 403, 403]),
     (ReadContribution, [401, 200, 200, 200, 200, 200]),
     (ContributionHistory, [401, 200, 200, 200, 200, 200]),
@@ -203,6 +212,7 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (ListUsers, [401, 200, 403, 403, 403, 403]),
     (AddUser, [401, 201, 403, 403, 403, 403]),
     (ResetPassword, [401, 200, 403, 403, 403, 403]),
+    (EditUser, [401, 200, 403, 403, 403, 403]),
     (ListOwnTokens, [401, 200, 200, 200, 200, 200]),
     (ListAllTokens, [401, 200, 403, 403, 403, 403]),
     (CreateOwnToken, [401, 201, 201, 201, 201, 201]),
@@ -219,7 +229,10 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     (FollowUp, [401, 200, 200, 200, 200, 200]),
     (Reconciliation, [401, 200, 200, 403, 403, 200]),
     (Merge, [401, 200, 200, 403, 403, 403]),
-    (ListProposals, [401, 200, 200, 403, 403, 200]),
+    // A partner lists the proposals drawn from its own supply (none here).
+    (ListProposals, [401, 200, 200, 403, 200, 200]),
+    (ReadOwnSupplyProposal, [401, 200, 200, 403, 200, 200]),
+    (CommitOwnSupplyProposal, [401, 200, 200, 403, 200, 403]),
     (Propose, [401, 201, 201, 403, 403, 403]),
     (CommitProposal, [401, 200, 200, 403, 403, 403]),
     (ListSearches, [401, 200, 200, 200, 200, 200]),
@@ -235,8 +248,25 @@ const MATRIX: &[(Case, [u16; 6])] = &[
     // Imports are authorised row by row: a row the caller may not record is a 422 problem.
     (ImportOwnNeeds, [401, 200, 403, 200, 422, 403]),
     (ImportOtherNeeds, [401, 200, 403, 422, 422, 403]),
-    // The recipient may record what it received, as in the API.
-    (ImportOwnContribution, [401, 200, 403, 200, 200, 403]),
+    // A pledge is the donor's to record, not the recipient's.
+    (ImportOwnContribution, [401, 200, 403, 422, 200, 403]),
+    // A contribution starts only at a stage its recorder could have moved it
+    // to: the donor's partner up to shipped (and cancelled), the recipient's
+    // focal point only at delivered; anyone party to it may record an
+    // announcement with its public source.
+    (CreateAt("announced"), [401, 201, 403, 201, 201, 403]),
+    (CreateAt("pledged"), [401, 201, 403, 403, 201, 403]),
+    (CreateAt("committed"), [401, 201, 403, 403, 201, 403]),
+    (CreateAt("shipped"), [401, 201, 403, 403, 201, 403]),
+    (CreateAt("delivered"), [401, 201, 403, 201, 403, 403]),
+    // Nothing starts cancelled: where the caller may record it, it is invalid.
+    (CreateAt("cancelled"), [401, 422, 403, 403, 422, 403]),
+    (ImportAt("announced"), [401, 200, 403, 200, 200, 403]),
+    (ImportAt("pledged"), [401, 200, 403, 422, 200, 403]),
+    (ImportAt("committed"), [401, 200, 403, 422, 200, 403]),
+    (ImportAt("shipped"), [401, 200, 403, 422, 200, 403]),
+    (ImportAt("delivered"), [401, 200, 403, 200, 422, 403]),
+    (ImportAt("cancelled"), [401, 422, 403, 422, 422, 403]),
     (ExportNeeds, [401, 200, 200, 200, 200, 200]),
     (ExportContributionsIati, [401, 200, 200, 200, 200, 200]),
     (Template, [401, 200, 200, 200, 200, 200]),
@@ -300,11 +330,61 @@ impl Case {
             ImportOwnNeeds | ImportOtherNeeds => {
                 let country = if matches!(self, ImportOwnNeeds) { "KEN" } else { "UGA" };
                 let body = json!([{"country": country, "item": "PPE-GOWN", "quantity": "7", "priority": "low", "needed_by": "2026-12-31"}]);
-                api.send("POST", "/api/v1/imports", a, Some(&body), &[]).await
+                api.send("POST", "/api/v1/imports", a, Some(&body), &[("prefer", "wait=60")])
+                    .await
             }
             ImportOwnContribution => {
                 let body = json!([{"donor": "IND", "recipient": "KEN", "item": "PPE-GOWN", "quantity": "3", "stage": "pledged"}]);
-                api.send("POST", "/api/v1/imports", a, Some(&body), &[]).await
+                api.send("POST", "/api/v1/imports", a, Some(&body), &[("prefer", "wait=60")])
+                    .await
+            }
+            CreateAt(stage) => {
+                let body = json!({"donor": "IND", "recipient": "KEN", "item": "PPE-GOWN", "quantity": 5,
+                    "stage": stage, "source_url": "https://mea.gov.in/press/1"});
+                api.send("POST", "/api/v1/contributions", a, Some(&body), &[]).await
+            }
+            ImportAt(stage) => {
+                let body = json!([{"donor": "IND", "recipient": "KEN", "item": "PPE-GOWN", "quantity": "3",
+                    "stage": stage, "source_url": "https://mea.gov.in/press/1"}]);
+                api.send("POST", "/api/v1/imports", a, Some(&body), &[("prefer", "wait=60")])
+                    .await
+            }
+            ReadOwnSupplyProposal | CommitOwnSupplyProposal => {
+                let body =
+                    json!({"supplier": "IND", "request": {"item": "PPE-GOWN", "quantity": 10, "policy": "max-min"}});
+                let p = w.admin_json("POST", "/api/v1/allocations", body, &[]).await;
+                if matches!(self, ReadOwnSupplyProposal) {
+                    api.get(&format!("/api/v1/allocations/{}", p["id"]), a).await
+                } else {
+                    let r = api
+                        .send("POST", &format!("/api/v1/allocations/{}/commit", p["id"]), a, None, &[])
+                        .await;
+                    if r.status == 200 {
+                        // The commitment records who accepted it.
+                        let me = api.get("/api/v1/session", a).await.json();
+                        let who = format!("user:{}", me["user"]["id"]);
+                        assert_eq!(r.json()["decided_by"], who.as_str(), "{}", r.text);
+                    }
+                    r
+                }
+            }
+            EditUser => {
+                let u = w
+                    .admin_json(
+                        "POST",
+                        "/api/v1/users",
+                        json!({"email": format!("{}@example.org", unique("e")), "role": "viewer"}),
+                        &[],
+                    )
+                    .await;
+                api.send(
+                    "PATCH",
+                    &format!("/api/v1/users/{}", u["user"]["id"]),
+                    a,
+                    Some(&json!({"role": "secretariat"})),
+                    &[],
+                )
+                .await
             }
             ExportNeeds => api.get("/api/v1/exports/needs?format=xlsx", a).await,
             ExportContributionsIati => api.get("/api/v1/exports/contributions?format=iati", a).await,

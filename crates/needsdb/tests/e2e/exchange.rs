@@ -3,7 +3,7 @@
 //! XLSX template, and IATI validated against the official schema.
 
 use crate::harness::{Db, postgres, sqlite};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -548,6 +548,7 @@ async fn imports_over_http_are_authorised_row_by_row_and_exports_download() {
         let mut rb = client
             .post(format!("{}/api/v1/imports{query}", server.base))
             .header("content-type", "text/csv")
+            .header("prefer", "wait=60")
             .body(body);
         if let Auth::Token(t) = auth {
             rb = rb.bearer_auth(t);
@@ -594,7 +595,11 @@ async fn imports_over_http_are_authorised_row_by_row_and_exports_download() {
     assert_eq!(report["created"].as_u64(), Some(i), "{report:.300}");
     // Over the limit: a 413, or the connection closed on a body still being sent.
     match post(&admin, "", vec![b'x'; 65 * 1024 * 1024]).await {
-        Ok(r) => assert_eq!(r.status().as_u16(), 413),
+        Ok(r) => {
+            assert_eq!(r.status().as_u16(), 413);
+            let p: Value = r.json().await.unwrap();
+            assert!(p["detail"].as_str().unwrap().contains("64 MiB"), "{p}");
+        }
         Err(e) => assert!(e.is_request(), "{e}"),
     }
     assert_eq!(need_count(&db), 1);
@@ -622,3 +627,112 @@ async fn imports_over_http_are_authorised_row_by_row_and_exports_download() {
     let r = api.get("/api/v1/resolve/country?name=Ivory%20Coast", &Auth::None).await;
     assert_eq!(r.json()["iso3"], "CIV");
 }
+
+/// Polls an import job until it ends.
+async fn job_end(api: &crate::harness::Api, auth: &crate::harness::Auth, url: &str) -> Value {
+    for _ in 0..1200 {
+        let job = api.get(url, auth).await.json();
+        if !["queued", "checking", "writing"].contains(&job["state"].as_str().unwrap_or("")) {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import at {url} did not end");
+}
+
+async fn upload_jobs(db: &Db) {
+    use crate::harness::{Api, Auth, serve};
+    let admin = db.admin_token();
+    let focal = db.account("fp@moh.ke", "focal_point", &["--country", "KEN"]);
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let Auth::Token(token) = &admin else { unreachable!() };
+    let mut big = String::from("#country+code,#item+code,#need,#severity,#date+needed,#meta+id\n");
+    let mut rows = 0u64;
+    while big.len() < 10 * 1024 * 1024 {
+        big.push_str(&format!("KEN,PPE-MASK-MED,{},low,2027-02-01,job-{rows}\n", rows + 1));
+        rows += 1;
+    }
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/imports?name=big.csv", server.base))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 202);
+    let url = r.headers()["location"].to_str().unwrap().to_owned();
+    let job: Value = r.json().await.unwrap();
+    assert_eq!(
+        (job["file"].as_str(), job["format"].as_str()),
+        (Some("big.csv"), Some("hxl")),
+        "{job}"
+    );
+    // Others keep writing while the file is checked and staged.
+    let mut written_meanwhile = 0;
+    let mut seen_progress = false;
+    loop {
+        let now = api.get(&url, &admin).await.json();
+        if now["state"] == "checking" && now["rows_read"].as_u64().unwrap_or(0) > 0 {
+            seen_progress = true;
+        }
+        if !["queued", "checking", "writing"].contains(&now["state"].as_str().unwrap()) {
+            break;
+        }
+        let body =
+            json!({"country": "UGA", "item": "PPE-GOWN", "quantity": 5, "priority": "low", "needed_by": "2027-01-31"});
+        let w = api.send("POST", "/api/v1/needs", &admin, Some(&body), &[]).await;
+        assert_eq!(w.status, 201, "a write during the import: {}", w.text);
+        written_meanwhile += 1;
+    }
+    let job = job_end(&api, &admin, &url).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert!(seen_progress, "the job never showed rows read while checking");
+    assert!(written_meanwhile > 0, "no write was tried during the import");
+    let report = &job["report"];
+    assert_eq!(
+        (report["created"].as_u64(), report["committed"].as_bool()),
+        (Some(rows), Some(true)),
+        "{report:.300}"
+    );
+    assert_eq!(job["rows_read"].as_u64(), Some(rows));
+    assert_eq!(need_count(db), rows + written_meanwhile);
+    // The job is its sender's to see (and administrators').
+    api.get(&url, &focal).await.problem(404);
+    let mine = api.get("/api/v1/imports", &admin).await.json();
+    assert_eq!(mine[0]["id"], job["id"], "{mine}");
+    assert_eq!(api.get("/api/v1/imports", &focal).await.json(), json!([]));
+
+    // A file with no column needsdb reads fails, naming the columns it has.
+    let Auth::Token(fp) = &focal else { unreachable!() };
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/imports", server.base))
+        .bearer_auth(fp)
+        .header("prefer", "wait=60")
+        .body("Colour,Size\nred,10\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let p: Value = r.json().await.unwrap();
+    let first = &p["report"]["problems"][0];
+    assert_eq!(first["code"], "no_known_columns", "{p}");
+    assert!(first["message"].as_str().unwrap().contains("A (Colour)"), "{p}");
+    // The command line's imports are jobs too.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("cli.csv");
+    std::fs::write(
+        &f,
+        "#country+code,#item+code,#need,#severity,#date+needed\nKEN,PPE-GOWN,3,low,2027-01-31\n",
+    )
+    .unwrap();
+    db.ok(&["import", f.to_str().unwrap()]);
+    let all = api.get("/api/v1/imports?all=true", &admin).await.json();
+    assert_eq!(
+        (all[0]["file"].as_str(), all[0]["state"].as_str()),
+        (Some("cli.csv"), Some("done")),
+        "{all}"
+    );
+}
+crate::harness::on_both_stores!(upload_jobs: an_upload_becomes_a_job_with_progress_and_a_report_while_other_writes_go_on_sqlite, an_upload_becomes_a_job_with_progress_and_a_report_while_other_writes_go_on_postgres);

@@ -99,6 +99,25 @@ pub fn postgres(test: &str) -> Option<Db> {
 }
 
 impl Db {
+    /// A database at a URL the test manages itself.
+    pub fn at(url: &str) -> Db {
+        Db {
+            url: url.to_owned(),
+            _dir: None,
+            pg: None,
+        }
+    }
+
+    /// The same database reached at another address (through a proxy, or
+    /// read-only); the database itself stays owned by `self`.
+    pub fn via(&self, url: &str) -> Db {
+        Db {
+            url: url.to_owned(),
+            _dir: None,
+            pg: None,
+        }
+    }
+
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(BIN);
         c.args(["--database", &self.url])
@@ -151,6 +170,14 @@ impl Db {
 pub struct Server {
     pub base: String,
     child: Child,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.join("\n")).unwrap_or_default()
+    }
 }
 
 impl Drop for Server {
@@ -177,11 +204,24 @@ pub fn serve(db: &Db, extra_env: &[(&str, &str)]) -> Server {
             break;
         }
     }
-    // Keep draining the server's log so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    // Keep draining the server's log so it never blocks on a full pipe, and
+    // keep the latest lines for tests about what is logged.
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Ok(mut l) = kept.lock() {
+                if l.len() >= 20_000 {
+                    l.drain(..10_000);
+                }
+                l.push(line);
+            }
+        }
+    });
     Server {
         base: base.expect("the server did not report its address"),
         child,
+        log,
     }
 }
 
@@ -234,6 +274,19 @@ impl Api {
             base: server.base.clone(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// A client whose requests come from another local address, as a user
+    /// elsewhere would.
+    pub fn from_address(server: &Server, address: &str) -> Self {
+        Self {
+            base: server.base.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .local_address(address.parse::<std::net::IpAddr>().ok())
                 .build()
                 .expect("client"),
         }
@@ -321,3 +374,20 @@ impl Db {
         Auth::Token(self.ok(&["tokens", "create", "admin@localhost"]).trim().to_owned())
     }
 }
+
+/// Runs a check on a fresh SQLite database and a fresh PostgreSQL one.
+macro_rules! on_both_stores {
+    ($check:ident: $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            $check(&$crate::harness::sqlite()).await;
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            if let Some(db) = $crate::harness::postgres(stringify!($postgres)) {
+                $check(&db).await;
+            }
+        }
+    };
+}
+pub(crate) use on_both_stores;

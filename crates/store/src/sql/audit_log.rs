@@ -195,14 +195,21 @@ async fn verify_records(conn: &mut Conn) -> Result<(Vec<RecordMismatch>, i64)> {
         let Some(summary) = after.and_then(|a| serde_json::from_str::<Value>(&a).ok()) else {
             continue;
         };
-        let (Some(first), Some(last), Some(digest)) = (
+        let (Some(first), Some(last)) = (
             summary["need_ids"]["first"].as_i64(),
             summary["need_ids"]["last"].as_i64(),
-            summary["rows_sha256"].as_str(),
         ) else {
             continue;
         };
-        let (actual, count) = super::imports::first_versions_digest(conn, first, last).await?;
+        let (digest, ids) = match (
+            summary["rows_sha256_by_position"].as_str(),
+            summary["rows_sha256"].as_str(),
+        ) {
+            (Some(d), _) => (d, super::imports::DigestIds::ByPosition),
+            (None, Some(d)) => (d, super::imports::DigestIds::Absolute),
+            (None, None) => continue,
+        };
+        let (actual, count) = super::imports::first_versions_digest(conn, first, last, ids).await?;
         checked += count;
         if actual != digest && out.len() < MAX_MISMATCHES {
             out.push(RecordMismatch {

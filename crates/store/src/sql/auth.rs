@@ -1,7 +1,7 @@
 //! Sessions, API tokens and sign-in failures. Secrets arrive already hashed.
 
 use super::{Conn, audit_log, now, users};
-use crate::model::{Actor, NewToken, Session, TokenInfo, User};
+use crate::model::{Actor, Failures, NewToken, Session, TokenInfo, User};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -211,16 +211,67 @@ pub(super) async fn record_failure(conn: &mut Conn, email: &str, address: &str) 
     Ok(())
 }
 
-pub(super) async fn failures(conn: &mut Conn, email: &str, address: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
-    let by_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signin_failures WHERE email = $1 AND at > $2")
-        .bind(users::normalise_email(email))
-        .bind(since)
-        .fetch_one(&mut *conn)
+pub(super) async fn failures(conn: &mut Conn, email: &str, address: &str, since: DateTime<Utc>) -> Result<Failures> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MAX(at) AS last FROM signin_failures WHERE email = $1 AND address = $2 AND at > $3",
+    )
+    .bind(users::normalise_email(email))
+    .bind(address)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Failures {
+        count: r.try_get("n")?,
+        last: r.try_get("last")?,
+    })
+}
+
+/// Ends a user's sessions, all of them or all but `keep` (a session id hash).
+pub(super) async fn end_sessions(conn: &mut Conn, actor: &Actor, user_id: i64, keep: Option<&str>) -> Result<()> {
+    let ended =
+        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id_hash <> $3")
+            .bind(now())
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if ended > 0 {
+        let after = json!({"user_id": user_id, "sessions_ended": ended, "kept": keep.map(|k| &k[..12.min(k.len())])});
+        audit_log::append(
+            conn,
+            actor,
+            "session.end_all",
+            "user",
+            &user_id.to_string(),
+            None,
+            Some(&after),
+        )
         .await?;
-    let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signin_failures WHERE address = $1 AND at > $2")
-        .bind(address)
-        .bind(since)
-        .fetch_one(&mut *conn)
+    }
+    Ok(())
+}
+
+/// Revokes every API token of a user.
+pub(super) async fn end_tokens(conn: &mut Conn, actor: &Actor, user_id: i64) -> Result<()> {
+    let ended = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if ended > 0 {
+        let after = json!({"user_id": user_id, "tokens_revoked": ended});
+        audit_log::append(
+            conn,
+            actor,
+            "token.revoke_all",
+            "user",
+            &user_id.to_string(),
+            None,
+            Some(&after),
+        )
         .await?;
-    Ok((by_account, by_address))
+    }
+    Ok(())
 }

@@ -661,7 +661,8 @@ pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<
         _ => "k.id",
     };
     let op = if desc { "<" } else { ">" };
-    if let Some(c) = q.cursor.as_deref() {
+    // An empty cursor is the first page, as no cursor is.
+    if let Some(c) = q.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
         let (value, id) = super::cursor::decode(c)?;
         let bad = || {
             Invalid::one(

@@ -1,7 +1,19 @@
-//! Bulk import: every row of a file in one transaction, committed only when
-//! no row has a problem. Rows arrive a chunk at a time and new needs are
-//! written with multi-row inserts, so a million rows take seconds and never
-//! sit in memory together.
+//! Bulk import: every row of a file, or with any problem none.
+//!
+//! An import runs on a connection of its own, in two steps:
+//!
+//! 1. **Check and stage.** Rows arrive a chunk at a time. Each is checked
+//!    against the catalogue and the stored records (reads only, no write
+//!    lock), and what it will write is kept in temporary tables of the
+//!    connection (`import_new_needs`, `import_need_updates`,
+//!    `import_new_contributions`). Nobody else waits meanwhile.
+//! 2. **Publish.** Only if no row had a problem (and not for a dry run): one
+//!    write transaction moves the staged needs into `needs` with one
+//!    `INSERT ... SELECT`, applies the staged edits and contributions, writes
+//!    the audit entry and commits. Other writers wait only for this step.
+//!
+//! A concurrent change that makes a staged row wrong (the same external id
+//! stored meanwhile) fails the publish, which then writes nothing.
 //!
 //! A row is known by its external id or, without one, by a key made from its
 //! content: importing the same file twice changes nothing. A row whose
@@ -19,13 +31,16 @@ use super::{Conn, Db, after_explicit_ids, audit_log, catalog, contributions, now
 use crate::model::{
     Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport, NeedRef,
 };
+use crate::publish_gate::PublishGate;
 use crate::{CONTENT_KEY_PREFIX, Result, StoreError, own_id};
 use needsdb_domain::need::{self as need_rules, NeedSpec};
 use needsdb_domain::{Catalog, NeedStatus, NewContribution, NewLink};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::QueryBuilder;
+use sqlx::Row;
 use std::collections::HashMap;
+use std::collections::HashSet;
 
 /// Rows per multi-row INSERT: 22 values each stays well under SQLite's
 /// 32,766 and PostgreSQL's 65,535 bound parameters.
@@ -33,18 +48,16 @@ const INSERT_ROWS: usize = 500;
 
 struct State {
     outcome: ImportOutcome,
-    /// Needs from this id on were created by this import.
-    start_id: i64,
-    next_id: i64,
-    first_id: Option<i64>,
-    updated_ids: Vec<i64>,
+    /// Rows staged so far in each temporary table; staged needs take the
+    /// provisional ids 1, 2, ... in file order.
+    staged_needs: i64,
+    staged_updates: i64,
+    staged_contributions: i64,
+    /// Contributions staged, by donor and key: a row repeated in the file is imported once.
+    contribution_keys: HashSet<(String, String)>,
     at: chrono::DateTime<chrono::Utc>,
     /// The reader found problems of its own in what it has read so far.
     source_failed: bool,
-    /// SHA-256 over the first version of every need created, in id order:
-    /// the audit log keeps it, so `audit verify` can tell whether any was
-    /// changed behind the store's back.
-    digest: Sha256,
 }
 
 impl State {
@@ -54,15 +67,27 @@ impl State {
     }
 }
 
+/// Runs an import on `conn`, a connection the import holds to itself: its
+/// temporary tables live there. On any failure the caller closes it.
 pub(super) async fn run(
     conn: &mut Conn,
     actor: &Actor,
     source: &mut dyn ImportSource,
     opts: &ImportOptions,
+    gate: &PublishGate,
 ) -> Result<ImportOutcome> {
-    super::import_settings(conn, true).await?;
-    let result = run_inner(conn, actor, source, opts).await;
-    super::import_settings(conn, false).await?;
+    super::import_settings(conn, crate::ImportStep::Check).await?;
+    for ddl in super::super::STAGING_TABLES {
+        sqlx::query(*ddl).execute(&mut *conn).await?;
+    }
+    let result = run_inner(conn, actor, source, opts, gate).await;
+    // Scratch tables of the import only; the connection may serve others next.
+    for t in ["import_new_needs", "import_need_updates", "import_new_contributions"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {t}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    super::import_settings(conn, crate::ImportStep::End).await?;
     result
 }
 
@@ -71,49 +96,159 @@ async fn run_inner(
     actor: &Actor,
     source: &mut dyn ImportSource,
     opts: &ImportOptions,
+    gate: &PublishGate,
 ) -> Result<ImportOutcome> {
     let catalog = catalog::load(conn).await?;
-    let next_id: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM needs")
-        .fetch_one(&mut *conn)
-        .await?;
     let mut st = State {
         outcome: ImportOutcome::default(),
-        start_id: next_id,
-        next_id,
-        first_id: None,
-        updated_ids: Vec::new(),
+        staged_needs: 0,
+        staged_updates: 0,
+        staged_contributions: 0,
+        contribution_keys: HashSet::new(),
         at: now(),
         source_failed: false,
-        digest: Sha256::new(),
     };
+    opts.phase("checking");
     while let Some(chunk) = source.next_chunk().await {
         st.source_failed = source.has_problems();
         match chunk {
             ImportChunk::Needs(rows) => need_chunk(conn, actor, &catalog, rows, &mut st).await?,
-            ImportChunk::Contributions(rows) => contribution_chunk(conn, actor, rows, &mut st).await?,
+            ImportChunk::Contributions(rows) => contribution_chunk(conn, rows, &mut st).await?,
         }
     }
     st.source_failed = source.has_problems();
-    if st.first_id.is_some() {
+    let clean = st.writing();
+    if clean && !opts.dry_run && st.staged_needs + st.staged_updates + st.staged_contributions > 0 {
+        opts.phase("writing");
+        publish(conn, actor, opts, &mut st, gate).await?;
+    }
+    st.outcome.committed = st.writing() && !opts.dry_run;
+    Ok(st.outcome)
+}
+
+/// Moves what was staged into the database in one write transaction. A row
+/// that fails now (a record changed since it was checked) is a problem, and
+/// the transaction is rolled back.
+async fn publish(
+    conn: &mut Conn,
+    actor: &Actor,
+    opts: &ImportOptions,
+    st: &mut State,
+    gate: &PublishGate,
+) -> Result<()> {
+    // The digest of the new needs is made from the staging table before the
+    // write lock is taken: it is the larger part of the work, and nobody
+    // need wait for it.
+    let digest = if st.staged_needs > 0 {
+        Some(staged_digest(conn, st.staged_needs).await?)
+    } else {
+        None
+    };
+    let _turn = gate.turn().await;
+    super::import_settings(conn, crate::ImportStep::Publish).await?;
+    super::super::start_write(conn).await?;
+    let published = publish_inner(conn, actor, opts, st, digest).await;
+    let end = if published.is_ok() && st.writing() {
+        "COMMIT"
+    } else {
+        "ROLLBACK"
+    };
+    let clock = std::time::Instant::now();
+    sqlx::query(end).execute(&mut *conn).await?;
+    tracing::debug!(elapsed = ?clock.elapsed(), end, "import: transaction ended");
+    published
+}
+
+async fn publish_inner(
+    conn: &mut Conn,
+    actor: &Actor,
+    opts: &ImportOptions,
+    st: &mut State,
+    digest: Option<String>,
+) -> Result<()> {
+    let clock = std::time::Instant::now();
+    // New needs take the ids after the largest, under the write lock.
+    let base: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM needs")
+        .fetch_one(&mut *conn)
+        .await?;
+    let created = sqlx::query(
+        "INSERT INTO needs (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
+            priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
+            updated_at, updated_by, value_cents, open_units)
+         SELECT id + $1, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
+            priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
+            updated_at, updated_by, value_cents, quantity
+         FROM import_new_needs ORDER BY id",
+    )
+    .bind(base)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| {
+        super::conflict_or(e, || {
+            "a need with the same country and external id was stored while the file was being checked; import it again"
+                .into()
+        })
+    })?
+    .rows_affected();
+    if created > 0 {
         after_explicit_ids(conn, "needs").await?;
     }
-    let clean = st.writing();
-    if clean && !opts.dry_run && (st.outcome.created > 0 || st.outcome.updated > 0) {
-        let summary = json!({
-            "file": opts.label,
-            "sha256": opts.fingerprint,
-            "rows": st.outcome.rows,
-            "created": st.outcome.created,
-            "updated": st.outcome.updated,
-            "unchanged": st.outcome.unchanged,
-            "need_ids": st.first_id.map(|f| json!({"first": f, "last": st.next_id - 1})),
-            "rows_sha256": hex::encode(st.digest.clone().finalize()),
-            "updated_need_ids": st.updated_ids,
-        });
-        audit_log::append(conn, actor, "import", "import", &opts.fingerprint, None, Some(&summary)).await?;
+    let mut updated_ids = Vec::new();
+    let updates: Vec<(i64, i64, String)> =
+        sqlx::query("SELECT row_no, need_id, payload FROM import_need_updates ORDER BY seq")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("row_no")?, r.try_get("need_id")?, r.try_get("payload")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    for (row, id, payload) in updates {
+        let input: needsdb_domain::NewNeed = serde_json::from_str(&payload)?;
+        match needs::update(conn, actor, id, None, &input).await {
+            Ok(()) => updated_ids.push(id),
+            Err(StoreError::Invalid(inv)) => {
+                for e in inv.0 {
+                    st.outcome.problem(row as u64, &e.field, &e.code, e.message);
+                }
+            }
+            Err(e) => return Err(e),
+        }
     }
-    st.outcome.committed = clean && !opts.dry_run;
-    Ok(st.outcome)
+    let staged: Vec<(i64, String)> = sqlx::query("SELECT row_no, payload FROM import_new_contributions ORDER BY seq")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("row_no")?, r.try_get("payload")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    for (row, payload) in staged {
+        let input: NewContribution = serde_json::from_str(&payload)?;
+        match contributions::create(conn, actor, &input).await {
+            Ok(_) => {}
+            Err(StoreError::Invalid(inv)) => {
+                for e in inv.0 {
+                    st.outcome.problem(row as u64, &e.field, &e.code, e.message);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !st.writing() {
+        return Ok(());
+    }
+    tracing::debug!(elapsed = ?clock.elapsed(), created, "import: rows published");
+    let range = (created > 0).then(|| (base + 1, base + i64::try_from(created).unwrap_or(i64::MAX)));
+    let summary = json!({
+        "file": opts.label,
+        "sha256": opts.fingerprint,
+        "rows": st.outcome.rows,
+        "created": st.outcome.created,
+        "updated": st.outcome.updated,
+        "unchanged": st.outcome.unchanged,
+        "need_ids": range.map(|(f, l)| json!({"first": f, "last": l})),
+        // By position in the import, so it could be made before the ids were known.
+        "rows_sha256_by_position": digest.filter(|_| range.is_some()),
+        "updated_need_ids": updated_ids,
+    });
+    audit_log::append(conn, actor, "import", "import", &opts.fingerprint, None, Some(&summary)).await
 }
 
 /// The key a row without an external id is known by: a digest of what it asks for.
@@ -172,6 +307,8 @@ async fn need_chunk(
     rows: Vec<NeedImport>,
     st: &mut State,
 ) -> Result<()> {
+    // Rows staged but not yet written would be written at publish; a file
+    // with a problem stages nothing more.
     let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
     // (country, key) → index in `valid`, to find repeats within the chunk.
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
@@ -237,26 +374,29 @@ async fn need_chunk(
         });
     }
     let existing = find_existing(conn, &valid).await?;
+    let staged = find_staged(conn, &valid).await?;
     let mut fresh: Vec<NeedRow> = Vec::new();
+    let mut updates: Vec<(u64, i64, String)> = Vec::new();
     for (i, v) in valid.iter().enumerate() {
-        match existing.get(&i) {
+        if let Some(row) = staged.get(&i) {
             // An earlier row of this same file.
-            Some(row) if row.id >= st.start_id => {
-                if same_content(row, &v.spec) {
-                    st.outcome.duplicates += 1;
-                } else {
-                    st.outcome.problem(
-                        v.row,
-                        "external_id",
-                        "duplicate_external_id",
-                        format!(
-                            "an earlier row has the same external id '{}' for {} with other content; give each row its own id",
-                            v.spec.external_id.as_deref().unwrap_or_default(),
-                            v.spec.country
-                        ),
-                    );
-                }
+            if same_content(row, &v.spec) {
+                st.outcome.duplicates += 1;
+            } else {
+                st.outcome.problem(
+                    v.row,
+                    "external_id",
+                    "duplicate_external_id",
+                    format!(
+                        "an earlier row has the same external id '{}' for {} with other content; give each row its own id",
+                        v.spec.external_id.as_deref().unwrap_or_default(),
+                        v.spec.country
+                    ),
+                );
             }
+            continue;
+        }
+        match existing.get(&i) {
             Some(row) if same_content(row, &v.spec) || !v.explicit_key => st.outcome.unchanged += 1,
             Some(row) => {
                 let status = row.status()?;
@@ -271,53 +411,100 @@ async fn need_chunk(
                             v.spec.external_id.as_deref().unwrap_or_default()
                         ),
                     );
-                } else if st.writing() {
-                    match needs::update(conn, actor, row.id, None, &v.input).await {
-                        Ok(()) => {
-                            st.outcome.updated += 1;
-                            st.updated_ids.push(row.id);
-                        }
-                        Err(StoreError::Invalid(inv)) => {
-                            for e in inv.0 {
-                                st.outcome.problem(v.row, &e.field, &e.code, e.message);
-                            }
-                        }
-                        Err(e) => return Err(e),
-                    }
-                } else {
-                    st.outcome.updated += 1;
+                    continue;
                 }
+                // The edit is checked now as it will be applied at publish.
+                let merged = row.to_input().merged(&v.input);
+                if let Err(inv) = need_rules::validate_keeping(&merged, catalog, Some(&row.item)) {
+                    for e in inv.0 {
+                        st.outcome.problem(v.row, &e.field, &e.code, e.message);
+                    }
+                    continue;
+                }
+                st.outcome.updated += 1;
+                updates.push((v.row, row.id, serde_json::to_string(&v.input)?));
             }
             None => {
-                let id = st.next_id;
-                st.next_id += 1;
-                st.first_id.get_or_insert(id);
+                st.staged_needs += 1;
                 st.outcome.created += 1;
-                let mut row = new_row(id, &v.spec, v.status, actor, st.at);
+                let mut row = new_row(st.staged_needs, &v.spec, v.status, actor, st.at);
                 row.value_cents = needs::value_of(&v.spec, catalog);
                 fresh.push(row);
             }
         }
     }
     if st.writing() {
-        insert_needs(conn, &fresh).await?;
-        for row in &fresh {
-            digest_row(&mut st.digest, row)?;
+        insert_needs(conn, "import_new_needs", &fresh).await?;
+        for chunk in updates.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new("INSERT INTO import_need_updates (seq, row_no, need_id, payload) ");
+            qb.push_values(chunk, |mut b, (row, id, payload)| {
+                st.staged_updates += 1;
+                b.push_bind(st.staged_updates)
+                    .push_bind(i64::try_from(*row).unwrap_or(i64::MAX))
+                    .push_bind(*id)
+                    .push_bind(payload);
+            });
+            qb.build().execute(&mut *conn).await?;
         }
     }
     Ok(())
 }
 
-fn digest_row(h: &mut Sha256, row: &NeedRow) -> Result<()> {
-    h.update(row.snapshot()?.to_string().as_bytes());
+/// Adds one need's first version to a digest: its snapshot as JSON, with the
+/// id written as `id - offset` (by position, 1 for the import's first need).
+fn digest_snapshot(h: &mut Sha256, mut snapshot: serde_json::Value, offset: i64) {
+    if let Some(id) = snapshot["id"].as_i64() {
+        snapshot["id"] = json!(id - offset);
+    }
+    h.update(snapshot.to_string().as_bytes());
     h.update(b"\n");
-    Ok(())
+}
+
+/// How ids enter an import's digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DigestIds {
+    /// As stored (imports audited before positions were used).
+    Absolute,
+    /// By position in the import: the first need is 1.
+    ByPosition,
+}
+
+/// The digest of the needs staged so far (ids 1..=n, which are positions).
+async fn staged_digest(conn: &mut Conn, n: i64) -> Result<String> {
+    let select = needs::SELECT.replace("FROM needs n", "FROM import_new_needs n");
+    let mut h = Sha256::new();
+    let mut from = 1;
+    while from <= n {
+        let to = (from + 4999).min(n);
+        let mut qb = QueryBuilder::<Db>::new(select.as_str());
+        qb.push(" WHERE n.id BETWEEN ")
+            .push_bind(from)
+            .push(" AND ")
+            .push_bind(to)
+            .push(" ORDER BY n.id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            digest_snapshot(&mut h, NeedRow::from_row(&r)?.snapshot()?, 0);
+        }
+        from = to + 1;
+    }
+    Ok(hex::encode(h.finalize()))
 }
 
 /// The digest of the first versions of needs `first..=last`, as an import
 /// wrote them: a version-1 snapshot where a later change kept one, else the
 /// row (still at version 1). Returns the digest and how many needs it covers.
-pub(super) async fn first_versions_digest(conn: &mut Conn, first: i64, last: i64) -> Result<(String, i64)> {
+/// The import's audit entry keeps it, so `audit verify` can tell whether any
+/// was changed behind the store's back.
+pub(super) async fn first_versions_digest(
+    conn: &mut Conn,
+    first: i64,
+    last: i64,
+    ids: DigestIds,
+) -> Result<(String, i64)> {
+    let offset = match ids {
+        DigestIds::Absolute => 0,
+        DigestIds::ByPosition => first - 1,
+    };
     let mut h = Sha256::new();
     let mut count = 0;
     let mut from = first;
@@ -330,10 +517,7 @@ pub(super) async fn first_versions_digest(conn: &mut Conn, first: i64, last: i64
                 .fetch_all(&mut *conn)
                 .await?
                 .iter()
-                .map(|r| {
-                    use sqlx::Row;
-                    Ok((r.try_get("need_id")?, r.try_get("snapshot")?))
-                })
+                .map(|r| Ok((r.try_get("need_id")?, r.try_get("snapshot")?)))
                 .collect::<Result<_, sqlx::Error>>()?;
         let mut qb = QueryBuilder::<Db>::new(needs::SELECT);
         qb.push(" WHERE n.id BETWEEN ")
@@ -343,15 +527,12 @@ pub(super) async fn first_versions_digest(conn: &mut Conn, first: i64, last: i64
             .push(" ORDER BY n.id");
         for r in qb.build().fetch_all(&mut *conn).await? {
             let row = NeedRow::from_row(&r)?;
-            match kept.get(&row.id) {
-                // Stored versions hold the same text the digest was made of.
-                Some(snap) => {
-                    let v: serde_json::Value = serde_json::from_str(snap)?;
-                    h.update(v.to_string().as_bytes());
-                    h.update(b"\n");
-                }
-                None => digest_row(&mut h, &row)?,
-            }
+            // Stored versions hold the same text the digest was made of.
+            let snapshot = match kept.get(&row.id) {
+                Some(snap) => serde_json::from_str(snap)?,
+                None => row.snapshot()?,
+            };
+            digest_snapshot(&mut h, snapshot, offset);
             count += 1;
         }
         from = to + 1;
@@ -434,6 +615,44 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
     Ok(out)
 }
 
+/// Needs staged by earlier chunks of this file, by index in `valid`.
+async fn find_staged(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize, NeedRow>> {
+    let mut out = HashMap::new();
+    if valid.is_empty() {
+        return Ok(out);
+    }
+    let mut by_key: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, v) in valid.iter().enumerate() {
+        by_key.insert(
+            (
+                v.spec.country.as_str(),
+                v.spec.external_id.as_deref().unwrap_or_default(),
+            ),
+            i,
+        );
+    }
+    let keys: Vec<(&str, &str)> = by_key.keys().copied().collect();
+    for chunk in keys.chunks(2000) {
+        let mut qb = QueryBuilder::<Db>::new("WITH k (country, external_id) AS (");
+        qb.push_values(chunk, |mut b, (country, key)| {
+            b.push_bind(*country).push_bind(*key);
+        });
+        qb.push(
+            ") SELECT n.*, '' AS country_name, '' AS item_name, '' AS cluster, '' AS unit, 'count' AS unit_kind,
+                CAST(0 AS BIGINT) AS decimals
+             FROM import_new_needs n JOIN k ON k.country = n.country AND k.external_id = n.external_id",
+        );
+        for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
+            let row = NeedRow::from_row(&r)?;
+            let key = row.external_id.clone().unwrap_or_default();
+            if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
+                out.insert(i, row);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Live needs by (country, external id), 2,000 keys per query. Joined to
 /// the keys, so the unique index on (country, external_id) answers it.
 async fn needs_by_key(conn: &mut Conn, keys: &[(&str, &str)]) -> Result<Vec<NeedRow>> {
@@ -477,13 +696,14 @@ async fn fetch_fresh(conn: &mut Conn, mut qb: QueryBuilder<Db>, out: &mut Vec<Ne
     Ok(())
 }
 
-async fn insert_needs(conn: &mut Conn, rows: &[NeedRow]) -> Result<()> {
+/// Writes rows of the needs table's shape into `table` (the staging table).
+async fn insert_needs(conn: &mut Conn, table: &'static str, rows: &[NeedRow]) -> Result<()> {
     for chunk in rows.chunks(INSERT_ROWS) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO needs (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
+        let mut qb = QueryBuilder::<Db>::new(format!(
+            "INSERT INTO {table} (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
                 priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
-                updated_at, updated_by, value_cents, open_units) ",
-        );
+                updated_at, updated_by, value_cents, open_units) "
+        ));
         qb.push_values(chunk, |mut b, r| {
             b.push_bind(r.id)
                 .push_bind(r.version)
@@ -513,14 +733,9 @@ async fn insert_needs(conn: &mut Conn, rows: &[NeedRow]) -> Result<()> {
     Ok(())
 }
 
-/// Contributions are fewer and carry links and earmarks: each goes through
-/// the same path as one sent to the API, inside the import's transaction.
-async fn contribution_chunk(
-    conn: &mut Conn,
-    actor: &Actor,
-    rows: Vec<ContributionImport>,
-    st: &mut State,
-) -> Result<()> {
+/// Contributions are fewer and carry links and earmarks: each is checked as
+/// one sent to the API would be, and staged to be created at publish.
+async fn contribution_chunk(conn: &mut Conn, rows: Vec<ContributionImport>, st: &mut State) -> Result<()> {
     for r in rows {
         st.outcome.rows += 1;
         let r_row = r.row;
@@ -533,6 +748,10 @@ async fn contribution_chunk(
         input.external_id = Some(key.clone());
         if id_by_key(conn, &CONTRIBUTION_BY_KEY, &donor, &key).await?.is_some() {
             st.outcome.unchanged += 1;
+            continue;
+        }
+        if !st.contribution_keys.insert((donor.clone(), key.clone())) {
+            st.outcome.duplicates += 1;
             continue;
         }
         let mut missing = false;
@@ -574,7 +793,13 @@ async fn contribution_chunk(
             Ok(()) => {
                 st.outcome.created += 1;
                 if st.writing() {
-                    contributions::create(conn, actor, &input).await?;
+                    st.staged_contributions += 1;
+                    sqlx::query("INSERT INTO import_new_contributions (seq, row_no, payload) VALUES ($1, $2, $3)")
+                        .bind(st.staged_contributions)
+                        .bind(i64::try_from(r_row).unwrap_or(i64::MAX))
+                        .bind(serde_json::to_string(&input)?)
+                        .execute(&mut *conn)
+                        .await?;
                 }
             }
         }

@@ -9,20 +9,23 @@ mod catalog;
 mod contributions;
 mod coverage;
 mod cursor;
+mod import_jobs;
 mod imports;
 mod needs;
 mod proposals;
 mod reference;
 mod searches;
+mod tx;
 mod users;
 
-use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, begin_write, import_settings};
+use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, import_settings};
 use crate::model::*;
 use crate::{Dialect, Result, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use needsdb_domain::reference::CatalogueItem;
 use needsdb_domain::{NewContribution, NewNeed};
+use tx::begin_write;
 
 type Conn = <Db as sqlx::Database>::Connection;
 
@@ -41,7 +44,7 @@ fn today() -> chrono::NaiveDate {
 fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(message()),
-        _ => StoreError::Database(e),
+        _ => StoreError::from(e),
     }
 }
 
@@ -86,14 +89,15 @@ impl Store for SqlStore {
         source: &mut dyn ImportSource,
         opts: &ImportOptions,
     ) -> Result<ImportOutcome> {
-        let mut tx = begin_write(&self.pool).await?;
-        let outcome = imports::run(&mut tx, actor, source, opts).await?;
-        if outcome.committed {
-            tx.commit().await?;
-        } else {
-            tx.rollback().await?;
-        }
-        Ok(outcome)
+        // The import's own connection: its staging tables live there.
+        let mut conn = self.pool.acquire().await?;
+        let outcome = imports::run(&mut conn, actor, source, opts, &self.publishing).await;
+        // The connection is closed, not given back: whatever it was in the
+        // middle of on failure, and on success the large page cache and
+        // temporary files an import grew, which a pooled connection would
+        // keep for as long as the server runs.
+        let _ = sqlx::Connection::close(conn.detach()).await;
+        outcome
     }
 
     async fn ping(&self) -> Result<()> {
@@ -101,8 +105,18 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn check_writes(&self) -> Result<()> {
+        tx::probe_write(&self.pool).await
+    }
+
     async fn migrate(&self) -> Result<MigrationReport> {
         MIGRATOR.run(&self.pool).await?;
+        let mut conn = self.pool.acquire().await?;
+        if reference::is_current(&mut conn).await? {
+            // Nothing to write: a read-only database starts too.
+            return reference::load(&mut conn).await;
+        }
+        drop(conn);
         let mut tx = begin_write(&self.pool).await?;
         let report = reference::load(&mut tx).await?;
         tx.commit().await?;
@@ -279,11 +293,36 @@ impl Store for SqlStore {
         users::all(&mut conn).await
     }
 
-    async fn set_password(&self, actor: &Actor, user_id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+        ending: &Ending,
+    ) -> Result<()> {
         let mut tx = begin_write(&self.pool).await?;
         users::set_password(&mut tx, actor, user_id, password_hash, must_change).await?;
+        match ending {
+            Ending::OtherSessions(keep) => auth::end_sessions(&mut tx, actor, user_id, keep.as_deref()).await?,
+            Ending::Everything => {
+                auth::end_sessions(&mut tx, actor, user_id, None).await?;
+                auth::end_tokens(&mut tx, actor, user_id).await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn update_user(&self, actor: &Actor, user_id: i64, change: &UserUpdate) -> Result<User> {
+        let mut tx = begin_write(&self.pool).await?;
+        let u = users::update(&mut tx, actor, user_id, change).await?;
+        if change.disabled == Some(true) {
+            auth::end_sessions(&mut tx, actor, user_id, None).await?;
+            auth::end_tokens(&mut tx, actor, user_id).await?;
+        }
+        tx.commit().await?;
+        Ok(u)
     }
 
     async fn create_session(
@@ -344,7 +383,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn signin_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
+    async fn signin_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<Failures> {
         let mut conn = self.pool.acquire().await?;
         auth::failures(&mut conn, email, address, since).await
     }
@@ -434,6 +473,31 @@ impl Store for SqlStore {
     async fn search_by_token(&self, token_hash: &str) -> Result<Option<(SavedSearch, User)>> {
         let mut conn = self.pool.acquire().await?;
         searches::by_token(&mut conn, token_hash).await
+    }
+
+    async fn create_import_job(&self, actor: &Actor, job: &NewImportJob) -> Result<ImportJob> {
+        let mut conn = self.pool.acquire().await?;
+        import_jobs::create(&mut conn, actor, job).await
+    }
+
+    async fn import_job_progress(&self, id: i64, state: &str, rows_read: i64) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        import_jobs::progress(&mut conn, id, state, rows_read).await
+    }
+
+    async fn finish_import_job(&self, id: i64, rows_read: i64, end: &JobEnd) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        import_jobs::finish(&mut conn, id, rows_read, end).await
+    }
+
+    async fn import_job(&self, id: i64) -> Result<ImportJob> {
+        let mut conn = self.pool.acquire().await?;
+        import_jobs::get(&mut conn, id).await
+    }
+
+    async fn import_jobs(&self, user_id: Option<i64>, limit: i64) -> Result<Vec<ImportJob>> {
+        let mut conn = self.pool.acquire().await?;
+        import_jobs::list(&mut conn, user_id, limit).await
     }
 
     async fn delete_search(&self, actor: &Actor, user_id: i64, id: i64) -> Result<()> {

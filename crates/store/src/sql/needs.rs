@@ -126,7 +126,7 @@ impl NeedRow {
     }
 
     /// The input that would produce this need, so an edit can be merged and re-validated.
-    fn to_input(&self) -> NewNeed {
+    pub(super) fn to_input(&self) -> NewNeed {
         let money = match (self.amount_minor, self.currency.as_deref()) {
             (Some(minor), Some(cur)) => {
                 let exp = Currency::parse("currency", cur).map(|c| c.exponent()).unwrap_or(2);
@@ -495,11 +495,28 @@ pub(super) async fn update(
     }
     let cols = columns(&spec);
     let value = value_of(&spec, &catalog);
+    // A validated need whose substance changes (what, how much, where, how
+    // urgently) goes back for validation: partners pledge against what the
+    // secretariat validated, not against what it became.
+    let material = [
+        spec.country.as_str() != old.country,
+        spec.item.as_str() != old.item,
+        cols.quantity != old.quantity,
+        cols.amount_minor != old.amount_minor,
+        cols.currency != old.currency,
+        spec.priority.as_str() != old.priority,
+    ]
+    .contains(&true);
+    let next_status = if material && NeedStatus::SHARED_STATUSES.contains(&status) {
+        NeedStatus::Submitted
+    } else {
+        status
+    };
     let at = now();
     let updated = sqlx::query(
         "UPDATE needs SET version = version + 1, country = $1, place = $2, pcode = $3, item = $4, quantity = $5,
             amount_minor = $6, currency = $7, usd_rate = $8, priority = $9, needed_by = $10, justification = $11,
-            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15, value_cents = $18
+            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15, value_cents = $18, status = $19
          WHERE id = $16 AND version = $17",
     )
     .bind(spec.country.as_str())
@@ -520,6 +537,7 @@ pub(super) async fn update(
     .bind(id)
     .bind(old.version)
     .bind(value)
+    .bind(next_status.as_str())
     .execute(&mut *conn)
     .await
     .map_err(|e| {
@@ -898,7 +916,8 @@ pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
 
     let mut qb = QueryBuilder::<Db>::new(SELECT);
     push_filters(&mut qb, q)?;
-    if let Some(c) = q.cursor.as_deref() {
+    // An empty cursor is the first page, as no cursor is.
+    if let Some(c) = q.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
         push_after(&mut qb, key, desc, c)?;
     }
     let dir = if desc { "DESC" } else { "ASC" };

@@ -12,18 +12,30 @@ use sqlx::{QueryBuilder, Row};
 /// Loads the reference data when it differs from what the database holds.
 /// Countries are refreshed; organisations and items are only added, so that
 /// an administrator's changes to them are never overwritten.
-pub(super) async fn load(conn: &mut Conn) -> Result<MigrationReport> {
-    let data = reference::embedded().map_err(|e| StoreError::Internal(e.to_string()))?;
+fn fingerprint() -> String {
     let mut h = Sha256::new();
     for (name, text) in reference::sources() {
         h.update(name.as_bytes());
         h.update(text.as_bytes());
     }
-    let fingerprint = hex::encode(h.finalize());
+    hex::encode(h.finalize())
+}
+
+/// Whether the database holds the reference data this binary embeds, so
+/// that a start needs no write (and a read-only database can be served).
+pub(super) async fn is_current(conn: &mut Conn) -> Result<bool> {
     let stored: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'reference_fingerprint'")
         .fetch_optional(&mut *conn)
         .await?;
-    let loaded = stored.as_deref() != Some(fingerprint.as_str());
+    Ok(stored.as_deref() == Some(fingerprint().as_str()))
+}
+
+/// Loads the reference data if it changed (on a write transaction), and
+/// reports what the database holds (on any connection, when it did not).
+pub(super) async fn load(conn: &mut Conn) -> Result<MigrationReport> {
+    let data = reference::embedded().map_err(|e| StoreError::Internal(e.to_string()))?;
+    let fingerprint = fingerprint();
+    let loaded = !is_current(conn).await?;
     if loaded {
         let at = now();
         for c in &data.countries {

@@ -2,7 +2,7 @@
 //! layer); the hash never leaves the store except to check a sign-in.
 
 use super::{Conn, audit_log, conflict_or, now};
-use crate::model::{Actor, NewUser, Role, User};
+use crate::model::{Actor, NewUser, Role, User, UserUpdate};
 use crate::{Result, StoreError};
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{Iso3, PartyCode};
@@ -33,54 +33,7 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, u: &NewUser) -> Resul
             format!("'{}' is not an email address", u.email),
         );
     }
-    let country = u.country.as_deref().and_then(|c| errs.take(Iso3::parse("country", c)));
-    let org = u.org.as_deref().and_then(|o| errs.take(PartyCode::parse("org", o)));
-    match u.role {
-        Role::FocalPoint if country.is_none() && u.country.is_none() => errs.add(
-            "country",
-            "required",
-            "a focal point is bound to one member state: give --country ISO3",
-        ),
-        Role::Partner if org.is_none() && u.org.is_none() => errs.add(
-            "org",
-            "required",
-            "a partner is bound to one organisation or donor state: give --org CODE",
-        ),
-        Role::FocalPoint | Role::Partner => {}
-        _ if u.country.is_some() || u.org.is_some() => errs.add(
-            "role",
-            "not_bound",
-            format!("a {} is not bound to a country or organisation", u.role.as_str()),
-        ),
-        _ => {}
-    }
-    if let Some(c) = &country {
-        let exists: Option<String> = sqlx::query_scalar("SELECT iso3 FROM countries WHERE iso3 = $1")
-            .bind(c.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if exists.is_none() {
-            errs.add(
-                "country",
-                "unknown_country",
-                format!("'{c}' is not a known country code"),
-            );
-        }
-    }
-    if let Some(o) = &org {
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT code FROM parties WHERE code = $1 AND deleted_at IS NULL")
-                .bind(o.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
-        if exists.is_none() {
-            errs.add(
-                "org",
-                "unknown_party",
-                format!("'{o}' is not a known organisation or state (see `needsdb parties list`)"),
-            );
-        }
-    }
+    let (country, org) = check_binding(conn, &mut errs, u.role, u.country.as_deref(), u.org.as_deref()).await?;
     errs.finish()?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -120,6 +73,142 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, u: &NewUser) -> Resul
     )
     .await?;
     Ok(user)
+}
+
+/// A focal point is bound to a country, a partner to an organisation or donor
+/// state, and no other role to either; each must exist.
+async fn check_binding(
+    conn: &mut Conn,
+    errs: &mut Errors,
+    role: Role,
+    country: Option<&str>,
+    org: Option<&str>,
+) -> Result<(Option<Iso3>, Option<PartyCode>)> {
+    let country_code = country.and_then(|c| errs.take(Iso3::parse("country", c)));
+    let org_code = org.and_then(|o| errs.take(PartyCode::parse("org", o)));
+    match role {
+        Role::FocalPoint if country.is_none() => errs.add(
+            "country",
+            "required",
+            "a focal point is bound to one member state: give --country ISO3",
+        ),
+        Role::Partner if org.is_none() => errs.add(
+            "org",
+            "required",
+            "a partner is bound to one organisation or donor state: give --org CODE",
+        ),
+        Role::FocalPoint if org.is_some() => errs.add(
+            "org",
+            "not_bound",
+            "a focal point is bound to a country, not an organisation",
+        ),
+        Role::Partner if country.is_some() => errs.add(
+            "country",
+            "not_bound",
+            "a partner is bound to an organisation, not a country",
+        ),
+        Role::FocalPoint | Role::Partner => {}
+        _ if country.is_some() || org.is_some() => errs.add(
+            "role",
+            "not_bound",
+            format!("a {} is not bound to a country or organisation", role.as_str()),
+        ),
+        _ => {}
+    }
+    if let Some(c) = &country_code {
+        let exists: Option<String> = sqlx::query_scalar("SELECT iso3 FROM countries WHERE iso3 = $1")
+            .bind(c.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if exists.is_none() {
+            errs.add(
+                "country",
+                "unknown_country",
+                format!("'{c}' is not a known country code"),
+            );
+        }
+    }
+    if let Some(o) = &org_code {
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT code FROM parties WHERE code = $1 AND deleted_at IS NULL")
+                .bind(o.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+        if exists.is_none() {
+            errs.add(
+                "org",
+                "unknown_party",
+                format!("'{o}' is not a known organisation or state (see `needsdb parties list`)"),
+            );
+        }
+    }
+    Ok((country_code, org_code))
+}
+
+/// An administrator's change to an account: role, binding, disabled.
+pub(super) async fn update(conn: &mut Conn, actor: &Actor, id: i64, change: &UserUpdate) -> Result<User> {
+    let before = by_id(conn, id).await?;
+    let mut errs = Errors::new();
+    let role = match change.role.as_deref() {
+        Some(r) => match Role::parse(r) {
+            Some(role) => role,
+            None => {
+                errs.add(
+                    "role",
+                    "invalid_choice",
+                    format!("'{r}' is not a role (admin, secretariat, focal_point, partner, viewer)"),
+                );
+                before.role
+            }
+        },
+        None => before.role,
+    };
+    let country = change.country.clone().unwrap_or_else(|| before.country.clone());
+    let org = change.org.clone().unwrap_or_else(|| before.org.clone());
+    let (country, org) = check_binding(conn, &mut errs, role, country.as_deref(), org.as_deref()).await?;
+    let disabled = change.disabled.unwrap_or(before.disabled);
+    // Somebody must still be able to administer the service.
+    if before.role == Role::Admin && !before.disabled && (role != Role::Admin || disabled) {
+        let others: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        if others == 0 {
+            let field = if disabled { "disabled" } else { "role" };
+            errs.add(
+                field,
+                "last_administrator",
+                "this is the last active administrator: add another first",
+            );
+        }
+    }
+    errs.finish()?;
+    sqlx::query(
+        "UPDATE users SET role = $1, country = $2, org = $3,
+            disabled_at = CASE WHEN $4 THEN COALESCE(disabled_at, $5) ELSE NULL END
+         WHERE id = $6",
+    )
+    .bind(role.as_str())
+    .bind(country.as_ref().map(Iso3::as_str))
+    .bind(org.as_ref().map(PartyCode::as_str))
+    .bind(disabled)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let after = by_id(conn, id).await?;
+    audit_log::append(
+        conn,
+        actor,
+        "user.update",
+        "user",
+        &id.to_string(),
+        Some(&serde_json::to_value(&before)?),
+        Some(&serde_json::to_value(&after)?),
+    )
+    .await?;
+    Ok(after)
 }
 
 const COLUMNS: &str =

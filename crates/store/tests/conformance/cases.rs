@@ -1,7 +1,8 @@
 use crate::harness::Backend;
 use needsdb_domain::{NewContribution, NewEarmark, NewLink, NewNeed};
 use needsdb_store::{
-    Actor, ContributionQuery, CountryFilter, NeedQuery, NewItem, NewUser, Role, StageChange, StatusChange, StoreError,
+    Actor, ContributionQuery, CountryFilter, Ending, NeedQuery, NewItem, NewUser, Role, StageChange, StatusChange,
+    StoreError,
 };
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
@@ -1303,11 +1304,68 @@ pub async fn sessions_and_tokens_store_only_hashes_and_can_be_revoked(b: &Backen
     let since = chrono::Utc::now() - chrono::Duration::minutes(15);
     s.record_signin_failure("A@who.int", "10.0.0.1").await.unwrap();
     s.record_signin_failure("a@who.int", "10.0.0.2").await.unwrap();
-    assert_eq!(s.signin_failures("a@who.int", "10.0.0.1", since).await.unwrap(), (2, 1));
-    s.set_password(&actor(), u.id, "new-hash", true).await.unwrap();
+    // Failures are counted per account and address together.
+    let f = s.signin_failures("a@who.int", "10.0.0.1", since).await.unwrap();
+    assert_eq!(f.count, 1);
+    assert!(f.last.is_some());
+    assert_eq!(
+        s.signin_failures("b@who.int", "10.0.0.1", since).await.unwrap().count,
+        0
+    );
+
+    // A password change ends every other session, and keeps this one and the tokens.
+    for id in ["here", "elsewhere"] {
+        s.create_session(&actor(), u.id, id, "csrf", chrono::Duration::hours(1))
+            .await
+            .unwrap();
+    }
+    let token = |hash: &str| needsdb_store::NewToken {
+        user_id: u.id,
+        name: "script".into(),
+        prefix: "ndb_x".into(),
+        token_hash: hash.into(),
+        expires_at: None,
+    };
+    s.create_token(&actor(), &token("t2")).await.unwrap();
+    s.set_password(
+        &actor(),
+        u.id,
+        "new-hash",
+        false,
+        &Ending::OtherSessions(Some("here".into())),
+    )
+    .await
+    .unwrap();
     let (after, hash) = s.user_by_email("a@who.int").await.unwrap().unwrap();
-    assert_eq!((hash.as_str(), after.must_change_password), ("new-hash", true));
-    assert!(s.audit_verify().await.unwrap().first_bad.is_none());
+    assert_eq!((hash.as_str(), after.must_change_password), ("new-hash", false));
+    assert!(s.session("here").await.unwrap().is_some());
+    assert!(s.session("elsewhere").await.unwrap().is_none());
+    assert!(s.token("t2").await.unwrap().is_some());
+    // An administrator's reset ends everything.
+    s.set_password(&actor(), u.id, "reset-hash", true, &Ending::Everything)
+        .await
+        .unwrap();
+    assert!(s.session("here").await.unwrap().is_none());
+    assert!(s.token("t2").await.unwrap().is_none());
+    // Disabling ends what a later re-enabling would otherwise bring back.
+    s.create_session(&actor(), u.id, "again", "csrf", chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    s.create_token(&actor(), &token("t3")).await.unwrap();
+    let off = needsdb_store::UserUpdate {
+        disabled: Some(true),
+        ..Default::default()
+    };
+    assert!(s.update_user(&actor(), u.id, &off).await.unwrap().disabled);
+    let on = needsdb_store::UserUpdate {
+        disabled: Some(false),
+        ..Default::default()
+    };
+    assert!(!s.update_user(&actor(), u.id, &on).await.unwrap().disabled);
+    assert!(s.session("again").await.unwrap().is_none());
+    assert!(s.token("t3").await.unwrap().is_none());
+    let report = s.audit_verify().await.unwrap();
+    assert!(report.first_bad.is_none() && report.records.is_empty(), "{report:?}");
 }
 
 pub async fn contribution_lists_filter_by_the_recipient_and_the_need(b: &Backend) {
@@ -1612,6 +1670,7 @@ fn import_opts(dry_run: bool) -> needsdb_store::ImportOptions {
         dry_run,
         label: "test.csv".into(),
         fingerprint: "0".repeat(64),
+        ..Default::default()
     }
 }
 

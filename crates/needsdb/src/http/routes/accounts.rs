@@ -1,37 +1,32 @@
 //! Sign-in sessions, passwords, users and API tokens.
 
-use crate::accounts;
 use crate::http::AppState;
-use crate::http::access;
 use crate::http::auth::{PeerAddr, Principal, SESSION_COOKIE, Via, sha256_hex};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::{ApiError, Problem};
 use crate::password;
+use crate::services::access;
+use crate::services::accounts::{self, throttle};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use needsdb_domain::Invalid;
-use needsdb_store::{Role, TokenInfo, User};
+use needsdb_store::{Role, TokenInfo, User, UserUpdate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const SESSION_HOURS: i64 = 12;
-/// Failed sign-ins counted within this window...
-pub const THROTTLE_MINUTES: i64 = 15;
-/// ...block further tries for an account after this many...
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// ...and from one address after this many.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, current, sign_out))
         .routes(routes!(change_password))
         .routes(routes!(list_users, add_user))
+        .routes(routes!(update_user))
         .routes(routes!(reset_password))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
@@ -65,15 +60,18 @@ async fn sign_in(
     PeerAddr(address): PeerAddr,
     ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
-    let (by_account, by_address) = s.store.signin_failures(&c.email, &address, since).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    let now = Utc::now();
+    let since = now - Duration::minutes(throttle::WINDOW_MINUTES);
+    let f = s.store.signin_failures(&c.email, &address, since).await?;
+    if let Some(wait) = throttle::wait(f.count, f.last, now) {
+        // Rounded up: a client that waits exactly this long is let through.
+        let seconds = (wait.num_milliseconds() + 999) / 1000;
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "throttled",
-            format!("too many failed sign-ins; try again in {THROTTLE_MINUTES} minutes"),
+            format!("too many failed sign-ins for this account from here; try again in {seconds} seconds"),
         )
-        .with_header(header::RETRY_AFTER, &(THROTTLE_MINUTES * 60).to_string()));
+        .with_header(header::RETRY_AFTER, &seconds.to_string()));
     }
     let found = s.store.user_by_email(&c.email).await?;
     // Verify against a real hash even for unknown accounts, so the time taken
@@ -176,7 +174,20 @@ async fn change_password(
     }
     password::check_strength(&c.new_password).map_err(|m| Invalid::one("new_password", "too_short", m))?;
     let hash = accounts::hash_password(c.new_password).await?;
-    s.store.set_password(&p.actor(), user.id, &hash, false).await?;
+    // Every other session ends; this one (if it is one) stays.
+    let keep = match &p.via {
+        Via::Session { id_hash, .. } => Some(id_hash.clone()),
+        _ => None,
+    };
+    s.store
+        .set_password(
+            &p.actor(),
+            user.id,
+            &hash,
+            false,
+            &needsdb_store::Ending::OtherSessions(keep),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -235,7 +246,22 @@ async fn add_user(
     ))
 }
 
-/// Give an account a new one-time password (administrators).
+/// Change an account's role, country or organisation, or disable or enable
+/// it (administrators). It holds from the next request; disabling ends every
+/// session and token at once.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "accounts", params(("id" = i64, Path)), request_body = UserUpdate,
+    responses((status = 200, body = User), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_user(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(change): ApiJson<UserUpdate>,
+) -> Result<Json<User>, ApiError> {
+    p.require(&access::ADMIN)?;
+    Ok(Json(s.store.update_user(&p.actor(), id, &change).await?))
+}
+
+/// Give an account a new one-time password (administrators). Its sessions and tokens end.
 #[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 200, body = AccountOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn reset_password(
@@ -300,7 +326,7 @@ struct TokenOut {
 
 /// Create an API token for scripts. The token is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
-    responses((status = 201, body = TokenOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = TokenOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn create_token(
     State(s): State<AppState>,
     p: Principal,

@@ -1,10 +1,11 @@
 //! /api/v1/allocations: run the allocation rule and see every share explained.
 
-use crate::allocate::{self, AllocationOut, AllocationRequest, run};
 use crate::http::AppState;
 use crate::http::auth::Principal;
 use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access;
+use crate::services::allocate::{self, AllocationOut, AllocationRequest, run};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -32,13 +33,21 @@ struct ProposalRequest {
 }
 
 const RUNNERS: [Role; 2] = [Role::Admin, Role::Secretariat];
-const READERS: [Role; 3] = [Role::Admin, Role::Secretariat, Role::Viewer];
 
-/// Saved allocation proposals.
+/// Saved allocation proposals: all of them for the secretariat, administrators
+/// and viewers; for a partner, those that share its own supply.
 #[utoipa::path(get, path = "/api/v1/allocations", tag = "allocations", responses((status = 200, body = Vec<Proposal>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn list(State(s): State<AppState>, p: Principal) -> Result<Json<Vec<Proposal>>, ApiError> {
-    p.require(&READERS)?;
-    Ok(Json(s.store.proposals().await?))
+    let u = p.require(&[Role::Admin, Role::Secretariat, Role::Viewer, Role::Partner])?;
+    let all = s.store.proposals().await?;
+    let visible = if access::sees_everything(u) {
+        all
+    } else {
+        all.into_iter()
+            .filter(|x| access::may_read_proposal(p.caller(), x).is_ok())
+            .collect()
+    };
+    Ok(Json(visible))
 }
 
 /// Run an allocation and save it as a proposal for review.
@@ -60,15 +69,19 @@ async fn propose(
 #[utoipa::path(get, path = "/api/v1/allocations/{id}", tag = "allocations", params(("id" = i64, Path)),
     responses((status = 200, body = Proposal), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Proposal>, ApiError> {
-    p.require(&READERS)?;
-    Ok(Json(s.store.proposal(id).await?))
+    p.user()?;
+    let proposal = s.store.proposal(id).await?;
+    access::may_read_proposal(p.caller(), &proposal)?;
+    Ok(Json(proposal))
 }
 
 /// Turn a proposal into committed contributions from its supplier, linked to each recipient's open needs. All or nothing.
+/// The secretariat, administrators, or the supplier's own partners; the proposal records who accepted it.
 #[utoipa::path(post, path = "/api/v1/allocations/{id}/commit", tag = "allocations", params(("id" = i64, Path)),
     responses((status = 200, body = Proposal), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn commit(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Proposal>, ApiError> {
-    p.require(&RUNNERS)?;
+    p.user()?;
+    access::may_decide_proposal(p.caller(), &s.store.proposal(id).await?)?;
     Ok(Json(allocate::commit(s.store.as_ref(), &p.actor(), id).await?))
 }
 
@@ -76,7 +89,8 @@ async fn commit(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) ->
 #[utoipa::path(post, path = "/api/v1/allocations/{id}/withdraw", tag = "allocations", params(("id" = i64, Path)),
     responses((status = 200, body = Proposal), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn withdraw(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Proposal>, ApiError> {
-    p.require(&RUNNERS)?;
+    p.user()?;
+    access::may_decide_proposal(p.caller(), &s.store.proposal(id).await?)?;
     Ok(Json(s.store.withdraw_proposal(&p.actor(), id).await?))
 }
 

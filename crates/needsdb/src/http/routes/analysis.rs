@@ -1,11 +1,11 @@
 //! /api/v1/coverage/monthly, /coverage/top-unmet, /equity, /earmarks/report, /match, /follow-up
 
-use crate::analysis::{self, EarmarkLine, FollowUp, OfferLine, Pair};
 use crate::http::AppState;
-use crate::http::access::{self, need_scope};
 use crate::http::auth::Principal;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access::{self, need_scope};
+use crate::services::analysis::{self, EarmarkLine, FollowUp, OfferLine, Pair};
 use axum::Json;
 use axum::extract::{Path, State};
 use needsdb_domain::equity::Equity;
@@ -101,7 +101,7 @@ async fn top_unmet(
     p: Principal,
     ApiQuery(q): ApiQuery<LimitParam>,
 ) -> Result<Json<Vec<Need>>, ApiError> {
-    let scope = need_scope(&p)?;
+    let scope = need_scope(p.caller())?;
     let limit = q.limit.unwrap_or(20);
     crate::http::listing::check_limit(Some(limit), 1000)?;
     Ok(Json(
@@ -171,7 +171,7 @@ async fn offer(
     p: Principal,
     ApiQuery(q): ApiQuery<OfferParams>,
 ) -> Result<Json<Vec<OfferLine>>, ApiError> {
-    let scope = need_scope(&p)?;
+    let scope = need_scope(p.caller())?;
     let nq = NeedQuery {
         region: q.region,
         nam_status: q.nam_status,

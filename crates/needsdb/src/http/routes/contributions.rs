@@ -1,12 +1,12 @@
 //! /api/v1/contributions
 
 use crate::http::AppState;
-use crate::http::access;
 use crate::http::auth::Principal;
 use crate::http::etag::{expected_version, tagged};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::listing::{self, Format};
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -129,7 +129,13 @@ async fn create(
         code(&input.donor).unwrap_or_default(),
         code(&input.recipient).unwrap_or_default(),
     );
-    access::may_create_contribution(&p, &donor, &recipient, code(&input.channel).as_deref())?;
+    // The stage it would start at; an unknown stage is the store's to name.
+    let stage = input
+        .stage
+        .as_deref()
+        .map_or(Some(needsdb_domain::Stage::Pledged), needsdb_domain::Stage::parse)
+        .unwrap_or(needsdb_domain::Stage::Pledged);
+    access::may_create_contribution(p.caller(), &donor, &recipient, code(&input.channel).as_deref(), stage)?;
     let c = s.store.create_contribution(&p.actor(), &input).await?;
     Ok(tagged(StatusCode::CREATED, c.version, &c))
 }
@@ -156,7 +162,7 @@ async fn advance(
     p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
     let c = s.store.contribution(id).await?;
     let to = change.to.as_deref().and_then(Stage::parse).unwrap_or(Stage::Pledged);
-    access::may_advance(&p, &c.donor, &c.recipient, to)?;
+    access::may_advance(p.caller(), &c.donor, &c.recipient, to)?;
     let expected = expected_version(&headers)?;
     let c = s.store.advance_contribution(&p.actor(), id, expected, &change).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))

@@ -1,9 +1,11 @@
 //! /api/v1/coverage: published aggregates, open to everyone.
 
 use crate::http::AppState;
+use crate::http::auth::Principal;
 use crate::http::extract::ApiQuery;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::routes::needs::NeedParams;
+use crate::services::access;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -61,9 +63,26 @@ fn to_values<T: serde::Serialize>(rows: &[T]) -> Result<Vec<serde_json::Value>, 
     responses((status = 200, body = Vec<CoverageRow>, description = "Rows in units; with measure=usd, CoverageUsdRow"), (status = 422, body = Problem)))]
 async fn coverage(
     State(s): State<AppState>,
+    p: Principal,
     headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<CoverageParams>,
 ) -> Result<Response, ApiError> {
+    // The public sees aggregates of shared needs only (validated, partly met,
+    // met), whatever it asks for; a signed-in caller its own scope.
+    if p.caller().is_none()
+        && let Some(statuses) = q.status.as_deref()
+        && statuses
+            .split(',')
+            .filter_map(needsdb_domain::NeedStatus::parse)
+            .any(|st| !access::SHARED.contains(&st))
+    {
+        return Err(Invalid::one(
+            "status",
+            "not_public",
+            "without signing in, coverage counts validated, partly met and met needs only",
+        )
+        .into());
+    }
     let by_text = q.by.as_deref().unwrap_or("country");
     let by = CoverageBy::parse(by_text).ok_or_else(|| {
         let all: Vec<&str> = CoverageBy::ALL.iter().map(|b| b.as_str()).collect();
@@ -87,9 +106,30 @@ async fn coverage(
         needed_to: q.needed_to,
         ..Default::default()
     };
-    let values: Vec<serde_json::Value> = match q.measure.as_deref().unwrap_or("units") {
-        "units" => to_values(&s.store.coverage(by, &params.query()?).await?)?,
-        "usd" => to_values(&s.store.coverage_usd(by, &params.query()?).await?)?,
+    let mut query = params.query()?;
+    query.scope = access::aggregate_scope(p.caller());
+    let zero = needsdb_store::CoverageSums::default().present(0, 0);
+    let (values, shape) = match q.measure.as_deref().unwrap_or("units") {
+        "units" => (
+            to_values(&s.store.coverage(by, &query).await?)?,
+            serde_json::to_value(needsdb_store::CoverageRow {
+                group: String::new(),
+                item: String::new(),
+                unit: String::new(),
+                needs: 0,
+                coverage: zero,
+            }),
+        ),
+        "usd" => (
+            to_values(&s.store.coverage_usd(by, &query).await?)?,
+            serde_json::to_value(needsdb_store::CoverageUsdRow {
+                group: String::new(),
+                unit: String::new(),
+                needs: 0,
+                unvalued_needs: 0,
+                coverage: zero,
+            }),
+        ),
         other => {
             return Err(Invalid::one(
                 "measure",
@@ -103,7 +143,8 @@ async fn coverage(
         crate::http::listing::Format::Json => Ok(Json(values).into_response()),
         crate::http::listing::Format::Csv => {
             let mut buf = Vec::new();
-            crate::tabular::write_csv(&mut buf, &values).map_err(ApiError::internal)?;
+            let shape = shape.map_err(ApiError::internal)?;
+            crate::tabular::write_csv_shaped(&mut buf, &values, &shape).map_err(ApiError::internal)?;
             let mut r = (StatusCode::OK, buf).into_response();
             r.headers_mut().insert(
                 header::CONTENT_TYPE,

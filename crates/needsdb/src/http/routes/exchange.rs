@@ -3,19 +3,21 @@
 //! row for imports.
 
 use crate::http::AppState;
-use crate::http::access::{self, need_scope};
 use crate::http::auth::Principal;
 use crate::http::extract::ApiQuery;
 use crate::http::problem::{ApiError, Problem};
+use crate::http::upload;
+use crate::services::access::{self, need_scope};
+use crate::services::imports;
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use needsdb_domain::{Invalid, NeedStatus};
+use needsdb_domain::Invalid;
 use needsdb_exchange::resolve::Resolver;
-use needsdb_exchange::{Data, Format, ImportError, Kind, Options, RowGuard, Selection, Silent};
-use needsdb_store::{ContributionQuery, NeedQuery, Role};
+use needsdb_exchange::{Data, Format, ImportError, Kind, Options, Report, Selection};
+use needsdb_store::{ContributionQuery, ImportJob, NeedQuery, Role};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
@@ -24,13 +26,12 @@ use utoipa_axum::routes;
 
 /// The largest file an import takes over HTTP; the command line has no limit.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+pub const IMPORTS_PATH: &str = "/api/v1/imports";
 
 pub fn router() -> OpenApiRouter<AppState> {
-    let imports = OpenApiRouter::new()
-        .routes(routes!(import))
-        .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES));
     OpenApiRouter::new()
-        .merge(imports)
+        .routes(routes!(import, import_jobs))
+        .routes(routes!(import_job))
         .routes(routes!(export_needs))
         .routes(routes!(export_contributions))
         .routes(routes!(template))
@@ -56,23 +57,6 @@ struct ImportParams {
     decimal: Option<String>,
 }
 
-/// The access rules, asked for every row of an upload.
-struct Guard(Principal);
-
-impl RowGuard for Guard {
-    fn need(&self, country: &str, status: NeedStatus) -> Result<(), String> {
-        access::may_write_need(&self.0, country).map_err(|e| e.detail)?;
-        if matches!(status, NeedStatus::Validated) {
-            access::may_set_need_status(&self.0, country, status).map_err(|e| e.detail)?;
-        }
-        Ok(())
-    }
-
-    fn contribution(&self, donor: &str, recipient: &str, channel: Option<&str>) -> Result<(), String> {
-        access::may_create_contribution(&self.0, donor, recipient, channel).map_err(|e| e.detail)
-    }
-}
-
 fn file_format(param: Option<&str>, body: &[u8], allow_iati: bool) -> Result<Format, ApiError> {
     match param {
         None => Ok(Format::sniff(body)),
@@ -94,23 +78,83 @@ fn file_format(param: Option<&str>, body: &[u8], allow_iati: bool) -> Result<For
     }
 }
 
+/// How long an upload may ask to wait for its import (`Prefer: wait=N`).
+const MAX_WAIT_SECONDS: u64 = 60;
+
+/// The seconds asked for in `Prefer: wait=N` (RFC 7240), if any.
+fn preferred_wait(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split([',', ';']))
+        .find_map(|p| p.trim().strip_prefix("wait=")?.trim().parse::<u64>().ok())
+        .map(|n| n.min(MAX_WAIT_SECONDS))
+}
+
+fn job_url(id: i64) -> String {
+    format!("/api/v1/imports/{id}")
+}
+
+/// The final answer of an import: 200 and the report when the file is
+/// clean, 422 and the report when it has problems.
+fn report_response(report: &Report) -> Response {
+    if report.ok() {
+        return Json(report).into_response();
+    }
+    // A problem document like every other error, carrying the whole report.
+    let body = serde_json::json!({
+        "type": "tag:needsdb,2026:problem:import",
+        "title": "The file has problems",
+        "status": 422,
+        "detail": format!("{} problems; nothing was written", report.problem_count),
+        "report": report,
+    });
+    let mut r = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+fn import_failed(e: ImportError) -> ApiError {
+    match e {
+        ImportError::Store(e) => ApiError::from(e),
+        other => ApiError::internal(other),
+    }
+}
+
 /// Import needs or contributions: the file is the request body (HXL CSV,
-/// XLSX or JSON). Every row is checked, and authorised, before anything is
-/// written; with any problem nothing is. 200 with the report when the file
-/// is clean (written, or not for a dry run); otherwise 422, a problem
-/// document whose `report` lists every problem with its row and column.
-#[utoipa::path(post, path = "/api/v1/imports", tag = "exchange", params(ImportParams),
+/// XLSX or JSON, up to 64 MiB). The upload is stored, and the answer is 202
+/// with the job's address (`Location`), where its progress and, at the end,
+/// its report are. Every row is checked, and authorised, before anything is
+/// written; with any problem nothing is.
+///
+/// With `Prefer: wait=N` (at most 60 seconds) the answer waits for the
+/// import: 200 with the report when the file is clean (written, or not for
+/// a dry run), 422 with the report listing every problem with its row and
+/// column; or 202 if it is still running.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "exchange", params(ImportParams,
+        ("Prefer" = Option<String>, Header, description = "wait=N: wait up to N seconds for the report")),
     request_body(content = Vec<u8>, description = "The file", content_type = "text/csv"),
-    responses((status = 200, description = "The import report"), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 413, body = Problem), (status = 422, description = "The import report, with every problem")))]
+    responses((status = 202, body = ImportJob, description = "The import is queued; follow Location"),
+        (status = 200, description = "The import report (with Prefer: wait)"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 408, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The import report, with every problem", content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn import(
     State(s): State<AppState>,
     p: Principal,
     ApiQuery(q): ApiQuery<ImportParams>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
     p.require(&[Role::Admin, Role::FocalPoint, Role::Partner])?;
-    let format = file_format(q.format.as_deref(), &body, false)?;
+    let user = p.user()?.clone();
     let kind = match q.kind.as_deref() {
         None => None,
         Some(k) => Some(Kind::parse(k).ok_or_else(|| {
@@ -134,46 +178,128 @@ async fn import(
             .into());
         }
     };
-    let lookups = Arc::new(needsdb_exchange::lookups(&*s.store).await?);
-    let opts = Options {
+    if let Some(f) = q.format.as_deref() {
+        file_format(Some(f), &[], false)?;
+    }
+    let place = s.imports.enter().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "too many imports are waiting on this server; try again in a minute",
+        )
+        .with_header(header::RETRY_AFTER, "60")
+    })?;
+    let upload = upload::receive(&headers, body, MAX_IMPORT_BYTES, &s.upload_dir).await?;
+    let format = file_format(q.format.as_deref(), &upload.head, false)?;
+    let options = Options {
         decimal,
+        on_phase: None,
         dry_run: q.dry_run.unwrap_or(false),
         accept_suggestions: q.accept_suggestions.unwrap_or(false),
         kind,
         label: q.name.unwrap_or_else(|| format!("upload.{}", format.extension())),
-        guard: Some(Arc::new(Guard(p.clone()))),
+        guard: Some(Arc::new(access::ImportGuard(user.clone()))),
     };
-    let report = needsdb_exchange::import(
-        &*s.store,
-        &p.actor(),
-        lookups,
+    let actor = p.actor();
+    let id = imports::create(&*s.store, &actor, Some(user.id), format, &options, upload.bytes).await?;
+    let job = imports::Job {
+        id,
         format,
-        Data::Bytes(body.to_vec()),
-        &opts,
-        Arc::new(Silent),
-    )
-    .await
-    .map_err(|e| match e {
-        ImportError::Store(e) => ApiError::from(e),
-        other => ApiError::internal(other),
-    })?;
-    if report.ok() {
-        return Ok(Json(report).into_response());
-    }
-    // A problem document like every other error, carrying the whole report.
-    let body = serde_json::json!({
-        "type": "tag:needsdb,2026:problem:import",
-        "title": "The file has problems",
-        "status": 422,
-        "detail": format!("{} problems; nothing was written", report.problem_count),
-        "report": report,
+        data: Data::Path(upload.path.to_path_buf()),
+        options,
+        actor,
+    };
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let (queue, store) = (s.imports.clone(), s.store.clone());
+    tokio::spawn(async move {
+        let outcome = queue.run(&place, store, job).await;
+        // The file goes once the job is over.
+        drop(upload);
+        let _ = done_tx.send(outcome);
     });
-    let mut r = (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
+    if let Some(wait) = preferred_wait(&headers)
+        && let Ok(Ok(outcome)) = tokio::time::timeout(std::time::Duration::from_secs(wait), done_rx).await
+    {
+        let mut r = match outcome {
+            Ok(report) => report_response(&report),
+            Err(e) => import_failed(e).into_response(),
+        };
+        r.headers_mut()
+            .insert("preference-applied", HeaderValue::from_static("wait"));
+        if let Ok(v) = HeaderValue::from_str(&job_url(id)) {
+            r.headers_mut().insert(header::CONTENT_LOCATION, v);
+        }
+        return Ok(r);
+    }
+    let job = s.store.import_job(id).await?;
+    let mut r = (StatusCode::ACCEPTED, Json(job)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&job_url(id)) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
     Ok(r)
+}
+
+/// A job is its sender's to see, and every administrator's.
+fn may_see_job(p: &Principal, job: &ImportJob) -> Result<(), ApiError> {
+    let u = p.user()?;
+    if u.role == Role::Admin || job.user_id == Some(u.id) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format_args!("import {}", job.id)))
+    }
+}
+
+/// An import job: its state (queued, checking, writing, done, failed or
+/// interrupted), the rows read so far, and at the end its report.
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "exchange", params(("id" = i64, Path)),
+    responses((status = 200, body = ImportJob),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn import_job(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<ImportJob>, ApiError> {
+    p.user()?;
+    let job = match s.store.import_job(id).await {
+        Err(needsdb_store::StoreError::NotFound { .. }) => {
+            return Err(ApiError::not_found(format_args!("import {id}")));
+        }
+        other => other?,
+    };
+    may_see_job(&p, &job)?;
+    Ok(Json(job))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct JobListParams {
+    /// Everyone's imports (administrators).
+    all: Option<bool>,
+    /// How many, newest first (at most 200; 50 when not given).
+    limit: Option<i64>,
+}
+
+/// The caller's latest imports, newest first.
+#[utoipa::path(get, path = "/api/v1/imports", tag = "exchange", params(JobListParams),
+    responses((status = 200, body = Vec<ImportJob>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn import_jobs(
+    State(s): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<JobListParams>,
+) -> Result<Json<Vec<ImportJob>>, ApiError> {
+    let u = p.user()?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(Invalid::one("limit", "out_of_range", "limit is 1 to 200").into());
+    }
+    let whose = if q.all.unwrap_or(false) {
+        p.require(&access::ADMIN)?;
+        None
+    } else {
+        Some(u.id)
+    };
+    Ok(Json(s.store.import_jobs(whose, limit).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -218,7 +344,7 @@ async fn export_needs(
     p: Principal,
     ApiQuery(q): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    let scope = need_scope(&p)?;
+    let scope = need_scope(p.caller())?;
     let format = file_format(Some(q.format.as_deref().unwrap_or("hxl")), &[], true)?;
     let selection = Selection::Needs(NeedQuery {
         country: q.country,

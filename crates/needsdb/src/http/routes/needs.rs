@@ -1,12 +1,12 @@
 //! /api/v1/needs
 
 use crate::http::AppState;
-use crate::http::access::{self, can_see_need, need_scope};
 use crate::http::auth::Principal;
 use crate::http::etag::{expected_version, tagged};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::listing::{self, Format};
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access::{self, can_see_need, need_scope};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -97,7 +97,7 @@ async fn list(
     ApiQuery(params): ApiQuery<NeedParams>,
 ) -> Result<Response, ApiError> {
     let mut q = params.query()?;
-    q.scope = need_scope(&p)?;
+    q.scope = need_scope(p.caller())?;
     match listing::format(params.format.as_deref(), &headers)? {
         Format::Json => Ok(listing::json_page(s.store.needs(&q).await?)),
         Format::Csv => {
@@ -134,7 +134,7 @@ async fn create(
 ) -> Result<Response, ApiError> {
     p.require(&[Role::Admin, Role::FocalPoint])?;
     if let Some(c) = input.country.as_deref() {
-        access::may_write_need(&p, &c.trim().to_ascii_uppercase())?;
+        access::may_write_need(p.caller(), &c.trim().to_ascii_uppercase())?;
     }
     let input = NewNeed {
         reported_via: input.reported_via.or_else(|| Some("api".into())),
@@ -149,7 +149,7 @@ async fn create(
 
 /// Reads a need, as 404 when the caller may not see it.
 async fn visible(s: &AppState, p: &Principal, id: i64) -> Result<Need, ApiError> {
-    let scope = need_scope(p)?;
+    let scope = need_scope(p.caller())?;
     let n = s.store.need(id).await?;
     if can_see_need(&scope, &n.country, n.status) {
         Ok(n)
@@ -177,9 +177,9 @@ async fn update(
     ApiJson(patch): ApiJson<NewNeed>,
 ) -> Result<Response, ApiError> {
     let n = visible(&s, &p, id).await?;
-    access::may_write_need(&p, &n.country)?;
+    access::may_write_need(p.caller(), &n.country)?;
     if let Some(c) = patch.country.as_deref() {
-        access::may_write_need(&p, &c.trim().to_ascii_uppercase())?;
+        access::may_write_need(p.caller(), &c.trim().to_ascii_uppercase())?;
     }
     let expected = expected_version(&headers)?;
     let n = s.store.update_need(&p.actor(), id, expected, &patch).await?;
@@ -199,9 +199,9 @@ async fn change_status(
     p.require(&[Role::Admin, Role::Secretariat, Role::FocalPoint])?;
     let n = visible(&s, &p, id).await?;
     if let Some(to) = change.to.as_deref().and_then(NeedStatus::parse) {
-        access::may_set_need_status(&p, &n.country, to)?;
+        access::may_set_need_status(p.caller(), &n.country, to)?;
     } else if p.role() == Some(Role::FocalPoint) {
-        access::may_write_need(&p, &n.country)?;
+        access::may_write_need(p.caller(), &n.country)?;
     }
     let expected = expected_version(&headers)?;
     let n = s.store.change_need_status(&p.actor(), id, expected, &change).await?;

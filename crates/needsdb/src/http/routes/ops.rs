@@ -1,14 +1,14 @@
 //! Health, readiness, metrics and the audit check.
 
 use crate::http::AppState;
-use crate::http::access;
 use crate::http::auth::Principal;
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use needsdb_store::AuditReport;
+use needsdb_store::{AuditReport, StoreError};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,34 +21,82 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_verify))
 }
 
-/// Liveness: 200 once the database answers.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200), (status = 503)))]
-async fn healthz(State(s): State<AppState>) -> Response {
-    readiness(&s).await
-}
+/// How long a health check waits for the database.
+const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Readiness: the process and its database.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200), (status = 503)))]
-async fn readyz(State(s): State<AppState>) -> Response {
-    readiness(&s).await
-}
-
-async fn readiness(s: &AppState) -> Response {
-    let db = match s.store.dialect() {
+fn dialect(s: &AppState) -> &'static str {
+    match s.store.dialect() {
         needsdb_store::Dialect::Sqlite => "sqlite",
         needsdb_store::Dialect::Postgres => "postgres",
-    };
-    match s.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ok", "database": db}))).into_response(),
-        Err(e) => {
+    }
+}
+
+fn unavailable(body: serde_json::Value) -> Response {
+    let mut r = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
+}
+
+/// Liveness: 200 while the database answers, within two seconds.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200), (status = 503)))]
+async fn healthz(State(s): State<AppState>) -> Response {
+    match tokio::time::timeout(CHECK_TIMEOUT, s.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, Json(json!({"status": "ok", "database": dialect(&s)}))).into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "database": db})),
+            unavailable(
+                json!({"status": "unavailable", "database": dialect(&s), "problem": "the database cannot be reached"}),
             )
-                .into_response()
+        }
+        Err(_) => unavailable(
+            json!({"status": "unavailable", "database": dialect(&s), "problem": "the database did not answer within 2 seconds"}),
+        ),
+    }
+}
+
+/// Readiness: the database answers, and a write works (a heartbeat written
+/// and committed). A full disk or a read-only database is named while it
+/// lasts; a write merely waiting behind a long one is not a failure.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200), (status = 503)))]
+async fn readyz(State(s): State<AppState>) -> Response {
+    let db = dialect(&s);
+    match tokio::time::timeout(CHECK_TIMEOUT, s.store.ping()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "database unreachable");
+            return unavailable(
+                json!({"status": "unavailable", "database": db, "problem": "the database cannot be reached"}),
+            );
+        }
+        Err(_) => {
+            return unavailable(
+                json!({"status": "unavailable", "database": db, "problem": "the database did not answer within 2 seconds"}),
+            );
         }
     }
+    let writes = match tokio::time::timeout(CHECK_TIMEOUT, s.store.check_writes()).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(StoreError::Busy(_))) | Err(_) => "waiting behind another write",
+        Ok(Err(e @ (StoreError::OutOfSpace(_) | StoreError::ReadOnly(_) | StoreError::Unavailable(_)))) => {
+            tracing::warn!(error = %e, "writes fail");
+            let problem = match e {
+                StoreError::OutOfSpace(_) => "the disk is full: writes fail until space is freed",
+                StoreError::ReadOnly(_) => "the database is read-only: writes fail",
+                _ => "the database cannot be reached",
+            };
+            return unavailable(json!({"status": "degraded", "database": db, "problem": problem}));
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "write check failed");
+            return unavailable(json!({"status": "degraded", "database": db, "problem": "a test write failed"}));
+        }
+    };
+    (
+        StatusCode::OK,
+        Json(json!({"status": "ok", "database": db, "writes": writes})),
+    )
+        .into_response()
 }
 
 /// Prometheus metrics: requests by route and status, latency, pool use. Needs a signed-in caller (a viewer token will do).

@@ -1,12 +1,12 @@
 //! /api/v1/countries, /api/v1/parties, /api/v1/items
 
 use crate::http::AppState;
-use crate::http::access;
 use crate::http::auth::Principal;
 use crate::http::etag::{expected_version, tagged};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::listing::paginate;
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

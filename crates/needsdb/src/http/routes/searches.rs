@@ -2,13 +2,13 @@
 //! Feed readers cannot send headers, so the feed's address carries a secret
 //! token (shown once, stored hashed), like an API token.
 
-use crate::accounts::random_hex;
-use crate::analysis::all_needs;
 use crate::http::AppState;
-use crate::http::access::{SHARED, scope_of};
 use crate::http::auth::{Principal, sha256_hex};
 use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, Problem};
+use crate::services::access::{SHARED, scope_of};
+use crate::services::accounts::random_hex;
+use crate::services::analysis::all_needs;
 use atom_syndication::{Entry, Feed, Link, Person, Text};
 use axum::Json;
 use axum::extract::{Path, State};

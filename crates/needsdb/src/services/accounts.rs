@@ -1,12 +1,17 @@
 //! Account operations shared by the command line and the API: users with
 //! one-time passwords, and API tokens shown once and stored hashed.
 
-use crate::http::auth::sha256_hex;
 use crate::password;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{Duration, Utc};
 use needsdb_domain::Invalid;
 use needsdb_store::{Actor, NewToken, NewUser, Role, Store, StoreError, TokenInfo, User};
+use sha2::{Digest, Sha256};
+
+/// Secrets (tokens, session ids, feed keys) are stored only as this hash.
+pub fn sha256_hex(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
 
 /// A random secret as hex.
 pub fn random_hex(bytes: usize) -> String {
@@ -53,12 +58,54 @@ pub async fn add_user(
     Ok((user, generated.then_some(pw)))
 }
 
-/// Gives a user a new one-time password, returned once.
+/// Gives a user a new one-time password, returned once. Every session and
+/// API token of the user ends: whoever held the old password is out.
 pub async fn reset_password(store: &dyn Store, actor: &Actor, user_id: i64) -> Result<String, StoreError> {
     let pw = password::generate();
     let hash = hash_password(pw.clone()).await?;
-    store.set_password(actor, user_id, &hash, true).await?;
+    store
+        .set_password(actor, user_id, &hash, true, &needsdb_store::Ending::Everything)
+        .await?;
     Ok(pw)
+}
+
+/// Sign-in throttling: each account is throttled per address, so nobody's
+/// failures lock out a user signing in from their own address, or everyone
+/// behind a shared proxy. After `FREE_FAILURES` failures within the window
+/// the next try must wait, twice as long after each further failure.
+pub mod throttle {
+    use chrono::{DateTime, Duration, Utc};
+
+    pub const WINDOW_MINUTES: i64 = 15;
+    pub const FREE_FAILURES: i64 = 3;
+    pub const MAX_WAIT_SECONDS: i64 = WINDOW_MINUTES * 60;
+
+    /// How long to wait before the next try, given this pair's failures.
+    pub fn wait(failures: i64, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<Duration> {
+        let last = last?;
+        if failures < FREE_FAILURES {
+            return None;
+        }
+        let exp = u32::try_from(failures - FREE_FAILURES).unwrap_or(u32::MAX).min(20);
+        let need = Duration::seconds((1i64 << exp).min(MAX_WAIT_SECONDS));
+        let waited = now - last;
+        (waited < need).then(|| need - waited)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn delays_grow_with_each_failure_and_are_bounded() {
+            let now = Utc::now();
+            assert_eq!(wait(2, Some(now), now), None);
+            assert_eq!(wait(3, Some(now), now), Some(Duration::seconds(1)));
+            assert_eq!(wait(5, Some(now), now), Some(Duration::seconds(4)));
+            assert_eq!(wait(60, Some(now), now), Some(Duration::seconds(MAX_WAIT_SECONDS)));
+            assert_eq!(wait(5, Some(now - Duration::seconds(10)), now), None);
+        }
+    }
 }
 
 pub const MAX_TOKEN_DAYS: i64 = 3650;

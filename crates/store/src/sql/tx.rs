@@ -1,0 +1,91 @@
+//! A write transaction on a pooled connection, begun and ended by hand.
+//!
+//! sqlx's own transaction keeps a depth count on the connection; when a
+//! COMMIT failed (a full disk), the connection went back to the pool with
+//! the count stuck, and every later write failed with "begin_with at
+//! non-zero transaction depth" until a restart. Here a connection goes back
+//! to the pool only after a COMMIT or ROLLBACK that succeeded; after any
+//! failure, or if the transaction is dropped unfinished, the connection is
+//! closed (the database rolls back what it had) and the pool opens a fresh one.
+
+use super::{Conn, Db};
+use crate::Result;
+use sqlx::Pool;
+use sqlx::pool::PoolConnection;
+use std::ops::{Deref, DerefMut};
+
+pub(crate) struct WriteTx {
+    conn: Option<PoolConnection<Db>>,
+}
+
+/// Takes a connection and begins a write transaction on it (the dialect's
+/// way: `BEGIN IMMEDIATE`, or `BEGIN` and the advisory write lock).
+pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<WriteTx> {
+    let mut conn = pool.acquire().await?;
+    if let Err(e) = super::super::start_write(&mut conn).await {
+        // Whatever state the failed BEGIN left, this connection is not reused.
+        drop(conn.detach());
+        return Err(e);
+    }
+    Ok(WriteTx { conn: Some(conn) })
+}
+
+impl WriteTx {
+    async fn finish(mut self, statement: &'static str) -> Result<()> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        match sqlx::query(statement).execute(&mut *conn).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                drop(conn.detach());
+                Err(e.into())
+            }
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.finish("COMMIT").await
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        // Dropped unfinished: an error or a cancelled request. Closing the
+        // connection rolls the transaction back in the database.
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn
+            .as_deref()
+            .unwrap_or_else(|| unreachable!("a finished transaction is not used"))
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn
+            .as_deref_mut()
+            .unwrap_or_else(|| unreachable!("a finished transaction is not used"))
+    }
+}
+
+/// Writes a heartbeat row and commits: the write a readiness check makes to
+/// learn whether writes work (a full disk or a read-only database fail it).
+pub(crate) async fn probe_write(pool: &Pool<Db>) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let now = super::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    sqlx::query(
+        "INSERT INTO meta (key, value) VALUES ('heartbeat', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
