@@ -131,8 +131,19 @@ def main():
                 rate = dec(c["usd_rate"]) if c["usd_rate"] else Decimal(1)
                 usd = (dec(l["quantity"]) * rate * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
                 units, cash = (int(usd), 0) if n["money"] else (0, int(usd))
-            links.append({"need": l["need"], "stage": c["stage"], "units": units, "cash": cash})
-    links = pd.DataFrame(links, columns=["need", "stage", "units", "cash"])
+            # What arrived of a contribution still on its way: each link's
+            # share of the confirmed quantity, in proportion, rounded down.
+            if c["stage"] == "delivered":
+                got = (units, cash)
+            elif c["stage"] in FUNDED and c.get("delivered") not in (None, 0):
+                whole, part = dec(c["quantity"]), dec(c["delivered"])
+                got = tuple(int((Decimal(x) * part / whole).to_integral_value(rounding=ROUND_FLOOR)) for x in (units, cash))
+            else:
+                got = (0, 0)
+            links.append(
+                {"need": l["need"], "stage": c["stage"], "units": units, "cash": cash, "dunits": got[0], "dcash": got[1]}
+            )
+    links = pd.DataFrame(links, columns=["need", "stage", "units", "cash", "dunits", "dcash"])
 
     def stage_sum(stages, col):
         sel = links[links["stage"].isin(stages)]
@@ -143,10 +154,11 @@ def main():
         ("announced", {"announced"}),
         ("pledged", {"pledged"}),
         ("funded", FUNDED),
-        ("delivered", {"delivered"}),
     ]:
         sums[name] = stage_sum(stages, "units").reindex(sums.index, fill_value=0)
         sums[name + "_cash"] = stage_sum(stages, "cash").reindex(sums.index, fill_value=0)
+    sums["delivered"] = stage_sum(FUNDED, "dunits").reindex(sums.index, fill_value=0)
+    sums["delivered_cash"] = stage_sum(FUNDED, "dcash").reindex(sums.index, fill_value=0)
     needs = needs.join(sums, on="id")
 
     def valued(row, stage):
@@ -231,8 +243,9 @@ def main():
     d = decimals(equity_item)
     delivered = {}
     for c in contributions:
-        if c["merged_into"] is None and c["stage"] == "delivered" and c["kind"] == "in_kind" and c["item"] == equity_item:
-            delivered[c["recipient"]] = delivered.get(c["recipient"], 0) + base_units(c["quantity"], d)
+        if c["merged_into"] is None and c["stage"] in FUNDED and c["kind"] == "in_kind" and c["item"] == equity_item:
+            arrived = c["quantity"] if c["stage"] == "delivered" else c.get("delivered", 0)
+            delivered[c["recipient"]] = delivered.get(c["recipient"], 0) + base_units(arrived, d)
     states = countries[countries["population"].fillna(0) > 0].copy()
     states["delivered"] = [delivered.get(i, 0) for i in states.index]
     states["group"] = states["income_group"].fillna("unclassified")

@@ -794,7 +794,7 @@ impl StageChange {
     }
 }
 
-fn parse_source_url(v: &Option<String>) -> Result<Option<String>, FieldError> {
+pub(crate) fn parse_source_url(v: &Option<String>) -> Result<Option<String>, FieldError> {
     let Some(s) = optional_text("source_url", v, 2000)? else {
         return Ok(None);
     };

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod codes;
 pub mod contribution;
 pub mod decimal;
+pub mod delivery;
 pub mod earmark;
 pub mod equity;
 pub mod item;
@@ -25,6 +26,7 @@ pub use contribution::{
     Carried, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange,
     Valuation,
 };
+pub use delivery::{NewDelivery, Shipment};
 pub use earmark::{Earmark, EarmarkPortion, EarmarkTarget, NewEarmark};
 pub use money::{Currency, FxRate, Money};
 pub use need::{NeedSpec, NeedStatus, NewNeed, Priority, Received, ReportChannel, Requested, Size};

@@ -30,7 +30,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use needsdb_domain::reference::CatalogueItem;
-use needsdb_domain::{NewContribution, NewNeed};
+use needsdb_domain::{NewContribution, NewDelivery, NewNeed};
 use std::sync::Arc;
 
 /// Where an import is, for the settings its connection needs.
@@ -115,6 +115,15 @@ pub trait Store: Send + Sync {
         id: i64,
         expected_version: Option<i64>,
         change: &StageChange,
+    ) -> Result<Contribution>;
+    /// Records what the recipient confirms arrived; a shipment may arrive in
+    /// parts, and becomes delivered once all of it has.
+    async fn confirm_delivery(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        delivery: &NewDelivery,
     ) -> Result<Contribution>;
     async fn contribution(&self, id: i64) -> Result<Contribution>;
     async fn contributions(&self, query: &ContributionQuery) -> Result<Page<Contribution>>;

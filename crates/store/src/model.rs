@@ -160,6 +160,10 @@ pub struct Need {
     /// Coverage in US dollars: goods at the need's own price per unit, plus
     /// cash linked to it. None when the need has no value.
     pub coverage_usd: Option<Coverage>,
+    /// Committed above what is needed (in units, or in US dollars where the
+    /// need has a value): a sign of double counting or of supplies to send
+    /// on elsewhere.
+    pub over_covered: bool,
     /// Things to check, such as a date needed that has passed.
     pub warnings: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -232,6 +236,13 @@ pub struct Contribution {
     pub links: Vec<Link>,
     pub earmarks: Vec<EarmarkOut>,
     pub events: Vec<StageEvent>,
+    /// What the recipient confirmed as arrived (all of it at the delivered
+    /// stage), in the contribution's unit.
+    pub delivered: Value,
+    /// What is still to arrive, once funded: shipped but not yet confirmed.
+    pub outstanding: Option<Value>,
+    /// The recipient's confirmations, oldest first; goods may arrive in parts.
+    pub deliveries: Vec<Delivery>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
@@ -241,6 +252,19 @@ pub struct Contribution {
 }
 
 pub use needsdb_domain::StageChange;
+
+/// One confirmation by the recipient of what arrived.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
+    pub quantity: Value,
+    pub date: NaiveDate,
+    pub note: String,
+    pub source_url: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
 
 /// A status change of a need as sent.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -259,6 +283,10 @@ pub struct Version {
     pub changed_at: DateTime<Utc>,
     pub changed_by: String,
     pub data: Value,
+    /// Why: the reviewer's note on a validation, return or withdrawal, or
+    /// the recipient's note on a delivery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Filters shared by the lists of needs (and, where they apply, contributions).
@@ -564,6 +592,8 @@ pub struct CoverageRow {
     pub item: String,
     pub unit: String,
     pub needs: i64,
+    /// Needs of the group committed above what they need.
+    pub over_covered: i64,
     #[serde(flatten)]
     pub coverage: Coverage,
 }

@@ -211,6 +211,12 @@ pub enum Command {
     FollowUp {
         #[arg(long, default_value_t = 30)]
         days: i64,
+        /// Only this donor's contributions (party code).
+        #[arg(long)]
+        donor: Option<String>,
+        /// Only those to this recipient (party code).
+        #[arg(long)]
+        recipient: Option<String>,
     },
 }
 
@@ -558,6 +564,22 @@ pub enum ContributionsCmd {
         to: String,
         #[arg(long)]
         date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        source_url: Option<String>,
+    },
+    /// Confirm what arrived, as the recipient: all of it, or a part (a
+    /// shipment may arrive in parts; it is delivered once all has).
+    Deliver {
+        id: i64,
+        /// In the contribution's unit (or currency).
+        #[arg(long)]
+        quantity: String,
+        /// YYYY-MM-DD; today when left out.
+        #[arg(long)]
+        date: Option<String>,
+        /// What arrived and in what state, or the delivery note's number.
         #[arg(long)]
         note: Option<String>,
         #[arg(long)]

@@ -3,7 +3,7 @@
 use super::args::{AddContribution, ContributionsCmd};
 use super::{Format, output, store};
 use crate::services::access;
-use needsdb_domain::{FieldError, Invalid, NewContribution, NewEarmark, NewLink, Stage};
+use needsdb_domain::{FieldError, Invalid, NewContribution, NewDelivery, NewEarmark, NewLink, Stage};
 use needsdb_store::{ContributionQuery, StageChange, StoreError};
 use serde_json::Value;
 
@@ -33,6 +33,8 @@ const SHOW_COLUMNS: &[&str] = &[
     "item",
     "quantity",
     "unit",
+    "delivered",
+    "outstanding",
     "currency",
     "usd_rate",
     "usd_value",
@@ -217,6 +219,26 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd, as_user: Option<&
                 serde_json::to_value(s.merge_contributions(&who.actor, keep, duplicate).await?)?,
             )
         }
+        ContributionsCmd::Deliver {
+            id,
+            quantity,
+            date,
+            note,
+            source_url,
+        } => {
+            if who.checked() {
+                let c = s.contribution(id).await?;
+                access::may_advance(caller, &c.donor, &c.recipient, Stage::Delivered)?;
+            }
+            let delivery = NewDelivery {
+                quantity: Some(Value::String(quantity)),
+                date,
+                note,
+                source_url,
+            };
+            let c = s.confirm_delivery(&who.actor, id, None, &delivery).await?;
+            show(fmt, serde_json::to_value(c)?)
+        }
         ContributionsCmd::Show { id } => show(fmt, serde_json::to_value(s.contribution(id).await?)?),
     }
 }
@@ -228,6 +250,7 @@ fn show(fmt: Format, c: Value) -> anyhow::Result<()> {
             ("links", "links", &["need", "quantity"][..]),
             ("earmarks", "earmarks", &["target", "share_percent", "amount"][..]),
             ("stages", "events", &["from", "to", "date", "actor", "note"][..]),
+            ("deliveries", "deliveries", &["quantity", "date", "recorded_by", "note"][..]),
         ] {
             if let Some(Value::Array(rows)) = c.get(key)
                 && !rows.is_empty()

@@ -219,7 +219,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             nam_only,
             countries,
         } => reports::offer(&cli.database, fmt, &item, &quantity, region, nam_only, countries).await,
-        Command::FollowUp { days } => reports::follow_up(&cli.database, fmt, days).await,
+        Command::FollowUp { days, donor, recipient } => {
+            let filter = crate::services::analysis::FollowUpFilter { donor, recipient };
+            reports::follow_up(&cli.database, fmt, days, &filter).await
+        }
         Command::Proposals(c) => reports::proposals(&cli.database, fmt, c).await,
         Command::Reconcile { tolerance, days, apply } => {
             reports::reconcile(&cli.database, fmt, tolerance, days, apply).await

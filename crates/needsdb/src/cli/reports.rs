@@ -164,9 +164,14 @@ pub async fn offer(
     )
 }
 
-pub async fn follow_up(db: &str, fmt: Format, days: i64) -> anyhow::Result<()> {
+pub async fn follow_up(
+    db: &str,
+    fmt: Format,
+    days: i64,
+    filter: &analysis::FollowUpFilter,
+) -> anyhow::Result<()> {
     let s = store(db).await?;
-    let r = analysis::follow_up(s.as_ref(), days).await?;
+    let r = analysis::follow_up(s.as_ref(), days, filter).await?;
     output::print_rows(
         fmt,
         &rows(&r)?,
@@ -178,6 +183,7 @@ pub async fn follow_up(db: &str, fmt: Format, days: i64) -> anyhow::Result<()> {
             "donor",
             "recipient",
             "quantity",
+            "outstanding",
             "unit",
         ],
         None,

@@ -352,22 +352,36 @@ pub struct FollowUp {
     pub stage: String,
     pub since: NaiveDate,
     pub days_waiting: i64,
+    #[schema(value_type = f64)]
     pub quantity: Value,
+    /// For a shipment: what is still to be confirmed as arrived.
+    #[schema(value_type = Option<f64>)]
+    pub outstanding: Option<Value>,
     pub unit: String,
     pub source_url: Option<String>,
 }
 
-/// Announcements and pledges still not committed after `days` days.
-pub async fn follow_up(store: &dyn Store, days: i64) -> Result<Vec<FollowUp>, StoreError> {
+/// Whose contributions to follow up: one donor's, one recipient's, or all.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpFilter {
+    pub donor: Option<String>,
+    pub recipient: Option<String>,
+}
+
+/// Announcements and pledges still not committed after `days` days, and
+/// shipments not confirmed as wholly delivered `days` days after they left.
+pub async fn follow_up(store: &dyn Store, days: i64, filter: &FollowUpFilter) -> Result<Vec<FollowUp>, StoreError> {
     if !(0..=3650).contains(&days) {
         return Err(Invalid::one("days", "out_of_range", "days must be between 0 and 3650").into());
     }
     let today = Utc::now().date_naive();
     let mut out = Vec::new();
-    for stage in ["announced", "pledged"] {
+    for stage in ["announced", "pledged", "shipped"] {
         let q = ContributionQuery {
             stage: Some(stage.into()),
             date_to: Some(today - Duration::days(days)),
+            donor: filter.donor.clone(),
+            recipient: filter.recipient.clone(),
             ..Default::default()
         };
         for c in all_contributions(store, &q)
@@ -383,6 +397,7 @@ pub async fn follow_up(store: &dyn Store, days: i64) -> Result<Vec<FollowUp>, St
                 since: c.stage_date,
                 days_waiting: (today - c.stage_date).num_days(),
                 quantity: c.quantity,
+                outstanding: c.outstanding.filter(|_| stage == "shipped"),
                 unit: c.unit,
                 source_url: c.source_url,
             });

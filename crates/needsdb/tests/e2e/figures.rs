@@ -564,6 +564,24 @@ async fn recompute(db: &Db) {
         "committed",
     ]));
     db.ok(&["contributions", "merge", &kept, &twice]);
+    // A shipment that arrived only in part: coverage and equity count the part.
+    let on_its_way = id(db.json(&[
+        "contributions",
+        "add",
+        "--donor",
+        "USA",
+        "--recipient",
+        "KEN",
+        "--item",
+        "FOOD-RICE",
+        "--quantity",
+        "7.5",
+        "--link",
+        &format!("{rice}=7.5"),
+        "--stage",
+        "shipped",
+    ]));
+    db.ok(&["contributions", "deliver", &on_its_way, "--quantity", "2.25", "--note", "first lot"]);
     // Cash for goods, in euros and in yen, at the need's value.
     let concentrators = validated("UGA", "BIO-O2-CONCENTRATOR", "40");
     db.ok(&[

@@ -15,4 +15,5 @@ mod faults;
 mod figures;
 mod harness;
 mod openapi;
+mod records;
 mod safety;

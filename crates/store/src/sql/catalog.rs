@@ -258,7 +258,7 @@ pub(super) async fn retire_item(
 pub(super) async fn item_history(conn: &mut Conn, code: &str) -> Result<Vec<Version>> {
     let current = item(conn, code).await?;
     let rows = sqlx::query(
-        "SELECT version, snapshot, changed_at, changed_by FROM item_versions WHERE code = $1 ORDER BY version",
+        "SELECT version, snapshot, changed_at, changed_by, CAST(NULL AS TEXT) AS note FROM item_versions WHERE code = $1 ORDER BY version",
     )
     .bind(code)
     .fetch_all(&mut *conn)
@@ -272,6 +272,7 @@ pub(super) async fn item_history(conn: &mut Conn, code: &str) -> Result<Vec<Vers
             changed_at: at,
             changed_by: by,
             data: serde_json::to_value(&current)?,
+            note: None,
         });
     }
     Ok(versions)

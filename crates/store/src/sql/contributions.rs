@@ -2,7 +2,7 @@
 
 use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, needs, now, today};
 use crate::model::{
-    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, EarmarkOut, Link, MAX_PAGE, Page, StageChange, StageEvent,
+    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, Delivery, EarmarkOut, Link, MAX_PAGE, Page, StageChange, StageEvent,
     Version,
 };
 use crate::{Result, StoreError};
@@ -12,8 +12,9 @@ use needsdb_domain::decimal::to_json_number;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
     ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus, NewContribution,
-    PartyCode, Stage,
+    NewDelivery, PartyCode, Shipment, Stage,
 };
+use needsdb_domain::delivery::delivered_share;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Row};
@@ -22,7 +23,7 @@ use std::collections::HashMap;
 const SELECT: &str = "SELECT k.id, k.version, k.donor, k.recipient, k.channel, k.kind, k.item, k.quantity, k.covered,
         k.currency, k.usd_rate, k.stage, k.stage_date, k.source_url, k.description, k.external_id,
         k.created_at, k.created_by, k.updated_at, k.updated_by, k.merged_into, k.value_given, k.sector,
-        k.reported_side, k.value_cents, k.value_estimated, i.unit, i.decimals
+        k.reported_side, k.value_cents, k.value_estimated, k.delivered, i.unit, i.decimals
     FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient";
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,6 +54,10 @@ struct Row_ {
     sector: Option<String>,
     /// donor or receiving: the side of the flow the reporter is on.
     reported_side: Option<String>,
+    /// Native units confirmed as arrived; left out of the record while none
+    /// is, so records written before partial deliveries compare unchanged.
+    #[serde(skip_serializing_if = "is_zero")]
+    delivered: i64,
     /// Derived: the cash's US value, the donor's value, or the catalogue's estimate.
     #[serde(skip)]
     value_cents: Option<i64>,
@@ -77,6 +82,10 @@ struct EarmarkRow {
     target: String,
     share_bp: Option<i64>,
     amount: Option<i64>,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }
 
 impl Row_ {
@@ -112,6 +121,7 @@ impl Row_ {
             value_given: r.try_get("value_given")?,
             sector: r.try_get("sector")?,
             reported_side: r.try_get("reported_side")?,
+            delivered: r.try_get("delivered")?,
             value_cents: r.try_get("value_cents")?,
             value_estimated: r.try_get("value_estimated")?,
             unit: r.try_get("unit")?,
@@ -129,6 +139,16 @@ impl Row_ {
         ContributionKind::parse(&self.kind)
             .ok_or_else(|| StoreError::Internal(format!("contribution {}: unknown kind {}", self.id, self.kind)))
     }
+
+    fn shipment(&self) -> Result<Shipment> {
+        Ok(Shipment {
+            stage: self.stage()?,
+            stage_date: self.stage_date,
+            quantity: self.quantity,
+            delivered: self.delivered,
+            decimals: self.decimals,
+        })
+    }
 }
 
 /// Links, earmarks and stage events of a set of contributions.
@@ -137,6 +157,16 @@ struct Parts {
     links: HashMap<i64, Vec<LinkRow>>,
     earmarks: HashMap<i64, Vec<EarmarkRow>>,
     events: HashMap<i64, Vec<StageEvent>>,
+    deliveries: HashMap<i64, Vec<DeliveryRow>>,
+}
+
+struct DeliveryRow {
+    quantity: i64,
+    date: NaiveDate,
+    note: String,
+    source_url: Option<String>,
+    recorded_at: DateTime<Utc>,
+    recorded_by: String,
 }
 
 fn in_list(qb: &mut QueryBuilder<Db>, ids: &[i64]) {
@@ -209,6 +239,25 @@ async fn load_parts(conn: &mut Conn, ids: &[i64]) -> Result<Parts> {
                     recorded_at: r.try_get("recorded_at")?,
                 });
         }
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contribution_id, quantity, delivered_on, note, source_url, recorded_at, recorded_by FROM deliveries WHERE contribution_id",
+        );
+        in_list(&mut qb, chunk);
+        qb.push(" ORDER BY contribution_id, id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            parts
+                .deliveries
+                .entry(r.try_get("contribution_id")?)
+                .or_default()
+                .push(DeliveryRow {
+                    quantity: r.try_get("quantity")?,
+                    date: r.try_get("delivered_on")?,
+                    note: r.try_get("note")?,
+                    source_url: r.try_get("source_url")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                });
+        }
     }
     Ok(parts)
 }
@@ -226,6 +275,26 @@ fn present(row: Row_, parts: &mut Parts) -> Result<Contribution> {
     let stage = row.stage()?;
     let kind = row.kind()?;
     let d = row.decimals;
+    let shipment = row.shipment()?;
+    let delivered = if stage == Stage::Delivered {
+        row.quantity
+    } else {
+        row.delivered
+    };
+    let deliveries = parts
+        .deliveries
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|x| Delivery {
+            quantity: to_json_number(x.quantity, d),
+            date: x.date,
+            note: x.note,
+            source_url: x.source_url,
+            recorded_at: x.recorded_at,
+            recorded_by: x.recorded_by,
+        })
+        .collect();
     let links = parts
         .links
         .remove(&row.id)
@@ -277,6 +346,10 @@ fn present(row: Row_, parts: &mut Parts) -> Result<Contribution> {
         links,
         earmarks,
         events: parts.events.remove(&row.id).unwrap_or_default(),
+        delivered: to_json_number(delivered, d),
+        outstanding: (stage.is_funded() && stage != Stage::Cancelled && row.merged_into.is_none())
+            .then(|| to_json_number(shipment.outstanding(), d)),
+        deliveries,
         created_at: row.created_at,
         created_by: row.created_by,
         updated_at: row.updated_at,
@@ -348,17 +421,29 @@ async fn record_version(
     action: &str,
     before: Option<&Value>,
 ) -> Result<Value> {
+    record_noted_version(conn, id, actor, action, before, None).await
+}
+
+async fn record_noted_version(
+    conn: &mut Conn,
+    id: i64,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Value>,
+    note: Option<&str>,
+) -> Result<Value> {
     let row = load_row(conn, id).await?;
     let parts = load_parts(conn, &[id]).await?;
     let snap = snapshot(&row, &parts)?;
     sqlx::query(
-        "INSERT INTO contribution_versions (contribution_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO contribution_versions (contribution_id, version, snapshot, changed_at, changed_by, note) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id)
     .bind(row.version)
     .bind(snap.to_string())
     .bind(row.updated_at)
     .bind(&actor.0)
+    .bind(note)
     .execute(&mut *conn)
     .await?;
     audit_log::append(
@@ -549,10 +634,96 @@ pub(super) async fn advance(
     needs::refresh_statuses(conn, actor, &need_ids).await
 }
 
+/// Records what the recipient says arrived. Each link is credited its share
+/// of everything confirmed so far, and the needs re-evaluated, in the same
+/// transaction; once all of it has arrived the contribution is delivered.
+pub(super) async fn confirm_delivery(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i64>,
+    input: &NewDelivery,
+) -> Result<()> {
+    let row = load_row(conn, id).await?;
+    check_version("contribution", id, expected, row.version)?;
+    if let Some(keep) = row.merged_into {
+        return Err(Invalid::one(
+            "id",
+            "merged",
+            format!("contribution {id} was merged into {keep}: confirm the delivery against {keep}"),
+        )
+        .into());
+    }
+    let shipment = row.shipment()?;
+    let valid = input.validate(&shipment, today())?;
+    let parts = load_parts(conn, &[id]).await?;
+    let before = snapshot(&row, &parts)?;
+    let at = now();
+    sqlx::query(
+        "INSERT INTO deliveries (contribution_id, quantity, delivered_on, note, source_url, recorded_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(valid.quantity)
+    .bind(valid.date)
+    .bind(&valid.note)
+    .bind(&valid.source_url)
+    .bind(at)
+    .bind(&actor.0)
+    .execute(&mut *conn)
+    .await?;
+    let delivered = row.delivered + valid.quantity;
+    let complete = delivered >= row.quantity;
+    let stage = if complete { Stage::Delivered } else { shipment.stage };
+    let stage_date = if complete { valid.date } else { row.stage_date };
+    sqlx::query(
+        "UPDATE contributions SET version = version + 1, delivered = $1, stage = $2, stage_date = $3, updated_at = $4, updated_by = $5
+         WHERE id = $6 AND version = $7",
+    )
+    .bind(delivered)
+    .bind(stage.as_str())
+    .bind(stage_date)
+    .bind(at)
+    .bind(&actor.0)
+    .bind(id)
+    .bind(row.version)
+    .execute(&mut *conn)
+    .await?;
+    for l in parts.links.get(&id).into_iter().flatten() {
+        sqlx::query(
+            "UPDATE contribution_links SET delivered = $1, delivered_usd = $2
+             WHERE contribution_id = $3 AND need_id = $4 AND removed_at IS NULL",
+        )
+        .bind(delivered_share(l.covered, delivered, row.quantity))
+        .bind(delivered_share(l.covered_usd, delivered, row.quantity))
+        .bind(id)
+        .bind(l.need)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if complete {
+        insert_event(
+            conn,
+            id,
+            Some(shipment.stage),
+            Stage::Delivered,
+            valid.date,
+            "confirmed in full by the recipient",
+            valid.source_url.as_deref(),
+            actor,
+        )
+        .await?;
+    }
+    let note = Some(valid.note.as_str()).filter(|n| !n.is_empty());
+    record_noted_version(conn, id, actor, "contribution.delivery", Some(&before), note).await?;
+    let need_ids: Vec<i64> = parts.links.get(&id).into_iter().flatten().map(|l| l.need).collect();
+    needs::refresh_statuses(conn, actor, &need_ids).await
+}
+
 pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
     load_row(conn, id).await?;
     let rows = sqlx::query(
-        "SELECT version, snapshot, changed_at, changed_by FROM contribution_versions WHERE contribution_id = $1 ORDER BY version",
+        "SELECT version, snapshot, changed_at, changed_by, note FROM contribution_versions WHERE contribution_id = $1 ORDER BY version",
     )
     .bind(id)
     .fetch_all(&mut *conn)

@@ -35,8 +35,10 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
             CAST(SUM(agg.pledged) AS BIGINT) AS pledged,
             CAST(SUM(agg.funded) AS BIGINT) AS funded,
             CAST(SUM(agg.delivered) AS BIGINT) AS delivered,
-            CAST(SUM(agg.unmet) AS BIGINT) AS unmet
+            CAST(SUM(agg.unmet) AS BIGINT) AS unmet,
+            CAST(SUM(agg.over) AS BIGINT) AS over_covered
          FROM (SELECT n.country, n.item, COUNT(*) AS needs,
+                SUM(CASE WHEN n.cov_funded > n.quantity THEN 1 ELSE 0 END) AS over,
                 SUM(n.quantity) AS needed,
                 SUM(n.cov_announced) AS announced,
                 SUM(n.cov_pledged) AS pledged,
@@ -80,6 +82,7 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
                 item: r.try_get("item")?,
                 unit: if money { "USD".into() } else { unit },
                 needs: r.try_get("needs")?,
+                over_covered: r.try_get("over_covered")?,
                 coverage: sums.present_with_unmet(needed, r.try_get("unmet")?, decimals),
             })
         })
@@ -174,8 +177,8 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
         out[*i].total_need += r.try_get::<i64, _>("needed")?;
     }
     let delivered = sqlx::query(
-        "SELECT recipient, CAST(SUM(quantity) AS BIGINT) AS delivered FROM contributions
-         WHERE deleted_at IS NULL AND merged_into IS NULL AND stage = 'delivered' AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
+        "SELECT recipient, CAST(SUM(CASE WHEN stage = 'delivered' THEN quantity WHEN stage IN ('committed', 'shipped', 'disbursed') THEN delivered ELSE 0 END) AS BIGINT) AS delivered FROM contributions
+         WHERE deleted_at IS NULL AND merged_into IS NULL AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
     )
     .bind(item)
     .fetch_all(&mut *conn)
@@ -189,12 +192,14 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
     Ok(out)
 }
 
+// Goods that arrived, in both queries below: all of a delivered
+// contribution, and what the recipient confirmed of one still on its way.
 pub(super) async fn delivered_by_country(conn: &mut Conn, item: Option<&str>) -> Result<Vec<(String, i64)>> {
     let rows = match item {
         Some(i) => {
             sqlx::query(
-                "SELECT recipient, CAST(SUM(quantity) AS BIGINT) AS total FROM contributions
-                 WHERE deleted_at IS NULL AND merged_into IS NULL AND kind = 'in_kind' AND stage = 'delivered' AND item = $1 GROUP BY recipient",
+                "SELECT recipient, CAST(SUM(CASE WHEN stage = 'delivered' THEN quantity WHEN stage IN ('committed', 'shipped', 'disbursed') THEN delivered ELSE 0 END) AS BIGINT) AS total FROM contributions
+                 WHERE deleted_at IS NULL AND merged_into IS NULL AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
             )
             .bind(i)
             .fetch_all(&mut *conn)

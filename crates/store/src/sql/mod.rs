@@ -24,7 +24,7 @@ use crate::{Dialect, Result, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use needsdb_domain::reference::CatalogueItem;
-use needsdb_domain::{NewContribution, NewNeed};
+use needsdb_domain::{NewContribution, NewDelivery, NewNeed};
 use tx::begin_write;
 
 type Conn = <Db as sqlx::Database>::Connection;
@@ -59,6 +59,7 @@ fn versions_from_rows(rows: &[<Db as sqlx::Database>::Row]) -> Result<Vec<Versio
                 changed_at: r.try_get("changed_at")?,
                 changed_by: r.try_get("changed_by")?,
                 data: serde_json::from_str(&snap)?,
+                note: r.try_get("note")?,
             })
         })
         .collect()
@@ -240,6 +241,19 @@ impl Store for SqlStore {
     ) -> Result<Contribution> {
         let mut tx = begin_write(&self.pool).await?;
         contributions::advance(&mut tx, actor, id, expected, change).await?;
+        tx.commit().await?;
+        self.contribution(id).await
+    }
+
+    async fn confirm_delivery(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected: Option<i64>,
+        delivery: &NewDelivery,
+    ) -> Result<Contribution> {
+        let mut tx = begin_write(&self.pool).await?;
+        contributions::confirm_delivery(&mut tx, actor, id, expected, delivery).await?;
         tx.commit().await?;
         self.contribution(id).await
     }

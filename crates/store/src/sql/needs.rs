@@ -167,7 +167,12 @@ impl NeedRow {
             (Some(v), Some(got)) => Some(got.present(v, 2)),
             _ => None,
         };
+        let over_covered = sums.units.funded > self.quantity
+            || matches!((self.value_cents, valued), (Some(v), Some(got)) if got.funded > v);
         let mut warnings = Vec::new();
+        if over_covered {
+            warnings.push("committed above what is needed".to_owned());
+        }
         if self.needed_by < super::today() && !matches!(status, NeedStatus::Met | NeedStatus::Withdrawn) {
             warnings.push(format!("needed_by {} is in the past", self.needed_by));
         }
@@ -192,6 +197,7 @@ impl NeedRow {
             ),
             value_usd: self.value_cents.map(|v| to_json_number(v, 2)),
             coverage_usd,
+            over_covered,
             warnings,
             country: self.country,
             country_name: self.joined.country_name,
@@ -273,11 +279,11 @@ pub(super) async fn coverage_sums(conn: &mut Conn, ids: &[i64]) -> Result<HashMa
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'announced' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS announced,
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'pledged' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS pledged,
                 CAST(COALESCE(SUM(CASE WHEN c.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered ELSE 0 END), 0) AS BIGINT) AS funded,
-                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered ELSE 0 END), 0) AS BIGINT) AS delivered,
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered WHEN c.stage IN ('committed', 'shipped', 'disbursed') THEN l.delivered ELSE 0 END), 0) AS BIGINT) AS delivered,
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'announced' THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS announced_usd,
                 CAST(COALESCE(SUM(CASE WHEN c.stage = 'pledged' THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS pledged_usd,
                 CAST(COALESCE(SUM(CASE WHEN c.stage IN ('committed', 'shipped', 'disbursed', 'delivered') THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS funded_usd,
-                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered_usd ELSE 0 END), 0) AS BIGINT) AS delivered_usd
+                CAST(COALESCE(SUM(CASE WHEN c.stage = 'delivered' THEN l.covered_usd WHEN c.stage IN ('committed', 'shipped', 'disbursed') THEN l.delivered_usd ELSE 0 END), 0) AS BIGINT) AS delivered_usd
              FROM contribution_links l JOIN contributions c ON c.id = l.contribution_id
              WHERE l.removed_at IS NULL AND c.deleted_at IS NULL AND c.merged_into IS NULL AND l.need_id IN (",
         );
@@ -361,11 +367,23 @@ async fn record_version(
     action: &str,
     before: Option<&NeedRow>,
 ) -> Result<()> {
+    record_noted_version(conn, row, actor, action, before, None).await
+}
+
+/// As `record_version`, keeping the reviewer's note with the new version.
+async fn record_noted_version(
+    conn: &mut Conn,
+    row: &NeedRow,
+    actor: &Actor,
+    action: &str,
+    before: Option<&NeedRow>,
+    note: Option<&str>,
+) -> Result<()> {
     let before = match before {
-        Some(b) => Some(store_version(conn, b, true).await?),
+        Some(b) => Some(store_version(conn, b, true, None).await?),
         None => None,
     };
-    let snap = store_version(conn, row, false).await?;
+    let snap = store_version(conn, row, false, note).await?;
     audit_log::append(
         conn,
         actor,
@@ -380,13 +398,13 @@ async fn record_version(
 
 /// Writes the version `row` is at. A version that may already be stored is
 /// written `if_missing`; a new version stored twice is an error.
-async fn store_version(conn: &mut Conn, row: &NeedRow, if_missing: bool) -> Result<Value> {
+async fn store_version(conn: &mut Conn, row: &NeedRow, if_missing: bool, note: Option<&str>) -> Result<Value> {
     let snap = row.snapshot()?;
     let sql = if if_missing {
-        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (need_id, version) DO NOTHING"
     } else {
-        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)"
+        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note) VALUES ($1, $2, $3, $4, $5, $6)"
     };
     sqlx::query(sql)
         .bind(row.id)
@@ -394,6 +412,7 @@ async fn store_version(conn: &mut Conn, row: &NeedRow, if_missing: bool) -> Resu
         .bind(snap.to_string())
         .bind(row.updated_at)
         .bind(&row.updated_by)
+        .bind(note)
         .execute(&mut *conn)
         .await?;
     Ok(snap)
@@ -593,14 +612,22 @@ pub(super) async fn change_status(
             ..e
         })
     })?;
-    set_status(conn, actor, &old, to, "need.status").await?;
+    let note = change.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    set_status(conn, actor, &old, to, "need.status", note).await?;
     if to == NeedStatus::Validated {
         refresh_statuses(conn, actor, &[id]).await?;
     }
     Ok(())
 }
 
-async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatus, action: &str) -> Result<()> {
+async fn set_status(
+    conn: &mut Conn,
+    actor: &Actor,
+    old: &NeedRow,
+    to: NeedStatus,
+    action: &str,
+    note: Option<&str>,
+) -> Result<()> {
     sqlx::query("UPDATE needs SET version = version + 1, status = $1, updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5")
         .bind(to.as_str())
         .bind(now())
@@ -610,7 +637,7 @@ async fn set_status(conn: &mut Conn, actor: &Actor, old: &NeedRow, to: NeedStatu
         .execute(&mut *conn)
         .await?;
     let row = load_row(conn, old.id).await?;
-    record_version(conn, &row, actor, action, Some(old)).await
+    record_noted_version(conn, &row, actor, action, Some(old), note).await
 }
 
 /// Keeps each need's sums in step with its links, and moves validated needs
@@ -642,7 +669,7 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
         let status = row.status()?;
         let next = status.from_coverage(row.size(), s.funded(money));
         if next != status {
-            set_status(conn, actor, &row, next, "need.coverage").await?;
+            set_status(conn, actor, &row, next, "need.coverage", None).await?;
         }
     }
     Ok(())
@@ -653,7 +680,7 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
 pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
     let row = load_row(conn, id).await?;
     let rows = sqlx::query(
-        "SELECT version, snapshot, changed_at, changed_by FROM need_versions WHERE need_id = $1 ORDER BY version",
+        "SELECT version, snapshot, changed_at, changed_by, note FROM need_versions WHERE need_id = $1 ORDER BY version",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -665,6 +692,7 @@ pub(super) async fn history(conn: &mut Conn, id: i64) -> Result<Vec<Version>> {
             changed_at: row.updated_at,
             changed_by: row.updated_by.clone(),
             data: row.snapshot()?,
+            note: None,
         });
     }
     Ok(versions)

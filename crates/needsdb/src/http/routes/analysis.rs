@@ -187,19 +187,28 @@ async fn offer(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-struct DaysParam {
+struct FollowUpParams {
     /// 30 by default.
     days: Option<i64>,
+    /// Only this donor's contributions (party code).
+    donor: Option<String>,
+    /// Only those to this recipient (party code).
+    recipient: Option<String>,
 }
 
-/// Announcements and pledges still not committed after some days.
-#[utoipa::path(get, path = "/api/v1/follow-up", tag = "contributions", params(DaysParam),
+/// Announcements and pledges still not committed after some days, and
+/// shipments not confirmed as wholly delivered that long after they left.
+#[utoipa::path(get, path = "/api/v1/follow-up", tag = "contributions", params(FollowUpParams),
     responses((status = 200, body = Vec<FollowUp>), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn follow_up(
     State(s): State<AppState>,
     p: Principal,
-    ApiQuery(q): ApiQuery<DaysParam>,
+    ApiQuery(q): ApiQuery<FollowUpParams>,
 ) -> Result<Json<Vec<FollowUp>>, ApiError> {
     p.require(&access::SIGNED_IN)?;
-    Ok(Json(analysis::follow_up(s.store.as_ref(), q.days.unwrap_or(30)).await?))
+    let filter = analysis::FollowUpFilter {
+        donor: q.donor,
+        recipient: q.recipient,
+    };
+    Ok(Json(analysis::follow_up(s.store.as_ref(), q.days.unwrap_or(30), &filter).await?))
 }

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use needsdb_domain::{NewContribution, Stage, StageChange};
+use needsdb_domain::{NewContribution, NewDelivery, Stage, StageChange};
 use needsdb_store::{Contribution, ContributionQuery, Page, Role, Version};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get_one))
         .routes(routes!(advance))
+        .routes(routes!(deliver))
         .routes(routes!(history))
 }
 
@@ -165,6 +166,26 @@ async fn advance(
     access::may_advance(p.caller(), &c.donor, &c.recipient, to)?;
     let expected = expected_version(&headers)?;
     let c = s.store.advance_contribution(&p.actor(), id, expected, &change).await?;
+    Ok(tagged(StatusCode::OK, c.version, &c))
+}
+
+/// Confirm what arrived, as the recipient: all of it or a part. A shipment
+/// may arrive in parts; it becomes delivered once all of it has, and what is
+/// still to arrive is its `outstanding`.
+#[utoipa::path(post, path = "/api/v1/contributions/{id}/deliveries", tag = "contributions", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = NewDelivery,
+    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn deliver(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(delivery): ApiJson<NewDelivery>,
+) -> Result<Response, ApiError> {
+    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
+    let c = s.store.contribution(id).await?;
+    access::may_advance(p.caller(), &c.donor, &c.recipient, Stage::Delivered)?;
+    let expected = expected_version(&headers)?;
+    let c = s.store.confirm_delivery(&p.actor(), id, expected, &delivery).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))
 }
 

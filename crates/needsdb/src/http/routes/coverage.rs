@@ -117,6 +117,7 @@ async fn coverage(
                 item: String::new(),
                 unit: String::new(),
                 needs: 0,
+                over_covered: 0,
                 coverage: zero,
             }),
         ),

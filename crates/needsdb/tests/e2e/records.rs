@@ -1,0 +1,187 @@
+//! Records as the work really happens: a shipment played through every
+//! stage, deliveries in parts, reviewers' notes, over-coverage.
+
+use crate::harness::{Api, Auth, Db, on_both_stores, serve};
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+
+fn days_ago(n: i64) -> String {
+    (Utc::now().date_naive() - Duration::days(n)).to_string()
+}
+
+fn tag(v: &Value) -> String {
+    format!("\"{}\"", v["version"])
+}
+
+async fn post(api: &Api, auth: &Auth, path: &str, body: Value, if_match: Option<&str>) -> Value {
+    let headers: Vec<(&str, &str)> = if_match.map(|m| vec![("if-match", m)]).unwrap_or_default();
+    let r = api.send("POST", path, auth, Some(&body), &headers).await;
+    assert!(r.status == 200 || r.status == 201, "{path}: {} {}", r.status, r.text);
+    r.json()
+}
+
+/// The need's coverage as (committed, delivered, unmet).
+async fn coverage(api: &Api, auth: &Auth, need: i64) -> (Value, Value, Value) {
+    let n = api.get(&format!("/api/v1/needs/{need}"), auth).await.json();
+    let c = &n["coverage"];
+    (c["committed"].clone(), c["delivered"].clone(), c["unmet"].clone())
+}
+
+async fn one_shipment(db: &Db) {
+    let admin = db.admin_token();
+    let fp = db.account("fp@moh.go.ke", "focal_point", &["--country", "KEN"]);
+    let desk = db.account("desk@mea.gov.in", "partner", &["--org", "IND"]);
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+
+    // The ministry asks for 1,000 tents; the secretariat validates, with a note.
+    let need = json!({"country": "KEN", "item": "SHL-FAMILY-TENT", "quantity": 1000, "priority": "high", "needed_by": "2027-06-30"});
+    let n = post(&api, &fp, "/api/v1/needs?submit=true", need, None).await;
+    let id = n["id"].as_i64().unwrap();
+    let n = post(
+        &api,
+        &admin,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "validated", "note": "matches the flood assessment"}),
+        Some(&tag(&n)),
+    )
+    .await;
+    assert_eq!(n["status"], "validated");
+
+    // India pledges 1,000, commits, ships three weeks ago.
+    let c = post(
+        &api,
+        &desk,
+        "/api/v1/contributions",
+        json!({"donor": "IND", "recipient": "KEN", "item": "SHL-FAMILY-TENT", "quantity": 1000,
+               "stage": "pledged", "stage_date": days_ago(30), "links": [{"need": id, "quantity": 1000}]}),
+        None,
+    )
+    .await;
+    let cid = c["id"].as_i64().unwrap();
+    assert_eq!(coverage(&api, &fp, id).await, (json!(0), json!(0), json!(1000)));
+    let stage = |to: &'static str, date: String| json!({"to": to, "date": date});
+    let c = post(&api, &desk, &format!("/api/v1/contributions/{cid}/stage"), stage("committed", days_ago(25)), Some(&tag(&c))).await;
+    assert_eq!(coverage(&api, &fp, id).await, (json!(1000), json!(0), json!(0)));
+    let c = post(&api, &desk, &format!("/api/v1/contributions/{cid}/stage"), stage("shipped", days_ago(21)), Some(&tag(&c))).await;
+    assert_eq!(c["outstanding"], 1000);
+
+    // The donor may not confirm its own delivery; the recipient does.
+    let part = |q: i64, d: String, note: &str| json!({"quantity": q, "date": d, "note": note});
+    let r = api
+        .send(
+            "POST",
+            &format!("/api/v1/contributions/{cid}/deliveries"),
+            &desk,
+            Some(&part(600, days_ago(14), "")),
+            &[("if-match", &tag(&c))],
+        )
+        .await;
+    r.problem(403);
+    let c = post(
+        &api,
+        &fp,
+        &format!("/api/v1/contributions/{cid}/deliveries"),
+        part(600, days_ago(14), "signed delivery note KE-0417"),
+        Some(&tag(&c)),
+    )
+    .await;
+    assert_eq!((c["stage"].as_str(), c["delivered"].as_i64(), c["outstanding"].as_i64()), (Some("shipped"), Some(600), Some(400)), "{c}");
+    // Coverage counts what arrived, and still counts the commitment.
+    assert_eq!(coverage(&api, &fp, id).await, (json!(1000), json!(600), json!(0)));
+
+    // More than is outstanding is refused, naming the field.
+    let r = api
+        .send(
+            "POST",
+            &format!("/api/v1/contributions/{cid}/deliveries"),
+            &fp,
+            Some(&part(401, days_ago(7), "")),
+            &[("if-match", &tag(&c))],
+        )
+        .await;
+    let p = r.problem(422);
+    assert_eq!(p["errors"][0]["field"], "quantity", "{p}");
+
+    let c = post(
+        &api,
+        &fp,
+        &format!("/api/v1/contributions/{cid}/deliveries"),
+        part(380, days_ago(7), "second truck"),
+        Some(&tag(&c)),
+    )
+    .await;
+    assert_eq!((c["delivered"].as_i64(), c["outstanding"].as_i64()), (Some(980), Some(20)), "{c}");
+    assert_eq!(c["deliveries"].as_array().unwrap().len(), 2);
+    assert_eq!(coverage(&api, &fp, id).await, (json!(1000), json!(980), json!(0)));
+
+    // Twenty never arrive: the shipment is followed up, by donor and by recipient.
+    for filter in ["donor=IND", "recipient=KEN", ""] {
+        let f = api.get(&format!("/api/v1/follow-up?days=7&{filter}"), &desk).await.json();
+        let row = f.as_array().unwrap().iter().find(|r| r["contribution"] == cid).cloned();
+        let row = row.unwrap_or_else(|| panic!("{filter}: {f}"));
+        assert_eq!((row["stage"].as_str(), row["outstanding"].as_i64()), (Some("shipped"), Some(20)), "{row}");
+    }
+    let f = api.get("/api/v1/follow-up?days=7&donor=USA", &desk).await.json();
+    assert_eq!(f, json!([]));
+    // The CLI reads the same.
+    let out = db.json(&["follow-up", "--days", "7", "--recipient", "KEN"]);
+    assert_eq!(out[0]["outstanding"], 20, "{out}");
+
+    // Equity counts what arrived too.
+    let eq = api.get("/api/v1/equity?item=SHL-FAMILY-TENT", &admin).await.json();
+    assert!(eq.to_string().contains("980"), "{eq}");
+
+    // The history keeps the reviewer's note and the recipient's.
+    let h = api.get(&format!("/api/v1/needs/{id}/history"), &fp).await.json();
+    assert!(h.as_array().unwrap().iter().any(|v| v["note"] == "matches the flood assessment"), "{h}");
+    let h = api.get(&format!("/api/v1/contributions/{cid}/history"), &fp).await.json();
+    assert!(h.as_array().unwrap().iter().any(|v| v["note"] == "signed delivery note KE-0417"), "{h}");
+}
+on_both_stores!(one_shipment: one_shipment_through_every_stage_with_a_short_delivery_on_sqlite, one_shipment_through_every_stage_with_a_short_delivery_on_postgres);
+
+async fn notes_and_over_coverage(db: &Db) {
+    let admin = db.admin_token();
+    let fp = db.account("fp@moh.go.ke", "focal_point", &["--country", "KEN"]);
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    // Returned with a note: the focal point sees why.
+    let need = json!({"country": "KEN", "item": "SHL-FAMILY-TENT", "quantity": 100, "priority": "high", "needed_by": "2027-06-30"});
+    let n = post(&api, &fp, "/api/v1/needs?submit=true", need.clone(), None).await;
+    let id = n["id"].as_i64().unwrap();
+    post(
+        &api,
+        &admin,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "draft", "note": "say which districts"}),
+        Some(&tag(&n)),
+    )
+    .await;
+    let h = api.get(&format!("/api/v1/needs/{id}/history"), &fp).await.json();
+    let last = h.as_array().unwrap().last().unwrap();
+    assert_eq!((last["data"]["status"].as_str(), last["note"].as_str()), (Some("draft"), Some("say which districts")), "{h}");
+
+    // Committed above what is needed: flagged on the need, in its list and in coverage.
+    let n = post(&api, &admin, "/api/v1/needs?submit=true", need, None).await;
+    let id = n["id"].as_i64().unwrap();
+    post(&api, &admin, &format!("/api/v1/needs/{id}/status"), json!({"to": "validated"}), Some(&tag(&n))).await;
+    post(
+        &api,
+        &admin,
+        "/api/v1/contributions",
+        json!({"donor": "IND", "recipient": "KEN", "item": "SHL-FAMILY-TENT", "quantity": 150,
+               "stage": "committed", "links": [{"need": id, "quantity": 150}]}),
+        None,
+    )
+    .await;
+    let n = api.get(&format!("/api/v1/needs/{id}"), &admin).await.json();
+    assert_eq!(n["over_covered"], true, "{n}");
+    let list = api.get("/api/v1/needs?country=KEN", &admin).await.json();
+    let flags: Vec<&Value> = list["items"].as_array().unwrap().iter().map(|n| &n["over_covered"]).collect();
+    assert_eq!(flags.iter().filter(|f| **f == &json!(true)).count(), 1, "{list}");
+    let csv = api.get("/api/v1/needs?country=KEN&format=csv", &admin).await.text;
+    assert!(csv.lines().next().unwrap().contains("over_covered"), "{csv}");
+    let cov = api.get("/api/v1/coverage?by=country", &admin).await.json();
+    assert_eq!(cov[0]["over_covered"], 1, "{cov}");
+}
+on_both_stores!(notes_and_over_coverage: reviewers_notes_are_kept_and_over_coverage_is_flagged_on_sqlite, reviewers_notes_are_kept_and_over_coverage_is_flagged_on_postgres);
