@@ -2,7 +2,7 @@
 //! reference data, and make sure there is an administrator.
 
 use crate::password;
-use needsdb_store::{Actor, MigrationReport, NewUser, Role, Store};
+use needsdb_store::{Actor, MigrationReport, NewUser, Role, Store, StoreError};
 use std::sync::Arc;
 
 pub const DEFAULT_ADMIN_EMAIL: &str = "admin@localhost";
@@ -37,7 +37,16 @@ pub async fn open(database_url: &str) -> anyhow::Result<Bootstrapped> {
             org: None,
             must_change_password: generated,
         };
-        store.create_user(&Actor::system(), &user).await?;
+        match store.create_user(&Actor::system(), &user).await {
+            Ok(_) => {}
+            // Two servers starting together on an empty database: the other
+            // one created the administrator first, and printed its password.
+            Err(StoreError::Conflict(_)) if store.user_count().await? > 0 => {
+                eprintln!("Another needsdb starting at the same time created the administrator account {email}.");
+                return Ok(Bootstrapped { store, migration });
+            }
+            Err(e) => return Err(e.into()),
+        }
         if generated {
             eprintln!("Created the administrator account {email}.");
             eprintln!("One-time password (shown only now; change it at first sign-in): {pw}");

@@ -1,5 +1,6 @@
 //! `needsdb contributions ...`
 
+use std::io::Write;
 use super::args::{AddContribution, ContributionsCmd};
 use super::{Format, output, store};
 use crate::services::access;
@@ -255,7 +256,7 @@ fn show(fmt: Format, c: Value) -> anyhow::Result<()> {
             if let Some(Value::Array(rows)) = c.get(key)
                 && !rows.is_empty()
             {
-                println!("\n{title}:");
+                writeln!(std::io::stdout(), "\n{title}:")?;
                 output::print_rows(fmt, rows, cols, None)?;
             }
         }

@@ -13,7 +13,7 @@ mod reports;
 pub use args::{Cli, Command, Format};
 
 use crate::bootstrap;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use needsdb_store::StoreError;
 use std::process::ExitCode;
 
@@ -27,8 +27,20 @@ pub mod exit {
     pub const NOT_ALLOWED: u8 = 6;
 }
 
+/// Where `needsdb demo` writes unless a database is named: never into the
+/// production file by accident.
+pub const DEMO_DATABASE: &str = "sqlite://needsdb-demo.sqlite";
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let named = matches.value_source("database") != Some(clap::parser::ValueSource::DefaultValue);
+    if matches!(cli.command, Command::Demo) && !named {
+        cli.database = DEMO_DATABASE.into();
+    }
     init_logging(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -51,8 +63,13 @@ fn init_logging(cli: &Cli) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("NEEDSDB_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colour only for a person at a terminal: a log file, a pipe or a
+    // service manager gets plain text (and NO_COLOR is honoured).
+    use std::io::IsTerminal;
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     if std::env::var("NEEDSDB_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
@@ -186,6 +203,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => {
             let b = bootstrap::open(&cli.database).await?;
             let summary = crate::demo::load(b.store.as_ref()).await?;
+            if cli.database == DEMO_DATABASE {
+                eprintln!(
+                    "The demonstration is in ./needsdb-demo.sqlite; use it with\n  export NEEDSDB_DATABASE_URL={DEMO_DATABASE}"
+                );
+            }
             output::print_value(
                 fmt,
                 &serde_json::to_value(&summary)?,

@@ -1,5 +1,6 @@
 //! `needsdb needs ...`
 
+use std::io::Write;
 use super::args::{NeedFields, NeedFilters, NeedsCmd};
 use super::{Format, output, store};
 use crate::services::access;
@@ -145,7 +146,7 @@ pub async fn run(db: &str, fmt: Format, cmd: NeedsCmd, as_user: Option<&str>) ->
                 Format::Csv => output::print_value(fmt, &n, &[]),
                 Format::Table => {
                     output::print_value(fmt, &n, SHOW_COLUMNS)?;
-                    println!();
+                    writeln!(std::io::stdout())?;
                     let rows: Vec<Value> = history
                         .iter()
                         .map(|v| serde_json::json!({"version": v.version, "changed_at": v.changed_at, "changed_by": v.changed_by, "status": v.data["status"]}))

@@ -1,5 +1,6 @@
 //! Members, parties, items and the audit check.
 
+use std::io::Write;
 use super::args::{AuditCmd, ItemsCmd, MemberStatus, MembersCmd, PartiesCmd};
 use super::{Format, output, store};
 use needsdb_store::{Actor, CountryFilter, ItemPatch, NewItem, NewOrganisation};
@@ -194,13 +195,13 @@ pub async fn audit(db: &str, fmt: Format, cmd: AuditCmd) -> anyhow::Result<()> {
                 ],
             )?;
             for m in &r.records {
-                println!(
+                writeln!(std::io::stdout(), 
                     "{} {} differs from audit entry {}: {}",
                     m.entity,
                     m.id,
                     m.entry,
                     m.differences.join("; ")
-                );
+                )?;
             }
         }
         _ => output::print_value(fmt, &v, &[])?,

@@ -1,5 +1,6 @@
 //! Coverage, series, equity, earmarks, offers and follow-up, as tables, JSON or CSV.
 
+use std::io::Write;
 use super::args::NeedFilters;
 use super::{Format, output, store};
 use crate::services::analysis;
@@ -91,10 +92,10 @@ pub async fn equity(
             let gini = e
                 .gini
                 .map_or_else(|| "not defined (nothing delivered)".to_owned(), |g| g.to_string());
-            println!(
+            writeln!(std::io::stdout(), 
                 "{}\nCounted: {}.\nDelivered in {}.\nGini coefficient (per person, population-weighted): {gini}\n",
                 e.summary, e.counted.description, e.unit
-            );
+            )?;
             let cols = [
                 "group",
                 "states",
@@ -104,7 +105,7 @@ pub async fn equity(
                 "delivered",
             ];
             output::print_rows(fmt, &rows(&e.by_income_group)?, &cols, None)?;
-            println!();
+            writeln!(std::io::stdout())?;
             output::print_rows(fmt, &rows(&e.by_region)?, &cols, None)
         }
     }

@@ -177,6 +177,17 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
         .and_then(Value::as_object)
         .is_some_and(|c| c.contains_key("application/json"));
     let body = op.get("requestBody").is_some();
+    // Every change made with the session cookie carries the session's CSRF
+    // token; signing in is the one change made before there is a session.
+    if matches!(method, "post" | "put" | "patch" | "delete") && !(path == "/api/v1/session" && method == "post") {
+        let csrf = json!({"name": "X-CSRF-Token", "in": "header", "required": false,
+            "description": "With the session cookie: the csrf_token given at sign-in. Not needed with a bearer token.",
+            "schema": {"type": "string"}});
+        match op.get_mut("parameters").and_then(Value::as_array_mut) {
+            Some(list) => list.push(csrf),
+            None => op["parameters"] = json!([csrf]),
+        }
+    }
     if let Some(list) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in list.iter_mut() {
             let name = p["name"].as_str().unwrap_or_default().to_owned();

@@ -49,6 +49,20 @@ fn every_route_is_documented_with_its_errors() {
         }
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    // Swagger's Authorize button: the token and the session, and the CSRF
+    // header on every change a session makes.
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    assert!(schemes.len() >= 2, "{schemes:?}");
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            if ["post", "patch", "put", "delete"].contains(&method.as_str()) && !(path == "/api/v1/session" && method == "post") {
+                let has = op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "X-CSRF-Token"));
+                assert!(has, "{method} {path} does not document X-CSRF-Token");
+            }
+        }
+    }
     // Errors are documented as what they are. The health checks are the one
     // exception: their 503 is the health report itself, for load balancers.
     for (path, ops) in paths {
