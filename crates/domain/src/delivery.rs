@@ -166,8 +166,8 @@ mod tests {
         let v = d.validate(&shipped(1000, 0), today()).unwrap();
         assert_eq!((v.quantity, v.note.as_str()), (600, "signed note 17"));
         let e = d.validate(&shipped(1000, 980), today()).unwrap_err();
-        assert_eq!(e.errors[0].field, "quantity");
-        assert!(e.errors[0].message.contains("only 20 of 1000"), "{}", e.errors[0].message);
+        assert_eq!(e.0[0].field, "quantity");
+        assert!(e.0[0].message.contains("only 20 of 1000"), "{}", e.0[0].message);
     }
 
     #[test]
@@ -181,7 +181,7 @@ mod tests {
         let mut s = shipped(10, 0);
         s.stage = Stage::Pledged;
         let e = d.validate(&s, today()).unwrap_err();
-        let fields: Vec<&str> = e.errors.iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["stage", "quantity", "date", "source_url"]);
     }
 
