@@ -10,6 +10,7 @@ pub mod audit;
 mod error;
 pub mod model;
 pub mod postgres;
+pub mod backup;
 mod publish_gate;
 pub mod sqlite;
 

@@ -94,6 +94,14 @@ pub enum Command {
         #[arg(long)]
         decimal_point: bool,
     },
+    /// Copy the database, consistently, while the server keeps writing; the
+    /// copy is checked. SQLite copies itself; PostgreSQL uses pg_dump.
+    Backup {
+        /// A new file: a backup never replaces another.
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (--database), then check it.
+    Restore { file: std::path::PathBuf },
     /// Export needs or contributions (hxl, xlsx, json, iati), or the XLSX template for a country.
     Export {
         what: ExportWhat,

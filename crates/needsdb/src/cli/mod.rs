@@ -29,6 +29,8 @@ pub mod exit {
 
 /// Where `needsdb demo` writes unless a database is named: never into the
 /// production file by accident.
+const BACKUP_COLUMNS: &[&str] = &["file", "bytes", "store", "audit_entries", "records_checked", "check"];
+
 pub const DEMO_DATABASE: &str = "sqlite://needsdb-demo.sqlite";
 
 pub fn main() -> ExitCode {
@@ -219,6 +221,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Items(c) => reference::items(&cli.database, fmt, c).await,
         Command::Needs(c) => needs::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
         Command::Contributions(c) => contributions::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
+        Command::Backup { file } => {
+            let r = crate::services::backup::backup(&cli.database, &file).await?;
+            output::print_value(fmt, &serde_json::to_value(&r)?, BACKUP_COLUMNS)
+        }
+        Command::Restore { file } => {
+            let r = crate::services::backup::restore(&file, &cli.database).await?;
+            output::print_value(fmt, &serde_json::to_value(&r)?, BACKUP_COLUMNS)
+        }
         Command::Audit(c) => reference::audit(&cli.database, fmt, c).await,
         Command::Users(c) => accounts::users(&cli.database, fmt, c).await,
         Command::Tokens(c) => accounts::tokens(&cli.database, fmt, c).await,

@@ -7,4 +7,5 @@ pub mod access;
 pub mod accounts;
 pub mod allocate;
 pub mod analysis;
+pub mod backup;
 pub mod imports;

@@ -263,6 +263,7 @@ impl Resp {
     }
 }
 
+#[derive(Clone)]
 pub struct Api {
     pub base: String,
     client: reqwest::Client,
