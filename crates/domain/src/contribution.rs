@@ -175,6 +175,64 @@ pub struct NewContribution {
     pub earmarks: Vec<NewEarmark>,
 }
 
+/// A correction to a recorded contribution: what was pledged or sent, when,
+/// and what it is for. The donor, the recipient, what is carried (item or
+/// currency) and the stage are the flow itself and are not edited here: a
+/// stage moves by its own operation, and a wrong flow is cancelled and
+/// recorded anew. Fields left out keep their value; `links` and `earmarks`,
+/// when given, replace the lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContributionEdit {
+    pub channel: Option<String>,
+    /// Goods: the quantity. Cash: use `amount`.
+    pub quantity: Option<Value>,
+    pub amount: Option<Value>,
+    pub usd_rate: Option<Value>,
+    pub usd_value: Option<Value>,
+    pub stage_date: Option<String>,
+    pub source_url: Option<String>,
+    pub description: Option<String>,
+    pub external_id: Option<String>,
+    pub sector: Option<String>,
+    pub links: Option<Vec<NewLink>>,
+    pub earmarks: Option<Vec<NewEarmark>>,
+}
+
+impl ContributionEdit {
+    /// The contribution as it would be recorded with this correction made.
+    pub fn apply(&self, current: &NewContribution) -> Result<NewContribution, Invalid> {
+        let cash = current.amount.is_some();
+        let mut errs = Errors::new();
+        if cash && self.quantity.is_some() {
+            errs.add("quantity", "cash_has_amount", "a cash contribution is corrected by its amount");
+        }
+        if !cash && (self.amount.is_some() || self.usd_rate.is_some()) {
+            let field = if self.amount.is_some() { "amount" } else { "usd_rate" };
+            errs.add(field, "goods_have_quantity", "goods are corrected by their quantity");
+        }
+        errs.finish()?;
+        let pick = |edit: &Option<String>, now: &Option<String>| edit.clone().or_else(|| now.clone());
+        let pick_v = |edit: &Option<Value>, now: &Option<Value>| edit.clone().or_else(|| now.clone());
+        Ok(NewContribution {
+            channel: pick(&self.channel, &current.channel).filter(|c| !c.trim().is_empty()),
+            quantity: pick_v(&self.quantity, &current.quantity),
+            amount: pick_v(&self.amount, &current.amount),
+            usd_rate: pick_v(&self.usd_rate, &current.usd_rate),
+            usd_value: pick_v(&self.usd_value, &current.usd_value),
+            stage_date: pick(&self.stage_date, &current.stage_date),
+            source_url: pick(&self.source_url, &current.source_url),
+            description: pick(&self.description, &current.description),
+            external_id: pick(&self.external_id, &current.external_id),
+            sector: pick(&self.sector, &current.sector),
+            links: self.links.clone().unwrap_or_else(|| current.links.clone()),
+            earmarks: self.earmarks.clone().unwrap_or_else(|| current.earmarks.clone()),
+            ..current.clone()
+        })
+    }
+}
+
 /// The goods or money a contribution carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Carried {

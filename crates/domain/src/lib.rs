@@ -23,7 +23,7 @@ pub mod validation;
 pub use catalog::{Catalog, CountryFacts};
 pub use codes::{Iso3, ItemCode, PartyCode};
 pub use contribution::{
-    Carried, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange,
+    Carried, ContributionEdit, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange,
     Valuation,
 };
 pub use delivery::{NewDelivery, Shipment};

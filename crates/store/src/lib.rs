@@ -31,7 +31,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use needsdb_domain::reference::CatalogueItem;
-use needsdb_domain::{NewContribution, NewDelivery, NewNeed};
+use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, NewNeed};
 use std::sync::Arc;
 
 /// Where an import is, for the settings its connection needs.
@@ -116,6 +116,15 @@ pub trait Store: Send + Sync {
         id: i64,
         expected_version: Option<i64>,
         change: &StageChange,
+    ) -> Result<Contribution>;
+    /// Corrects a recorded contribution (quantity, dates, links, earmarks),
+    /// keeping its history; linked needs are re-evaluated in the same write.
+    async fn update_contribution(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: Option<i64>,
+        edit: &ContributionEdit,
     ) -> Result<Contribution>;
     /// Records what the recipient confirms arrived; a shipment may arrive in
     /// parts, and becomes delivered once all of it has.

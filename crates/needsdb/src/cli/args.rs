@@ -577,6 +577,10 @@ pub enum ContributionsCmd {
         #[arg(long)]
         source_url: Option<String>,
     },
+    /// Correct a contribution: quantity or amount, dates, links, earmarks.
+    /// --link and --earmark, when given, replace the lists (--no-links and
+    /// --no-earmarks empty them). Linked needs are re-evaluated at once.
+    Edit(Box<EditContribution>),
     /// Confirm what arrived, as the recipient: all of it, or a part (a
     /// shipment may arrive in parts; it is delivered once all has).
     Deliver {
@@ -655,6 +659,43 @@ pub struct AddContribution {
     /// TARGET=SHARE% or TARGET=AMOUNT, such as nam-members=50%; repeatable.
     #[arg(long = "earmark")]
     pub earmarks: Vec<String>,
+}
+
+/// What `contributions edit` corrects.
+#[derive(Debug, Args)]
+pub struct EditContribution {
+    pub id: i64,
+    #[arg(long)]
+    pub channel: Option<String>,
+    #[arg(long)]
+    pub quantity: Option<String>,
+    #[arg(long)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub usd_rate: Option<String>,
+    #[arg(long)]
+    pub usd_value: Option<String>,
+    /// The date of its current stage, YYYY-MM-DD.
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub source_url: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// NEED_ID=QUANTITY, repeated: the new list of links.
+    #[arg(long = "link")]
+    pub links: Vec<String>,
+    #[arg(long, conflicts_with = "links")]
+    pub no_links: bool,
+    /// TARGET=SHARE% or TARGET=AMOUNT, repeated: the new list of earmarks.
+    #[arg(long = "earmark")]
+    pub earmarks: Vec<String>,
+    #[arg(long, conflicts_with = "earmarks")]
+    pub no_earmarks: bool,
 }
 
 #[derive(Debug, Subcommand)]

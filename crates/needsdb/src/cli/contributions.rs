@@ -4,7 +4,9 @@ use std::io::Write;
 use super::args::{AddContribution, ContributionsCmd};
 use super::{Format, output, store};
 use crate::services::access;
-use needsdb_domain::{FieldError, Invalid, NewContribution, NewDelivery, NewEarmark, NewLink, Stage};
+use needsdb_domain::{
+    ContributionEdit, FieldError, Invalid, NewContribution, NewDelivery, NewEarmark, NewLink, Stage,
+};
 use needsdb_store::{ContributionQuery, StageChange, StoreError};
 use serde_json::Value;
 
@@ -219,6 +221,40 @@ pub async fn run(db: &str, fmt: Format, cmd: ContributionsCmd, as_user: Option<&
                 fmt,
                 serde_json::to_value(s.merge_contributions(&who.actor, keep, duplicate).await?)?,
             )
+        }
+        ContributionsCmd::Edit(e) => {
+            let e = *e;
+            if who.checked() {
+                let c = s.contribution(e.id).await?;
+                access::may_edit_contribution(caller, &c.donor)?;
+            }
+            let text = |v: Option<String>| v.map(Value::String);
+            let links = match (e.no_links, e.links.is_empty()) {
+                (true, _) => Some(Vec::new()),
+                (false, false) => Some(collect(&e.links, parse_link)?),
+                (false, true) => None,
+            };
+            let earmarks = match (e.no_earmarks, e.earmarks.is_empty()) {
+                (true, _) => Some(Vec::new()),
+                (false, false) => Some(parse_earmarks(&e.earmarks)?),
+                (false, true) => None,
+            };
+            let edit = ContributionEdit {
+                channel: e.channel,
+                quantity: text(e.quantity),
+                amount: text(e.amount),
+                usd_rate: text(e.usd_rate),
+                usd_value: text(e.usd_value),
+                stage_date: e.date,
+                source_url: e.source_url,
+                description: e.description,
+                external_id: e.external_id,
+                sector: e.sector,
+                links,
+                earmarks,
+            };
+            let c = s.update_contribution(&who.actor, e.id, None, &edit).await?;
+            show(fmt, serde_json::to_value(c)?)
         }
         ContributionsCmd::Deliver {
             id,

@@ -186,6 +186,19 @@ pub fn may_advance<'a>(c: Caller<'a>, donor: &str, recipient: &str, to: Stage) -
     }
 }
 
+/// Correcting a contribution's record: its donor's partners and
+/// administrators, who answer for what was pledged.
+pub fn may_edit_contribution<'a>(c: Caller<'a>, donor: &str) -> Result<&'a User, Denied> {
+    let u = user(c)?;
+    if u.role == Role::Admin || own_party(u, donor) {
+        Ok(u)
+    } else {
+        Err(Denied::Forbidden(format!(
+            "only {donor}'s partners and administrators may correct its contributions"
+        )))
+    }
+}
+
 /// Reading allocation proposals: those who run them, viewers, and the
 /// partners of the party whose supply a proposal shares (their own only).
 pub fn may_read_proposal<'a>(c: Caller<'a>, p: &Proposal) -> Result<&'a User, Denied> {

@@ -257,3 +257,77 @@ async fn backup_under_load(db: &Db) {
     drop(api);
 }
 on_both_stores!(backup_under_load: a_backup_taken_under_load_restores_to_identical_exports_on_sqlite, a_backup_taken_under_load_restores_to_identical_exports_on_postgres);
+
+/// A contribution's quantity, links, earmarks and dates are corrected with
+/// If-Match; needs linked before and after are re-evaluated, and the
+/// history keeps every version.
+async fn corrections(db: &Db) {
+    let admin = db.admin_token();
+    let desk = db.account("desk@mea.gov.in", "partner", &["--org", "IND"]);
+    let fp = db.account("fp@moh.go.ke", "focal_point", &["--country", "KEN"]);
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let need = |q: i64| json!({"country": "KEN", "item": "SHL-FAMILY-TENT", "quantity": q, "priority": "high", "needed_by": "2027-06-30"});
+    let mut ids = Vec::new();
+    for q in [100, 50] {
+        let n = post(&api, &admin, "/api/v1/needs?submit=true", need(q), None).await;
+        let id = n["id"].as_i64().unwrap();
+        post(&api, &admin, &format!("/api/v1/needs/{id}/status"), json!({"to": "validated"}), Some(&tag(&n))).await;
+        ids.push(id);
+    }
+    let (a, b) = (ids[0], ids[1]);
+    let c = post(
+        &api,
+        &desk,
+        "/api/v1/contributions",
+        json!({"donor": "IND", "recipient": "KEN", "item": "SHL-FAMILY-TENT", "quantity": 100, "stage": "committed",
+               "links": [{"need": a, "quantity": 100}]}),
+        None,
+    )
+    .await;
+    let cid = c["id"].as_i64().unwrap();
+    assert_eq!(coverage(&api, &admin, a).await.0, json!(100));
+
+    let patch = |auth: Auth, body: Value, m: String| {
+        let api = api.clone();
+        async move {
+            api.send("PATCH", &format!("/api/v1/contributions/{cid}"), &auth, Some(&body), &[("if-match", &m)])
+                .await
+        }
+    };
+    // The recipient may not rewrite the donor's pledge; a stale ETag changes nothing.
+    patch(fp.clone(), json!({"quantity": 1}), tag(&c)).await.problem(403);
+    patch(desk.clone(), json!({"quantity": 1}), "\"99\"".into()).await.problem(412);
+    // Fields that are the flow itself are not edited here, and the field is named.
+    let p = patch(desk.clone(), json!({"donor": "USA"}), tag(&c)).await;
+    assert!(p.status == 400 || p.status == 422, "{}", p.text);
+    assert!(p.text.contains("donor"), "{}", p.text);
+
+    // 100 was really 80, split over two needs, with half earmarked for NAM members.
+    let r = patch(
+        desk.clone(),
+        json!({"quantity": 80, "links": [{"need": a, "quantity": 50}, {"need": b, "quantity": 30}],
+               "earmarks": [{"target": "nam-members", "share_percent": 50}], "description": "corrected after the packing list"}),
+        tag(&c),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let c2 = r.json();
+    assert_eq!((c2["quantity"].as_i64(), c2["links"].as_array().unwrap().len()), (Some(80), 2), "{c2}");
+    assert_eq!(coverage(&api, &admin, a).await.0, json!(50));
+    assert_eq!(coverage(&api, &admin, b).await.0, json!(30));
+    // Every link in a correction is checked: an unknown need is named by its place.
+    let p = patch(desk.clone(), json!({"links": [{"need": 999999, "quantity": 80}]}), tag(&c2)).await.problem(422);
+    assert_eq!(p["errors"][0]["field"], "links[0].need", "{p}");
+    // Nothing was changed by the refused correction.
+    assert_eq!(coverage(&api, &admin, b).await.0, json!(30));
+
+    // The CLI corrects the same way: drop the second link.
+    db.ok(&["contributions", "edit", &cid.to_string(), "--link", &format!("{a}=80")]);
+    assert_eq!(coverage(&api, &admin, a).await.0, json!(80));
+    assert_eq!(coverage(&api, &admin, b).await.0, json!(0));
+    let h = api.get(&format!("/api/v1/contributions/{cid}/history"), &admin).await.json();
+    let quantities: Vec<Value> = h.as_array().unwrap().iter().map(|v| v["data"]["quantity"].clone()).collect();
+    assert_eq!(quantities, vec![json!(100), json!(80), json!(80)], "{h}");
+}
+on_both_stores!(corrections: a_contribution_is_corrected_and_its_needs_follow_on_sqlite, a_contribution_is_corrected_and_its_needs_follow_on_postgres);

@@ -11,8 +11,8 @@ use needsdb_domain::contribution::{self, Carried};
 use needsdb_domain::decimal::to_json_number;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
-    ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus, NewContribution,
-    NewDelivery, PartyCode, Shipment, Stage,
+    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus,
+    NewContribution, NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
 };
 use needsdb_domain::delivery::delivered_share;
 use serde::Serialize;
@@ -631,6 +631,193 @@ pub(super) async fn advance(
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
+    needs::refresh_statuses(conn, actor, &need_ids).await
+}
+
+/// The contribution as it was sent, rebuilt from what is stored: the base
+/// a correction is made to, then checked whole as a new one would be.
+fn as_input(row: &Row_, parts: &Parts) -> NewContribution {
+    let d = row.decimals;
+    let cash = row.currency.is_some();
+    let native = Some(to_json_number(row.quantity, d));
+    NewContribution {
+        donor: Some(row.donor.clone()),
+        recipient: Some(row.recipient.clone()),
+        channel: row.channel.clone(),
+        item: row.item.clone(),
+        quantity: if cash { None } else { native.clone() },
+        amount: if cash { native } else { None },
+        currency: row.currency.clone(),
+        usd_rate: row.usd_rate.clone().map(Value::String),
+        stage: Some(row.stage.clone()),
+        stage_date: Some(row.stage_date.to_string()),
+        source_url: row.source_url.clone(),
+        description: Some(row.description.clone()),
+        external_id: row.external_id.clone(),
+        usd_value: row.value_given.map(|v| to_json_number(v, 2)),
+        sector: row.sector.clone(),
+        links: parts
+            .links
+            .get(&row.id)
+            .into_iter()
+            .flatten()
+            .map(|l| NewLink {
+                need: Some(l.need),
+                quantity: Some(to_json_number(l.quantity, d)),
+            })
+            .collect(),
+        earmarks: parts
+            .earmarks
+            .get(&row.id)
+            .into_iter()
+            .flatten()
+            .map(|e| NewEarmark {
+                target: Some(e.target.clone()),
+                share_percent: e.share_bp.map(|bp| to_json_number(bp, 2)),
+                amount: e.amount.map(|a| to_json_number(a, d)),
+            })
+            .collect(),
+    }
+}
+
+/// Corrects a contribution: quantity or amount, dates, links and earmarks.
+/// The corrected whole is checked as a new contribution would be; links and
+/// earmarks no longer meant are kept as removed; every need linked before
+/// or after is re-evaluated in the same transaction.
+pub(super) async fn update(
+    conn: &mut Conn,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i64>,
+    edit: &ContributionEdit,
+) -> Result<()> {
+    let row = load_row(conn, id).await?;
+    check_version("contribution", id, expected, row.version)?;
+    if let Some(keep) = row.merged_into {
+        return Err(Invalid::one(
+            "id",
+            "merged",
+            format!("contribution {id} was merged into {keep}: correct {keep}"),
+        )
+        .into());
+    }
+    if row.stage()? == Stage::Cancelled {
+        return Err(Invalid::one("stage", "final", "a cancelled contribution is not corrected").into());
+    }
+    let parts = load_parts(conn, &[id]).await?;
+    let before = snapshot(&row, &parts)?;
+    let input = edit.apply(&as_input(&row, &parts))?;
+    let catalog = catalog::load(conn).await?;
+    let targets = link_targets(conn, &input).await?;
+    let spec = contribution::validate(&input, &catalog, &targets, today())?;
+    let quantity = spec.carried.native();
+    if quantity < row.delivered {
+        let field = if row.currency.is_some() { "amount" } else { "quantity" };
+        return Err(Invalid::one(
+            field,
+            "below_delivered",
+            format!(
+                "{} have already been confirmed as delivered",
+                needsdb_domain::decimal::format_scaled(row.delivered, row.decimals)
+            ),
+        )
+        .into());
+    }
+    let usd_rate = match &spec.carried {
+        Carried::Cash { rate, .. } => Some(rate.text()),
+        Carried::InKind { .. } => None,
+    };
+    let value_given = match (&spec.carried, spec.value) {
+        (Carried::InKind { .. }, Some(v)) if !v.estimated => Some(v.cents),
+        _ => None,
+    };
+    let at = now();
+    sqlx::query(
+        "UPDATE contributions SET version = version + 1, channel = $1, quantity = $2, covered = $3, usd_rate = $4,
+            stage_date = $5, source_url = $6, description = $7, external_id = $8, value_given = $9, value_cents = $10,
+            value_estimated = $11, sector = $12, updated_at = $13, updated_by = $14
+         WHERE id = $15 AND version = $16",
+    )
+    .bind(spec.channel.as_ref().map(PartyCode::as_str))
+    .bind(quantity)
+    .bind(spec.carried.coverage_units())
+    .bind(&usd_rate)
+    .bind(spec.stage_date)
+    .bind(&spec.source_url)
+    .bind(&spec.description)
+    .bind(&spec.external_id)
+    .bind(value_given)
+    .bind(spec.value.map(|v| v.cents))
+    .bind(spec.value.is_some_and(|v| v.estimated))
+    .bind(&spec.sector)
+    .bind(at)
+    .bind(&actor.0)
+    .bind(id)
+    .bind(row.version)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| {
+        conflict_or(e, || {
+            format!(
+                "{} already has a contribution with external_id '{}'",
+                row.donor,
+                spec.external_id.clone().unwrap_or_default()
+            )
+        })
+    })?;
+    sqlx::query("UPDATE contribution_links SET removed_at = $1 WHERE contribution_id = $2 AND removed_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for l in &spec.links {
+        sqlx::query(
+            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered, covered_usd, delivered, delivered_usd)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (contribution_id, need_id) DO UPDATE SET quantity = excluded.quantity, covered = excluded.covered,
+                covered_usd = excluded.covered_usd, delivered = excluded.delivered, delivered_usd = excluded.delivered_usd,
+                removed_at = NULL",
+        )
+        .bind(id)
+        .bind(l.need_id)
+        .bind(l.quantity)
+        .bind(l.covered)
+        .bind(l.covered_usd)
+        .bind(delivered_share(l.covered, row.delivered, quantity))
+        .bind(delivered_share(l.covered_usd, row.delivered, quantity))
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("UPDATE contribution_earmarks SET removed_at = $1 WHERE contribution_id = $2 AND removed_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let next: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(MAX(seq), -1) + 1 AS BIGINT) FROM contribution_earmarks WHERE contribution_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (i, e) in spec.earmarks.iter().enumerate() {
+        let (share, amount) = match e.portion {
+            EarmarkPortion::ShareBp(bp) => (Some(bp), None),
+            EarmarkPortion::Amount(a) => (None, Some(a)),
+        };
+        sqlx::query("INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp, amount) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(next + i as i64)
+            .bind(e.target.to_string())
+            .bind(share)
+            .bind(amount)
+            .execute(&mut *conn)
+            .await?;
+    }
+    record_version(conn, id, actor, "contribution.update", Some(&before)).await?;
+    let mut need_ids: Vec<i64> = parts.links.get(&id).into_iter().flatten().map(|l| l.need).collect();
+    need_ids.extend(spec.links.iter().map(|l| l.need_id));
+    need_ids.sort_unstable();
+    need_ids.dedup();
     needs::refresh_statuses(conn, actor, &need_ids).await
 }
 

@@ -24,7 +24,7 @@ use crate::{Dialect, Result, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use needsdb_domain::reference::CatalogueItem;
-use needsdb_domain::{NewContribution, NewDelivery, NewNeed};
+use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, NewNeed};
 use tx::begin_write;
 
 type Conn = <Db as sqlx::Database>::Connection;
@@ -241,6 +241,19 @@ impl Store for SqlStore {
     ) -> Result<Contribution> {
         let mut tx = begin_write(&self.pool).await?;
         contributions::advance(&mut tx, actor, id, expected, change).await?;
+        tx.commit().await?;
+        self.contribution(id).await
+    }
+
+    async fn update_contribution(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected: Option<i64>,
+        edit: &ContributionEdit,
+    ) -> Result<Contribution> {
+        let mut tx = begin_write(&self.pool).await?;
+        contributions::update(&mut tx, actor, id, expected, edit).await?;
         tx.commit().await?;
         self.contribution(id).await
     }

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use needsdb_domain::{NewContribution, NewDelivery, Stage, StageChange};
+use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, Stage, StageChange};
 use needsdb_store::{Contribution, ContributionQuery, Page, Role, Version};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
-        .routes(routes!(get_one))
+        .routes(routes!(get_one, edit))
         .routes(routes!(advance))
         .routes(routes!(deliver))
         .routes(routes!(history))
@@ -147,6 +147,26 @@ async fn create(
 async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Response, ApiError> {
     p.require(&access::SIGNED_IN)?;
     let c = s.store.contribution(id).await?;
+    Ok(tagged(StatusCode::OK, c.version, &c))
+}
+
+/// Correct a contribution: quantity or amount, dates, links, earmarks. Left
+/// out, a field keeps its value; `links` and `earmarks` replace the lists.
+/// Linked needs are re-evaluated at once; the history keeps every version.
+#[utoipa::path(patch, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = ContributionEdit,
+    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+async fn edit(
+    State(s): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(edit): ApiJson<ContributionEdit>,
+) -> Result<Response, ApiError> {
+    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
+    let c = s.store.contribution(id).await?;
+    access::may_edit_contribution(p.caller(), &c.donor)?;
+    let expected = expected_version(&headers)?;
+    let c = s.store.update_contribution(&p.actor(), id, expected, &edit).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))
 }
 
