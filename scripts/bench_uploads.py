@@ -162,6 +162,9 @@ def main():
             failed = sum(1 for _, s in writes if s != 201)
             print(f"| {count} | {files[0][1]:,} | {slowest:.1f} s | {vm_hwm_mb(server.pid):.0f} MB | {len(writes)} "
                   f"| {slow_write:.2f} s | {failed} |")
+            refused = sorted({s for _, s in writes if s != 201})
+            if refused:
+                print(f"  writes refused with status {refused} (503 carries Retry-After; nothing is written)")
             if errors or bad:
                 print(f"  upload errors: {errors}; jobs not written: {bad}")
     finally:

@@ -240,6 +240,8 @@ pub trait Store: Send + Sync {
 
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;
+    /// The latest `limit` changes to needs and contributions, newest first.
+    async fn recent_changes(&self, limit: i64) -> Result<Vec<AuditEvent>>;
 
     fn pool_stats(&self) -> PoolStats;
 }

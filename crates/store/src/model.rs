@@ -851,3 +851,16 @@ impl ImportOutcome {
         }
     }
 }
+
+/// One change as the audit log keeps it: who did what to which record, and
+/// the record after.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub after: Option<Value>,
+}

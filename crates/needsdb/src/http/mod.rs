@@ -81,6 +81,7 @@ pub fn api() -> (Router<AppState>, serde_json::Value) {
         .merge(routes::allocations::router())
         .merge(routes::analysis::router())
         .merge(routes::searches::router())
+        .merge(routes::notifications::router())
         .merge(routes::exchange::router())
         .merge(routes::reference::router())
         .merge(routes::accounts::router())

@@ -154,7 +154,10 @@ impl Drop for Place {
 }
 
 impl Queue {
-    pub const RUNNING: usize = 2;
+    // One import at a time: two at once took the server past 300 MB under
+    // sixteen 60 MB uploads (BENCHMARKS.md, "Uploads under load"), and the
+    // publishes queue behind one write lock anyway.
+    pub const RUNNING: usize = 1;
     pub const MAX_WAITING: usize = 16;
 
     pub fn new(running: usize, max_waiting: usize) -> Arc<Self> {

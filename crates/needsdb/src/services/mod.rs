@@ -9,3 +9,4 @@ pub mod allocate;
 pub mod analysis;
 pub mod backup;
 pub mod imports;
+pub mod notifications;

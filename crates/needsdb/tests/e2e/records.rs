@@ -132,6 +132,35 @@ async fn one_shipment(db: &Db) {
     let eq = api.get("/api/v1/equity?item=SHL-FAMILY-TENT", &admin).await.json();
     assert!(eq.to_string().contains("980"), "{eq}");
 
+    // The focal point's notifications show each event, newest first, with
+    // absolute links; the donor's show the deliveries confirmed.
+    let kinds = |auth: Auth| {
+        let api = api.clone();
+        async move {
+            let n = api.get("/api/v1/notifications", &auth).await.json();
+            n.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| {
+                    assert!(x["url"].as_str().unwrap().starts_with("http://"), "{x}");
+                    x["kind"].as_str().unwrap().to_owned()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(kinds(fp.clone()).await, ["awaiting_confirmation", "pledge", "need_validated"]);
+    assert_eq!(kinds(desk.clone()).await, ["delivery_confirmed", "delivery_confirmed"]);
+    let n = api.get("/api/v1/notifications", &fp).await.json();
+    assert!(n[2]["summary"].as_str().unwrap().contains("matches the flood assessment"), "{n}");
+    // A feed reader follows the same through a secret address.
+    let feed = post(&api, &fp, "/api/v1/notifications/feed", json!({}), None).await;
+    let url = feed["feed"].as_str().unwrap();
+    let atom = reqwest::get(url).await.unwrap();
+    assert_eq!(atom.headers()["content-type"], "application/atom+xml; charset=utf-8");
+    let atom = atom.text().await.unwrap();
+    assert_eq!(atom.matches("<entry>").count(), 3, "{atom}");
+    assert!(atom.contains(&format!("{}/api/v1/contributions/{cid}", server.base)), "{atom}");
+
     // The history keeps the reviewer's note and the recipient's.
     let h = api.get(&format!("/api/v1/needs/{id}/history"), &fp).await.json();
     assert!(h.as_array().unwrap().iter().any(|v| v["note"] == "matches the flood assessment"), "{h}");

@@ -257,3 +257,32 @@ fn differences(recorded: &Value, current: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// The latest changes to needs and contributions, newest first: what
+/// notifications are drawn from.
+pub(super) async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<crate::model::AuditEvent>> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, entity, entity_id, after FROM audit_log
+         WHERE entity IN ('need', 'contribution') ORDER BY seq DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let at: String = r.try_get("at")?;
+            let after: Option<String> = r.try_get("after")?;
+            Ok(crate::model::AuditEvent {
+                seq: r.try_get("seq")?,
+                at: chrono::DateTime::parse_from_rfc3339(&at)
+                    .map_err(|e| StoreError::Internal(format!("audit entry time '{at}': {e}")))?
+                    .with_timezone(&chrono::Utc),
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                after: after.map(|a| serde_json::from_str(&a)).transpose()?,
+            })
+        })
+        .collect()
+}

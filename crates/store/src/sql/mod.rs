@@ -539,6 +539,11 @@ impl Store for SqlStore {
         audit_log::verify(&mut conn).await
     }
 
+    async fn recent_changes(&self, limit: i64) -> Result<Vec<AuditEvent>> {
+        let mut conn = self.pool.acquire().await?;
+        audit_log::recent(&mut conn, limit).await
+    }
+
     fn pool_stats(&self) -> PoolStats {
         PoolStats {
             size: self.pool.size(),

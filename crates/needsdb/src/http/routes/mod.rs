@@ -7,6 +7,7 @@ pub mod contributions;
 pub mod coverage;
 pub mod exchange;
 pub mod needs;
+pub mod notifications;
 pub mod ops;
 pub mod reference;
 pub mod searches;

@@ -122,10 +122,19 @@ async fn delete(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) ->
 /// Newly validated needs that match a saved search, as Atom, newest first.
 #[utoipa::path(get, path = "/api/v1/feeds/{token}", tag = "needs", params(("token" = String, Path)),
     responses((status = 200, content_type = "application/atom+xml"), (status = 404, body = Problem)))]
-async fn feed(State(s): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
+async fn feed(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     let Some((search, owner)) = s.store.search_by_token(&sha256_hex(&token)).await? else {
         return Err(ApiError::not_found("feed at this address"));
     };
+    if search.query.get("kind").and_then(serde_json::Value::as_str) == Some("notifications") {
+        let base = super::notifications::public_base(&headers);
+        return super::notifications::atom(&s, &owner, &base).await;
+    }
+    let base = super::notifications::public_base(&headers);
     let query: SearchQuery = serde_json::from_value(search.query.clone()).map_err(ApiError::internal)?;
     let scope = scope_of(&owner);
     let mut needs = all_needs(s.store.as_ref(), &query.need_query(scope)).await?;
@@ -170,7 +179,7 @@ async fn feed(State(s): State<AppState>, Path(token): Path<String>) -> Result<Re
                     n.justification
                 ))),
                 links: vec![Link {
-                    href: format!("/api/v1/needs/{}", n.id),
+                    href: format!("{base}/api/v1/needs/{}", n.id),
                     ..Default::default()
                 }],
                 ..Default::default()
