@@ -164,7 +164,8 @@ def main():
     def valued(row, stage):
         """Goods at the need's own price per unit, rounded down, plus cash."""
         v = row["value"]
-        if v is None:
+        # pandas turns a column of numbers and None into floats and NaN.
+        if v is None or (isinstance(v, float) and math.isnan(v)):
             return None
         if row["money"]:
             return int(row[stage])
@@ -176,7 +177,7 @@ def main():
     def open_units(row):
         gap = max(0, row["q"] - row["funded"])
         cash = 0 if row["money"] else row["funded_cash"]
-        if cash <= 0 or row["value"] is None:
+        if cash <= 0 or row["value"] is None or (isinstance(row["value"], float) and math.isnan(row["value"])):
             return gap
         got = valued(row, "funded")
         v = int(row["value"])

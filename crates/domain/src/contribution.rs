@@ -206,7 +206,11 @@ impl ContributionEdit {
         let cash = current.amount.is_some();
         let mut errs = Errors::new();
         if cash && self.quantity.is_some() {
-            errs.add("quantity", "cash_has_amount", "a cash contribution is corrected by its amount");
+            errs.add(
+                "quantity",
+                "cash_has_amount",
+                "a cash contribution is corrected by its amount",
+            );
         }
         if !cash && (self.amount.is_some() || self.usd_rate.is_some()) {
             let field = if self.amount.is_some() { "amount" } else { "usd_rate" };

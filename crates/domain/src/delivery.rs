@@ -95,7 +95,10 @@ impl NewDelivery {
                         errs.add(
                             "date",
                             "before_current_stage",
-                            format!("{d} is before {}, when the contribution became {}", s.stage_date, s.stage),
+                            format!(
+                                "{d} is before {}, when the contribution became {}",
+                                s.stage_date, s.stage
+                            ),
                         );
                         None
                     } else {

@@ -23,12 +23,12 @@ pub mod validation;
 pub use catalog::{Catalog, CountryFacts};
 pub use codes::{Iso3, ItemCode, PartyCode};
 pub use contribution::{
-    Carried, ContributionEdit, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink, Stage, StageChange,
-    Valuation,
+    Carried, ContributionEdit, ContributionKind, ContributionSpec, LinkSpec, LinkTarget, NewContribution, NewLink,
+    Stage, StageChange, Valuation,
 };
 pub use delivery::{NewDelivery, Shipment};
 pub use earmark::{Earmark, EarmarkPortion, EarmarkTarget, NewEarmark};
 pub use money::{Currency, FxRate, Money};
-pub use need::{NeedSpec, NeedStatus, NewNeed, Priority, Received, ReportChannel, Requested, Size};
+pub use need::{NeedSpec, NeedStatus, NewNeed, People, Priority, Received, ReportChannel, Requested, Size};
 pub use party::{OrgType, PartyKind};
 pub use validation::{FieldError, Invalid};

@@ -232,6 +232,14 @@ pub struct NewNeed {
     pub justification: Option<String>,
     pub reported_via: Option<String>,
     pub external_id: Option<String>,
+    /// How many people the need concerns, and how many it will reach, with
+    /// where the figures come from (an assessment, a census...).
+    pub people_in_need: Option<Value>,
+    pub people_targeted: Option<Value>,
+    pub people_source: Option<String>,
+    /// What meeting the need makes possible, in the terms of the place:
+    /// "so that 14 villages can return".
+    pub outcome: Option<String>,
 }
 
 impl NewNeed {
@@ -272,6 +280,10 @@ impl NewNeed {
             justification: pick(&patch.justification, &self.justification),
             reported_via: pick(&patch.reported_via, &self.reported_via),
             external_id: pick(&patch.external_id, &self.external_id),
+            people_in_need: pick(&patch.people_in_need, &self.people_in_need),
+            people_targeted: pick(&patch.people_targeted, &self.people_targeted),
+            people_source: pick(&patch.people_source, &self.people_source),
+            outcome: pick(&patch.outcome, &self.outcome),
         }
     }
 }
@@ -289,6 +301,17 @@ pub struct NeedSpec {
     pub justification: String,
     pub reported_via: ReportChannel,
     pub external_id: Option<String>,
+    pub people: People,
+}
+
+/// The people a need serves, as reported. Counts are whole people; a count
+/// comes with its source.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct People {
+    pub in_need: Option<i64>,
+    pub targeted: Option<i64>,
+    pub source: Option<String>,
+    pub outcome: Option<String>,
 }
 
 impl NeedSpec {
@@ -317,6 +340,10 @@ impl NeedSpec {
             justification: Some(self.justification.clone()),
             reported_via: Some(self.reported_via.to_string()),
             external_id: self.external_id.clone(),
+            people_in_need: self.people.in_need.map(Value::from),
+            people_targeted: self.people.targeted.map(Value::from),
+            people_source: self.people.source.clone(),
+            outcome: self.people.outcome.clone(),
         }
     }
 }
@@ -450,6 +477,7 @@ pub fn validate_keeping(input: &NewNeed, catalog: &Catalog, keeping: Option<&str
     let external_id = errs
         .take(optional_text("external_id", &input.external_id, MAX_EXTERNAL_ID))
         .flatten();
+    let people = parse_people(&mut errs, input);
 
     errs.finish()?;
     match (country, item, requested, priority, needed_by, reported_via) {
@@ -465,10 +493,62 @@ pub fn validate_keeping(input: &NewNeed, catalog: &Catalog, keeping: Option<&str
                 justification: justification.unwrap_or_default(),
                 reported_via,
                 external_id,
+                people,
             })
         }
         // Every None above recorded an error, so finish() returned already.
         _ => Err(Invalid::one("need", "invalid", "the need is incomplete")),
+    }
+}
+
+/// No more people than live on Earth; a count is whole and not negative.
+const MAX_PEOPLE: i64 = 10_000_000_000;
+
+fn parse_people(errs: &mut Errors, input: &NewNeed) -> People {
+    let count = |errs: &mut Errors, field: &str, v: &Option<Value>| -> Option<i64> {
+        let v = v
+            .as_ref()
+            .filter(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()))?;
+        let text = json_to_text(v).unwrap_or_else(|| v.to_string());
+        match decimal::parse_scaled(&text, 0) {
+            Ok(n) if (0..=MAX_PEOPLE).contains(&n) => Some(n),
+            _ => {
+                errs.add(
+                    field,
+                    "invalid_count",
+                    format!("{field} is a whole number of people, 0 to 10 billion; '{text}' is not"),
+                );
+                None
+            }
+        }
+    };
+    let in_need = count(errs, "people_in_need", &input.people_in_need);
+    let targeted = count(errs, "people_targeted", &input.people_targeted);
+    let source = errs
+        .take(optional_text("people_source", &input.people_source, 500))
+        .flatten();
+    let outcome = errs.take(optional_text("outcome", &input.outcome, 500)).flatten();
+    if let (Some(n), Some(t)) = (in_need, targeted)
+        && t > n
+    {
+        errs.add(
+            "people_targeted",
+            "more_than_in_need",
+            format!("{t} people targeted is more than the {n} in need"),
+        );
+    }
+    if (in_need.is_some() || targeted.is_some()) && source.is_none() {
+        errs.add(
+            "people_source",
+            "required",
+            "say where the number of people comes from (an assessment, a census...)",
+        );
+    }
+    People {
+        in_need,
+        targeted,
+        source,
+        outcome,
     }
 }
 

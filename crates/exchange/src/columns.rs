@@ -79,6 +79,12 @@ pub enum Field {
     UsdValue,
     /// The DAC 5-digit sector declared for cash.
     Sector,
+    /// People in need and people targeted (HXL #inneed, #targeted), the
+    /// source of the figures, and what meeting the need makes possible.
+    PeopleInNeed,
+    PeopleTargeted,
+    PeopleSource,
+    Outcome,
 }
 
 impl Field {
@@ -123,12 +129,19 @@ impl Field {
             Self::Earmarks => "earmarks",
             Self::UsdValue => "usd_value",
             Self::Sector => "sector",
+            Self::PeopleInNeed => "people_in_need",
+            Self::PeopleTargeted => "people_targeted",
+            Self::PeopleSource => "people_source",
+            Self::Outcome => "outcome",
         }
     }
 
     /// Fields that hold numbers, read in the file's decimal style.
     pub fn numeric(self) -> bool {
-        matches!(self, Self::Quantity | Self::Amount | Self::UsdRate | Self::UsdValue)
+        matches!(
+            self,
+            Self::Quantity | Self::Amount | Self::UsdRate | Self::UsdValue | Self::PeopleInNeed | Self::PeopleTargeted
+        )
     }
 
     /// Columns written for people that an import does not need.
@@ -168,6 +181,14 @@ pub const NEED_COLUMNS: &[Column] = &[
     col(Field::Justification, "Justification", "#description"),
     col(Field::ReportedVia, "Reported via", "#meta+reported_via"),
     col(Field::Status, "Status", "#status"),
+    col(Field::PeopleInNeed, "People in need", "#inneed"),
+    col(Field::PeopleTargeted, "People targeted", "#targeted"),
+    col(
+        Field::PeopleSource,
+        "Source of the people figures",
+        "#meta+people_source",
+    ),
+    col(Field::Outcome, "What it makes possible", "#output"),
 ];
 
 pub const CONTRIBUTION_COLUMNS: &[Column] = &[
@@ -202,6 +223,10 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
         "meta" if tag.has("url") => Field::SourceUrl,
         "meta" if tag.has("needs") => Field::Needs,
         "meta" if tag.has("earmarks") => Field::Earmarks,
+        "meta" if tag.has("people_source") => Field::PeopleSource,
+        "inneed" => Field::PeopleInNeed,
+        "targeted" => Field::PeopleTargeted,
+        "output" => Field::Outcome,
         "country" if tag.has("name") => Field::CountryName,
         "country" => Field::Country,
         "adm1" if tag.has("code") => Field::Pcode,
@@ -230,7 +255,16 @@ pub fn field_for(tag: &Tag, contributions: bool) -> Option<Field> {
     // Fields of the other kind of record are not used.
     let need_only = matches!(
         f,
-        Field::Place | Field::Pcode | Field::Priority | Field::NeededBy | Field::Justification | Field::ReportedVia
+        Field::Place
+            | Field::Pcode
+            | Field::Priority
+            | Field::NeededBy
+            | Field::Justification
+            | Field::ReportedVia
+            | Field::PeopleInNeed
+            | Field::PeopleTargeted
+            | Field::PeopleSource
+            | Field::Outcome
     );
     let contribution_only = matches!(
         f,

@@ -60,6 +60,10 @@ pub fn need_cells(n: &Need) -> Vec<Out> {
             Field::Justification => text(&n.justification),
             Field::ReportedVia => text(&n.reported_via),
             Field::Status => text(n.status.as_str()),
+            Field::PeopleInNeed => n.people_in_need.map_or(Out::Empty, |p| Out::Number(p.to_string())),
+            Field::PeopleTargeted => n.people_targeted.map_or(Out::Empty, |p| Out::Number(p.to_string())),
+            Field::PeopleSource => opt(&n.people_source),
+            Field::Outcome => opt(&n.outcome),
             _ => Out::Empty,
         })
         .collect()

@@ -630,6 +630,10 @@ impl Mapper {
                 justification: rec.text(Field::Justification),
                 reported_via: rec.text(Field::ReportedVia).map(|p| p.to_lowercase()),
                 external_id: rec.text(Field::ExternalId),
+                people_in_need: rec.text(Field::PeopleInNeed).map(Value::String),
+                people_targeted: rec.text(Field::PeopleTargeted).map(Value::String),
+                people_source: rec.text(Field::PeopleSource),
+                outcome: rec.text(Field::Outcome),
             },
         }
     }

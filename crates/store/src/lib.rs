@@ -7,10 +7,10 @@
 //! changes, and appends to the hash-chained audit log.
 
 pub mod audit;
+pub mod backup;
 mod error;
 pub mod model;
 pub mod postgres;
-pub mod backup;
 mod publish_gate;
 pub mod sqlite;
 

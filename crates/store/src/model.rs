@@ -160,6 +160,12 @@ pub struct Need {
     /// Coverage in US dollars: goods at the need's own price per unit, plus
     /// cash linked to it. None when the need has no value.
     pub coverage_usd: Option<Coverage>,
+    /// How many people the need concerns and will reach, and the source.
+    pub people_in_need: Option<i64>,
+    pub people_targeted: Option<i64>,
+    pub people_source: Option<String>,
+    /// What meeting the need makes possible: "so that 14 villages can return".
+    pub outcome: Option<String>,
     /// Committed above what is needed (in units, or in US dollars where the
     /// need has a value): a sign of double counting or of supplies to send
     /// on elsewhere.

@@ -516,6 +516,18 @@ pub struct NeedFields {
     /// Your own reference, unique per country.
     #[arg(long)]
     pub external_id: Option<String>,
+    /// How many people the need concerns (with --people-source).
+    #[arg(long)]
+    pub people_in_need: Option<String>,
+    /// How many people it will reach (with --people-source).
+    #[arg(long)]
+    pub people_targeted: Option<String>,
+    /// Where the people figures come from: an assessment, a census...
+    #[arg(long)]
+    pub people_source: Option<String>,
+    /// What meeting it makes possible: "so that 14 villages can return".
+    #[arg(long)]
+    pub outcome: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

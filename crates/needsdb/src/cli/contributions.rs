@@ -1,14 +1,12 @@
 //! `needsdb contributions ...`
 
-use std::io::Write;
 use super::args::{AddContribution, ContributionsCmd};
 use super::{Format, output, store};
 use crate::services::access;
-use needsdb_domain::{
-    ContributionEdit, FieldError, Invalid, NewContribution, NewDelivery, NewEarmark, NewLink, Stage,
-};
+use needsdb_domain::{ContributionEdit, FieldError, Invalid, NewContribution, NewDelivery, NewEarmark, NewLink, Stage};
 use needsdb_store::{ContributionQuery, StageChange, StoreError};
 use serde_json::Value;
+use std::io::Write;
 
 const LIST_COLUMNS: &[&str] = &[
     "id",
@@ -287,7 +285,11 @@ fn show(fmt: Format, c: Value) -> anyhow::Result<()> {
             ("links", "links", &["need", "quantity"][..]),
             ("earmarks", "earmarks", &["target", "share_percent", "amount"][..]),
             ("stages", "events", &["from", "to", "date", "actor", "note"][..]),
-            ("deliveries", "deliveries", &["quantity", "date", "recorded_by", "note"][..]),
+            (
+                "deliveries",
+                "deliveries",
+                &["quantity", "date", "recorded_by", "note"][..],
+            ),
         ] {
             if let Some(Value::Array(rows)) = c.get(key)
                 && !rows.is_empty()

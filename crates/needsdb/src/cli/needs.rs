@@ -1,12 +1,12 @@
 //! `needsdb needs ...`
 
-use std::io::Write;
 use super::args::{NeedFields, NeedFilters, NeedsCmd};
 use super::{Format, output, store};
 use crate::services::access;
 use needsdb_domain::{Invalid, NewNeed, need::parse_date};
 use needsdb_store::{NeedQuery, StatusChange, StoreError};
 use serde_json::Value;
+use std::io::Write;
 
 pub const LIST_COLUMNS: &[&str] = &[
     "id",
@@ -96,6 +96,10 @@ fn input(f: NeedFields) -> NewNeed {
         justification: f.justification,
         reported_via: Some("cli".into()),
         external_id: f.external_id,
+        people_in_need: text(f.people_in_need),
+        people_targeted: text(f.people_targeted),
+        people_source: f.people_source,
+        outcome: f.outcome,
     }
 }
 

@@ -1,9 +1,9 @@
 //! Members, parties, items and the audit check.
 
-use std::io::Write;
 use super::args::{AuditCmd, ItemsCmd, MemberStatus, MembersCmd, PartiesCmd};
 use super::{Format, output, store};
 use needsdb_store::{Actor, CountryFilter, ItemPatch, NewItem, NewOrganisation};
+use std::io::Write;
 
 pub async fn members(db: &str, fmt: Format, cmd: MembersCmd) -> anyhow::Result<()> {
     let MembersCmd::List { status } = cmd;
@@ -195,7 +195,8 @@ pub async fn audit(db: &str, fmt: Format, cmd: AuditCmd) -> anyhow::Result<()> {
                 ],
             )?;
             for m in &r.records {
-                writeln!(std::io::stdout(), 
+                writeln!(
+                    std::io::stdout(),
                     "{} {} differs from audit entry {}: {}",
                     m.entity,
                     m.id,

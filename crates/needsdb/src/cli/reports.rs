@@ -1,6 +1,5 @@
 //! Coverage, series, equity, earmarks, offers and follow-up, as tables, JSON or CSV.
 
-use std::io::Write;
 use super::args::NeedFilters;
 use super::{Format, output, store};
 use crate::services::analysis;
@@ -8,6 +7,7 @@ use needsdb_domain::Invalid;
 use needsdb_store::{CoverageBy, NeedQuery, StoreError};
 use serde::Serialize;
 use serde_json::Value;
+use std::io::Write;
 
 fn rows<T: Serialize>(items: &[T]) -> anyhow::Result<Vec<Value>> {
     Ok(items.iter().map(serde_json::to_value).collect::<Result<_, _>>()?)
@@ -92,9 +92,12 @@ pub async fn equity(
             let gini = e
                 .gini
                 .map_or_else(|| "not defined (nothing delivered)".to_owned(), |g| g.to_string());
-            writeln!(std::io::stdout(), 
+            writeln!(
+                std::io::stdout(),
                 "{}\nCounted: {}.\nDelivered in {}.\nGini coefficient (per person, population-weighted): {gini}\n",
-                e.summary, e.counted.description, e.unit
+                e.summary,
+                e.counted.description,
+                e.unit
             )?;
             let cols = [
                 "group",
@@ -165,12 +168,7 @@ pub async fn offer(
     )
 }
 
-pub async fn follow_up(
-    db: &str,
-    fmt: Format,
-    days: i64,
-    filter: &analysis::FollowUpFilter,
-) -> anyhow::Result<()> {
+pub async fn follow_up(db: &str, fmt: Format, days: i64, filter: &analysis::FollowUpFilter) -> anyhow::Result<()> {
     let s = store(db).await?;
     let r = analysis::follow_up(s.as_ref(), days, filter).await?;
     output::print_rows(

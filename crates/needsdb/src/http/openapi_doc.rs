@@ -297,6 +297,21 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
 /// utoipa's types.
 pub fn complete(doc: &utoipa::openapi::OpenApi) -> Value {
     let mut v = serde_json::to_value(doc).unwrap_or_default();
+    // Coverage answers rows in units, or with measure=usd rows in dollars:
+    // each row is exactly one of the two.
+    if let Ok(usd) = serde_json::to_value(<needsdb_store::CoverageUsdRow as utoipa::PartialSchema>::schema())
+        && let Some(schemas) = v.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+    {
+        schemas.insert("CoverageUsdRow".into(), usd);
+    }
+    if let Some(items) =
+        v.pointer_mut("/paths/~1api~1v1~1coverage/get/responses/200/content/application~1json/schema/items")
+    {
+        *items = json!({"oneOf": [
+            {"$ref": "#/components/schemas/CoverageRow"},
+            {"$ref": "#/components/schemas/CoverageUsdRow"}
+        ]});
+    }
     if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else { continue };

@@ -50,7 +50,9 @@ fn starts_with(path: &Path, magic: &[u8]) -> anyhow::Result<bool> {
 fn pg_tool(name: &str, args: &[&str]) -> anyhow::Result<String> {
     let out = Command::new(name).args(args).output().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            anyhow!("{name} is not installed: install PostgreSQL's client tools (Debian: apt-get install postgresql-client)")
+            anyhow!(
+                "{name} is not installed: install PostgreSQL's client tools (Debian: apt-get install postgresql-client)"
+            )
         } else {
             anyhow!("cannot run {name}: {e}")
         }
@@ -83,7 +85,10 @@ async fn audit(url: &str) -> anyhow::Result<(i64, i64)> {
 /// exist yet (a backup never replaces another), then checks the copy.
 pub async fn backup(url: &str, dest: &Path) -> anyhow::Result<BackupReport> {
     if dest.exists() {
-        bail!("{} exists already: a backup never replaces a file; name a new one", dest.display());
+        bail!(
+            "{} exists already: a backup never replaces a file; name a new one",
+            dest.display()
+        );
     }
     let file = dest.display().to_string();
     if is_sqlite(url) {
@@ -98,7 +103,10 @@ pub async fn backup(url: &str, dest: &Path) -> anyhow::Result<BackupReport> {
             check: "the copy opens, and its audit log and records verify".into(),
         })
     } else {
-        pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", &file, "--dbname", url])?;
+        pg_tool(
+            "pg_dump",
+            &["--format=custom", "--no-owner", "--file", &file, "--dbname", url],
+        )?;
         let listing = pg_tool("pg_restore", &["--list", &file])?;
         let tables = listing.lines().filter(|l| l.contains(" TABLE DATA ")).count();
         Ok(BackupReport {
@@ -137,7 +145,14 @@ pub async fn restore(src: &Path, url: &str) -> anyhow::Result<BackupReport> {
         }
         pg_tool(
             "pg_restore",
-            &["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", url, &file],
+            &[
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--dbname",
+                url,
+                &file,
+            ],
         )?;
     }
     let (entries, records) = audit(url).await?;

@@ -96,7 +96,12 @@ pub async fn for_user(store: &dyn Store, u: &User) -> Result<Vec<Notice>, StoreE
                     .get("item")
                     .and_then(Value::as_str)
                     .map(str::to_owned)
-                    .or_else(|| after.get("currency").and_then(Value::as_str).map(|c| format!("{c} cash")))
+                    .or_else(|| {
+                        after
+                            .get("currency")
+                            .and_then(Value::as_str)
+                            .map(|c| format!("{c} cash"))
+                    })
                     .unwrap_or_default();
                 let path = format!("/api/v1/contributions/{}", e.entity_id);
                 let linked = after

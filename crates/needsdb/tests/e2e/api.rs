@@ -384,7 +384,11 @@ async fn lists(db: &Db) {
     let cov = api
         .get("/api/v1/coverage?by=item&status=validated&format=csv", &Auth::None)
         .await;
-    assert!(cov.text.starts_with("group,item,unit,needs,needed"), "{}", cov.text);
+    assert!(
+        cov.text.starts_with("group,item,unit,needs,over_covered,needed"),
+        "{}",
+        cov.text
+    );
     // The public sees shared needs only: asking for drafts is refused.
     let hidden = api
         .get("/api/v1/coverage?by=item&status=draft&country=UGA", &Auth::None)

@@ -446,7 +446,10 @@ fn the_readme_tour_works_as_written() {
     let demo = run(&["demo"]);
     assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
     assert!(dir.path().join("needsdb-demo.sqlite").exists());
-    assert!(!dir.path().join("needsdb.sqlite").exists(), "the demo landed in the production file");
+    assert!(
+        !dir.path().join("needsdb.sqlite").exists(),
+        "the demo landed in the production file"
+    );
     assert!(String::from_utf8_lossy(&demo.stderr).contains("NEEDSDB_DATABASE_URL=sqlite://needsdb-demo.sqlite"));
 
     let root = format!("{}/../..", env!("CARGO_MANIFEST_DIR"));
@@ -463,14 +466,24 @@ fn the_readme_tour_works_as_written() {
             .unwrap()
             .split_whitespace()
             .skip(1)
-            .map(|w| if w.starts_with("examples/") { format!("{root}/{w}") } else { w.to_owned() })
+            .map(|w| {
+                if w.starts_with("examples/") {
+                    format!("{root}/{w}")
+                } else {
+                    w.to_owned()
+                }
+            })
             .collect();
         let file = std::path::Path::new(&words[1]);
         assert!(file.exists(), "{line}: {} is missing", file.display());
         let mut args = vec!["--database", "sqlite://tour.sqlite"];
         args.extend(words.iter().map(String::as_str));
         let o = run(&args);
-        let err = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        let err = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
         // Only the first look at the HDX file, before accepting "Keyna", has a problem.
         if line.contains("--dry-run") {
             assert_eq!(o.status.code(), Some(3), "{line}: {err}");
@@ -505,7 +518,10 @@ fn a_reader_that_stops_early_is_not_an_error() {
         drop(child.stdout.take());
         let o = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(o.status.success() && !err.contains("Broken pipe") && !err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            o.status.success() && !err.contains("Broken pipe") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
     }
 }
 

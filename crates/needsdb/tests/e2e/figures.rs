@@ -581,7 +581,15 @@ async fn recompute(db: &Db) {
         "--stage",
         "shipped",
     ]));
-    db.ok(&["contributions", "deliver", &on_its_way, "--quantity", "2.25", "--note", "first lot"]);
+    db.ok(&[
+        "contributions",
+        "deliver",
+        &on_its_way,
+        "--quantity",
+        "2.25",
+        "--note",
+        "first lot",
+    ]);
     // Cash for goods, in euros and in yen, at the need's value.
     let concentrators = validated("UGA", "BIO-O2-CONCENTRATOR", "40");
     db.ok(&[

@@ -55,7 +55,9 @@ fn every_route_is_documented_with_its_errors() {
     assert!(schemes.len() >= 2, "{schemes:?}");
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
-            if ["post", "patch", "put", "delete"].contains(&method.as_str()) && !(path == "/api/v1/session" && method == "post") {
+            if ["post", "patch", "put", "delete"].contains(&method.as_str())
+                && !(path == "/api/v1/session" && method == "post")
+            {
                 let has = op["parameters"]
                     .as_array()
                     .is_some_and(|ps| ps.iter().any(|p| p["name"] == "X-CSRF-Token"));

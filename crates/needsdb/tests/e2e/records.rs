@@ -61,9 +61,23 @@ async fn one_shipment(db: &Db) {
     let cid = c["id"].as_i64().unwrap();
     assert_eq!(coverage(&api, &fp, id).await, (json!(0), json!(0), json!(1000)));
     let stage = |to: &'static str, date: String| json!({"to": to, "date": date});
-    let c = post(&api, &desk, &format!("/api/v1/contributions/{cid}/stage"), stage("committed", days_ago(25)), Some(&tag(&c))).await;
+    let c = post(
+        &api,
+        &desk,
+        &format!("/api/v1/contributions/{cid}/stage"),
+        stage("committed", days_ago(25)),
+        Some(&tag(&c)),
+    )
+    .await;
     assert_eq!(coverage(&api, &fp, id).await, (json!(1000), json!(0), json!(0)));
-    let c = post(&api, &desk, &format!("/api/v1/contributions/{cid}/stage"), stage("shipped", days_ago(21)), Some(&tag(&c))).await;
+    let c = post(
+        &api,
+        &desk,
+        &format!("/api/v1/contributions/{cid}/stage"),
+        stage("shipped", days_ago(21)),
+        Some(&tag(&c)),
+    )
+    .await;
     assert_eq!(c["outstanding"], 1000);
 
     // The donor may not confirm its own delivery; the recipient does.
@@ -86,7 +100,11 @@ async fn one_shipment(db: &Db) {
         Some(&tag(&c)),
     )
     .await;
-    assert_eq!((c["stage"].as_str(), c["delivered"].as_i64(), c["outstanding"].as_i64()), (Some("shipped"), Some(600), Some(400)), "{c}");
+    assert_eq!(
+        (c["stage"].as_str(), c["delivered"].as_i64(), c["outstanding"].as_i64()),
+        (Some("shipped"), Some(600), Some(400)),
+        "{c}"
+    );
     // Coverage counts what arrived, and still counts the commitment.
     assert_eq!(coverage(&api, &fp, id).await, (json!(1000), json!(600), json!(0)));
 
@@ -111,16 +129,27 @@ async fn one_shipment(db: &Db) {
         Some(&tag(&c)),
     )
     .await;
-    assert_eq!((c["delivered"].as_i64(), c["outstanding"].as_i64()), (Some(980), Some(20)), "{c}");
+    assert_eq!(
+        (c["delivered"].as_i64(), c["outstanding"].as_i64()),
+        (Some(980), Some(20)),
+        "{c}"
+    );
     assert_eq!(c["deliveries"].as_array().unwrap().len(), 2);
     assert_eq!(coverage(&api, &fp, id).await, (json!(1000), json!(980), json!(0)));
 
     // Twenty never arrive: the shipment is followed up, by donor and by recipient.
     for filter in ["donor=IND", "recipient=KEN", ""] {
-        let f = api.get(&format!("/api/v1/follow-up?days=7&{filter}"), &desk).await.json();
+        let f = api
+            .get(&format!("/api/v1/follow-up?days=7&{filter}"), &desk)
+            .await
+            .json();
         let row = f.as_array().unwrap().iter().find(|r| r["contribution"] == cid).cloned();
         let row = row.unwrap_or_else(|| panic!("{filter}: {f}"));
-        assert_eq!((row["stage"].as_str(), row["outstanding"].as_i64()), (Some("shipped"), Some(20)), "{row}");
+        assert_eq!(
+            (row["stage"].as_str(), row["outstanding"].as_i64()),
+            (Some("shipped"), Some(20)),
+            "{row}"
+        );
     }
     let f = api.get("/api/v1/follow-up?days=7&donor=USA", &desk).await.json();
     assert_eq!(f, json!([]));
@@ -148,10 +177,19 @@ async fn one_shipment(db: &Db) {
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(kinds(fp.clone()).await, ["awaiting_confirmation", "pledge", "need_validated"]);
+    assert_eq!(
+        kinds(fp.clone()).await,
+        ["awaiting_confirmation", "pledge", "need_validated"]
+    );
     assert_eq!(kinds(desk.clone()).await, ["delivery_confirmed", "delivery_confirmed"]);
     let n = api.get("/api/v1/notifications", &fp).await.json();
-    assert!(n[2]["summary"].as_str().unwrap().contains("matches the flood assessment"), "{n}");
+    assert!(
+        n[2]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("matches the flood assessment"),
+        "{n}"
+    );
     // A feed reader follows the same through a secret address.
     let feed = post(&api, &fp, "/api/v1/notifications/feed", json!({}), None).await;
     let url = feed["feed"].as_str().unwrap();
@@ -159,13 +197,31 @@ async fn one_shipment(db: &Db) {
     assert_eq!(atom.headers()["content-type"], "application/atom+xml; charset=utf-8");
     let atom = atom.text().await.unwrap();
     assert_eq!(atom.matches("<entry>").count(), 3, "{atom}");
-    assert!(atom.contains(&format!("{}/api/v1/contributions/{cid}", server.base)), "{atom}");
+    assert!(
+        atom.contains(&format!("{}/api/v1/contributions/{cid}", server.base)),
+        "{atom}"
+    );
 
     // The history keeps the reviewer's note and the recipient's.
     let h = api.get(&format!("/api/v1/needs/{id}/history"), &fp).await.json();
-    assert!(h.as_array().unwrap().iter().any(|v| v["note"] == "matches the flood assessment"), "{h}");
-    let h = api.get(&format!("/api/v1/contributions/{cid}/history"), &fp).await.json();
-    assert!(h.as_array().unwrap().iter().any(|v| v["note"] == "signed delivery note KE-0417"), "{h}");
+    assert!(
+        h.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["note"] == "matches the flood assessment"),
+        "{h}"
+    );
+    let h = api
+        .get(&format!("/api/v1/contributions/{cid}/history"), &fp)
+        .await
+        .json();
+    assert!(
+        h.as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["note"] == "signed delivery note KE-0417"),
+        "{h}"
+    );
 }
 on_both_stores!(one_shipment: one_shipment_through_every_stage_with_a_short_delivery_on_sqlite, one_shipment_through_every_stage_with_a_short_delivery_on_postgres);
 
@@ -188,12 +244,23 @@ async fn notes_and_over_coverage(db: &Db) {
     .await;
     let h = api.get(&format!("/api/v1/needs/{id}/history"), &fp).await.json();
     let last = h.as_array().unwrap().last().unwrap();
-    assert_eq!((last["data"]["status"].as_str(), last["note"].as_str()), (Some("draft"), Some("say which districts")), "{h}");
+    assert_eq!(
+        (last["data"]["status"].as_str(), last["note"].as_str()),
+        (Some("draft"), Some("say which districts")),
+        "{h}"
+    );
 
     // Committed above what is needed: flagged on the need, in its list and in coverage.
     let n = post(&api, &admin, "/api/v1/needs?submit=true", need, None).await;
     let id = n["id"].as_i64().unwrap();
-    post(&api, &admin, &format!("/api/v1/needs/{id}/status"), json!({"to": "validated"}), Some(&tag(&n))).await;
+    post(
+        &api,
+        &admin,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "validated"}),
+        Some(&tag(&n)),
+    )
+    .await;
     post(
         &api,
         &admin,
@@ -206,7 +273,12 @@ async fn notes_and_over_coverage(db: &Db) {
     let n = api.get(&format!("/api/v1/needs/{id}"), &admin).await.json();
     assert_eq!(n["over_covered"], true, "{n}");
     let list = api.get("/api/v1/needs?country=KEN", &admin).await.json();
-    let flags: Vec<&Value> = list["items"].as_array().unwrap().iter().map(|n| &n["over_covered"]).collect();
+    let flags: Vec<&Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["over_covered"])
+        .collect();
     assert_eq!(flags.iter().filter(|f| **f == &json!(true)).count(), 1, "{list}");
     let csv = api.get("/api/v1/needs?country=KEN&format=csv", &admin).await.text;
     assert!(csv.lines().next().unwrap().contains("over_covered"), "{csv}");
@@ -273,11 +345,18 @@ async fn backup_under_load(db: &Db) {
         let out = dir.path().join(name);
         d.ok(&["export", "needs", "--format", "json", "--output", out.to_str().unwrap()]);
         let v: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
-        v.as_array().cloned().unwrap_or_else(|| v["needs"].as_array().cloned().unwrap_or_default())
+        v.as_array()
+            .cloned()
+            .unwrap_or_else(|| v["needs"].as_array().cloned().unwrap_or_default())
     };
     let live = export(db, "live.json");
     let restored = export(&fresh, "restored.json");
-    assert!(!restored.is_empty() && restored.len() <= live.len(), "{} of {}", restored.len(), live.len());
+    assert!(
+        !restored.is_empty() && restored.len() <= live.len(),
+        "{} of {}",
+        restored.len(),
+        live.len()
+    );
     for (a, b) in restored.iter().zip(live.iter()) {
         assert_eq!(a, b);
     }
@@ -301,7 +380,14 @@ async fn corrections(db: &Db) {
     for q in [100, 50] {
         let n = post(&api, &admin, "/api/v1/needs?submit=true", need(q), None).await;
         let id = n["id"].as_i64().unwrap();
-        post(&api, &admin, &format!("/api/v1/needs/{id}/status"), json!({"to": "validated"}), Some(&tag(&n))).await;
+        post(
+            &api,
+            &admin,
+            &format!("/api/v1/needs/{id}/status"),
+            json!({"to": "validated"}),
+            Some(&tag(&n)),
+        )
+        .await;
         ids.push(id);
     }
     let (a, b) = (ids[0], ids[1]);
@@ -320,13 +406,21 @@ async fn corrections(db: &Db) {
     let patch = |auth: Auth, body: Value, m: String| {
         let api = api.clone();
         async move {
-            api.send("PATCH", &format!("/api/v1/contributions/{cid}"), &auth, Some(&body), &[("if-match", &m)])
-                .await
+            api.send(
+                "PATCH",
+                &format!("/api/v1/contributions/{cid}"),
+                &auth,
+                Some(&body),
+                &[("if-match", &m)],
+            )
+            .await
         }
     };
     // The recipient may not rewrite the donor's pledge; a stale ETag changes nothing.
     patch(fp.clone(), json!({"quantity": 1}), tag(&c)).await.problem(403);
-    patch(desk.clone(), json!({"quantity": 1}), "\"99\"".into()).await.problem(412);
+    patch(desk.clone(), json!({"quantity": 1}), "\"99\"".into())
+        .await
+        .problem(412);
     // Fields that are the flow itself are not edited here, and the field is named.
     let p = patch(desk.clone(), json!({"donor": "USA"}), tag(&c)).await;
     assert!(p.status == 400 || p.status == 422, "{}", p.text);
@@ -342,11 +436,21 @@ async fn corrections(db: &Db) {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let c2 = r.json();
-    assert_eq!((c2["quantity"].as_i64(), c2["links"].as_array().unwrap().len()), (Some(80), 2), "{c2}");
+    assert_eq!(
+        (c2["quantity"].as_i64(), c2["links"].as_array().unwrap().len()),
+        (Some(80), 2),
+        "{c2}"
+    );
     assert_eq!(coverage(&api, &admin, a).await.0, json!(50));
     assert_eq!(coverage(&api, &admin, b).await.0, json!(30));
     // Every link in a correction is checked: an unknown need is named by its place.
-    let p = patch(desk.clone(), json!({"links": [{"need": 999999, "quantity": 80}]}), tag(&c2)).await.problem(422);
+    let p = patch(
+        desk.clone(),
+        json!({"links": [{"need": 999999, "quantity": 80}]}),
+        tag(&c2),
+    )
+    .await
+    .problem(422);
     assert_eq!(p["errors"][0]["field"], "links[0].need", "{p}");
     // Nothing was changed by the refused correction.
     assert_eq!(coverage(&api, &admin, b).await.0, json!(30));
@@ -355,8 +459,126 @@ async fn corrections(db: &Db) {
     db.ok(&["contributions", "edit", &cid.to_string(), "--link", &format!("{a}=80")]);
     assert_eq!(coverage(&api, &admin, a).await.0, json!(80));
     assert_eq!(coverage(&api, &admin, b).await.0, json!(0));
-    let h = api.get(&format!("/api/v1/contributions/{cid}/history"), &admin).await.json();
-    let quantities: Vec<Value> = h.as_array().unwrap().iter().map(|v| v["data"]["quantity"].clone()).collect();
+    let h = api
+        .get(&format!("/api/v1/contributions/{cid}/history"), &admin)
+        .await
+        .json();
+    let quantities: Vec<Value> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["data"]["quantity"].clone())
+        .collect();
     assert_eq!(quantities, vec![json!(100), json!(80), json!(80)], "{h}");
 }
 on_both_stores!(corrections: a_contribution_is_corrected_and_its_needs_follow_on_sqlite, a_contribution_is_corrected_and_its_needs_follow_on_postgres);
+
+/// A post-conflict need says whom it serves and what it makes possible,
+/// through the API, the CLI and an HXL file, and keeps it on export.
+async fn people_served(db: &Db) {
+    let admin = db.admin_token();
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let need = json!({"country": "AFG", "item": "MA-CLEARANCE", "quantity": 12.5, "priority": "high", "needed_by": "2027-06-30",
+        "people_in_need": 5200, "people_targeted": 3400, "people_source": "UNMAS non-technical survey, 2026",
+        "outcome": "so that 14 villages can return"});
+    let n = post(&api, &admin, "/api/v1/needs", need.clone(), None).await;
+    assert_eq!(
+        (
+            n["quantity"].as_f64(),
+            n["people_targeted"].as_i64(),
+            n["outcome"].as_str()
+        ),
+        (Some(12.5), Some(3400), Some("so that 14 villages can return")),
+        "{n}"
+    );
+    // Counts come with their source, and no more are targeted than are in need.
+    let mut bad = need.clone();
+    bad["people_targeted"] = json!(6000);
+    bad["people_source"] = Value::Null;
+    let r = api.send("POST", "/api/v1/needs", &admin, Some(&bad), &[]).await;
+    let p = r.problem(422);
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["people_targeted", "people_source"], "{p}");
+    // People are not what was validated: changing them keeps a need validated.
+    let id = n["id"].as_i64().unwrap();
+    let n = post(
+        &api,
+        &admin,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "submitted"}),
+        Some(&tag(&n)),
+    )
+    .await;
+    let n = post(
+        &api,
+        &admin,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "validated"}),
+        Some(&tag(&n)),
+    )
+    .await;
+    let r = api
+        .send(
+            "PATCH",
+            &format!("/api/v1/needs/{id}"),
+            &admin,
+            Some(&json!({"people_targeted": 3600})),
+            &[("if-match", &tag(&n))],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        (r.json()["status"].as_str(), r.json()["people_targeted"].as_i64()),
+        (Some("validated"), Some(3600))
+    );
+
+    // An HXL file with HDX's own hashtags, and the CLI.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("return.csv");
+    std::fs::write(
+        &file,
+        "#country+code,#item+code,#need+num,#severity,#date+needed,#inneed,#targeted,#meta+people_source,#output\n\
+         AFG,ER-HOUSE-REPAIR,140,high,2027-06-30,900,700,Shelter Cluster assessment,so that 140 families can return\n",
+    )
+    .unwrap();
+    db.ok(&["import", file.to_str().unwrap()]);
+    let cli = db.json(&[
+        "needs",
+        "add",
+        "--country",
+        "AFG",
+        "--item",
+        "RET-RETURN-PACKAGE",
+        "--quantity",
+        "140",
+        "--priority",
+        "high",
+        "--needed-by",
+        "2027-06-30",
+        "--people-in-need",
+        "700",
+        "--people-source",
+        "IOM DTM round 9",
+    ]);
+    assert_eq!(cli["people_in_need"], 700, "{cli}");
+    let out = dir.path().join("out.csv");
+    db.ok(&["export", "needs", "--format", "hxl", "--output", out.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("#inneed") && text.contains("#targeted") && text.contains("#output"),
+        "{text}"
+    );
+    assert!(
+        text.contains("so that 140 families can return") && text.contains("Shelter Cluster assessment"),
+        "{text}"
+    );
+    // The audit log still verifies every record, old and new.
+    assert!(db.ok(&["audit", "verify"]).contains("true"));
+}
+on_both_stores!(people_served: a_need_says_whom_it_serves_and_what_it_makes_possible_on_sqlite, a_need_says_whom_it_serves_and_what_it_makes_possible_on_postgres);

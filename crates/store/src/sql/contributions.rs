@@ -2,19 +2,19 @@
 
 use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, needs, now, today};
 use crate::model::{
-    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, Delivery, EarmarkOut, Link, MAX_PAGE, Page, StageChange, StageEvent,
-    Version,
+    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, Delivery, EarmarkOut, Link, MAX_PAGE, Page, StageChange,
+    StageEvent, Version,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use needsdb_domain::contribution::{self, Carried};
 use needsdb_domain::decimal::to_json_number;
+use needsdb_domain::delivery::delivered_share;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
     ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus,
     NewContribution, NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
 };
-use needsdb_domain::delivery::delivered_share;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Row};

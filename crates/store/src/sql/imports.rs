@@ -174,10 +174,10 @@ async fn publish_inner(
     let created = sqlx::query(
         "INSERT INTO needs (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
             priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
-            updated_at, updated_by, value_cents, open_units)
+            updated_at, updated_by, value_cents, open_units, people_in_need, people_targeted, people_source, outcome)
          SELECT id + $1, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
             priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
-            updated_at, updated_by, value_cents, quantity
+            updated_at, updated_by, value_cents, quantity, people_in_need, people_targeted, people_source, outcome
          FROM import_new_needs ORDER BY id",
     )
     .bind(base)
@@ -272,6 +272,19 @@ fn content_key(spec: &NeedSpec) -> String {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
+    // Only when given, so rows written before these fields keep their keys.
+    let p = &spec.people;
+    if *p != needsdb_domain::People::default() {
+        for part in [
+            p.in_need.map(|n| n.to_string()).unwrap_or_default(),
+            p.targeted.map(|n| n.to_string()).unwrap_or_default(),
+            p.source.clone().unwrap_or_default(),
+            p.outcome.clone().unwrap_or_default(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0x1f]);
+        }
+    }
     format!("{CONTENT_KEY_PREFIX}{}", &hex::encode(h.finalize())[..24])
 }
 
@@ -290,6 +303,10 @@ fn same_content(row: &NeedRow, spec: &NeedSpec) -> bool {
         && row.needed_by == spec.needed_by
         && row.justification == spec.justification
         && row.reported_via == spec.reported_via.as_str()
+        && row.people_in_need == spec.people.in_need
+        && row.people_targeted == spec.people.targeted
+        && row.people_source == spec.people.source
+        && row.outcome == spec.people.outcome
 }
 
 struct Valid {
@@ -550,6 +567,7 @@ fn same_content_spec(a: &NeedSpec, b: &NeedSpec) -> bool {
         && a.needed_by == b.needed_by
         && a.justification == b.justification
         && a.reported_via == b.reported_via
+        && a.people == b.people
 }
 
 fn new_row(id: i64, spec: &NeedSpec, status: NeedStatus, actor: &Actor, at: chrono::DateTime<chrono::Utc>) -> NeedRow {
@@ -576,6 +594,10 @@ fn new_row(id: i64, spec: &NeedSpec, status: NeedStatus, actor: &Actor, at: chro
         updated_at: at,
         updated_by: actor.0.clone(),
         value_cents: None,
+        people_in_need: spec.people.in_need,
+        people_targeted: spec.people.targeted,
+        people_source: spec.people.source.clone(),
+        outcome: spec.people.outcome.clone(),
         joined: Default::default(),
     }
 }
@@ -702,7 +724,8 @@ async fn insert_needs(conn: &mut Conn, table: &'static str, rows: &[NeedRow]) ->
         let mut qb = QueryBuilder::<Db>::new(format!(
             "INSERT INTO {table} (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
                 priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
-                updated_at, updated_by, value_cents, open_units) "
+                updated_at, updated_by, value_cents, open_units, people_in_need, people_targeted, people_source,
+                outcome) "
         ));
         qb.push_values(chunk, |mut b, r| {
             b.push_bind(r.id)
@@ -726,7 +749,11 @@ async fn insert_needs(conn: &mut Conn, table: &'static str, rows: &[NeedRow]) ->
                 .push_bind(r.updated_at)
                 .push_bind(&r.updated_by)
                 .push_bind(r.value_cents)
-                .push_bind(r.quantity);
+                .push_bind(r.quantity)
+                .push_bind(r.people_in_need)
+                .push_bind(r.people_targeted)
+                .push_bind(&r.people_source)
+                .push_bind(&r.outcome);
         });
         qb.build().execute(&mut *conn).await?;
     }

@@ -8,7 +8,7 @@ use crate::model::{Actor, CoverageSums, DEFAULT_PAGE, MAX_PAGE, Need, NeedQuery,
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use needsdb_domain::decimal::{format_scaled, to_json_number};
-use needsdb_domain::need::{self, NeedSpec};
+use needsdb_domain::need::{self, NeedSpec, People};
 use needsdb_domain::reference::{IncomeGroup, NamStatus, WhoRegion};
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
@@ -23,6 +23,7 @@ pub(super) const SELECT: &str =
     "SELECT n.id, n.version, n.country, n.place, n.pcode, n.item, n.quantity, n.amount_minor,
         n.currency, n.usd_rate, n.priority, n.needed_by, n.justification, n.reported_via, n.external_id,
         n.status, n.created_at, n.created_by, n.updated_at, n.updated_by, n.value_cents,
+        n.people_in_need, n.people_targeted, n.people_source, n.outcome,
         c.name_en AS country_name, i.name_en AS item_name, i.cluster, i.unit, i.unit_kind, i.decimals
     FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item";
 
@@ -50,6 +51,16 @@ pub(super) struct NeedRow {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
+    // Left out of the record while unset, so records written before these
+    // existed compare unchanged with their audit entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people_in_need: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people_targeted: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
     /// Derived from the catalogue's unit value: not part of the record.
     #[serde(skip)]
     pub value_cents: Option<i64>,
@@ -93,6 +104,10 @@ impl NeedRow {
             updated_at: r.try_get("updated_at")?,
             updated_by: r.try_get("updated_by")?,
             value_cents: r.try_get("value_cents")?,
+            people_in_need: r.try_get("people_in_need")?,
+            people_targeted: r.try_get("people_targeted")?,
+            people_source: r.try_get("people_source")?,
+            outcome: r.try_get("outcome")?,
             joined: Joined {
                 country_name: r.try_get("country_name")?,
                 item_name: r.try_get("item_name")?,
@@ -157,6 +172,10 @@ impl NeedRow {
             justification: Some(self.justification.clone()),
             reported_via: Some(self.reported_via.clone()),
             external_id: self.external_id.clone(),
+            people_in_need: self.people_in_need.map(Value::from),
+            people_targeted: self.people_targeted.map(Value::from),
+            people_source: self.people_source.clone(),
+            outcome: self.outcome.clone(),
         }
     }
 
@@ -198,6 +217,10 @@ impl NeedRow {
             value_usd: self.value_cents.map(|v| to_json_number(v, 2)),
             coverage_usd,
             over_covered,
+            people_in_need: self.people_in_need,
+            people_targeted: self.people_targeted,
+            people_source: self.people_source,
+            outcome: self.outcome,
             warnings,
             country: self.country,
             country_name: self.joined.country_name,
@@ -464,6 +487,7 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, subm
             )
         })
     })?;
+    write_people(conn, id, &spec.people).await?;
     let row = load_row(conn, id).await?;
     record_version(conn, &row, actor, "need.create", None).await?;
     Ok(id)
@@ -572,9 +596,26 @@ pub(super) async fn update(
             current: old.version + 1,
         });
     }
+    write_people(conn, id, &spec.people).await?;
     let row = load_row(conn, id).await?;
     record_version(conn, &row, actor, "need.update", Some(&old)).await?;
     refresh_statuses(conn, actor, &[id]).await
+}
+
+/// The people a need serves: written beside the need's own columns, in the
+/// same transaction, before its version is recorded.
+pub(super) async fn write_people(conn: &mut Conn, id: i64, p: &People) -> Result<()> {
+    sqlx::query(
+        "UPDATE needs SET people_in_need = $1, people_targeted = $2, people_source = $3, outcome = $4 WHERE id = $5",
+    )
+    .bind(p.in_need)
+    .bind(p.targeted)
+    .bind(&p.source)
+    .bind(&p.outcome)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 pub(super) async fn change_status(

@@ -210,5 +210,7 @@ async fn follow_up(
         donor: q.donor,
         recipient: q.recipient,
     };
-    Ok(Json(analysis::follow_up(s.store.as_ref(), q.days.unwrap_or(30), &filter).await?))
+    Ok(Json(
+        analysis::follow_up(s.store.as_ref(), q.days.unwrap_or(30), &filter).await?,
+    ))
 }

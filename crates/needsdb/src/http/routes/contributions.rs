@@ -154,7 +154,7 @@ async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -
 /// out, a field keeps its value; `links` and `earmarks` replace the lists.
 /// Linked needs are re-evaluated at once; the history keeps every version.
 #[utoipa::path(patch, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = ContributionEdit,
-    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 async fn edit(
     State(s): State<AppState>,
     p: Principal,

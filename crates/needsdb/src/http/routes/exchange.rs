@@ -145,6 +145,7 @@ fn import_failed(e: ImportError) -> ApiError {
         (status = 408, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The import report, with every problem", content_type = "application/problem+json"),
+        (status = 429, body = Problem, description = "Too many imports are waiting; come back after Retry-After", content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn import(
     State(s): State<AppState>,
@@ -181,9 +182,11 @@ async fn import(
     if let Some(f) = q.format.as_deref() {
         file_format(Some(f), &[], false)?;
     }
+    // The queue is full: the caller is to come back later, as with any
+    // rate limit (429, not 503: the server itself is well).
     let place = s.imports.enter().ok_or_else(|| {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::TOO_MANY_REQUESTS,
             "busy",
             "too many imports are waiting on this server; try again in a minute",
         )

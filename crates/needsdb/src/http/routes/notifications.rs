@@ -22,9 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(create_feed))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(create_feed))
 }
 
 /// The address links are made absolute against: NEEDSDB_PUBLIC_URL when the
@@ -40,8 +38,7 @@ pub fn public_base(headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .filter(|h| {
             !h.is_empty()
-                && h
-                    .chars()
+                && h.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .unwrap_or("127.0.0.1:8080");
