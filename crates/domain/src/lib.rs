@@ -13,6 +13,7 @@ pub mod decimal;
 pub mod delivery;
 pub mod earmark;
 pub mod equity;
+pub mod evidence;
 pub mod item;
 pub mod money;
 pub mod need;

@@ -240,6 +240,18 @@ pub trait Store: Send + Sync {
 
     // Audit.
     async fn audit_verify(&self) -> Result<AuditReport>;
+    /// Keeps evidence (a link or a checked file) for a need or a contribution.
+    async fn add_evidence(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        id: i64,
+        e: &needsdb_domain::evidence::ValidEvidence,
+    ) -> Result<Evidence>;
+    /// The evidence of a record, without the files' bytes.
+    async fn evidence(&self, entity: &str, id: i64) -> Result<Vec<Evidence>>;
+    /// One piece of evidence with its file's bytes.
+    async fn evidence_file(&self, evidence_id: i64) -> Result<(Evidence, Vec<u8>)>;
     /// The latest `limit` changes to needs and contributions, newest first.
     async fn recent_changes(&self, limit: i64) -> Result<Vec<AuditEvent>>;
 

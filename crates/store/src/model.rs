@@ -870,3 +870,24 @@ pub struct AuditEvent {
     pub entity_id: String,
     pub after: Option<Value>,
 }
+
+/// Evidence for a need or a contribution (a delivery's evidence belongs to
+/// its contribution): a link, or a file kept in the database.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Evidence {
+    pub id: i64,
+    /// need or contribution.
+    pub entity: String,
+    pub entity_id: i64,
+    /// link or file.
+    pub kind: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub file_name: Option<String>,
+    pub media_type: Option<String>,
+    pub bytes: Option<i64>,
+    pub sha256: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}

@@ -100,6 +100,9 @@ pub enum Command {
         /// A new file: a backup never replaces another.
         file: std::path::PathBuf,
     },
+    /// Evidence for a need or a contribution's delivery: links and files.
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
     /// Restore a backup into an empty database (--database), then check it.
     Restore { file: std::path::PathBuf },
     /// Export needs or contributions (hxl, xlsx, json, iati), or the XLSX template for a country.
@@ -671,6 +674,30 @@ pub struct AddContribution {
     /// TARGET=SHARE% or TARGET=AMOUNT, such as nam-members=50%; repeatable.
     #[arg(long = "earmark")]
     pub earmarks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvidenceOf {
+    Need,
+    Contribution,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCmd {
+    /// Add a link (--link) or a file (--file: PDF, PNG or JPEG, up to 5 MiB).
+    Add {
+        of: EvidenceOf,
+        id: i64,
+        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        link: Option<String>,
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+        /// What it shows.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// List a record's evidence.
+    List { of: EvidenceOf, id: i64 },
 }
 
 /// What `contributions edit` corrects.

@@ -4,6 +4,7 @@
 mod accounts;
 mod args;
 mod contributions;
+mod evidence;
 mod exchange;
 mod needs;
 mod output;
@@ -221,6 +222,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Items(c) => reference::items(&cli.database, fmt, c).await,
         Command::Needs(c) => needs::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
         Command::Contributions(c) => contributions::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
+        Command::Evidence(c) => evidence::run(&cli.database, fmt, c, cli.as_user.as_deref()).await,
         Command::Backup { file } => {
             let r = crate::services::backup::backup(&cli.database, &file).await?;
             output::print_value(fmt, &serde_json::to_value(&r)?, BACKUP_COLUMNS)

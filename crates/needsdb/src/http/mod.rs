@@ -82,6 +82,7 @@ pub fn api() -> (Router<AppState>, serde_json::Value) {
         .merge(routes::analysis::router())
         .merge(routes::searches::router())
         .merge(routes::notifications::router())
+        .merge(routes::evidence::router())
         .merge(routes::exchange::router())
         .merge(routes::reference::router())
         .merge(routes::accounts::router())
@@ -145,7 +146,10 @@ pub fn router(state: AppState) -> Router {
 /// on a slow link: it is cut only when nothing arrives for a minute.
 async fn time_limit(req: axum::http::Request<axum::body::Body>, next: middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if req.method() == axum::http::Method::POST && req.uri().path() == routes::exchange::IMPORTS_PATH {
+    // Evidence files too (up to 5 MiB, minutes on a slow link).
+    if req.method() == axum::http::Method::POST
+        && (req.uri().path() == routes::exchange::IMPORTS_PATH || req.uri().path().ends_with("/evidence/files"))
+    {
         return next.run(req).await;
     }
     match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {

@@ -582,3 +582,167 @@ async fn people_served(db: &Db) {
     assert!(db.ok(&["audit", "verify"]).contains("true"));
 }
 on_both_stores!(people_served: a_need_says_whom_it_serves_and_what_it_makes_possible_on_sqlite, a_need_says_whom_it_serves_and_what_it_makes_possible_on_postgres);
+
+/// Evidence: a need's assessment and a delivery's signed note, checked for
+/// type and size, kept in the database, seen only by those who see the record.
+async fn evidence(db: &Db) {
+    let admin = db.admin_token();
+    let fp = db.account("fp@moh.go.ke", "focal_point", &["--country", "KEN"]);
+    let desk = db.account("desk@mea.gov.in", "partner", &["--org", "IND"]);
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let need = json!({"country": "KEN", "item": "SHL-FAMILY-TENT", "quantity": 10, "priority": "high", "needed_by": "2027-06-30"});
+    let n = post(&api, &fp, "/api/v1/needs", need, None).await;
+    let id = n["id"].as_i64().unwrap();
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer\n%%EOF\n".to_vec();
+    let upload = |auth: Auth, path: String, ctype: &'static str, body: Vec<u8>| {
+        let base = api.base.clone();
+        async move {
+            let mut rb = reqwest::Client::new()
+                .post(format!("{base}{path}"))
+                .header("content-type", ctype)
+                .body(body);
+            if let Auth::Token(t) = &auth {
+                rb = rb.bearer_auth(t);
+            }
+            let r = rb.send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (st, text) = upload(
+        fp.clone(),
+        format!("/api/v1/needs/{id}/evidence/files?name=assessment.pdf&title=Rapid%20assessment"),
+        "application/pdf",
+        pdf.clone(),
+    )
+    .await;
+    assert_eq!(st, 201, "{text}");
+    let file: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        (file["kind"].as_str(), file["bytes"].as_u64()),
+        (Some("file"), Some(pdf.len() as u64))
+    );
+    // Content that is not what it claims, a type not taken, a file too large.
+    let (st, text) = upload(
+        fp.clone(),
+        format!("/api/v1/needs/{id}/evidence/files?name=x.pdf"),
+        "application/pdf",
+        b"MZ\x90\x00".to_vec(),
+    )
+    .await;
+    assert!(st == 422 && text.contains("content_mismatch"), "{st} {text}");
+    let (st, text) = upload(
+        fp.clone(),
+        format!("/api/v1/needs/{id}/evidence/files?name=x.html"),
+        "text/html",
+        b"<script>".to_vec(),
+    )
+    .await;
+    assert!(st == 422 && text.contains("content-type"), "{st} {text}");
+    let big = [b"%PDF-".to_vec(), vec![b'x'; 6 * 1024 * 1024]].concat();
+    let (st, text) = upload(
+        fp.clone(),
+        format!("/api/v1/needs/{id}/evidence/files?name=big.pdf"),
+        "application/pdf",
+        big,
+    )
+    .await;
+    assert!(st == 413 && text.contains("5 MiB"), "{st} {text}");
+    post(
+        &api,
+        &fp,
+        &format!("/api/v1/needs/{id}/evidence/links"),
+        json!({"url": "https://reliefweb.int/report/kenya/floods", "title": "OCHA flash update"}),
+        None,
+    )
+    .await;
+
+    // A draft's evidence is as hidden as the draft; once shared, partners see it.
+    let fid = file["id"].as_i64().unwrap();
+    api.get(&format!("/api/v1/needs/{id}/evidence"), &desk)
+        .await
+        .problem(404);
+    api.get(&format!("/api/v1/evidence/{fid}"), &desk).await.problem(404);
+    let n = post(
+        &api,
+        &fp,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "submitted"}),
+        Some(&tag(&n)),
+    )
+    .await;
+    post(
+        &api,
+        &admin,
+        &format!("/api/v1/needs/{id}/status"),
+        json!({"to": "validated"}),
+        Some(&tag(&n)),
+    )
+    .await;
+    let list = api.get(&format!("/api/v1/needs/{id}/evidence"), &desk).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let got = api.get(&format!("/api/v1/evidence/{fid}"), &desk).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.headers["content-type"], "application/pdf");
+    assert!(
+        got.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(got.text.as_bytes(), &pdf[..]);
+
+    // The recipient attaches the signed delivery note to the contribution.
+    let c = post(
+        &api,
+        &desk,
+        "/api/v1/contributions",
+        json!({"donor": "IND", "recipient": "KEN", "item": "SHL-FAMILY-TENT",
+        "quantity": 10, "stage": "shipped", "links": [{"need": id, "quantity": 10}]}),
+        None,
+    )
+    .await;
+    let cid = c["id"].as_i64().unwrap();
+    let jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00".to_vec();
+    let (st, text) = upload(
+        fp.clone(),
+        format!("/api/v1/contributions/{cid}/evidence/files?name=note.jpg"),
+        "image/jpeg",
+        jpeg,
+    )
+    .await;
+    assert_eq!(st, 201, "{text}");
+    // The CLI adds and lists the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("survey.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    db.ok(&[
+        "evidence",
+        "add",
+        "need",
+        &id.to_string(),
+        "--file",
+        path.to_str().unwrap(),
+        "--title",
+        "Survey",
+    ]);
+    let listed = db.json(&["evidence", "list", "need", &id.to_string()]);
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+    let bad = dir.path().join("fake.pdf");
+    std::fs::write(&bad, b"not a pdf").unwrap();
+    assert_eq!(
+        db.run(&[
+            "evidence",
+            "add",
+            "need",
+            &id.to_string(),
+            "--file",
+            bad.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(3)
+    );
+    assert!(db.ok(&["audit", "verify"]).contains("true"));
+}
+on_both_stores!(evidence: evidence_is_checked_kept_and_shown_only_to_those_who_see_the_record_on_sqlite, evidence_is_checked_kept_and_shown_only_to_those_who_see_the_record_on_postgres);

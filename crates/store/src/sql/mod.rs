@@ -9,6 +9,7 @@ mod catalog;
 mod contributions;
 mod coverage;
 mod cursor;
+mod evidence;
 mod import_jobs;
 mod imports;
 mod needs;
@@ -537,6 +538,30 @@ impl Store for SqlStore {
     async fn audit_verify(&self) -> Result<AuditReport> {
         let mut conn = self.pool.acquire().await?;
         audit_log::verify(&mut conn).await
+    }
+
+    async fn add_evidence(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        id: i64,
+        e: &needsdb_domain::evidence::ValidEvidence,
+    ) -> Result<Evidence> {
+        let mut tx = begin_write(&self.pool).await?;
+        let new_id = evidence::add(&mut tx, actor, entity, id, e).await?;
+        tx.commit().await?;
+        let mut conn = self.pool.acquire().await?;
+        Ok(evidence::file(&mut conn, new_id).await?.0)
+    }
+
+    async fn evidence(&self, entity: &str, id: i64) -> Result<Vec<Evidence>> {
+        let mut conn = self.pool.acquire().await?;
+        evidence::list(&mut conn, entity, id).await
+    }
+
+    async fn evidence_file(&self, evidence_id: i64) -> Result<(Evidence, Vec<u8>)> {
+        let mut conn = self.pool.acquire().await?;
+        evidence::file(&mut conn, evidence_id).await
     }
 
     async fn recent_changes(&self, limit: i64) -> Result<Vec<AuditEvent>> {

@@ -5,6 +5,7 @@ pub mod allocations;
 pub mod analysis;
 pub mod contributions;
 pub mod coverage;
+pub mod evidence;
 pub mod exchange;
 pub mod needs;
 pub mod notifications;

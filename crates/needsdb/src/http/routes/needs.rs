@@ -148,7 +148,7 @@ async fn create(
 }
 
 /// Reads a need, as 404 when the caller may not see it.
-async fn visible(s: &AppState, p: &Principal, id: i64) -> Result<Need, ApiError> {
+pub(crate) async fn visible(s: &AppState, p: &Principal, id: i64) -> Result<Need, ApiError> {
     let scope = need_scope(p.caller())?;
     let n = s.store.need(id).await?;
     if can_see_need(&scope, &n.country, n.status) {
