@@ -6,6 +6,10 @@
 //!
 //! NEEDSDB_BENCH_ROWS changes the row count; NEEDSDB_BENCH_ONLY=sqlite (or
 //! postgres) runs one store.
+//!
+//! Then contributions: NEEDSDB_BENCH_CONTRIBUTIONS (6,000 by default) need
+//! rows are imported, then as many contribution rows linked to them, and
+//! both rates are printed with their ratio (the target: at least a quarter).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use needsdb_exchange::{Data, Format, Options, Silent};
@@ -68,6 +72,68 @@ fn peak_rss_mb() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// `n` validated needs, and `n` contributions from India each linked to one.
+fn generate_pair(needs: &Path, contributions: &Path, n: usize) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(needs).unwrap());
+    writeln!(w, "#meta+id,#country+code,#item+code,#need+num,#severity,#date+needed,#status").unwrap();
+    for i in 0..n {
+        writeln!(w, "n-{i},KEN,SHL-FAMILY-TENT,{},high,2027-06-30,validated", 100 + i % 50).unwrap();
+    }
+    w.flush().unwrap();
+    let mut w = std::io::BufWriter::new(std::fs::File::create(contributions).unwrap());
+    writeln!(
+        w,
+        "#meta+id,#org+funding+code,#org+recipient+code,#item+code,#value+quantity,#status,#meta+needs"
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(w, "c-{i},IND,KEN,SHL-FAMILY-TENT,{q},pledged,KEN/n-{i}={q}", q = 10 + i % 40).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+async fn import_one(store: &dyn needsdb_store::Store, file: &Path) -> (u64, f64) {
+    let lookups = Arc::new(needsdb_exchange::lookups(store).await.unwrap());
+    let start = Instant::now();
+    let report = needsdb_exchange::import(
+        store,
+        &Actor("bench".into()),
+        lookups,
+        Format::Hxl,
+        Data::Path(file.to_owned()),
+        &Options {
+            decimal: None,
+            on_phase: None,
+            dry_run: false,
+            accept_suggestions: false,
+            kind: None,
+            label: "bench.csv".into(),
+            guard: None,
+        },
+        Arc::new(Silent),
+    )
+    .await
+    .unwrap();
+    assert!(report.ok() && report.committed, "{:?}", report.problems.first());
+    (report.created, start.elapsed().as_secs_f64())
+}
+
+/// Needs, then contributions linked to them, into one fresh database.
+async fn contributions_child(url: &str, dir: &Path, n: usize) {
+    let store = needsdb_store::open(url).await.unwrap();
+    store.migrate().await.unwrap();
+    let (needs, contributions) = (dir.join("pair-needs.csv"), dir.join("pair-contributions.csv"));
+    generate_pair(&needs, &contributions, n);
+    let (a, ta) = import_one(&*store, &needs).await;
+    let (b, tb) = import_one(&*store, &contributions).await;
+    println!(
+        "CONTRIB {a} {:.0} {b} {:.0} {:.2}",
+        a as f64 / ta,
+        b as f64 / tb,
+        (b as f64 / tb) / (a as f64 / ta)
+    );
 }
 
 /// The child: one import into one database, printing one result line.
@@ -230,6 +296,10 @@ async fn main() {
         child(&args[2], Path::new(&args[3])).await;
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--contributions") {
+        contributions_child(&args[2], Path::new(&args[3]), args[4].parse().unwrap()).await;
+        return;
+    }
     let rows: usize = std::env::var("NEEDSDB_BENCH_ROWS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -275,5 +345,56 @@ async fn main() {
             Err(e) => println!("PostgreSQL: SKIPPED, not reachable at {admin}: {e}"),
         }
     }
+    contributions_bench(&dir, &only).await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Contribution rows against need rows, on each store, each in a process
+/// of its own and a fresh database.
+async fn contributions_bench(dir: &Path, only: &str) {
+    let n: usize = std::env::var("NEEDSDB_BENCH_CONTRIBUTIONS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(6_000);
+    if n == 0 {
+        return;
+    }
+    let run = |label: &str, url: &str| {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--contributions", url, dir.to_str().unwrap(), &n.to_string()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        match text.lines().find(|l| l.starts_with("CONTRIB ")) {
+            Some(line) => {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                println!(
+                    "{label:<28} {} needs at {:>7} rows/s, then {} contributions at {:>7} rows/s: {}x the needs rate",
+                    f[1], f[2], f[3], f[4], f[5]
+                );
+            }
+            None => println!("{label}: FAILED\n{text}\n{}", String::from_utf8_lossy(&out.stderr)),
+        }
+    };
+    if only != "postgres" {
+        let path = dir.join("contributions.sqlite");
+        run("contributions, SQLite", &format!("sqlite://{}", path.display()));
+    }
+    if only != "sqlite" {
+        let admin = std::env::var("NEEDSDB_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("needsdb_contrib_bench_{}", std::process::id());
+        if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
+            run("contributions, PostgreSQL", &url);
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+    }
 }

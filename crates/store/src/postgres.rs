@@ -59,6 +59,8 @@ pub(crate) const STAGING_TABLES: &[&str] = &[
     "CREATE TEMP TABLE import_need_updates (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, need_id BIGINT NOT NULL, payload TEXT NOT NULL)",
     "DROP TABLE IF EXISTS pg_temp.import_new_contributions",
     "CREATE TEMP TABLE import_new_contributions (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, payload TEXT NOT NULL)",
+    "DROP TABLE IF EXISTS pg_temp.import_contribution_stages",
+    "CREATE TEMP TABLE import_contribution_stages (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, contribution_id BIGINT NOT NULL, payload TEXT NOT NULL)",
 ];
 
 /// After rows were inserted with explicit ids, the identity sequence must

@@ -57,6 +57,8 @@ pub(crate) const STAGING_TABLES: &[&str] = &[
     "CREATE TEMP TABLE import_need_updates (seq INTEGER PRIMARY KEY, row_no BIGINT NOT NULL, need_id BIGINT NOT NULL, payload TEXT NOT NULL)",
     "DROP TABLE IF EXISTS temp.import_new_contributions",
     "CREATE TEMP TABLE import_new_contributions (seq INTEGER PRIMARY KEY, row_no BIGINT NOT NULL, payload TEXT NOT NULL)",
+    "DROP TABLE IF EXISTS temp.import_contribution_stages",
+    "CREATE TEMP TABLE import_contribution_stages (seq INTEGER PRIMARY KEY, row_no BIGINT NOT NULL, contribution_id BIGINT NOT NULL, payload TEXT NOT NULL)",
 ];
 
 /// After rows were inserted with explicit ids: SQLite's next rowid already follows them.

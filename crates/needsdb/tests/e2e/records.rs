@@ -746,3 +746,65 @@ async fn evidence(db: &Db) {
     assert!(db.ok(&["audit", "verify"]).contains("true"));
 }
 on_both_stores!(evidence: evidence_is_checked_kept_and_shown_only_to_those_who_see_the_record_on_sqlite, evidence_is_checked_kept_and_shown_only_to_those_who_see_the_record_on_postgres);
+
+/// Importing a file of contributions again moves on those it names: a
+/// later stage is applied (and checked), the same or an earlier one changes
+/// nothing.
+async fn reimport_advances(db: &Db) {
+    let admin = db.admin_token();
+    let server = serve(db, &[]);
+    let api = Api::new(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let needs = dir.path().join("needs.csv");
+    std::fs::write(
+        &needs,
+        "#meta+id,#country+code,#item+code,#need+num,#severity,#date+needed,#status\n\
+         n-1,KEN,SHL-FAMILY-TENT,100,high,2027-06-30,validated\n",
+    )
+    .unwrap();
+    db.ok(&["import", needs.to_str().unwrap()]);
+    let file = |stage: &str, date: &str| {
+        let path = dir.path().join(format!("c-{stage}-{date}.csv"));
+        std::fs::write(
+            &path,
+            format!(
+                "#meta+id,#org+funding+code,#org+recipient+code,#item+code,#value+quantity,#status,#date,#meta+needs\n\
+                 c-1,IND,KEN,SHL-FAMILY-TENT,60,{stage},{date},KEN/n-1=60\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let stage = || {
+        let list = api.clone();
+        let admin = admin.clone();
+        async move {
+            let l = list.get("/api/v1/contributions?donor=IND", &admin).await.json();
+            assert_eq!(l["items"].as_array().unwrap().len(), 1, "{l}");
+            (l["items"][0]["stage"].as_str().unwrap().to_owned(), l["items"][0]["version"].as_i64().unwrap())
+        }
+    };
+    db.ok(&["import", file("pledged", &days_ago(20)).to_str().unwrap()]);
+    assert_eq!(stage().await.0, "pledged");
+    // The same file again: nothing changes.
+    let out = db.ok(&["import", file("pledged", &days_ago(20)).to_str().unwrap()]);
+    assert!(out.contains("1 unchanged") || stage().await.1 == 1, "{out}");
+    assert_eq!(stage().await, ("pledged".to_owned(), 1));
+    // The file now says committed, then shipped: the contribution follows.
+    db.ok(&["import", file("committed", &days_ago(10)).to_str().unwrap()]);
+    assert_eq!(stage().await.0, "committed");
+    let n = api.get("/api/v1/needs?country=KEN", &admin).await.json();
+    assert_eq!(n["items"][0]["coverage"]["committed"], 60, "{n}");
+    db.ok(&["import", file("shipped", &days_ago(5)).to_str().unwrap()]);
+    assert_eq!(stage().await.0, "shipped");
+    // An older report (pledged) changes nothing; a date before the current
+    // stage's is refused, naming the row and the field, and nothing is written.
+    db.ok(&["import", file("pledged", &days_ago(20)).to_str().unwrap()]);
+    assert_eq!(stage().await.0, "shipped");
+    let bad = db.run(&["import", file("delivered", &days_ago(30)).to_str().unwrap()]);
+    let text = format!("{}{}", String::from_utf8_lossy(&bad.stdout), String::from_utf8_lossy(&bad.stderr));
+    assert_eq!(bad.status.code(), Some(3), "{text}");
+    assert!(text.contains("row 2") && text.contains("stage_date"), "{text}");
+    assert_eq!(stage().await.0, "shipped");
+}
+on_both_stores!(reimport_advances: importing_contributions_again_moves_their_stages_on_on_sqlite, importing_contributions_again_moves_their_stages_on_on_postgres);

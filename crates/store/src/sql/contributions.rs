@@ -487,17 +487,35 @@ async fn insert_event(
     Ok(())
 }
 
-/// Validates a contribution as `create` would, writing nothing.
-pub(super) async fn check(conn: &mut Conn, input: &NewContribution) -> Result<std::result::Result<(), Invalid>> {
-    let catalog = catalog::load(conn).await?;
+/// Validates a contribution as `create` would, writing nothing; an import
+/// loads the catalogue once for all its rows.
+pub(super) async fn check(
+    conn: &mut Conn,
+    catalog: &needsdb_domain::Catalog,
+    input: &NewContribution,
+) -> Result<std::result::Result<(), Invalid>> {
     let targets = link_targets(conn, input).await?;
-    Ok(contribution::validate(input, &catalog, &targets, today()).map(|_| ()))
+    Ok(contribution::validate(input, catalog, &targets, today()).map(|_| ()))
 }
 
 pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContribution) -> Result<i64> {
     let catalog = catalog::load(conn).await?;
+    let (id, need_ids) = create_with(conn, actor, &catalog, input).await?;
+    needs::refresh_statuses(conn, actor, &need_ids).await?;
+    Ok(id)
+}
+
+/// Records a contribution against a loaded catalogue, and returns the
+/// needs it links, for the caller to re-evaluate: an import does it once
+/// for all its rows, in the same transaction.
+pub(super) async fn create_with(
+    conn: &mut Conn,
+    actor: &Actor,
+    catalog: &needsdb_domain::Catalog,
+    input: &NewContribution,
+) -> Result<(i64, Vec<i64>)> {
     let targets = link_targets(conn, input).await?;
-    let spec = contribution::validate(input, &catalog, &targets, today())?;
+    let spec = contribution::validate(input, catalog, &targets, today())?;
     let (item, currency, usd_rate) = match &spec.carried {
         Carried::InKind { item, .. } => (Some(item.to_string()), None, None),
         Carried::Cash { money, rate, .. } => (None, Some(money.currency.code().to_owned()), Some(rate.text())),
@@ -585,9 +603,7 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContributi
     .await?;
     record_version(conn, id, actor, "contribution.create", None).await?;
     auto_match(conn, actor, id).await?;
-    let need_ids: Vec<i64> = spec.links.iter().map(|l| l.need_id).collect();
-    needs::refresh_statuses(conn, actor, &need_ids).await?;
-    Ok(id)
+    Ok((id, spec.links.iter().map(|l| l.need_id).collect()))
 }
 
 pub(super) async fn advance(

@@ -34,7 +34,7 @@ use crate::model::{
 use crate::publish_gate::PublishGate;
 use crate::{CONTENT_KEY_PREFIX, Result, StoreError, own_id};
 use needsdb_domain::need::{self as need_rules, NeedSpec};
-use needsdb_domain::{Catalog, NeedStatus, NewContribution, NewLink};
+use needsdb_domain::{Catalog, ContributionKind, NeedStatus, NewContribution, NewLink, Stage, StageChange};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::QueryBuilder;
@@ -53,6 +53,8 @@ struct State {
     staged_needs: i64,
     staged_updates: i64,
     staged_contributions: i64,
+    /// Stage moves of stored contributions a file reports (a re-import).
+    staged_stages: i64,
     /// Contributions staged, by donor and key: a row repeated in the file is imported once.
     contribution_keys: HashSet<(String, String)>,
     at: chrono::DateTime<chrono::Utc>,
@@ -82,7 +84,12 @@ pub(super) async fn run(
     }
     let result = run_inner(conn, actor, source, opts, gate).await;
     // Scratch tables of the import only; the connection may serve others next.
-    for t in ["import_new_needs", "import_need_updates", "import_new_contributions"] {
+    for t in [
+        "import_new_needs",
+        "import_need_updates",
+        "import_new_contributions",
+        "import_contribution_stages",
+    ] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {t}")))
             .execute(&mut *conn)
             .await?;
@@ -104,6 +111,7 @@ async fn run_inner(
         staged_needs: 0,
         staged_updates: 0,
         staged_contributions: 0,
+        staged_stages: 0,
         contribution_keys: HashSet::new(),
         at: now(),
         source_failed: false,
@@ -113,12 +121,12 @@ async fn run_inner(
         st.source_failed = source.has_problems();
         match chunk {
             ImportChunk::Needs(rows) => need_chunk(conn, actor, &catalog, rows, &mut st).await?,
-            ImportChunk::Contributions(rows) => contribution_chunk(conn, rows, &mut st).await?,
+            ImportChunk::Contributions(rows) => contribution_chunk(conn, &catalog, rows, &mut st).await?,
         }
     }
     st.source_failed = source.has_problems();
     let clean = st.writing();
-    if clean && !opts.dry_run && st.staged_needs + st.staged_updates + st.staged_contributions > 0 {
+    if clean && !opts.dry_run && st.staged_needs + st.staged_updates + st.staged_contributions + st.staged_stages > 0 {
         opts.phase("writing");
         publish(conn, actor, opts, &mut st, gate).await?;
     }
@@ -219,10 +227,40 @@ async fn publish_inner(
         .iter()
         .map(|r| Ok((r.try_get("row_no")?, r.try_get("payload")?)))
         .collect::<Result<_, sqlx::Error>>()?;
+    // One catalogue for every row, and each need linked re-evaluated once.
+    let catalog = if staged.is_empty() {
+        None
+    } else {
+        Some(catalog::load(conn).await?)
+    };
+    let mut linked = Vec::new();
     for (row, payload) in staged {
         let input: NewContribution = serde_json::from_str(&payload)?;
-        match contributions::create(conn, actor, &input).await {
-            Ok(_) => {}
+        let Some(catalog) = &catalog else { break };
+        match contributions::create_with(conn, actor, catalog, &input).await {
+            Ok((_, needs)) => linked.extend(needs),
+            Err(StoreError::Invalid(inv)) => {
+                for e in inv.0 {
+                    st.outcome.problem(row as u64, &e.field, &e.code, e.message);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    linked.sort_unstable();
+    linked.dedup();
+    needs::refresh_statuses(conn, actor, &linked).await?;
+    let moves: Vec<(i64, i64, String)> =
+        sqlx::query("SELECT row_no, contribution_id, payload FROM import_contribution_stages ORDER BY seq")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("row_no")?, r.try_get("contribution_id")?, r.try_get("payload")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    for (row, id, payload) in moves {
+        let change: StageChange = serde_json::from_str(&payload)?;
+        match contributions::advance(conn, actor, id, None, &change).await {
+            Ok(()) => {}
             Err(StoreError::Invalid(inv)) => {
                 for e in inv.0 {
                     st.outcome.problem(row as u64, &e.field, &e.code, e.message);
@@ -762,7 +800,12 @@ async fn insert_needs(conn: &mut Conn, table: &'static str, rows: &[NeedRow]) ->
 
 /// Contributions are fewer and carry links and earmarks: each is checked as
 /// one sent to the API would be, and staged to be created at publish.
-async fn contribution_chunk(conn: &mut Conn, rows: Vec<ContributionImport>, st: &mut State) -> Result<()> {
+async fn contribution_chunk(
+    conn: &mut Conn,
+    catalog: &Catalog,
+    rows: Vec<ContributionImport>,
+    st: &mut State,
+) -> Result<()> {
     for r in rows {
         st.outcome.rows += 1;
         let r_row = r.row;
@@ -773,8 +816,8 @@ async fn contribution_chunk(conn: &mut Conn, rows: Vec<ContributionImport>, st: 
             None => contribution_key(&input, &r.need_refs),
         };
         input.external_id = Some(key.clone());
-        if id_by_key(conn, &CONTRIBUTION_BY_KEY, &donor, &key).await?.is_some() {
-            st.outcome.unchanged += 1;
+        if let Some(id) = id_by_key(conn, &CONTRIBUTION_BY_KEY, &donor, &key).await? {
+            stage_move(conn, st, r_row, id, &input).await?;
             continue;
         }
         if !st.contribution_keys.insert((donor.clone(), key.clone())) {
@@ -808,7 +851,7 @@ async fn contribution_chunk(conn: &mut Conn, rows: Vec<ContributionImport>, st: 
             reported.push("links".into());
             input.links.clear();
         }
-        let check = contributions::check(conn, &input).await?;
+        let check = contributions::check(conn, catalog, &input).await?;
         match check {
             Err(inv) => {
                 let base = |f: &str| f.split(['.', '[']).next().unwrap_or(f).to_owned();
@@ -828,6 +871,61 @@ async fn contribution_chunk(conn: &mut Conn, rows: Vec<ContributionImport>, st: 
                         .execute(&mut *conn)
                         .await?;
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A row naming a stored contribution at a later stage than it has: the
+/// file reports that it moved on (pledged, then committed, then shipped),
+/// and the move is checked now and made with the rest. A row at the same
+/// or an earlier stage is an older report, and changes nothing.
+async fn stage_move(conn: &mut Conn, st: &mut State, row: u64, id: i64, input: &NewContribution) -> Result<()> {
+    let Some(to) = input.stage.as_deref().and_then(Stage::parse) else {
+        st.outcome.unchanged += 1;
+        return Ok(());
+    };
+    let r = sqlx::query("SELECT stage, kind, stage_date, merged_into FROM contributions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let stage: String = r.try_get("stage")?;
+    let kind: String = r.try_get("kind")?;
+    let merged: Option<i64> = r.try_get("merged_into")?;
+    let (Some(from), Some(kind)) = (Stage::parse(&stage), ContributionKind::parse(&kind)) else {
+        return Err(StoreError::Internal(format!("contribution {id}: unknown stage or kind")));
+    };
+    if merged.is_some() || from == to || !from.can_become(to, kind) {
+        st.outcome.unchanged += 1;
+        return Ok(());
+    }
+    let change = StageChange {
+        to: Some(to.as_str().to_owned()),
+        date: input.stage_date.clone(),
+        note: Some("reported by an import".into()),
+        source_url: input.source_url.clone(),
+    };
+    match change.validate(from, kind, r.try_get("stage_date")?, super::today()) {
+        Err(inv) => {
+            for e in inv.0 {
+                let field = if e.field == "date" { "stage_date".to_owned() } else { e.field };
+                st.outcome.problem(row, &field, &e.code, e.message);
+            }
+        }
+        Ok(_) => {
+            st.outcome.updated += 1;
+            if st.writing() {
+                st.staged_stages += 1;
+                sqlx::query(
+                    "INSERT INTO import_contribution_stages (seq, row_no, contribution_id, payload) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(st.staged_stages)
+                .bind(i64::try_from(row).unwrap_or(i64::MAX))
+                .bind(id)
+                .bind(serde_json::to_string(&change)?)
+                .execute(&mut *conn)
+                .await?;
             }
         }
     }
