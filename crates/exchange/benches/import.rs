@@ -77,9 +77,18 @@ fn peak_rss_mb() -> f64 {
 /// `n` validated needs, and `n` contributions from India each linked to one.
 fn generate_pair(needs: &Path, contributions: &Path, n: usize) {
     let mut w = std::io::BufWriter::new(std::fs::File::create(needs).unwrap());
-    writeln!(w, "#meta+id,#country+code,#item+code,#need+num,#severity,#date+needed,#status").unwrap();
+    writeln!(
+        w,
+        "#meta+id,#country+code,#item+code,#need+num,#severity,#date+needed,#status"
+    )
+    .unwrap();
     for i in 0..n {
-        writeln!(w, "n-{i},KEN,SHL-FAMILY-TENT,{},high,2027-06-30,validated", 100 + i % 50).unwrap();
+        writeln!(
+            w,
+            "n-{i},KEN,SHL-FAMILY-TENT,{},high,2027-06-30,validated",
+            100 + i % 50
+        )
+        .unwrap();
     }
     w.flush().unwrap();
     let mut w = std::io::BufWriter::new(std::fs::File::create(contributions).unwrap());
@@ -89,7 +98,12 @@ fn generate_pair(needs: &Path, contributions: &Path, n: usize) {
     )
     .unwrap();
     for i in 0..n {
-        writeln!(w, "c-{i},IND,KEN,SHL-FAMILY-TENT,{q},pledged,KEN/n-{i}={q}", q = 10 + i % 40).unwrap();
+        writeln!(
+            w,
+            "c-{i},IND,KEN,SHL-FAMILY-TENT,{q},pledged,KEN/n-{i}={q}",
+            q = 10 + i % 40
+        )
+        .unwrap();
     }
     w.flush().unwrap();
 }

@@ -252,6 +252,11 @@ pub trait Store: Send + Sync {
     async fn evidence(&self, entity: &str, id: i64) -> Result<Vec<Evidence>>;
     /// One piece of evidence with its file's bytes.
     async fn evidence_file(&self, evidence_id: i64) -> Result<(Evidence, Vec<u8>)>;
+    /// Claims a notice for e-mail to a user: true for the first claim, and
+    /// again after a failed send (to try once more).
+    async fn claim_mail(&self, user_id: i64, notice_id: &str) -> Result<bool>;
+    /// Records how sending a claimed notice ended: sent, or why not.
+    async fn mail_outcome(&self, user_id: i64, notice_id: &str, outcome: &str) -> Result<()>;
     /// The latest `limit` changes to needs and contributions, newest first.
     async fn recent_changes(&self, limit: i64) -> Result<Vec<AuditEvent>>;
 

@@ -214,6 +214,10 @@ pub async fn serve(store: Arc<dyn Store>, listen: &str) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e} (use --listen ADDR or NEEDSDB_LISTEN)"))?;
     let addr = listener.local_addr()?;
+    if let Some(mailer) = crate::services::mail::Mailer::from_env()? {
+        tracing::info!("notifications are sent by e-mail");
+        tokio::spawn(mailer.run(store.clone()));
+    }
     let app = router(state(store).await?);
     eprintln!("needsdb is listening on http://{addr}");
     tracing::info!(%addr, "listening");

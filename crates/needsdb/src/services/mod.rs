@@ -9,4 +9,5 @@ pub mod allocate;
 pub mod analysis;
 pub mod backup;
 pub mod imports;
+pub mod mail;
 pub mod notifications;

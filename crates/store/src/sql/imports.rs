@@ -255,7 +255,13 @@ async fn publish_inner(
             .fetch_all(&mut *conn)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get("row_no")?, r.try_get("contribution_id")?, r.try_get("payload")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get("row_no")?,
+                    r.try_get("contribution_id")?,
+                    r.try_get("payload")?,
+                ))
+            })
             .collect::<Result<_, sqlx::Error>>()?;
     for (row, id, payload) in moves {
         let change: StageChange = serde_json::from_str(&payload)?;
@@ -894,7 +900,9 @@ async fn stage_move(conn: &mut Conn, st: &mut State, row: u64, id: i64, input: &
     let kind: String = r.try_get("kind")?;
     let merged: Option<i64> = r.try_get("merged_into")?;
     let (Some(from), Some(kind)) = (Stage::parse(&stage), ContributionKind::parse(&kind)) else {
-        return Err(StoreError::Internal(format!("contribution {id}: unknown stage or kind")));
+        return Err(StoreError::Internal(format!(
+            "contribution {id}: unknown stage or kind"
+        )));
     };
     if merged.is_some() || from == to || !from.can_become(to, kind) {
         st.outcome.unchanged += 1;
@@ -909,7 +917,11 @@ async fn stage_move(conn: &mut Conn, st: &mut State, row: u64, id: i64, input: &
     match change.validate(from, kind, r.try_get("stage_date")?, super::today()) {
         Err(inv) => {
             for e in inv.0 {
-                let field = if e.field == "date" { "stage_date".to_owned() } else { e.field };
+                let field = if e.field == "date" {
+                    "stage_date".to_owned()
+                } else {
+                    e.field
+                };
                 st.outcome.problem(row, &field, &e.code, e.message);
             }
         }

@@ -564,6 +564,32 @@ impl Store for SqlStore {
         evidence::file(&mut conn, evidence_id).await
     }
 
+    async fn claim_mail(&self, user_id: i64, notice_id: &str) -> Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        let r = sqlx::query(
+            "INSERT INTO mail_sent (user_id, notice_id, claimed_at) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, notice_id) DO UPDATE SET outcome = 'sending', claimed_at = excluded.claimed_at
+             WHERE mail_sent.outcome LIKE 'failed%'",
+        )
+        .bind(user_id)
+        .bind(notice_id)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn mail_outcome(&self, user_id: i64, notice_id: &str, outcome: &str) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("UPDATE mail_sent SET outcome = $1 WHERE user_id = $2 AND notice_id = $3")
+            .bind(outcome)
+            .bind(user_id)
+            .bind(notice_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
     async fn recent_changes(&self, limit: i64) -> Result<Vec<AuditEvent>> {
         let mut conn = self.pool.acquire().await?;
         audit_log::recent(&mut conn, limit).await
