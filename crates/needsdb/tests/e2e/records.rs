@@ -926,8 +926,9 @@ async fn mail(db: &Db) {
         "{to_fp:#?}"
     );
     assert!(
-        to_fp.iter().any(|m| m.contains("against your need")
-            && m.contains(&format!("https://needs.example.org/api/v1/contributions/"))),
+        to_fp
+            .iter()
+            .any(|m| m.contains("against your need") && m.contains("https://needs.example.org/api/v1/contributions/")),
         "{to_fp:#?}"
     );
     assert!(
