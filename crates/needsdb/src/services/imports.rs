@@ -159,6 +159,7 @@ impl Queue {
     // publishes queue behind one write lock anyway.
     pub const RUNNING: usize = 1;
     pub const MAX_WAITING: usize = 16;
+    const WAITING_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(60);
 
     pub fn new(running: usize, max_waiting: usize) -> Arc<Self> {
         Arc::new(Self {
@@ -187,7 +188,21 @@ impl Queue {
 
     /// Runs `job` when its turn comes.
     pub async fn run(&self, _place: &Place, store: Arc<dyn Store>, job: Job) -> Result<Report, ImportError> {
-        let _turn = self.running.acquire().await.map_err(|_| ImportError::Reader)?;
+        let acquire = self.running.acquire();
+        tokio::pin!(acquire);
+        let _turn = loop {
+            tokio::select! {
+                turn = &mut acquire => break turn.map_err(|_| ImportError::Reader)?,
+                // A job waiting its turn is alive, and its heartbeat says so:
+                // behind fifteen others it may wait longer than the ten
+                // minutes after which a silent job counts as interrupted.
+                () = tokio::time::sleep(Self::WAITING_HEARTBEAT) => {
+                    if let Err(e) = store.import_job_progress(job.id, "queued", 0).await {
+                        tracing::debug!(error = %e, job = job.id, "heartbeat not recorded");
+                    }
+                }
+            }
+        };
         run(store, job, Arc::new(needsdb_exchange::Silent)).await
     }
 }

@@ -54,7 +54,8 @@ pub(super) async fn create(conn: &mut Conn, actor: &Actor, job: &NewImportJob) -
 pub(super) async fn progress(conn: &mut Conn, id: i64, state: &str, rows_read: i64) -> Result<()> {
     let at = now();
     sqlx::query(
-        "UPDATE import_jobs SET state = $1, rows_read = $2, heartbeat = $3, started_at = COALESCE(started_at, $3)
+        "UPDATE import_jobs SET state = $1, rows_read = $2, heartbeat = $3,
+            started_at = CASE WHEN $1 = 'queued' THEN started_at ELSE COALESCE(started_at, $3) END
          WHERE id = $4 AND finished_at IS NULL",
     )
     .bind(state)
