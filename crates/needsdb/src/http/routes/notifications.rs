@@ -151,10 +151,15 @@ pub async fn atom(s: &AppState, user: &User, base: &str) -> Result<Response, Api
             .collect(),
         ..Default::default()
     };
+    Ok(atom_response(&feed))
+}
+
+/// A feed as an answer, with the Atom media type: saved searches' feeds too.
+pub fn atom_response(feed: &Feed) -> Response {
     let mut r = feed.to_string().into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/atom+xml; charset=utf-8"),
     );
-    Ok(r)
+    r
 }

@@ -12,8 +12,8 @@ use crate::services::analysis::all_needs;
 use atom_syndication::{Entry, Feed, Link, Person, Text};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use needsdb_store::{NeedQuery, NeedScope, SavedSearch};
 use serde::{Deserialize, Serialize};
@@ -187,10 +187,5 @@ async fn feed(
             .collect(),
         ..Default::default()
     };
-    let mut r = feed.to_string().into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
-    );
-    Ok(r)
+    Ok(super::notifications::atom_response(&feed))
 }
