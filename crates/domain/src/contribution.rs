@@ -824,23 +824,7 @@ impl StageChange {
             },
             None => None,
         };
-        let date = match self.date.as_deref() {
-            None => Some(today.max(current_date)),
-            Some(d) => errs
-                .take(parse_date("date", d).and_then(|d| not_ahead("date", d, today)))
-                .and_then(|d| {
-                    if d < current_date {
-                        errs.add(
-                            "date",
-                            "before_current_stage",
-                            format!("{d} is before {current_date}, when the contribution became {current}"),
-                        );
-                        None
-                    } else {
-                        Some(d)
-                    }
-                }),
-        };
+        let date = event_date(&mut errs, self.date.as_deref(), current, current_date, today);
         let note = errs.take(optional_text("note", &self.note, 2000)).flatten();
         let source_url = errs.take(parse_source_url(&self.source_url)).flatten();
         errs.finish()?;
@@ -854,6 +838,31 @@ impl StageChange {
             _ => Err(Invalid::one("to", "invalid", "the stage change is incomplete")),
         }
     }
+}
+
+/// The date of something that happens to a contribution at `current` (a
+/// stage change, a delivery): today by default, never ahead of today, and
+/// not before the date the contribution reached its current stage.
+pub(crate) fn event_date(
+    errs: &mut Errors,
+    date: Option<&str>,
+    current: Stage,
+    current_date: NaiveDate,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let Some(d) = date else {
+        return Some(today.max(current_date));
+    };
+    let d = errs.take(parse_date("date", d).and_then(|d| not_ahead("date", d, today)))?;
+    if d < current_date {
+        errs.add(
+            "date",
+            "before_current_stage",
+            format!("{d} is before {current_date}, when the contribution became {current}"),
+        );
+        return None;
+    }
+    Some(d)
 }
 
 pub(crate) fn parse_source_url(v: &Option<String>) -> Result<Option<String>, FieldError> {

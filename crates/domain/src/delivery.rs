@@ -1,8 +1,8 @@
 //! A delivery as it really happens: the recipient confirms what arrived,
 //! when, and says how; goods may arrive in parts, and some never arrive.
 
-use crate::contribution::{Stage, not_ahead, parse_source_url};
-use crate::need::{optional_text, parse_date, parse_quantity};
+use crate::contribution::{Stage, event_date, parse_source_url};
+use crate::need::{optional_text, parse_quantity};
 use crate::validation::{Errors, FieldError, Invalid};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -86,26 +86,7 @@ impl NewDelivery {
                     Some(q)
                 }
             });
-        let date = match self.date.as_deref() {
-            None => Some(today.max(s.stage_date)),
-            Some(d) => errs
-                .take(parse_date("date", d).and_then(|d| not_ahead("date", d, today)))
-                .and_then(|d| {
-                    if d < s.stage_date {
-                        errs.add(
-                            "date",
-                            "before_current_stage",
-                            format!(
-                                "{d} is before {}, when the contribution became {}",
-                                s.stage_date, s.stage
-                            ),
-                        );
-                        None
-                    } else {
-                        Some(d)
-                    }
-                }),
-        };
+        let date = event_date(&mut errs, self.date.as_deref(), s.stage, s.stage_date, today);
         let note = errs.take(optional_text("note", &self.note, 2000)).flatten();
         let source_url = errs.take(parse_source_url(&self.source_url)).flatten();
         errs.finish()?;
