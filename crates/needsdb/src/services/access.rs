@@ -81,11 +81,11 @@ pub fn can_see_need(scope: &Option<NeedScope>, country: &str, status: NeedStatus
     }
 }
 
-fn own_country(u: &User, country: &str) -> bool {
+pub(crate) fn own_country(u: &User, country: &str) -> bool {
     u.role == Role::FocalPoint && u.country.as_deref() == Some(country)
 }
 
-fn own_party(u: &User, party: &str) -> bool {
+pub(crate) fn own_party(u: &User, party: &str) -> bool {
     u.role == Role::Partner && u.org.as_deref() == Some(party)
 }
 

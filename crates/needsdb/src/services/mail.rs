@@ -77,8 +77,9 @@ impl Mailer {
     /// Sends what is new since `since`, to every active user, once.
     pub async fn tick(&self, store: &dyn Store, since: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut sent = 0;
+        let changes = notifications::recent(store).await?;
         for u in store.users().await?.into_iter().filter(|u| !u.disabled) {
-            for n in notifications::for_user(store, &u).await? {
+            for n in notifications::for_user_in(store, &u, &changes).await? {
                 if n.at < since || !store.claim_mail(u.id, &n.id).await? {
                     continue;
                 }

@@ -6,9 +6,10 @@
 //! confirmed and of its pledges due for follow-up; the secretariat hears of
 //! needs submitted for validation.
 
+use crate::services::access::{own_country, own_party};
 use crate::services::analysis::{FollowUpFilter, follow_up};
 use chrono::{DateTime, Utc};
-use needsdb_store::{Role, Store, StoreError, User};
+use needsdb_store::{AuditEvent, Role, Store, StoreError, User};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -38,18 +39,20 @@ fn text(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
 
-fn is_own_country(u: &User, code: &str) -> bool {
-    u.role == Role::FocalPoint && u.country.as_deref() == Some(code)
-}
-
-fn is_own_org(u: &User, code: &str) -> bool {
-    u.role == Role::Partner && u.org.as_deref() == Some(code)
+/// The changes notices are drawn from; read once, for as many users as need them.
+pub async fn recent(store: &dyn Store) -> Result<Vec<AuditEvent>, StoreError> {
+    store.recent_changes(SCAN).await
 }
 
 /// The notices for `u`, newest first.
 pub async fn for_user(store: &dyn Store, u: &User) -> Result<Vec<Notice>, StoreError> {
+    for_user_in(store, u, &recent(store).await?).await
+}
+
+/// The notices for `u` among `changes` (from `recent`), newest first.
+pub async fn for_user_in(store: &dyn Store, u: &User, changes: &[AuditEvent]) -> Result<Vec<Notice>, StoreError> {
     let mut out = Vec::new();
-    for e in store.recent_changes(SCAN).await? {
+    for e in changes {
         let Some(after) = &e.after else { continue };
         let notice = |kind: &'static str, title: String, summary: String, path: String| Notice {
             id: format!("audit-{}", e.seq),
@@ -63,7 +66,7 @@ pub async fn for_user(store: &dyn Store, u: &User) -> Result<Vec<Notice>, StoreE
             ("need", "need.status" | "need.create" | "need.update") => {
                 let (country, status, item) = (text(after, "country"), text(after, "status"), text(after, "item"));
                 let path = format!("/api/v1/needs/{}", e.entity_id);
-                if is_own_country(u, &country) && e.action == "need.status" {
+                if own_country(u, &country) && e.action == "need.status" {
                     let kind = match status.as_str() {
                         "validated" => "need_validated",
                         "draft" => "need_returned",
@@ -114,14 +117,14 @@ pub async fn for_user(store: &dyn Store, u: &User) -> Result<Vec<Notice>, StoreE
                             .collect::<Vec<_>>()
                     })
                     .unwrap_or_default();
-                if action == "contribution.create" && is_own_country(u, &recipient) && !linked.is_empty() {
+                if action == "contribution.create" && own_country(u, &recipient) && !linked.is_empty() {
                     out.push(notice(
                         "pledge",
                         format!("{donor} {stage} {what} against your need {}", linked.join(", ")),
                         format!("Contribution {} recorded by {}.", e.entity_id, e.actor),
                         path,
                     ));
-                } else if action == "contribution.stage" && stage == "shipped" && is_own_country(u, &recipient) {
+                } else if action == "contribution.stage" && stage == "shipped" && own_country(u, &recipient) {
                     out.push(notice(
                         "awaiting_confirmation",
                         format!("{donor} shipped {what}: confirm what arrives"),
@@ -131,7 +134,7 @@ pub async fn for_user(store: &dyn Store, u: &User) -> Result<Vec<Notice>, StoreE
                         ),
                         path,
                     ));
-                } else if action == "contribution.delivery" && is_own_org(u, &donor) {
+                } else if action == "contribution.delivery" && own_party(u, &donor) {
                     out.push(notice(
                         "delivery_confirmed",
                         format!("{recipient} confirmed a delivery of {what}"),
