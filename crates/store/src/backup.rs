@@ -34,11 +34,17 @@ pub async fn sqlite_copy(url: &str, dest: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The file of an SQLite URL (`sqlite://PATH?options`), or None for
+/// another store.
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(path.split('?').next().unwrap_or(path))
+}
+
 /// Whether a database holds no tables at all (a missing SQLite file counts
 /// as empty).
 pub async fn is_empty(url: &str) -> Result<bool> {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-        let file = path.split('?').next().unwrap_or(path);
+    if let Some(file) = sqlite_file(url) {
         if file.is_empty() || !Path::new(file).exists() {
             return Ok(true);
         }

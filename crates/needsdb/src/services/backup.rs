@@ -28,15 +28,7 @@ const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 const PG_DUMP_MAGIC: &[u8] = b"PGDMP";
 
 fn is_sqlite(url: &str) -> bool {
-    url.starts_with("sqlite:")
-}
-
-fn sqlite_path(url: &str) -> &str {
-    let p = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    p.split('?').next().unwrap_or(p)
+    backup::sqlite_file(url).is_some()
 }
 
 fn starts_with(path: &Path, magic: &[u8]) -> anyhow::Result<bool> {
@@ -133,7 +125,7 @@ pub async fn restore(src: &Path, url: &str) -> anyhow::Result<BackupReport> {
         if !starts_with(src, SQLITE_MAGIC)? {
             bail!("{file} is not an SQLite backup (needsdb backup on an SQLite database makes one)");
         }
-        let target = sqlite_path(url);
+        let target = backup::sqlite_file(url).unwrap_or(url);
         // Copied to a new name first, so a failed copy leaves no half file
         // where the database belongs.
         let partial = format!("{target}.restoring");
