@@ -176,24 +176,17 @@ pub(super) async fn allocation_inputs(conn: &mut Conn, item: &str) -> Result<Vec
         out[*i].unmet[tier] += r.try_get::<i64, _>("unmet")?;
         out[*i].total_need += r.try_get::<i64, _>("needed")?;
     }
-    let delivered = sqlx::query(
-        "SELECT recipient, CAST(SUM(CASE WHEN stage = 'delivered' THEN quantity WHEN stage IN ('committed', 'shipped', 'disbursed') THEN delivered ELSE 0 END) AS BIGINT) AS delivered FROM contributions
-         WHERE deleted_at IS NULL AND merged_into IS NULL AND kind = 'in_kind' AND item = $1 GROUP BY recipient",
-    )
-    .bind(item)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in delivered {
-        let recipient: String = r.try_get("recipient")?;
+    for (recipient, delivered) in delivered_by_country(conn, Some(item)).await? {
         if let Some(i) = index.get(&recipient) {
-            out[*i].delivered = r.try_get("delivered")?;
+            out[*i].delivered = delivered;
         }
     }
     Ok(out)
 }
 
-// Goods that arrived, in both queries below: all of a delivered
-// contribution, and what the recipient confirmed of one still on its way.
+/// What each recipient received. Goods of one item: all of a delivered
+/// contribution, and what the recipient confirmed of one still on its way.
+/// Without an item: cash disbursed, in US cents.
 pub(super) async fn delivered_by_country(conn: &mut Conn, item: Option<&str>) -> Result<Vec<(String, i64)>> {
     let rows = match item {
         Some(i) => {
