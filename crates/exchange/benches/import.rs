@@ -108,7 +108,9 @@ fn generate_pair(needs: &Path, contributions: &Path, n: usize) {
     w.flush().unwrap();
 }
 
-async fn import_one(store: &dyn needsdb_store::Store, file: &Path) -> (u64, f64) {
+/// One import of `file` as the benchmark's actor: the report, and the
+/// seconds it took (the lookups loaded before the clock starts).
+async fn import_one(store: &dyn needsdb_store::Store, file: &Path) -> (needsdb_exchange::Report, f64) {
     let lookups = Arc::new(needsdb_exchange::lookups(store).await.unwrap());
     let start = Instant::now();
     let report = needsdb_exchange::import(
@@ -130,8 +132,9 @@ async fn import_one(store: &dyn needsdb_store::Store, file: &Path) -> (u64, f64)
     )
     .await
     .unwrap();
+    let secs = start.elapsed().as_secs_f64();
     assert!(report.ok() && report.committed, "{:?}", report.problems.first());
-    (report.created, start.elapsed().as_secs_f64())
+    (report, secs)
 }
 
 /// Needs, then contributions linked to them, into one fresh database.
@@ -142,6 +145,7 @@ async fn contributions_child(url: &str, dir: &Path, n: usize) {
     generate_pair(&needs, &contributions, n);
     let (a, ta) = import_one(&*store, &needs).await;
     let (b, tb) = import_one(&*store, &contributions).await;
+    let (a, b) = (a.created, b.created);
     println!(
         "CONTRIB {a} {:.0} {b} {:.0} {:.2}",
         a as f64 / ta,
@@ -154,30 +158,7 @@ async fn contributions_child(url: &str, dir: &Path, n: usize) {
 async fn child(url: &str, file: &Path) {
     let store = needsdb_store::open(url).await.unwrap();
     store.migrate().await.unwrap();
-    let lookups = Arc::new(needsdb_exchange::lookups(&*store).await.unwrap());
-    let start = Instant::now();
-    let report = needsdb_exchange::import(
-        &*store,
-        &Actor("bench".into()),
-        lookups,
-        Format::Hxl,
-        Data::Path(file.to_owned()),
-        &Options {
-            decimal: None,
-            on_phase: None,
-            dry_run: false,
-            accept_suggestions: false,
-            kind: None,
-            label: "bench.csv".into(),
-            guard: None,
-        },
-        Arc::new(Silent),
-    )
-    .await
-    .unwrap();
-    let secs = start.elapsed().as_secs_f64();
-    assert!(report.ok(), "{:?}", report.problems.first());
-    assert!(report.committed);
+    let (report, secs) = import_one(&*store, file).await;
     println!(
         "RESULT {} {:.3} {:.1} {}",
         report.created,
@@ -340,27 +321,38 @@ async fn main() {
         run_child("needsdb import, SQLite", &url, &file, rows);
     }
     if only != "sqlite" {
-        let admin = std::env::var("NEEDSDB_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("needsdb_import_bench_{}", std::process::id());
-        match sqlx::PgConnection::connect(&admin).await {
-            Ok(mut c) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-                let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
-                run_child("needsdb import, PostgreSQL", &url, &file, rows);
-                sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-            }
-            Err(e) => println!("PostgreSQL: SKIPPED, not reachable at {admin}: {e}"),
-        }
+        on_fresh_postgres("needsdb_import_bench", |url| {
+            run_child("needsdb import, PostgreSQL", url, &file, rows)
+        })
+        .await;
     }
     contributions_bench(&dir, &only).await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `f` with the URL of a new PostgreSQL database, dropped afterwards;
+/// says SKIPPED when no server answers.
+async fn on_fresh_postgres(prefix: &str, f: impl FnOnce(&str)) {
+    let admin = std::env::var("NEEDSDB_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("{prefix}_{}", std::process::id());
+    let mut c = match sqlx::PgConnection::connect(&admin).await {
+        Ok(c) => c,
+        Err(e) => {
+            println!("PostgreSQL: SKIPPED, not reachable at {admin}: {e}");
+            return;
+        }
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
+    f(&url);
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
+        .execute(&mut c)
+        .await
+        .unwrap();
 }
 
 /// Contribution rows against need rows, on each store, each in a process
@@ -395,20 +387,6 @@ async fn contributions_bench(dir: &Path, only: &str) {
         run("contributions, SQLite", &format!("sqlite://{}", path.display()));
     }
     if only != "sqlite" {
-        let admin = std::env::var("NEEDSDB_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("needsdb_contrib_bench_{}", std::process::id());
-        if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            let url = format!("{}/{name}", admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b));
-            run("contributions, PostgreSQL", &url);
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\" WITH (FORCE)")))
-                .execute(&mut c)
-                .await
-                .unwrap();
-        }
+        on_fresh_postgres("needsdb_contrib_bench", |url| run("contributions, PostgreSQL", url)).await;
     }
 }
