@@ -6,32 +6,42 @@
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, MutexGuard};
 
-/// How long writers get between two publishes.
+/// The longest pause writers get between two publishes. A publish that
+/// held the lock for less is followed by a pause as long as it held it:
+/// writers queued behind a 30 ms publish need no 2 s pause, and a queue
+/// of small imports should not wait 2 s each.
 const PAUSE: Duration = Duration::from_secs(2);
 
 #[derive(Default)]
 pub(crate) struct PublishGate {
-    last_end: Mutex<Option<Instant>>,
+    /// When the last publish ended, and the pause owed after it.
+    last: Mutex<Option<(Instant, Duration)>>,
 }
 
-pub(crate) struct Turn<'a>(MutexGuard<'a, Option<Instant>>);
+pub(crate) struct Turn<'a> {
+    last: MutexGuard<'a, Option<(Instant, Duration)>>,
+    started: Instant,
+}
 
 impl PublishGate {
     /// Waits for the previous publish to end, and for the pause after it.
     pub(crate) async fn turn(&self) -> Turn<'_> {
-        let last = self.last_end.lock().await;
-        if let Some(end) = *last {
+        let last = self.last.lock().await;
+        if let Some((end, pause)) = *last {
             let since = end.elapsed();
-            if since < PAUSE {
-                tokio::time::sleep(PAUSE - since).await;
+            if since < pause {
+                tokio::time::sleep(pause - since).await;
             }
         }
-        Turn(last)
+        Turn {
+            last,
+            started: Instant::now(),
+        }
     }
 }
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        *self.0 = Some(Instant::now());
+        *self.last = Some((Instant::now(), self.started.elapsed().min(PAUSE)));
     }
 }

@@ -69,6 +69,16 @@ pub(crate) async fn after_explicit_ids(
     Ok(())
 }
 
+/// SQLite's planner keeps no statistics here (ANALYZE was never run), and
+/// picks indexes by rule, so a bulk insert leaves nothing to refresh.
+pub(crate) async fn after_bulk_insert(
+    _conn: &mut <Db as sqlx::Database>::Connection,
+    _needs: i64,
+    _contributions: i64,
+) -> Result<()> {
+    Ok(())
+}
+
 /// A bulk import's publish writes far more pages than the default 2 MB
 /// cache holds: 32 MB while it publishes (one import at a time does), 4 MB
 /// while it checks (two may), back to the default after. More would be

@@ -8,6 +8,15 @@ use crate::model::{Actor, AuditReport, RecordMismatch};
 use serde_json::Value;
 use sqlx::Row;
 
+/// One entry to append: what was done to which record, and its state before and after.
+pub(super) struct NewEntry<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub before: Option<&'a Value>,
+    pub after: Option<&'a Value>,
+}
+
 /// Appends one entry. The caller holds the write lock (BEGIN IMMEDIATE or the
 /// advisory lock), so reading the head and appending cannot interleave.
 pub(super) async fn append(
@@ -19,50 +28,77 @@ pub(super) async fn append(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<()> {
+    let entry = NewEntry {
+        action,
+        entity,
+        entity_id: entity_id.to_owned(),
+        before,
+        after,
+    };
+    append_many(conn, actor, std::slice::from_ref(&entry)).await
+}
+
+/// Entries per multi-row INSERT: 10 values each.
+const APPEND_ROWS: usize = 500;
+
+/// Appends entries in order, chained as if appended one by one: the head is
+/// read once and the hashes are made here, so a batch of a thousand records
+/// costs a few statements, not a thousand round trips.
+pub(super) async fn append_many(conn: &mut Conn, actor: &Actor, entries: &[NewEntry<'_>]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?;
-    let (seq, prev) = match head {
+    let (mut seq, mut prev) = match head {
         Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
         None => (1, GENESIS.to_owned()),
     };
     let at = now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let before = before.map(Value::to_string);
-    let after = after.map(Value::to_string);
-    let fields = audit::Fields {
-        seq,
-        at: &at,
-        actor: &actor.0,
-        action,
-        entity,
-        entity_id,
-        before: before.as_deref(),
-        after: after.as_deref(),
-    };
-    let hash = audit::hash_entry(&prev, &fields);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(seq)
-    .bind(&at)
-    .bind(&actor.0)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(&before)
-    .bind(&after)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        let before = e.before.map(Value::to_string);
+        let after = e.after.map(Value::to_string);
+        let fields = audit::Fields {
+            seq,
+            at: &at,
+            actor: &actor.0,
+            action: e.action,
+            entity: e.entity,
+            entity_id: &e.entity_id,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        };
+        let hash = audit::hash_entry(&prev, &fields);
+        rows.push((seq, e, before, after, std::mem::replace(&mut prev, hash.clone()), hash));
+        seq += 1;
+    }
+    for chunk in rows.chunks(APPEND_ROWS) {
+        let mut qb = sqlx::QueryBuilder::<super::Db>::new(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash) ",
+        );
+        qb.push_values(chunk, |mut b, (seq, e, before, after, prev, hash)| {
+            b.push_bind(*seq)
+                .push_bind(&at)
+                .push_bind(&actor.0)
+                .push_bind(e.action)
+                .push_bind(e.entity)
+                .push_bind(&e.entity_id)
+                .push_bind(before)
+                .push_bind(after)
+                .push_bind(prev)
+                .push_bind(hash);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
     // The head is kept apart from the log so that cutting entries off the
     // end of the log is caught too.
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('audit_head', $1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
-    .bind(format!("{seq}:{hash}"))
+    .bind(format!("{}:{prev}", seq - 1))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -382,6 +382,11 @@ pub(super) async fn get(conn: &mut Conn, id: i64) -> Result<Contribution> {
 
 async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMap<i64, LinkTarget>> {
     let ids: Vec<i64> = input.links.iter().filter_map(|l| l.need).collect();
+    link_targets_of(conn, &ids).await
+}
+
+/// The needs named by links, as validation sees them; unknown or deleted ids are left out.
+pub(super) async fn link_targets_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, LinkTarget>> {
     let mut out = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -487,35 +492,212 @@ async fn insert_event(
     Ok(())
 }
 
-/// Validates a contribution as `create` would, writing nothing; an import
-/// loads the catalogue once for all its rows.
-pub(super) async fn check(
-    conn: &mut Conn,
+/// Validates a contribution as `create` would, writing nothing, against
+/// needs loaded beforehand: an import loads the catalogue and the linked
+/// needs once for a whole chunk of rows.
+pub(super) fn check(
     catalog: &needsdb_domain::Catalog,
+    targets: &HashMap<i64, LinkTarget>,
     input: &NewContribution,
-) -> Result<std::result::Result<(), Invalid>> {
-    let targets = link_targets(conn, input).await?;
-    Ok(contribution::validate(input, catalog, &targets, today()).map(|_| ()))
+) -> std::result::Result<(), Invalid> {
+    contribution::validate(input, catalog, targets, today()).map(|_| ())
 }
 
 pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContribution) -> Result<i64> {
     let catalog = catalog::load(conn).await?;
-    let (id, need_ids) = create_with(conn, actor, &catalog, input).await?;
-    needs::refresh_statuses(conn, actor, &need_ids).await?;
-    Ok(id)
+    let created = create_many(conn, actor, &catalog, std::slice::from_ref(input))
+        .await?
+        .map_err(|mut bad| StoreError::Invalid(bad.pop().map_or_else(|| Invalid(Vec::new()), |(_, inv)| inv)))?;
+    needs::refresh_statuses(conn, actor, &created.linked).await?;
+    created
+        .ids
+        .first()
+        .copied()
+        .ok_or_else(|| StoreError::Internal("a contribution was created without an id".into()))
 }
 
-/// Records a contribution against a loaded catalogue, and returns the
-/// needs it links, for the caller to re-evaluate: an import does it once
-/// for all its rows, in the same transaction.
-pub(super) async fn create_with(
+/// What `create_many` wrote: the new ids in input order, and the needs
+/// they link, for the caller to re-evaluate once.
+pub(super) struct Created {
+    pub ids: Vec<i64>,
+    pub linked: Vec<i64>,
+}
+
+/// A checked contribution and the columns derived from it.
+struct Prepared {
+    spec: contribution::ContributionSpec,
+    item: Option<String>,
+    currency: Option<String>,
+    usd_rate: Option<String>,
+    value_given: Option<i64>,
+    side: Option<Side>,
+}
+
+/// Rows per multi-row INSERT: 25 values each stays under SQLite's 32,766
+/// bound parameters.
+const INSERT_ROWS: usize = 500;
+
+/// Records contributions against a loaded catalogue, all or none: if any
+/// input is invalid, nothing is written and every problem is returned with
+/// the index of its input. Rows, links, earmarks, first stage events,
+/// versions and audit entries are each written in a few multi-row INSERTs,
+/// so an import of thousands costs about what one costs per statement.
+/// Each contribution still gets its own version and audit entry, chained
+/// as if recorded one by one, and is matched against the other side's
+/// reports in order.
+pub(super) async fn create_many(
     conn: &mut Conn,
     actor: &Actor,
     catalog: &needsdb_domain::Catalog,
-    input: &NewContribution,
-) -> Result<(i64, Vec<i64>)> {
-    let targets = link_targets(conn, input).await?;
-    let spec = contribution::validate(input, catalog, &targets, today())?;
+    inputs: &[NewContribution],
+) -> Result<std::result::Result<Created, Vec<(usize, Invalid)>>> {
+    let mut need_ids: Vec<i64> = inputs
+        .iter()
+        .flat_map(|i| i.links.iter().filter_map(|l| l.need))
+        .collect();
+    need_ids.sort_unstable();
+    need_ids.dedup();
+    let targets = link_targets_of(conn, &need_ids).await?;
+    let reporter = reporter(conn, actor).await?;
+    let today = today();
+    let mut prepared = Vec::with_capacity(inputs.len());
+    let mut invalid = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match contribution::validate(input, catalog, &targets, today) {
+            Ok(spec) => prepared.push(prepare(spec, reporter.as_ref())),
+            Err(inv) => invalid.push((i, inv)),
+        }
+    }
+    if !invalid.is_empty() {
+        return Ok(Err(invalid));
+    }
+    // New ids follow the largest, under the write lock the caller holds.
+    let base: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM contributions")
+        .fetch_one(&mut *conn)
+        .await?;
+    let ids: Vec<i64> = (1..=i64::try_from(prepared.len()).unwrap_or(i64::MAX))
+        .map(|n| base + n)
+        .collect();
+    let at = now();
+    let rows: Vec<(i64, &Prepared)> = ids.iter().copied().zip(&prepared).collect();
+    for chunk in rows.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contributions (id, version, donor, recipient, channel, kind, item, quantity, covered, currency, usd_rate,
+                stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by,
+                value_given, value_cents, value_estimated, sector, reported_side) ",
+        );
+        qb.push_values(chunk, |mut b, (id, p)| {
+            let spec = &p.spec;
+            b.push_bind(*id)
+                .push_bind(1_i64)
+                .push_bind(spec.donor.as_str())
+                .push_bind(spec.recipient.as_str())
+                .push_bind(spec.channel.as_ref().map(PartyCode::as_str))
+                .push_bind(spec.carried.kind().as_str())
+                .push_bind(&p.item)
+                .push_bind(spec.carried.native())
+                .push_bind(spec.carried.coverage_units())
+                .push_bind(&p.currency)
+                .push_bind(&p.usd_rate)
+                .push_bind(spec.stage.as_str())
+                .push_bind(spec.stage_date)
+                .push_bind(&spec.source_url)
+                .push_bind(&spec.description)
+                .push_bind(&spec.external_id)
+                .push_bind(at)
+                .push_bind(&actor.0)
+                .push_bind(at)
+                .push_bind(&actor.0)
+                .push_bind(p.value_given)
+                .push_bind(spec.value.map(|v| v.cents))
+                .push_bind(spec.value.is_some_and(|v| v.estimated))
+                .push_bind(&spec.sector)
+                .push_bind(p.side.map(Side::as_str));
+        });
+        qb.build().execute(&mut *conn).await.map_err(|e| {
+            conflict_or(e, || match inputs {
+                [one] => format!(
+                    "{} already has a contribution with external_id '{}'",
+                    one.donor.as_deref().unwrap_or_default(),
+                    one.external_id.as_deref().unwrap_or_default()
+                ),
+                _ => "a contribution with the same donor and external id was stored meanwhile; try again".into(),
+            })
+        })?;
+    }
+    super::after_explicit_ids(conn, "contributions").await?;
+    let links: Vec<(i64, &contribution::LinkSpec)> = rows
+        .iter()
+        .flat_map(|(id, p)| p.spec.links.iter().map(move |l| (*id, l)))
+        .collect();
+    for chunk in links.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered, covered_usd) ",
+        );
+        qb.push_values(chunk, |mut b, (id, l)| {
+            b.push_bind(*id)
+                .push_bind(l.need_id)
+                .push_bind(l.quantity)
+                .push_bind(l.covered)
+                .push_bind(l.covered_usd);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    let earmarks: Vec<(i64, i64, &needsdb_domain::earmark::Earmark)> = rows
+        .iter()
+        .flat_map(|(id, p)| {
+            p.spec
+                .earmarks
+                .iter()
+                .enumerate()
+                .map(move |(seq, e)| (*id, seq as i64, e))
+        })
+        .collect();
+    for chunk in earmarks.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp, amount) ",
+        );
+        qb.push_values(chunk, |mut b, (id, seq, e)| {
+            let (share, amount) = match e.portion {
+                EarmarkPortion::ShareBp(bp) => (Some(bp), None),
+                EarmarkPortion::Amount(a) => (None, Some(a)),
+            };
+            b.push_bind(*id)
+                .push_bind(*seq)
+                .push_bind(e.target.to_string())
+                .push_bind(share)
+                .push_bind(amount);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    for chunk in rows.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contribution_events (contribution_id, from_stage, to_stage, stage_date, note, source_url, actor, recorded_at) ",
+        );
+        qb.push_values(chunk, |mut b, (id, p)| {
+            b.push_bind(*id)
+                .push_bind(None::<String>)
+                .push_bind(p.spec.stage.as_str())
+                .push_bind(p.spec.stage_date)
+                .push_bind("recorded")
+                .push_bind(&p.spec.source_url)
+                .push_bind(&actor.0)
+                .push_bind(at);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    record_first_versions(conn, actor, &ids).await?;
+    match_reports(conn, actor, &ids).await?;
+    let mut linked: Vec<i64> = prepared
+        .iter()
+        .flat_map(|p| p.spec.links.iter().map(|l| l.need_id))
+        .collect();
+    linked.sort_unstable();
+    linked.dedup();
+    Ok(Ok(Created { ids, linked }))
+}
+
+fn prepare(spec: contribution::ContributionSpec, reporter: Option<&crate::model::User>) -> Prepared {
     let (item, currency, usd_rate) = match &spec.carried {
         Carried::InKind { item, .. } => (Some(item.to_string()), None, None),
         Carried::Cash { money, rate, .. } => (None, Some(money.currency.code().to_owned()), Some(rate.text())),
@@ -524,86 +706,99 @@ pub(super) async fn create_with(
         (Carried::InKind { .. }, Some(v)) if !v.estimated => Some(v.cents),
         _ => None,
     };
-    let side = reporter_side(
-        conn,
-        actor,
-        spec.donor.as_str(),
-        spec.recipient.as_str(),
-        spec.channel.as_ref().map(PartyCode::as_str),
-    )
-    .await?;
-    let at = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contributions (version, donor, recipient, channel, kind, item, quantity, covered, currency, usd_rate,
-            stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by,
-            value_given, value_cents, value_estimated, sector, reported_side)
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16, $17, $18, $19, $20, $21)
-         RETURNING id",
-    )
-    .bind(spec.donor.as_str())
-    .bind(spec.recipient.as_str())
-    .bind(spec.channel.as_ref().map(PartyCode::as_str))
-    .bind(spec.carried.kind().as_str())
-    .bind(&item)
-    .bind(spec.carried.native())
-    .bind(spec.carried.coverage_units())
-    .bind(&currency)
-    .bind(&usd_rate)
-    .bind(spec.stage.as_str())
-    .bind(spec.stage_date)
-    .bind(&spec.source_url)
-    .bind(&spec.description)
-    .bind(&spec.external_id)
-    .bind(at)
-    .bind(&actor.0)
-    .bind(value_given)
-    .bind(spec.value.map(|v| v.cents))
-    .bind(spec.value.is_some_and(|v| v.estimated))
-    .bind(&spec.sector)
-    .bind(side.map(Side::as_str))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| conflict_or(e, || format!("{} already has a contribution with external_id '{}'", spec.donor, spec.external_id.clone().unwrap_or_default())))?;
-    for l in &spec.links {
-        sqlx::query(
-            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered, covered_usd) VALUES ($1, $2, $3, $4, $5)",
+    let side = reporter.and_then(|u| {
+        side_of(
+            u,
+            spec.donor.as_str(),
+            spec.recipient.as_str(),
+            spec.channel.as_ref().map(PartyCode::as_str),
         )
-        .bind(id)
-        .bind(l.need_id)
-        .bind(l.quantity)
-        .bind(l.covered)
-        .bind(l.covered_usd)
-        .execute(&mut *conn)
-        .await?;
+    });
+    Prepared {
+        spec,
+        item,
+        currency,
+        usd_rate,
+        value_given,
+        side,
     }
-    for (seq, e) in spec.earmarks.iter().enumerate() {
-        let (share, amount) = match e.portion {
-            EarmarkPortion::ShareBp(bp) => (Some(bp), None),
-            EarmarkPortion::Amount(a) => (None, Some(a)),
+}
+
+/// Version 1 and the `contribution.create` audit entry of each new
+/// contribution, made from the rows as stored (consecutive ids).
+async fn record_first_versions(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(INSERT_ROWS) {
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
         };
-        sqlx::query("INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp, amount) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
-            .bind(seq as i64)
-            .bind(e.target.to_string())
-            .bind(share)
-            .bind(amount)
-            .execute(&mut *conn)
-            .await?;
+        let mut qb = QueryBuilder::<Db>::new(SELECT);
+        qb.push(" WHERE k.id BETWEEN ")
+            .push_bind(*first)
+            .push(" AND ")
+            .push_bind(*last)
+            .push(" ORDER BY k.id");
+        let rows: Vec<Row_> = qb
+            .build()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(Row_::from_row)
+            .collect::<Result<_>>()?;
+        let parts = load_parts(conn, chunk).await?;
+        let snaps: Vec<Value> = rows.iter().map(|r| snapshot(r, &parts)).collect::<Result<_>>()?;
+        let texts: Vec<String> = snaps.iter().map(Value::to_string).collect();
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contribution_versions (contribution_id, version, snapshot, changed_at, changed_by, note) ",
+        );
+        qb.push_values(rows.iter().zip(&texts), |mut b, (r, text)| {
+            b.push_bind(r.id)
+                .push_bind(r.version)
+                .push_bind(text)
+                .push_bind(r.updated_at)
+                .push_bind(&actor.0)
+                .push_bind(None::<String>);
+        });
+        qb.build().execute(&mut *conn).await?;
+        let entries: Vec<audit_log::NewEntry> = rows
+            .iter()
+            .zip(&snaps)
+            .map(|(r, snap)| audit_log::NewEntry {
+                action: "contribution.create",
+                entity: "contribution",
+                entity_id: r.id.to_string(),
+                before: None,
+                after: Some(snap),
+            })
+            .collect();
+        audit_log::append_many(conn, actor, &entries).await?;
     }
-    insert_event(
-        conn,
-        id,
-        None,
-        spec.stage,
-        spec.stage_date,
-        "recorded",
-        spec.source_url.as_deref(),
-        actor,
+    Ok(())
+}
+
+/// Runs `auto_match` for each new contribution that has a report from the
+/// other side to match, in id order, as if each had been recorded alone.
+/// One query finds them; most imports have none.
+async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
+    let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+        return Ok(());
+    };
+    let candidates: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT n.id FROM contributions n JOIN contributions k
+           ON k.donor = n.donor AND k.recipient = n.recipient AND k.kind = n.kind AND k.id < n.id
+          AND COALESCE(k.item, '') = COALESCE(n.item, '') AND COALESCE(k.currency, '') = COALESCE(n.currency, '')
+          AND k.reported_side IS NOT NULL AND k.reported_side <> n.reported_side
+          AND k.merged_into IS NULL AND k.deleted_at IS NULL AND k.stage <> 'cancelled'
+         WHERE n.id BETWEEN $1 AND $2 AND n.reported_side IS NOT NULL
+         ORDER BY n.id",
     )
+    .bind(*first)
+    .bind(*last)
+    .fetch_all(&mut *conn)
     .await?;
-    record_version(conn, id, actor, "contribution.create", None).await?;
-    auto_match(conn, actor, id).await?;
-    Ok((id, spec.links.iter().map(|l| l.need_id).collect()))
+    for id in candidates {
+        auto_match(conn, actor, id).await?;
+    }
+    Ok(())
 }
 
 pub(super) async fn advance(
@@ -1189,30 +1384,28 @@ impl Side {
     }
 }
 
-/// The side a user reports from: a partner of the donor reports as the
-/// donor; a partner of the recipient or channel, or a focal point of the
-/// recipient state, as the receiving side. Administrators and the command
-/// line report from no side.
-async fn reporter_side(
-    conn: &mut Conn,
-    actor: &Actor,
-    donor: &str,
-    recipient: &str,
-    channel: Option<&str>,
-) -> Result<Option<Side>> {
+/// The user recording, if a user is: administrators' and the command
+/// line's reports come from no side.
+async fn reporter(conn: &mut Conn, actor: &Actor) -> Result<Option<crate::model::User>> {
     let Some(uid) = actor.0.strip_prefix("user:").and_then(|s| s.parse::<i64>().ok()) else {
         return Ok(None);
     };
-    let u = super::users::by_id(conn, uid).await?;
+    Ok(Some(super::users::by_id(conn, uid).await?))
+}
+
+/// The side a user reports from: a partner of the donor reports as the
+/// donor; a partner of the recipient or channel, or a focal point of the
+/// recipient state, as the receiving side. Administrators report from no side.
+fn side_of(u: &crate::model::User, donor: &str, recipient: &str, channel: Option<&str>) -> Option<Side> {
     let org = u.org.as_deref();
-    Ok(match u.role {
+    match u.role {
         crate::model::Role::Partner if org == Some(donor) => Some(Side::Donor),
         crate::model::Role::Partner if org == Some(recipient) || (org.is_some() && org == channel) => {
             Some(Side::Receiving)
         }
         crate::model::Role::FocalPoint if u.country.as_deref() == Some(recipient) => Some(Side::Receiving),
         _ => None,
-    })
+    }
 }
 
 /// The date a contribution was first recorded at.
@@ -1246,7 +1439,7 @@ async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
     };
     let new_date = first_date(conn, id).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT k.id FROM contributions k WHERE k.id <> $1 AND k.donor = $2 AND k.recipient = $3 AND k.kind = $4
+        "SELECT k.id FROM contributions k WHERE k.id < $1 AND k.donor = $2 AND k.recipient = $3 AND k.kind = $4
            AND COALESCE(k.item, '') = COALESCE($5, '') AND COALESCE(k.currency, '') = COALESCE($6, '')
            AND k.merged_into IS NULL AND k.deleted_at IS NULL AND k.stage <> 'cancelled' AND k.reported_side = $7
            AND NOT EXISTS (SELECT 1 FROM contributions m WHERE m.merged_into = k.id AND m.reported_side = $8)

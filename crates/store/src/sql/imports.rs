@@ -55,6 +55,8 @@ struct State {
     staged_contributions: i64,
     /// Stage moves of stored contributions a file reports (a re-import).
     staged_stages: i64,
+    /// The current chunk's stage moves, staged at the chunk's end.
+    stage_moves: Vec<(u64, i64, StageChange)>,
     /// Contributions staged, by donor and key: a row repeated in the file is imported once.
     contribution_keys: HashSet<(String, String)>,
     at: chrono::DateTime<chrono::Utc>,
@@ -112,6 +114,7 @@ async fn run_inner(
         staged_updates: 0,
         staged_contributions: 0,
         staged_stages: 0,
+        stage_moves: Vec::new(),
         contribution_keys: HashSet::new(),
         at: now(),
         source_failed: false,
@@ -164,6 +167,9 @@ async fn publish(
     let clock = std::time::Instant::now();
     sqlx::query(end).execute(&mut *conn).await?;
     tracing::debug!(elapsed = ?clock.elapsed(), end, "import: transaction ended");
+    if published.is_ok() && end == "COMMIT" {
+        super::super::after_bulk_insert(conn, st.staged_needs, 0).await?;
+    }
     published
 }
 
@@ -221,34 +227,10 @@ async fn publish_inner(
             Err(e) => return Err(e),
         }
     }
-    let staged: Vec<(i64, String)> = sqlx::query("SELECT row_no, payload FROM import_new_contributions ORDER BY seq")
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("row_no")?, r.try_get("payload")?)))
-        .collect::<Result<_, sqlx::Error>>()?;
-    // One catalogue for every row, and each need linked re-evaluated once.
-    let catalog = if staged.is_empty() {
-        None
-    } else {
-        Some(catalog::load(conn).await?)
-    };
-    let mut linked = Vec::new();
-    for (row, payload) in staged {
-        let input: NewContribution = serde_json::from_str(&payload)?;
-        let Some(catalog) = &catalog else { break };
-        match contributions::create_with(conn, actor, catalog, &input).await {
-            Ok((_, needs)) => linked.extend(needs),
-            Err(StoreError::Invalid(inv)) => {
-                for e in inv.0 {
-                    st.outcome.problem(row as u64, &e.field, &e.code, e.message);
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    linked.sort_unstable();
-    linked.dedup();
+    let linked = publish_contributions(conn, actor, st).await?;
+    // The sums below read the links just written: the planner must know
+    // they are there, or it scans every contribution for each need.
+    super::super::after_bulk_insert(conn, 0, st.staged_contributions).await?;
     needs::refresh_statuses(conn, actor, &linked).await?;
     let moves: Vec<(i64, i64, String)> =
         sqlx::query("SELECT row_no, contribution_id, payload FROM import_contribution_stages ORDER BY seq")
@@ -265,11 +247,12 @@ async fn publish_inner(
             .collect::<Result<_, sqlx::Error>>()?;
     for (row, id, payload) in moves {
         let change: StageChange = serde_json::from_str(&payload)?;
+        let row = u64::try_from(row).unwrap_or(0);
         match contributions::advance(conn, actor, id, None, &change).await {
             Ok(()) => {}
             Err(StoreError::Invalid(inv)) => {
                 for e in inv.0 {
-                    st.outcome.problem(row as u64, &e.field, &e.code, e.message);
+                    st.outcome.problem(row, &e.field, &e.code, e.message);
                 }
             }
             Err(e) => return Err(e),
@@ -294,6 +277,55 @@ async fn publish_inner(
     });
     audit_log::append(conn, actor, "import", "import", &opts.fingerprint, None, Some(&summary)).await
 }
+
+/// Creates the staged contributions, a batch at a time, and returns the
+/// needs they link (each once). A row that fails now (a need changed since
+/// it was checked) is a problem, and the caller rolls back.
+async fn publish_contributions(conn: &mut Conn, actor: &Actor, st: &mut State) -> Result<Vec<i64>> {
+    let mut linked = Vec::new();
+    if st.staged_contributions == 0 {
+        return Ok(linked);
+    }
+    let catalog = catalog::load(conn).await?;
+    let batch = i64::try_from(PUBLISH_CONTRIBUTIONS).unwrap_or(i64::MAX);
+    let mut from = 1;
+    while from <= st.staged_contributions {
+        let to = from + batch - 1;
+        let staged: Vec<(i64, String)> = sqlx::query(
+            "SELECT row_no, payload FROM import_new_contributions WHERE seq BETWEEN $1 AND $2 ORDER BY seq",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("row_no")?, r.try_get("payload")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+        let inputs: Vec<NewContribution> = staged
+            .iter()
+            .map(|(_, payload)| serde_json::from_str(payload))
+            .collect::<Result<_, _>>()?;
+        match contributions::create_many(conn, actor, &catalog, &inputs).await? {
+            Ok(created) => linked.extend(created.linked),
+            Err(invalid) => {
+                for (i, inv) in invalid {
+                    let row = staged.get(i).map_or(0, |(r, _)| u64::try_from(*r).unwrap_or(0));
+                    for e in inv.0 {
+                        st.outcome.problem(row, &e.field, &e.code, e.message);
+                    }
+                }
+            }
+        }
+        from = to + 1;
+    }
+    linked.sort_unstable();
+    linked.dedup();
+    Ok(linked)
+}
+
+/// Contributions created per batch at publish: enough that each multi-row
+/// INSERT is full, few enough that a batch's snapshots stay small.
+const PUBLISH_CONTRIBUTIONS: usize = 2000;
 
 /// The key a row without an external id is known by: a digest of what it asks for.
 fn content_key(spec: &NeedSpec) -> String {
@@ -804,61 +836,82 @@ async fn insert_needs(conn: &mut Conn, table: &'static str, rows: &[NeedRow]) ->
     Ok(())
 }
 
-/// Contributions are fewer and carry links and earmarks: each is checked as
-/// one sent to the API would be, and staged to be created at publish.
+/// Contributions carry links and earmarks. Each is checked as one sent to
+/// the API would be, and staged to be created at publish. The lookups a
+/// chunk needs (stored contributions, linked needs and what they ask for)
+/// are made once for the whole chunk, not once per row.
 async fn contribution_chunk(
     conn: &mut Conn,
     catalog: &Catalog,
     rows: Vec<ContributionImport>,
     st: &mut State,
 ) -> Result<()> {
-    for r in rows {
+    let keyed: Vec<(ContributionImport, String, String)> = rows
+        .into_iter()
+        .map(|r| {
+            let donor = r.input.donor.clone().unwrap_or_default().trim().to_owned();
+            let key = match r.input.external_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(k) => k.to_owned(),
+                None => contribution_key(&r.input, &r.need_refs),
+            };
+            (r, donor, key)
+        })
+        .collect();
+    let pairs: HashSet<(&str, &str)> = keyed.iter().map(|(_, d, k)| (d.as_str(), k.as_str())).collect();
+    let stored = ids_by_keys(conn, &CONTRIBUTION_KEYS, &pairs).await?;
+    let ids: Vec<i64> = stored.values().copied().collect();
+    let stages = stored_stages(conn, &ids).await?;
+    let pairs: HashSet<(&str, &str)> = keyed
+        .iter()
+        .flat_map(|(r, _, _)| r.need_refs.iter().map(|n| (n.country.as_str(), n.key.as_str())))
+        .collect();
+    let needs = ids_by_keys(conn, &NEED_KEYS, &pairs).await?;
+    let linked: Vec<i64> = needs.values().copied().collect();
+    let targets = contributions::link_targets_of(conn, &linked).await?;
+    let mut staged = Vec::new();
+    for (r, donor, key) in keyed {
         st.outcome.rows += 1;
-        let r_row = r.row;
         let mut input = r.input;
-        let donor = input.donor.clone().unwrap_or_default().trim().to_owned();
-        let key = match input.external_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(k) => k.to_owned(),
-            None => contribution_key(&input, &r.need_refs),
-        };
         input.external_id = Some(key.clone());
-        if let Some(id) = id_by_key(conn, &CONTRIBUTION_BY_KEY, &donor, &key).await? {
-            stage_move(conn, st, r_row, id, &input).await?;
+        if let Some(id) = stored.get(&(donor.clone(), key.clone())) {
+            match stages.get(id) {
+                Some(now) => stage_move(st, r.row, *id, now, &input),
+                None => st.outcome.unchanged += 1,
+            }
             continue;
         }
-        if !st.contribution_keys.insert((donor.clone(), key.clone())) {
+        if !st.contribution_keys.insert((donor, key)) {
             st.outcome.duplicates += 1;
             continue;
         }
         let mut missing = false;
-        for (i, r) in r.need_refs.iter().enumerate() {
-            match id_by_key(conn, &NEED_BY_KEY, &r.country, &r.key).await? {
+        for (i, n) in r.need_refs.iter().enumerate() {
+            match needs.get(&(n.country.clone(), n.key.clone())) {
                 Some(id) => input.links.push(NewLink {
-                    need: Some(id),
-                    quantity: Some(r.quantity.clone()),
+                    need: Some(*id),
+                    quantity: Some(n.quantity.clone()),
                 }),
                 None => {
                     missing = true;
                     st.outcome.problem(
-                        r_row,
+                        r.row,
                         &format!("needs[{i}]"),
                         "unknown_need",
                         format!(
                             "no need {}/{} is stored; import the needs before the contributions",
-                            r.country, r.key
+                            n.country, n.key
                         ),
                     );
                 }
             }
         }
-        let mut reported = r.reported.clone();
+        let mut reported = r.reported;
         if missing {
             // The rest of the row is still checked; its links are not.
             reported.push("links".into());
             input.links.clear();
         }
-        let check = contributions::check(conn, catalog, &input).await?;
-        match check {
+        match contributions::check(catalog, &targets, &input) {
             Err(inv) => {
                 let base = |f: &str| f.split(['.', '[']).next().unwrap_or(f).to_owned();
                 for e in inv.0.into_iter().filter(|e| !reported.contains(&base(&e.field))) {
@@ -869,44 +922,94 @@ async fn contribution_chunk(
             Ok(()) => {
                 st.outcome.created += 1;
                 if st.writing() {
-                    st.staged_contributions += 1;
-                    sqlx::query("INSERT INTO import_new_contributions (seq, row_no, payload) VALUES ($1, $2, $3)")
-                        .bind(st.staged_contributions)
-                        .bind(i64::try_from(r_row).unwrap_or(i64::MAX))
-                        .bind(serde_json::to_string(&input)?)
-                        .execute(&mut *conn)
-                        .await?;
+                    staged.push((r.row, serde_json::to_string(&input)?));
                 }
             }
         }
     }
+    if st.writing() {
+        for chunk in staged.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new("INSERT INTO import_new_contributions (seq, row_no, payload) ");
+            qb.push_values(chunk, |mut b, (row, payload)| {
+                st.staged_contributions += 1;
+                b.push_bind(st.staged_contributions)
+                    .push_bind(i64::try_from(*row).unwrap_or(i64::MAX))
+                    .push_bind(payload);
+            });
+            qb.build().execute(&mut *conn).await?;
+        }
+        let moves = std::mem::take(&mut st.stage_moves);
+        for chunk in moves.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "INSERT INTO import_contribution_stages (seq, row_no, contribution_id, payload) ",
+            );
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (row, id, change) in chunk {
+                st.staged_stages += 1;
+                rows.push((st.staged_stages, *row, *id, serde_json::to_string(change)?));
+            }
+            qb.push_values(rows, |mut b, (seq, row, id, payload)| {
+                b.push_bind(seq)
+                    .push_bind(i64::try_from(row).unwrap_or(i64::MAX))
+                    .push_bind(id)
+                    .push_bind(payload);
+            });
+            qb.build().execute(&mut *conn).await?;
+        }
+    }
     Ok(())
+}
+
+/// A stored contribution's stage, as a re-import compares with.
+struct StoredStage {
+    stage: String,
+    kind: String,
+    stage_date: chrono::NaiveDate,
+    merged: bool,
+}
+
+async fn stored_stages(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, StoredStage>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(INSERT_ROWS) {
+        let mut qb =
+            QueryBuilder::<Db>::new("SELECT id, stage, kind, stage_date, merged_into FROM contributions WHERE id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let merged: Option<i64> = r.try_get("merged_into")?;
+            out.insert(
+                r.try_get("id")?,
+                StoredStage {
+                    stage: r.try_get("stage")?,
+                    kind: r.try_get("kind")?,
+                    stage_date: r.try_get("stage_date")?,
+                    merged: merged.is_some(),
+                },
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// A row naming a stored contribution at a later stage than it has: the
 /// file reports that it moved on (pledged, then committed, then shipped),
 /// and the move is checked now and made with the rest. A row at the same
 /// or an earlier stage is an older report, and changes nothing.
-async fn stage_move(conn: &mut Conn, st: &mut State, row: u64, id: i64, input: &NewContribution) -> Result<()> {
+fn stage_move(st: &mut State, row: u64, id: i64, now: &StoredStage, input: &NewContribution) {
     let Some(to) = input.stage.as_deref().and_then(Stage::parse) else {
         st.outcome.unchanged += 1;
-        return Ok(());
+        return;
     };
-    let r = sqlx::query("SELECT stage, kind, stage_date, merged_into FROM contributions WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let stage: String = r.try_get("stage")?;
-    let kind: String = r.try_get("kind")?;
-    let merged: Option<i64> = r.try_get("merged_into")?;
-    let (Some(from), Some(kind)) = (Stage::parse(&stage), ContributionKind::parse(&kind)) else {
-        return Err(StoreError::Internal(format!(
-            "contribution {id}: unknown stage or kind"
-        )));
-    };
-    if merged.is_some() || from == to || !from.can_become(to, kind) {
+    let (Some(from), Some(kind)) = (Stage::parse(&now.stage), ContributionKind::parse(&now.kind)) else {
         st.outcome.unchanged += 1;
-        return Ok(());
+        return;
+    };
+    if now.merged || from == to || !from.can_become(to, kind) {
+        st.outcome.unchanged += 1;
+        return;
     }
     let change = StageChange {
         to: Some(to.as_str().to_owned()),
@@ -914,7 +1017,7 @@ async fn stage_move(conn: &mut Conn, st: &mut State, row: u64, id: i64, input: &
         note: Some("reported by an import".into()),
         source_url: input.source_url.clone(),
     };
-    match change.validate(from, kind, r.try_get("stage_date")?, super::today()) {
+    match change.validate(from, kind, now.stage_date, super::today()) {
         Err(inv) => {
             for e in inv.0 {
                 let field = if e.field == "date" {
@@ -928,56 +1031,82 @@ async fn stage_move(conn: &mut Conn, st: &mut State, row: u64, id: i64, input: &
         Ok(_) => {
             st.outcome.updated += 1;
             if st.writing() {
-                st.staged_stages += 1;
-                sqlx::query(
-                    "INSERT INTO import_contribution_stages (seq, row_no, contribution_id, payload) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(st.staged_stages)
-                .bind(i64::try_from(row).unwrap_or(i64::MAX))
-                .bind(id)
-                .bind(serde_json::to_string(&change)?)
-                .execute(&mut *conn)
-                .await?;
+                st.stage_moves.push((row, id, change));
             }
         }
     }
-    Ok(())
 }
 
-/// The statements that find a live record by its owner and external id, or
-/// by the `needsdb-<id>` an export gave a record that had none.
+/// The statements that find live records by their owner and external id,
+/// or by the `needsdb-<id>` an export gave a record that had none.
 struct KeyLookup {
+    /// `id`, `owner`, `key` of live records, joined to a VALUES list of
+    /// (owner, key) pairs appended to it: the unique index on
+    /// (owner, external_id) finds each.
     by_key: &'static str,
+    /// What closes `by_key`: the join condition.
+    by_key_on: &'static str,
+    /// `id`, `owner` of live records without an external id, by id.
     by_own_id: &'static str,
 }
 
-const NEED_BY_KEY: KeyLookup = KeyLookup {
-    by_key: "SELECT id FROM needs WHERE deleted_at IS NULL AND country = $1 AND external_id = $2",
-    by_own_id: "SELECT id FROM needs WHERE deleted_at IS NULL AND external_id IS NULL AND country = $1 AND id = $2",
+const NEED_KEYS: KeyLookup = KeyLookup {
+    by_key: "SELECT n.id, n.country AS owner, n.external_id AS key FROM needs n JOIN (",
+    by_key_on: ") AS v ON n.country = v.column1 AND n.external_id = v.column2 WHERE n.deleted_at IS NULL",
+    by_own_id: "SELECT id, country AS owner FROM needs WHERE deleted_at IS NULL AND external_id IS NULL AND id IN (",
 };
 
-const CONTRIBUTION_BY_KEY: KeyLookup = KeyLookup {
-    by_key: "SELECT id FROM contributions WHERE deleted_at IS NULL AND donor = $1 AND external_id = $2",
-    by_own_id: "SELECT id FROM contributions WHERE deleted_at IS NULL AND external_id IS NULL AND donor = $1 AND id = $2",
+const CONTRIBUTION_KEYS: KeyLookup = KeyLookup {
+    by_key: "SELECT n.id, n.donor AS owner, n.external_id AS key FROM contributions n JOIN (",
+    by_key_on: ") AS v ON n.donor = v.column1 AND n.external_id = v.column2 WHERE n.deleted_at IS NULL",
+    by_own_id: "SELECT id, donor AS owner FROM contributions WHERE deleted_at IS NULL AND external_id IS NULL AND id IN (",
 };
 
-async fn id_by_key(conn: &mut Conn, lookup: &KeyLookup, owner: &str, key: &str) -> Result<Option<i64>> {
-    let by_key: Option<i64> = sqlx::query_scalar(lookup.by_key)
-        .bind(owner)
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if by_key.is_some() {
-        return Ok(by_key);
+/// The ids of the live records named by (owner, key) pairs, in a few
+/// queries: a stored external id first, else a `needsdb-<id>` key.
+async fn ids_by_keys(
+    conn: &mut Conn,
+    lookup: &KeyLookup,
+    wanted: &HashSet<(&str, &str)>,
+) -> Result<HashMap<(String, String), i64>> {
+    let pairs: Vec<(&str, &str)> = wanted.iter().copied().collect();
+    let mut out = HashMap::new();
+    for chunk in pairs.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(lookup.by_key);
+        qb.push_values(chunk, |mut b, (o, k)| {
+            b.push_bind(*o).push_bind(*k);
+        });
+        qb.push(lookup.by_key_on);
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            out.insert((r.try_get("owner")?, r.try_get("key")?), r.try_get("id")?);
+        }
     }
-    let Some(id) = own_id(key) else {
-        return Ok(None);
-    };
-    Ok(sqlx::query_scalar(lookup.by_own_id)
-        .bind(owner)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?)
+    let own: Vec<(i64, &str, &str)> = wanted
+        .iter()
+        .filter(|(o, k)| !out.contains_key(&((*o).to_owned(), (*k).to_owned())))
+        .filter_map(|(o, k)| own_id(k).map(|id| (id, *o, *k)))
+        .collect();
+    for chunk in own.chunks(INSERT_ROWS) {
+        let mut qb = QueryBuilder::<Db>::new(lookup.by_own_id);
+        let mut sep = qb.separated(", ");
+        for (id, _, _) in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        let found: HashMap<i64, String> = qb
+            .build()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("owner")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        for (id, owner, key) in chunk {
+            if found.get(id).is_some_and(|o| o == owner) {
+                out.insert(((*owner).to_owned(), (*key).to_owned()), *id);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn contribution_key(input: &NewContribution, refs: &[NeedRef]) -> String {

@@ -684,32 +684,70 @@ async fn set_status(
 /// Keeps each need's sums in step with its links, and moves validated needs
 /// between validated, partly met and met as committed contributions change.
 pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
-    let sums = coverage_sums(conn, ids).await?;
-    for id in ids {
-        let row = load_row(conn, *id).await?;
-        let s = sums.get(id).copied().unwrap_or_default();
-        let money = row.joined.is_money;
-        let val = s.valued(row.size(), money).unwrap_or_default();
-        // Derived, in the same transaction: not a new version of the need.
-        sqlx::query(
-            "UPDATE needs SET cov_announced = $1, cov_pledged = $2, cov_funded = $3, cov_delivered = $4,
-                val_announced = $5, val_pledged = $6, val_funded = $7, val_delivered = $8, open_units = $10 WHERE id = $9",
-        )
-        .bind(s.units.announced)
-        .bind(s.units.pledged)
-        .bind(s.units.funded)
-        .bind(s.units.delivered)
-        .bind(val.announced)
-        .bind(val.pledged)
-        .bind(val.funded)
-        .bind(val.delivered)
-        .bind(id)
-        .bind(row.size().open_units(s.funded(money)))
-        .execute(&mut *conn)
-        .await?;
-        let status = row.status()?;
-        let next = status.from_coverage(row.size(), s.funded(money));
-        if next != status {
+    // 500 needs per round: one query for their sums, one for the rows and
+    // one UPDATE for all of them, however many a contribution import links.
+    for chunk in ids.chunks(500) {
+        let sums = coverage_sums(conn, chunk).await?;
+        let mut qb = QueryBuilder::<Db>::new(SELECT);
+        qb.push(" WHERE n.deleted_at IS NULL AND n.id IN (");
+        let mut sep = qb.separated(", ");
+        for id in chunk {
+            sep.push_bind(*id);
+        }
+        qb.push(")");
+        let rows: Vec<NeedRow> = qb
+            .build()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(NeedRow::from_row)
+            .collect::<Result<_>>()?;
+        if rows.len() != chunk.len()
+            && let Some(gone) = chunk.iter().find(|id| !rows.iter().any(|r| r.id == **id))
+        {
+            return Err(StoreError::not_found("need", *gone));
+        }
+        let mut values = Vec::with_capacity(rows.len());
+        let mut moves = Vec::new();
+        for row in rows {
+            let s = sums.get(&row.id).copied().unwrap_or_default();
+            let money = row.joined.is_money;
+            let val = s.valued(row.size(), money).unwrap_or_default();
+            values.push([
+                row.id,
+                s.units.announced,
+                s.units.pledged,
+                s.units.funded,
+                s.units.delivered,
+                val.announced,
+                val.pledged,
+                val.funded,
+                val.delivered,
+                row.size().open_units(s.funded(money)),
+            ]);
+            let status = row.status()?;
+            let next = status.from_coverage(row.size(), s.funded(money));
+            if next != status {
+                moves.push((row, next));
+            }
+        }
+        if !values.is_empty() {
+            // Derived, in the same transaction: not a new version of the need.
+            let mut qb = QueryBuilder::<Db>::new(
+                "UPDATE needs SET cov_announced = v.column2, cov_pledged = v.column3, cov_funded = v.column4,
+                    cov_delivered = v.column5, val_announced = v.column6, val_pledged = v.column7,
+                    val_funded = v.column8, val_delivered = v.column9, open_units = v.column10
+                 FROM (",
+            );
+            qb.push_values(&values, |mut b, v| {
+                for x in v {
+                    b.push_bind(*x);
+                }
+            });
+            qb.push(") AS v WHERE needs.id = v.column1");
+            qb.build().execute(&mut *conn).await?;
+        }
+        for (row, next) in moves {
             set_status(conn, actor, &row, next, "need.coverage", None).await?;
         }
     }
