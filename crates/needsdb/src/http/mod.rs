@@ -11,6 +11,7 @@ pub mod extract;
 pub mod listing;
 mod metrics_layer;
 mod openapi_doc;
+pub mod pages;
 pub mod problem;
 pub mod routes;
 pub mod upload;
@@ -102,13 +103,11 @@ pub fn router(state: AppState) -> Router {
     // limits sit innermost, so the problem converter and the metrics see
     // their 413s and 408s too.
     routes
-        .with_state(state)
+        .with_state(state.clone())
         .merge(SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", doc))
-        // A person who opens the server's address lands on the reference.
-        .route(
-            "/",
-            axum::routing::get(|| async { axum::response::Redirect::to("/api/docs/") }),
-        )
+        // A person who opens the server's address lands on the pages, in
+        // their language; scripts use /api.
+        .merge(pages::router().with_state(state))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Bodies are cut at the largest any route takes (an import, which
         // streams to disk and holds itself to that limit); each extractor
@@ -122,7 +121,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
@@ -134,6 +133,9 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(private_responses))
         .layer(middleware::from_fn(metrics_layer::record))
+        // Pages, the stylesheet and JSON travel gzipped: a focal point may
+        // be on a satellite link.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
                 // The path only, with secrets in it (a feed's key) replaced.

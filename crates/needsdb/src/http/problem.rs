@@ -140,6 +140,15 @@ impl From<crate::services::access::Denied> for ApiError {
     }
 }
 
+impl From<crate::services::Failure> for ApiError {
+    fn from(f: crate::services::Failure) -> Self {
+        match f {
+            crate::services::Failure::Denied(d) => d.into(),
+            crate::services::Failure::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<Invalid> for ApiError {
     fn from(inv: Invalid) -> Self {
         Self::invalid(inv)
@@ -191,7 +200,10 @@ pub async fn uniform_errors(req: Request<Body>, next: Next) -> Response {
     // Problems, and the health checks' own JSON reports, are answers
     // already; anything else (axum's plain-text rejections) is made one.
     let is_answer = r.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes().starts_with(CONTENT_TYPE.as_bytes()) || v.as_bytes().starts_with(b"application/json")
+        v.as_bytes().starts_with(CONTENT_TYPE.as_bytes())
+            || v.as_bytes().starts_with(b"application/json")
+            // A page's own error page, in its language.
+            || v.as_bytes().starts_with(b"text/html")
     });
     let kept: Vec<(header::HeaderName, HeaderValue)> = [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE]
         .into_iter()

@@ -8,6 +8,19 @@ pub mod accounts;
 pub mod allocate;
 pub mod analysis;
 pub mod backup;
+pub mod contributions;
 pub mod imports;
 pub mod mail;
+pub mod needs;
 pub mod notifications;
+pub mod sessions;
+
+/// Why an operation did not happen: the caller may not do it, or the store
+/// said no (invalid input, not found, a stale version, a fault).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Denied(#[from] access::Denied),
+    #[error(transparent)]
+    Store(#[from] needsdb_store::StoreError),
+}

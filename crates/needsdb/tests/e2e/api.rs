@@ -503,5 +503,5 @@ async fn the_api_reference_and_security_headers_are_served() {
             .contains("frame-ancestors 'none'")
     );
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin");
 }

@@ -1,17 +1,16 @@
 //! Sign-in sessions, passwords, users and API tokens.
 
 use crate::http::AppState;
-use crate::http::auth::{PeerAddr, Principal, SESSION_COOKIE, Via, sha256_hex};
+use crate::http::auth::{PeerAddr, Principal, SESSION_COOKIE, Via};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::problem::{ApiError, Problem};
-use crate::password;
 use crate::services::access;
-use crate::services::accounts::{self, throttle};
+use crate::services::accounts;
+use crate::services::sessions::{self, PasswordError, SignInError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
 use needsdb_domain::Invalid;
 use needsdb_store::{Role, TokenInfo, User, UserUpdate};
 use serde::{Deserialize, Serialize};
@@ -19,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub const SESSION_HOURS: i64 = 12;
+pub use crate::services::sessions::SESSION_HOURS;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -60,49 +59,23 @@ async fn sign_in(
     PeerAddr(address): PeerAddr,
     ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let now = Utc::now();
-    let since = now - Duration::minutes(throttle::WINDOW_MINUTES);
-    let f = s.store.signin_failures(&c.email, &address, since).await?;
-    if let Some(wait) = throttle::wait(f.count, f.last, now) {
-        // Rounded up: a client that waits exactly this long is let through.
-        let seconds = (wait.num_milliseconds() + 999) / 1000;
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
-            format!("too many failed sign-ins for this account from here; try again in {seconds} seconds"),
-        )
-        .with_header(header::RETRY_AFTER, &seconds.to_string()));
-    }
-    let found = s.store.user_by_email(&c.email).await?;
-    // Verify against a real hash even for unknown accounts, so the time taken
-    // does not tell whether an account exists.
-    let (user, hash) = match found {
-        Some((u, h)) if !u.disabled => (Some(u), h),
-        _ => (None, s.dummy_hash.clone()),
-    };
-    let pw = c.password.clone();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &hash))
+    let session = sessions::sign_in(&*s.store, &s.dummy_hash, &c.email, &c.password, &address)
         .await
-        .map_err(ApiError::internal)?;
-    let Some(user) = user.filter(|_| ok) else {
-        s.store.record_signin_failure(&c.email, &address).await?;
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "the email or the password is wrong",
-        ));
-    };
-    let id = accounts::random_hex(32);
-    let csrf = accounts::random_hex(32);
-    s.store
-        .create_session(
-            &needsdb_store::Actor::user(user.id),
-            user.id,
-            &sha256_hex(&id),
-            &csrf,
-            Duration::hours(SESSION_HOURS),
-        )
-        .await?;
+        .map_err(|e| match e {
+            SignInError::Throttled(seconds) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "throttled",
+                format!("too many failed sign-ins for this account from here; try again in {seconds} seconds"),
+            )
+            .with_header(header::RETRY_AFTER, &seconds.to_string()),
+            SignInError::Wrong => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the email or the password is wrong",
+            ),
+            SignInError::Store(e) => e.into(),
+        })?;
+    let (user, id, csrf) = (session.user, session.secret, session.csrf);
     let body = SessionOut {
         must_change_password: user.must_change_password,
         user,
@@ -160,34 +133,17 @@ async fn change_password(
     ApiJson(c): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     let user = p.user()?;
-    let (_, hash) = s
-        .store
-        .user_by_email(&user.email)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let current = c.current_password.clone();
-    let ok = tokio::task::spawn_blocking(move || password::verify(&current, &hash))
-        .await
-        .map_err(ApiError::internal)?;
-    if !ok {
-        return Err(Invalid::one("current_password", "wrong_password", "the current password is wrong").into());
-    }
-    password::check_strength(&c.new_password).map_err(|m| Invalid::one("new_password", "too_short", m))?;
-    let hash = accounts::hash_password(c.new_password).await?;
     // Every other session ends; this one (if it is one) stays.
     let keep = match &p.via {
         Via::Session { id_hash, .. } => Some(id_hash.clone()),
         _ => None,
     };
-    s.store
-        .set_password(
-            &p.actor(),
-            user.id,
-            &hash,
-            false,
-            &needsdb_store::Ending::OtherSessions(keep),
-        )
-        .await?;
+    sessions::change_password(&*s.store, user, keep, &c.current_password, &c.new_password)
+        .await
+        .map_err(|e| match e {
+            PasswordError::Invalid(inv) => ApiError::from(inv),
+            PasswordError::Store(e) => e.into(),
+        })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,12 +6,12 @@ use crate::http::etag::{expected_version, tagged};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::listing::{self, Format};
 use crate::http::problem::{ApiError, Problem};
-use crate::services::access;
+use crate::services::{access, contributions};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, Stage, StageChange};
+use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, StageChange};
 use needsdb_store::{Contribution, ContributionQuery, Page, Role, Version};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -124,20 +124,7 @@ async fn create(
     p: Principal,
     ApiJson(input): ApiJson<NewContribution>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
-    let code = |v: &Option<String>| v.as_deref().map(|s| s.trim().to_ascii_uppercase());
-    let (donor, recipient) = (
-        code(&input.donor).unwrap_or_default(),
-        code(&input.recipient).unwrap_or_default(),
-    );
-    // The stage it would start at; an unknown stage is the store's to name.
-    let stage = input
-        .stage
-        .as_deref()
-        .map_or(Some(needsdb_domain::Stage::Pledged), needsdb_domain::Stage::parse)
-        .unwrap_or(needsdb_domain::Stage::Pledged);
-    access::may_create_contribution(p.caller(), &donor, &recipient, code(&input.channel).as_deref(), stage)?;
-    let c = s.store.create_contribution(&p.actor(), &input).await?;
+    let c = contributions::create(&*s.store, p.caller(), &p.actor(), &input).await?;
     Ok(tagged(StatusCode::CREATED, c.version, &c))
 }
 
@@ -145,8 +132,7 @@ async fn create(
 #[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "contributions", params(("id" = i64, Path)),
     responses((status = 200, body = Contribution), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_one(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    p.require(&access::SIGNED_IN)?;
-    let c = s.store.contribution(id).await?;
+    let c = contributions::get(&*s.store, p.caller(), id).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))
 }
 
@@ -180,12 +166,8 @@ async fn advance(
     headers: HeaderMap,
     ApiJson(change): ApiJson<StageChange>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
-    let c = s.store.contribution(id).await?;
-    let to = change.to.as_deref().and_then(Stage::parse).unwrap_or(Stage::Pledged);
-    access::may_advance(p.caller(), &c.donor, &c.recipient, to)?;
     let expected = expected_version(&headers)?;
-    let c = s.store.advance_contribution(&p.actor(), id, expected, &change).await?;
+    let c = contributions::advance(&*s.store, p.caller(), &p.actor(), id, expected, &change).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))
 }
 
@@ -201,11 +183,8 @@ async fn deliver(
     headers: HeaderMap,
     ApiJson(delivery): ApiJson<NewDelivery>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
-    let c = s.store.contribution(id).await?;
-    access::may_advance(p.caller(), &c.donor, &c.recipient, Stage::Delivered)?;
     let expected = expected_version(&headers)?;
-    let c = s.store.confirm_delivery(&p.actor(), id, expected, &delivery).await?;
+    let c = contributions::deliver(&*s.store, p.caller(), &p.actor(), id, expected, &delivery).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))
 }
 

@@ -6,13 +6,14 @@ use crate::http::etag::{expected_version, tagged};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::listing::{self, Format};
 use crate::http::problem::{ApiError, Problem};
-use crate::services::access::{self, can_see_need, need_scope};
+use crate::services::access::need_scope;
+use crate::services::needs;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use needsdb_domain::{NeedStatus, NewNeed};
-use needsdb_store::{Need, NeedQuery, Page, Role, StatusChange, Version};
+use needsdb_domain::NewNeed;
+use needsdb_store::{Need, NeedQuery, Page, StatusChange, Version};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -132,30 +133,17 @@ async fn create(
     ApiQuery(q): ApiQuery<CreateParams>,
     ApiJson(input): ApiJson<NewNeed>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::FocalPoint])?;
-    if let Some(c) = input.country.as_deref() {
-        access::may_write_need(p.caller(), &c.trim().to_ascii_uppercase())?;
-    }
     let input = NewNeed {
         reported_via: input.reported_via.or_else(|| Some("api".into())),
         ..input
     };
-    let n = s
-        .store
-        .create_need(&p.actor(), &input, q.submit.unwrap_or(false))
-        .await?;
+    let n = needs::create(&*s.store, p.caller(), &p.actor(), &input, q.submit.unwrap_or(false)).await?;
     Ok(tagged(StatusCode::CREATED, n.version, &n))
 }
 
 /// Reads a need, as 404 when the caller may not see it.
 pub(crate) async fn visible(s: &AppState, p: &Principal, id: i64) -> Result<Need, ApiError> {
-    let scope = need_scope(p.caller())?;
-    let n = s.store.need(id).await?;
-    if can_see_need(&scope, &n.country, n.status) {
-        Ok(n)
-    } else {
-        Err(ApiError::not_found(format!("need {id}")))
-    }
+    Ok(needs::visible(&*s.store, p.caller(), id).await?)
 }
 
 /// One need, with its coverage; the ETag is its version.
@@ -176,13 +164,8 @@ async fn update(
     headers: HeaderMap,
     ApiJson(patch): ApiJson<NewNeed>,
 ) -> Result<Response, ApiError> {
-    let n = visible(&s, &p, id).await?;
-    access::may_write_need(p.caller(), &n.country)?;
-    if let Some(c) = patch.country.as_deref() {
-        access::may_write_need(p.caller(), &c.trim().to_ascii_uppercase())?;
-    }
     let expected = expected_version(&headers)?;
-    let n = s.store.update_need(&p.actor(), id, expected, &patch).await?;
+    let n = needs::update(&*s.store, p.caller(), &p.actor(), id, expected, &patch).await?;
     Ok(tagged(StatusCode::OK, n.version, &n))
 }
 
@@ -196,15 +179,8 @@ async fn change_status(
     headers: HeaderMap,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::Secretariat, Role::FocalPoint])?;
-    let n = visible(&s, &p, id).await?;
-    if let Some(to) = change.to.as_deref().and_then(NeedStatus::parse) {
-        access::may_set_need_status(p.caller(), &n.country, to)?;
-    } else if p.role() == Some(Role::FocalPoint) {
-        access::may_write_need(p.caller(), &n.country)?;
-    }
     let expected = expected_version(&headers)?;
-    let n = s.store.change_need_status(&p.actor(), id, expected, &change).await?;
+    let n = needs::change_status(&*s.store, p.caller(), &p.actor(), id, expected, &change).await?;
     Ok(tagged(StatusCode::OK, n.version, &n))
 }
 
@@ -212,6 +188,5 @@ async fn change_status(
 #[utoipa::path(get, path = "/api/v1/needs/{id}/history", tag = "needs", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Version>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn history(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<Vec<Version>>, ApiError> {
-    visible(&s, &p, id).await?;
-    Ok(Json(s.store.need_history(id).await?))
+    Ok(Json(needs::history(&*s.store, p.caller(), id).await?))
 }

@@ -1,0 +1,116 @@
+//! A country's page: its needs with their coverage and, for those signed
+//! in, the contributions to it and what arrived. It prints on A4.
+//! Without signing in it shows the shared needs only, as the overview does.
+
+use super::{Page, failure, render};
+use crate::http::AppState;
+use crate::services::access;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use needsdb_store::{ContributionQuery, NeedQuery};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct CountryPath {
+    #[allow(dead_code)]
+    lang: String,
+    iso3: String,
+}
+
+pub struct NeedLine {
+    pub id: i64,
+    pub item: String,
+    pub quantity: String,
+    pub priority: String,
+    pub needed_by: String,
+    pub status: String,
+    pub coverage: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/country.html")]
+struct Country {
+    page: Page,
+    title: String,
+    iso3: String,
+    signed_in: bool,
+    needs: Vec<NeedLine>,
+    contributions_title: String,
+    /// (id, donor, quantity, stage, delivered)
+    contributions: Vec<(i64, String, String, String, String)>,
+}
+
+pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPath>) -> Response {
+    let iso3 = p.iso3.to_ascii_uppercase();
+    let name = page.country(&iso3);
+    if name == iso3 {
+        return failure(page, needsdb_store::StoreError::not_found("country", &iso3).into());
+    }
+    // Everyone sees what the overview counts; a signed-in caller its own scope.
+    let q = NeedQuery {
+        country: Some(iso3.clone()),
+        scope: access::aggregate_scope(page.caller()),
+        limit: Some(needsdb_store::MAX_PAGE),
+        ..Default::default()
+    };
+    let needs = match s.store.needs(&q).await {
+        Ok(p) => p.items,
+        Err(e) => return failure(page, e.into()),
+    };
+    let needs = needs
+        .iter()
+        .map(|n| NeedLine {
+            id: n.id,
+            item: page.item(&n.item, &n.item_name),
+            quantity: format!("{} {}", page.num(&n.quantity), n.unit),
+            priority: page.t(&format!("priority-{}", n.priority.as_str())),
+            needed_by: page.date(n.needed_by),
+            status: page.t(&format!("status-{}", n.status.as_str())),
+            coverage: page.ta(
+                "percent",
+                &[("value", page.num(&serde_json::json!(n.coverage.coverage_pct)))],
+            ),
+        })
+        .collect();
+    let signed_in = page.user.is_some();
+    let contributions = if signed_in {
+        let q = ContributionQuery {
+            recipient: Some(iso3.clone()),
+            limit: Some(needsdb_store::MAX_PAGE),
+            ..Default::default()
+        };
+        match s.store.contributions(&q).await {
+            Ok(p) => p
+                .items
+                .iter()
+                .map(|c| {
+                    (
+                        c.id,
+                        {
+                            let n = page.country(&c.donor);
+                            if n == c.donor { c.donor.clone() } else { n }
+                        },
+                        format!("{} {}", page.num(&c.quantity), c.unit),
+                        page.t(&format!("stage-{}", c.stage.as_str())),
+                        page.num(&c.delivered),
+                    )
+                })
+                .collect(),
+            Err(e) => return failure(page, e.into()),
+        }
+    } else {
+        Vec::new()
+    };
+    let tpl = Country {
+        title: page.ta("country-title", &[("country", name.clone())]),
+        contributions_title: page.ta("country-contributions", &[("country", name)]),
+        iso3,
+        signed_in,
+        needs,
+        contributions,
+        page,
+    };
+    render(StatusCode::OK, &tpl.page, &tpl)
+}

@@ -1,0 +1,406 @@
+//! The web pages: every role's work in a browser, server-rendered, in six
+//! languages, with JavaScript off. A page handler is as thin as an API
+//! handler: it parses a form, calls the same operation in `services` (with
+//! the same `access` rules), and renders a template from `templates/`.
+//!
+//! The language is the first segment of every page's address (`/fr/needs`);
+//! `Accept-Language` only picks where `/` redirects. Forms carry a CSRF
+//! token: the session's, or before sign-in a random one also set as a
+//! cookie (double submit). Only POST changes anything.
+
+mod assets;
+mod contributions;
+mod countries;
+mod forms;
+pub mod i18n;
+mod needs;
+mod public;
+mod session;
+
+use crate::http::AppState;
+use crate::http::auth::{SESSION_COOKIE, constant_time_eq, cookie, same_origin, sha256_hex};
+use crate::services::Failure;
+use crate::services::access::Denied;
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+pub use forms::{Fields, FormState};
+pub use i18n::Lang;
+use needsdb_store::{Actor, Role, StoreError, User};
+
+/// The notices a redirect may ask the next page to show.
+const NOTICES: [&str; 6] = [
+    "password-changed",
+    "need-created",
+    "need-updated",
+    "contribution-created",
+    "delivery-confirmed",
+    "signed-out",
+];
+
+/// The cookie that carries the CSRF token of a form shown before sign-in.
+const FORM_COOKIE: &str = "needsdb_form";
+/// The most a form may send (an evidence file is uploaded elsewhere).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(root))
+        .route(assets::CSS_ROUTE, get(assets::css))
+        .route("/{lang}", get(lang_root))
+        .route("/{lang}/", get(public::home))
+        .route("/{lang}/sign-in", get(session::sign_in_form).post(session::sign_in))
+        .route("/{lang}/sign-out", post(session::sign_out))
+        .route(
+            "/{lang}/password",
+            get(session::password_form).post(session::change_password),
+        )
+        .route("/{lang}/needs", get(needs::list))
+        .route("/{lang}/needs/new", get(needs::new_form).post(needs::create))
+        .route("/{lang}/needs/{id}", get(needs::show))
+        .route("/{lang}/needs/{id}/edit", get(needs::edit_form).post(needs::update))
+        .route("/{lang}/needs/{id}/status", post(needs::change_status))
+        .route(
+            "/{lang}/needs/{id}/pledge",
+            get(contributions::pledge_form).post(contributions::pledge),
+        )
+        .route("/{lang}/contributions/{id}", get(contributions::show))
+        .route("/{lang}/contributions/{id}/stage", post(contributions::advance))
+        .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
+        .route("/{lang}/countries/{iso3}", get(countries::show))
+}
+
+/// `/` sends a person to the pages in the first of their languages we have.
+async fn root(headers: axum::http::HeaderMap) -> Response {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
+    let mut r = Redirect::to(&format!("/{}/", lang.code())).into_response();
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-language"));
+    r
+}
+
+async fn lang_root(page: Page) -> Redirect {
+    Redirect::permanent(&format!("/{}/", page.lang.code()))
+}
+
+/// What every page knows about its request: the language, who is signed in,
+/// the CSRF token for its forms. Templates reach it as `page`.
+pub struct Page {
+    pub lang: Lang,
+    pub user: Option<User>,
+    pub csrf: String,
+    pub css: &'static str,
+    /// The page shows a failed submission ("Error:" in its title).
+    pub failed: bool,
+    pub notice: Option<String>,
+    /// The path after the language, and the query, for the language links.
+    rest: String,
+    query: Option<String>,
+    session_hash: Option<String>,
+    /// A new pre-sign-in form token to set as a cookie.
+    new_form_cookie: bool,
+    if_none_match: Option<String>,
+    secure_cookies: bool,
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.lang, key, &[])
+    }
+
+    pub fn ta(&self, key: &str, args: &[(&str, String)]) -> String {
+        i18n::text(self.lang, key, args)
+    }
+
+    pub fn languages(&self) -> &'static [Lang] {
+        &Lang::ALL
+    }
+
+    /// This page in another language.
+    pub fn in_language(&self, l: &Lang) -> String {
+        match &self.query {
+            Some(q) => format!("/{}{}?{q}", l.code(), self.rest),
+            None => format!("/{}{}", l.code(), self.rest),
+        }
+    }
+
+    pub fn signed_in_as(&self, u: &User) -> String {
+        self.ta(
+            "signed-in-as",
+            &[
+                ("email", u.email.clone()),
+                ("role", self.t(&format!("role-{}", u.role.as_str()))),
+            ],
+        )
+    }
+
+    pub fn may_report(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Admin | Role::FocalPoint))
+    }
+
+    pub fn caller(&self) -> Option<&User> {
+        self.user.as_ref()
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.user
+            .as_ref()
+            .map_or_else(|| Actor("anonymous".into()), |u| Actor::user(u.id))
+    }
+
+    pub fn num(&self, v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Number(n) => i18n::number(self.lang, &n.to_string()),
+            serde_json::Value::String(s) => i18n::number(self.lang, s),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        i18n::date(self.lang, d)
+    }
+
+    pub fn country(&self, iso3: &str) -> String {
+        i18n::country(self.lang, iso3)
+    }
+
+    pub fn item(&self, code: &str, english: &str) -> String {
+        i18n::item(self.lang, code, english)
+    }
+
+    pub fn cluster(&self, code: &str) -> String {
+        i18n::cluster(self.lang, code)
+    }
+
+    pub fn need_title(&self, id: impl std::fmt::Display) -> String {
+        self.ta("need-title", &[("id", id.to_string())])
+    }
+
+    /// A link within the pages, in this language.
+    pub fn href(&self, path: &str) -> String {
+        format!("/{}{path}", self.lang.code())
+    }
+
+    pub fn see_other(&self, path: &str) -> Response {
+        Redirect::to(&self.href(path)).into_response()
+    }
+
+    /// A redirect after a successful POST, with a notice for the next page.
+    pub fn done(&self, path: &str, notice: &str) -> Response {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        Redirect::to(&self.href(&format!("{path}{sep}done={notice}"))).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let path = parts.uri.path();
+        let (code, rest) = match path.trim_start_matches('/').split_once('/') {
+            Some((c, r)) => (c.to_owned(), format!("/{r}")),
+            None => (path.trim_start_matches('/').to_owned(), "/".to_owned()),
+        };
+        let Some(lang) = Lang::parse(&code) else {
+            return Err((StatusCode::NOT_FOUND, "Not found").into_response());
+        };
+        let mut page = Page {
+            lang,
+            user: None,
+            csrf: String::new(),
+            css: assets::css_href(),
+            failed: false,
+            notice: None,
+            rest,
+            query: parts.uri.query().map(str::to_owned),
+            session_hash: None,
+            new_form_cookie: false,
+            if_none_match: parts
+                .headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            secure_cookies: state.secure_cookies,
+        };
+        // A notice the previous POST asked for (post/redirect/get), by key.
+        if let Some(done) = parts
+            .uri
+            .query()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "done"))
+            .map(|(_, v)| v.into_owned())
+            .filter(|k| NOTICES.contains(&k.as_str()))
+        {
+            page.notice = Some(page.t(&done));
+        }
+        if let Some(id) = cookie(parts, SESSION_COOKIE) {
+            let hash = sha256_hex(&id);
+            match state.store.session(&hash).await {
+                Ok(Some(s)) => {
+                    page.csrf = s.csrf_token;
+                    page.user = Some(s.user);
+                    page.session_hash = Some(hash);
+                }
+                Ok(None) => {}
+                Err(e) => return Err(failure(page, e.into())),
+            }
+        }
+        if page.user.is_none() {
+            match cookie(parts, FORM_COOKIE).filter(|c| c.len() == 64) {
+                Some(token) => page.csrf = token,
+                None => {
+                    page.csrf = crate::services::accounts::random_hex(32);
+                    page.new_form_cookie = true;
+                }
+            }
+        }
+        // A one-time password must be changed before anything else.
+        if page.user.as_ref().is_some_and(|u| u.must_change_password)
+            && !matches!(page.rest.as_str(), "/password" | "/sign-out")
+        {
+            return Err(page.see_other("/password"));
+        }
+        Ok(page)
+    }
+}
+
+/// A submitted form: its page, and its fields once the CSRF token and the
+/// origin were checked.
+pub struct Posted {
+    pub page: Page,
+    pub fields: Fields,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let page = Page::from_request_parts(&mut parts, state).await?;
+        if let Some(origin) = parts.headers.get(header::ORIGIN) {
+            let host = parts
+                .headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            if !same_origin(origin.to_str().unwrap_or(""), host) {
+                return Err(message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf"));
+            }
+        }
+        let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+            Ok(b) => b,
+            Err(_) => {
+                return Err(message(
+                    page,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "forbidden-title",
+                    "error-csrf",
+                ));
+            }
+        };
+        let fields = Fields::parse(&bytes);
+        // A token minted by this very request (no cookie yet) matches nothing.
+        if page.new_form_cookie || !constant_time_eq(fields.get("csrf"), &page.csrf) {
+            return Err(message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf"));
+        }
+        Ok(Posted { page, fields })
+    }
+}
+
+/// Renders a template as the page's answer. A GET answered 200 carries an
+/// ETag of its bytes, and a matching If-None-Match gets 304.
+pub fn render<T: Template>(status: StatusCode, page: &Page, tpl: &T) -> Response {
+    let body = match tpl.render() {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "a page template failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be drawn.").into_response();
+        }
+    };
+    let etag = format!("\"{}\"", &sha256_hex(&body)[..32]);
+    let mut r = if status == StatusCode::OK && page.if_none_match.as_deref() == Some(etag.as_str()) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (status, axum::response::Html(body)).into_response()
+    };
+    let h = r.headers_mut();
+    if status == StatusCode::OK
+        && let Ok(v) = HeaderValue::from_str(&etag)
+    {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(page.lang.code()));
+    if page.new_form_cookie {
+        let secure = if page.secure_cookies { "; Secure" } else { "" };
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{FORM_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age=86400{secure}",
+            page.csrf
+        )) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    r
+}
+
+#[derive(Template)]
+#[template(path = "pages/message.html")]
+struct Message {
+    page: Page,
+    title: String,
+    text: String,
+}
+
+/// A page that only says something: not found, not allowed, busy.
+pub fn message(page: Page, status: StatusCode, title: &str, text: &str) -> Response {
+    let tpl = Message {
+        title: page.t(title),
+        text: page.t(text),
+        page,
+    };
+    let mut r = render(status, &tpl.page, &tpl);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    r
+}
+
+/// How a page answers an operation that failed for a reason other than
+/// its form's fields: sign in, not allowed, not there, busy.
+pub fn failure(page: Page, f: Failure) -> Response {
+    match f {
+        Failure::Denied(Denied::SignIn) => page.see_other("/sign-in"),
+        Failure::Denied(Denied::Forbidden(_)) => {
+            message(page, StatusCode::FORBIDDEN, "forbidden-title", "forbidden-text")
+        }
+        Failure::Store(StoreError::NotFound { .. }) => {
+            message(page, StatusCode::NOT_FOUND, "not-found-title", "not-found-text")
+        }
+        Failure::Store(
+            StoreError::Unavailable(_) | StoreError::Busy(_) | StoreError::OutOfSpace(_) | StoreError::ReadOnly(_),
+        ) => message(
+            page,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable-title",
+            "unavailable-text",
+        ),
+        Failure::Store(e) => {
+            tracing::error!(error = %e, "a page's operation failed");
+            message(
+                page,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "unavailable-title",
+                "unavailable-text",
+            )
+        }
+    }
+}

@@ -1,0 +1,501 @@
+//! Needs in pages: the list with the API's filters, one need with its
+//! coverage and history, the form to report or edit one, and the status
+//! moves (submit, validate, return with a note, withdraw).
+
+use super::{Fields, FormState, Page, Posted, failure, render};
+use crate::http::AppState;
+use crate::services::{self, Failure};
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use needsdb_domain::{NeedStatus, NewNeed};
+use needsdb_store::{Need, NeedQuery, Role, StatusChange, StoreError};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct NeedPath {
+    #[allow(dead_code)]
+    lang: String,
+    id: i64,
+}
+
+/// A need as a list row, in the page's language.
+pub struct NeedRow {
+    pub id: i64,
+    pub country: String,
+    pub item: String,
+    pub quantity: String,
+    pub priority: String,
+    pub needed_by: String,
+    pub status: String,
+    pub coverage: String,
+}
+
+fn row(page: &Page, n: &Need) -> NeedRow {
+    NeedRow {
+        id: n.id,
+        country: page.country(&n.country),
+        item: page.item(&n.item, &n.item_name),
+        quantity: format!("{} {}", page.num(&n.quantity), n.unit),
+        priority: page.t(&format!("priority-{}", n.priority.as_str())),
+        needed_by: page.date(n.needed_by),
+        status: page.t(&format!("status-{}", n.status.as_str())),
+        coverage: page.ta(
+            "percent",
+            &[("value", page.num(&serde_json::json!(n.coverage.coverage_pct)))],
+        ),
+    }
+}
+
+fn options(page: &Page, prefix: &str, values: &[&str], any: bool) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if any {
+        out.push((String::new(), page.t("filter-any")));
+    }
+    out.extend(
+        values
+            .iter()
+            .map(|v| ((*v).to_owned(), page.t(&format!("{prefix}{v}")))),
+    );
+    out
+}
+
+const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+
+#[derive(Template)]
+#[template(path = "pages/needs.html")]
+struct List {
+    page: Page,
+    title: String,
+    form: FormState,
+    clusters: Vec<(String, String)>,
+    priorities: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    rows: Vec<NeedRow>,
+    next: Option<String>,
+    csv: String,
+    xlsx: String,
+}
+
+const FILTERS: [&str; 5] = ["country", "cluster", "item", "priority", "status"];
+
+pub async fn list(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery) -> Response {
+    let fields = Fields::parse(raw.as_deref().unwrap_or("").as_bytes());
+    let q = NeedQuery {
+        country: fields.opt("country").map(|c| c.to_ascii_uppercase()),
+        cluster: fields.opt("cluster"),
+        item: fields.opt("item").map(|c| c.to_ascii_uppercase()),
+        priority: fields.opt("priority"),
+        status: fields.opt("status"),
+        cursor: fields.opt("cursor"),
+        limit: Some(50),
+        ..Default::default()
+    };
+    let result = services::needs::list(&*s.store, page.caller(), q).await;
+    let found = match result {
+        Ok(p) => p,
+        Err(Failure::Store(StoreError::Invalid(inv))) => {
+            // A filter the rules refuse (an unknown status): show it, empty.
+            let mut form = FormState::new(fields.into_values());
+            form.add_invalid(page.lang, &inv, &[], "country");
+            return list_page(s, page, form, Vec::new(), None).await;
+        }
+        Err(e) => return failure(page, e),
+    };
+    let rows = found.items.iter().map(|n| row(&page, n)).collect();
+    let kept: Vec<(String, String)> = FILTERS
+        .iter()
+        .filter_map(|f| fields.opt(f).map(|v| ((*f).to_owned(), v)))
+        .collect();
+    let next = found.next.as_ref().map(|c| {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        ser.extend_pairs(&kept).append_pair("cursor", c);
+        page.href(&format!("/needs?{}", ser.finish()))
+    });
+    list_page(s, page, FormState::new(fields.into_values()), rows, next).await
+}
+
+async fn list_page(s: AppState, page: Page, form: FormState, rows: Vec<NeedRow>, next: Option<String>) -> Response {
+    let clusters: Vec<String> = match s.store.items().await {
+        Ok(items) => {
+            let mut c: Vec<String> = items.into_iter().map(|i| i.cluster).collect();
+            c.sort();
+            c.dedup();
+            c
+        }
+        Err(e) => return failure(page, e.into()),
+    };
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for f in FILTERS {
+        let v = form.value(f);
+        if !v.is_empty() {
+            ser.append_pair(f, v);
+        }
+    }
+    let filters = ser.finish();
+    let sep = if filters.is_empty() { "" } else { "&" };
+    let tpl = List {
+        title: page.t("needs-title"),
+        clusters: std::iter::once((String::new(), page.t("filter-any")))
+            .chain(clusters.into_iter().map(|c| {
+                let name = page.cluster(&c);
+                (c, name)
+            }))
+            .collect(),
+        priorities: options(&page, "priority-", &PRIORITIES, true),
+        statuses: options(
+            &page,
+            "status-",
+            &NeedStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            true,
+        ),
+        csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
+        // The spreadsheet export filters by country only (so far).
+        xlsx: match form.value("country") {
+            "" => "/api/v1/exports/needs?format=xlsx".to_owned(),
+            c => format!(
+                "/api/v1/exports/needs?format=xlsx&country={}",
+                form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()
+            ),
+        },
+        rows,
+        next,
+        form,
+        page,
+    };
+    render(StatusCode::OK, &tpl.page, &tpl)
+}
+
+#[derive(Template)]
+#[template(path = "pages/need.html")]
+struct Show {
+    page: Page,
+    title: String,
+    need: Need,
+    form: FormState,
+    country: String,
+    item: String,
+    quantity: String,
+    priority: String,
+    needed_by: String,
+    status: String,
+    returned: Option<String>,
+    coverage: Vec<(String, String)>,
+    /// (status, label, secondary)
+    actions: Vec<(String, String, bool)>,
+    note_field: bool,
+    may_edit: bool,
+    edit_label: String,
+    may_pledge: bool,
+    contributions: Vec<(i64, String, String, String)>,
+    /// (version, date, who, status, note)
+    history: Vec<(i64, String, String, String, String)>,
+}
+
+pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<NeedPath>) -> Response {
+    show_need(s, page, p.id, FormState::default()).await
+}
+
+async fn show_need(s: AppState, mut page: Page, id: i64, form: FormState) -> Response {
+    let need = match services::needs::visible(&*s.store, page.caller(), id).await {
+        Ok(n) => n,
+        Err(e) => return failure(page, e),
+    };
+    let history = match s.store.need_history(id).await {
+        Ok(h) => h,
+        Err(e) => return failure(page, e.into()),
+    };
+    let returned = (need.status == NeedStatus::Draft)
+        .then(|| {
+            history
+                .iter()
+                .rev()
+                .find_map(|v| v.note.clone().filter(|_| v.data["status"] == "draft"))
+        })
+        .flatten()
+        .map(|note| page.ta("need-returned", &[("note", note)]));
+    let moves = services::needs::moves_for(page.caller(), &need);
+    let role = page.user.as_ref().map(|u| u.role);
+    let actions: Vec<(String, String, bool)> = moves
+        .iter()
+        .map(|to| {
+            let key = match to {
+                NeedStatus::Submitted => "button-submit",
+                NeedStatus::Validated => "button-validate",
+                NeedStatus::Draft => "button-return",
+                _ => "button-withdraw",
+            };
+            (
+                to.as_str().to_owned(),
+                page.t(key),
+                *to != NeedStatus::Validated && *to != NeedStatus::Submitted,
+            )
+        })
+        .collect();
+    let may_edit =
+        need.status.is_editable() && crate::services::access::may_write_need(page.caller(), &need.country).is_ok();
+    let may_pledge =
+        role == Some(Role::Partner) && need.status.is_open() && NeedStatus::SHARED_STATUSES.contains(&need.status);
+    let c = &need.coverage;
+    let coverage = vec![
+        (page.t("col-needed"), page.num(&c.needed)),
+        (page.t("col-pledged"), page.num(&c.pledged)),
+        (page.t("col-committed"), page.num(&c.committed)),
+        (page.t("col-delivered"), page.num(&c.delivered)),
+        (page.t("col-unmet"), page.num(&c.unmet)),
+        (
+            page.t("col-coverage"),
+            page.ta("percent", &[("value", page.num(&serde_json::json!(c.coverage_pct)))]),
+        ),
+    ];
+    let history = history
+        .iter()
+        .rev()
+        .map(|v| {
+            (
+                v.version,
+                page.date(v.changed_at.date_naive()),
+                v.changed_by.clone(),
+                v.data["status"]
+                    .as_str()
+                    .map(|st| page.t(&format!("status-{st}")))
+                    .unwrap_or_default(),
+                v.note.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    if !form.errors.is_empty() {
+        page.failed = true;
+    }
+    let tpl = Show {
+        title: page.ta("need-title", &[("id", need.id.to_string())]),
+        country: page.country(&need.country),
+        item: page.item(&need.item, &need.item_name),
+        quantity: format!("{} {}", page.num(&need.quantity), need.unit),
+        priority: page.t(&format!("priority-{}", need.priority.as_str())),
+        needed_by: page.date(need.needed_by),
+        status: page.t(&format!("status-{}", need.status.as_str())),
+        note_field: matches!(role, Some(Role::Secretariat | Role::Admin)) && !actions.is_empty(),
+        edit_label: page.ta("need-edit-title", &[("id", need.id.to_string())]),
+        contributions: Vec::new(),
+        returned,
+        coverage,
+        actions,
+        may_edit,
+        may_pledge,
+        history,
+        form,
+        need,
+        page,
+    };
+    let status = if tpl.form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(status, &tpl.page, &tpl)
+}
+
+pub async fn change_status(State(s): State<AppState>, Path(p): Path<NeedPath>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    let change = StatusChange {
+        to: fields.opt("to"),
+        note: fields.opt("note"),
+    };
+    let expected = fields.get("version").parse().ok();
+    match services::needs::change_status(&*s.store, page.caller(), &page.actor(), p.id, expected, &change).await {
+        Ok(_) => page.done(&format!("/needs/{}", p.id), "need-updated"),
+        Err(Failure::Store(StoreError::Invalid(inv))) => {
+            let mut form = FormState::new(fields.into_values());
+            let labels = [("note", page.t("field-note"))];
+            form.add_invalid(page.lang, &inv, &labels, "note");
+            show_need(s, page, p.id, form).await
+        }
+        Err(Failure::Store(StoreError::VersionMismatch { .. })) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add("note", page.t("error-stale"));
+            show_need(s, page, p.id, form).await
+        }
+        Err(e) => failure(page, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/need_form.html")]
+struct Edit {
+    page: Page,
+    title: String,
+    action: String,
+    version: Option<i64>,
+    form: FormState,
+    countries: Vec<(String, String)>,
+    items: Vec<(String, String)>,
+    priorities: Vec<(String, String)>,
+}
+
+async fn form_page(s: &AppState, mut page: Page, form: FormState, id: Option<(i64, i64)>) -> Response {
+    let items = match s.store.items().await {
+        Ok(items) => items,
+        Err(e) => return failure(page, e.into()),
+    };
+    let countries: Vec<(String, String)> = match page.user.as_ref().and_then(|u| u.country.clone()) {
+        Some(own) if page.user.as_ref().is_some_and(|u| u.role == Role::FocalPoint) => {
+            vec![(own.clone(), page.country(&own))]
+        }
+        _ => match s.store.countries(&Default::default()).await {
+            Ok(rows) => {
+                let mut c: Vec<(String, String)> =
+                    rows.iter().map(|r| (r.iso3.clone(), page.country(&r.iso3))).collect();
+                c.sort_by(|a, b| a.1.cmp(&b.1));
+                c
+            }
+            Err(e) => return failure(page, e.into()),
+        },
+    };
+    let mut items: Vec<(String, String)> = items
+        .into_iter()
+        .filter(|i| !i.retired)
+        .map(|i| {
+            (
+                i.code.to_string(),
+                format!("{} ({})", page.item(i.code.as_str(), &i.name_en), i.unit),
+            )
+        })
+        .collect();
+    items.sort_by(|a, b| a.1.cmp(&b.1));
+    // Nothing chosen until the user chooses: a first item picked by default
+    // would be reported by whoever did not look.
+    items.insert(0, (String::new(), String::new()));
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        page.failed = true;
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let tpl = Edit {
+        title: match id {
+            Some((id, _)) => page.ta("need-edit-title", &[("id", id.to_string())]),
+            None => page.t("need-new-title"),
+        },
+        action: match id {
+            Some((id, _)) => page.href(&format!("/needs/{id}/edit")),
+            None => page.href("/needs/new"),
+        },
+        version: id.map(|(_, v)| v),
+        priorities: options(&page, "priority-", &PRIORITIES, false),
+        countries,
+        items,
+        form,
+        page,
+    };
+    render(status, &tpl.page, &tpl)
+}
+
+pub async fn new_form(State(s): State<AppState>, page: Page) -> Response {
+    if let Err(e) = crate::services::access::require(page.caller(), &[Role::Admin, Role::FocalPoint]) {
+        return failure(page, e.into());
+    }
+    let mut form = FormState::default();
+    form.set("priority", "high");
+    form_page(&s, page, form, None).await
+}
+
+fn need_input(page: &Page, fields: &Fields) -> NewNeed {
+    let count = |name: &str| fields.number(name, page.lang);
+    NewNeed {
+        country: fields.opt("country"),
+        place: fields.opt("place"),
+        item: fields.opt("item"),
+        quantity: count("quantity"),
+        priority: fields.opt("priority"),
+        needed_by: fields.opt("needed_by"),
+        justification: fields.opt("justification"),
+        people_in_need: count("people_in_need"),
+        people_targeted: count("people_targeted"),
+        reported_via: Some("web".into()),
+        ..Default::default()
+    }
+}
+
+fn field_labels(page: &Page) -> Vec<(&'static str, String)> {
+    [
+        ("country", "field-country"),
+        ("item", "field-item"),
+        ("quantity", "field-quantity"),
+        ("priority", "field-priority"),
+        ("needed_by", "field-needed-by"),
+        ("place", "field-place"),
+        ("justification", "field-justification"),
+        ("people_in_need", "field-people-in-need"),
+        ("people_targeted", "field-people-targeted"),
+    ]
+    .into_iter()
+    .map(|(f, k)| (f, page.t(k)))
+    .collect()
+}
+
+pub async fn create(State(s): State<AppState>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    let input = need_input(&page, &fields);
+    let submit = fields.get("then") == "submit";
+    match services::needs::create(&*s.store, page.caller(), &page.actor(), &input, submit).await {
+        Ok(n) => page.done(&format!("/needs/{}", n.id), "need-created"),
+        Err(Failure::Store(StoreError::Invalid(inv))) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add_invalid(page.lang, &inv, &field_labels(&page), "country");
+            form_page(&s, page, form, None).await
+        }
+        Err(e) => failure(page, e),
+    }
+}
+
+pub async fn edit_form(State(s): State<AppState>, page: Page, Path(p): Path<NeedPath>) -> Response {
+    let need = match services::needs::visible(&*s.store, page.caller(), p.id).await {
+        Ok(n) => n,
+        Err(e) => return failure(page, e),
+    };
+    if let Err(e) = crate::services::access::may_write_need(page.caller(), &need.country) {
+        return failure(page, e.into());
+    }
+    let mut form = FormState::default();
+    form.set("country", need.country.clone());
+    form.set("item", need.item.clone());
+    form.set(
+        "quantity",
+        page.num(&need.quantity).replace(['\u{202F}', '\u{00A0}'], ""),
+    );
+    form.set("priority", need.priority.as_str());
+    form.set("needed_by", need.needed_by.to_string());
+    form.set("place", need.place.clone().unwrap_or_default());
+    form.set("justification", need.justification.clone());
+    form.set(
+        "people_in_need",
+        need.people_in_need.map(|p| p.to_string()).unwrap_or_default(),
+    );
+    form.set(
+        "people_targeted",
+        need.people_targeted.map(|p| p.to_string()).unwrap_or_default(),
+    );
+    form_page(&s, page, form, Some((need.id, need.version))).await
+}
+
+pub async fn update(State(s): State<AppState>, Path(p): Path<NeedPath>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    let input = need_input(&page, &fields);
+    let expected: Option<i64> = fields.get("version").parse().ok();
+    match services::needs::update(&*s.store, page.caller(), &page.actor(), p.id, expected, &input).await {
+        Ok(_) => page.done(&format!("/needs/{}", p.id), "need-updated"),
+        Err(Failure::Store(StoreError::Invalid(inv))) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add_invalid(page.lang, &inv, &field_labels(&page), "country");
+            form_page(&s, page, form, Some((p.id, expected.unwrap_or(0)))).await
+        }
+        Err(Failure::Store(StoreError::VersionMismatch { .. })) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add("quantity", page.t("error-stale"));
+            form_page(&s, page, form, Some((p.id, expected.unwrap_or(0)))).await
+        }
+        Err(e) => failure(page, e),
+    }
+}

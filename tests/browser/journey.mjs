@@ -1,0 +1,218 @@
+// The web app in Debian's Chromium, as people use it: a focal point, the
+// secretariat, a partner and a viewer, from a need to its delivery; once
+// with JavaScript and once without; in Arabic; and against crafted posts.
+// Every page visited with JavaScript is checked with axe-core, and each step
+// leaves a screenshot in $SCREENSHOTS.
+//
+// Run by crates/needsdb/tests/e2e/browser.rs, which starts the server and
+// creates the accounts; it passes BASE, CHROMIUM, SCREENSHOTS and ACCOUNTS
+// (JSON: one set of accounts per pass, with one-time passwords).
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const BASE = process.env.BASE;
+const SHOTS = process.env.SCREENSHOTS;
+const ACCOUNTS = JSON.parse(process.env.ACCOUNTS);
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let failures = 0;
+function check(ok, what) {
+  if (ok) {
+    console.log(`ok   ${what}`);
+  } else {
+    failures += 1;
+    console.log(`FAIL ${what}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+});
+
+let shot = 0;
+async function step(page, pass, name, { axe = true } = {}) {
+  shot += 1;
+  const file = path.join(SHOTS, `${String(shot).padStart(2, '0')}-${pass}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (axe) {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    check(bad.length === 0, `${pass}/${name}: axe finds no serious or critical violation`
+      + (bad.length ? ` (${bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; ')})` : ''));
+  }
+}
+
+async function signIn(page, pass, who, password, { first = false } = {}) {
+  await page.goto(`${BASE}/en/sign-in`);
+  await page.getByLabel('Email address').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (first) {
+    check(page.url().endsWith('/en/password'), `${pass}: ${who.role} is sent to change the one-time password`);
+    await step(page, pass, `${who.role}-one-time-password`, { axe: pass === 'js' });
+    await page.getByLabel('Current password').fill(password);
+    await page.getByLabel('New password').fill(who.newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    check((await page.content()).includes('Your password was changed'), `${pass}: ${who.role} changed the password`);
+  }
+}
+
+async function signOut(page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+}
+
+async function journey(pass, acc) {
+  const context = await browser.newContext({ javaScriptEnabled: pass === 'js' });
+  const page = await context.newPage();
+  const axe = pass === 'js';
+  const { focal, secretariat, partner } = acc;
+  for (const who of [focal, secretariat, partner]) who.newPassword = `${who.role} walks to the river ${pass}`;
+
+  // The public overview, before anyone signs in.
+  await page.goto(`${BASE}/en/`);
+  check(await page.title() === 'What is still needed – needsdb', `${pass}: the overview has its title`);
+  await step(page, pass, 'overview', { axe });
+
+  // The focal point: first sign-in, a form error, then a need submitted.
+  await signIn(page, pass, focal, focal.password, { first: true });
+  await page.goto(`${BASE}/en/needs/new`);
+  await step(page, pass, 'new-need', { axe });
+  await page.getByLabel('Quantity').fill('');
+  await page.getByRole('button', { name: 'Save and submit for validation' }).click();
+  check((await page.title()).startsWith('Error:'), `${pass}: a failed submission's title starts with Error:`);
+  check(await page.locator('.error-summary a[href="#quantity"]').count() === 1, `${pass}: the error summary links to the quantity`);
+  check(await page.getByLabel('Place').inputValue() === '', `${pass}: the form kept what was typed`);
+  await step(page, pass, 'new-need-error', { axe });
+  await page.getByLabel('Item').selectOption('BIO-O2-CONCENTRATOR');
+  await page.getByLabel('Quantity').fill('200');
+  await page.getByLabel('Needed by').fill('2027-06-30');
+  await page.getByLabel('Place').fill('Turkana');
+  await page.getByRole('button', { name: 'Save and submit for validation' }).click();
+  const needUrl = page.url().split('?')[0];
+  const needId = needUrl.split('/').pop();
+  check(/^\d+$/.test(needId), `${pass}: the need was saved (${needUrl})`);
+  check((await page.content()).includes('submitted'), `${pass}: the need is submitted`);
+  await step(page, pass, 'need-submitted', { axe });
+  await signOut(page);
+
+  // The secretariat validates it, with a note.
+  await signIn(page, pass, secretariat, secretariat.password, { first: true });
+  await page.goto(needUrl);
+  await page.getByLabel('Note').fill('Checked against the ministry assessment');
+  await page.getByRole('button', { name: 'Validate' }).click();
+  check((await page.content()).includes('validated'), `${pass}: the secretariat validated the need`);
+  check((await page.content()).includes('Checked against the ministry assessment'), `${pass}: the note is in the history`);
+  await step(page, pass, 'need-validated', { axe });
+  await signOut(page);
+
+  // The partner pledges, then commits and ships.
+  await signIn(page, pass, partner, partner.password, { first: true });
+  await page.goto(needUrl);
+  await page.getByRole('link', { name: 'Record the pledge' }).click();
+  await page.getByLabel('Quantity').fill('100');
+  await step(page, pass, 'pledge-form', { axe });
+  await page.getByRole('button', { name: 'Record the pledge' }).click();
+  const contributionUrl = page.url().split('?')[0];
+  check(/\/contributions\/\d+$/.test(contributionUrl), `${pass}: the pledge was recorded (${contributionUrl})`);
+  await page.getByRole('button', { name: 'Move to this stage: committed' }).click();
+  await page.getByRole('button', { name: 'Move to this stage: shipped' }).click();
+  check((await page.locator('.summary .tag').innerText()) === 'shipped', `${pass}: the partner moved the pledge to shipped`);
+  await step(page, pass, 'shipped', { axe });
+  await signOut(page);
+
+  // The focal point confirms a short delivery: 60 of 100.
+  await signIn(page, pass, focal, focal.newPassword);
+  await page.goto(contributionUrl);
+  await page.getByLabel('Quantity that arrived').fill('60');
+  await page.getByRole('button', { name: 'Confirm delivery' }).click();
+  const after = await page.content();
+  check(after.includes('The delivery was confirmed'), `${pass}: the focal point confirmed a delivery`);
+  check(after.includes('Not yet delivered: 40'), `${pass}: 40 are still to arrive`);
+  await step(page, pass, 'short-delivery', { axe });
+
+  // The country page and the public view show the new coverage.
+  await page.goto(`${BASE}/en/countries/${focal.country}`);
+  const countryPage = await page.content();
+  check(countryPage.includes(`/en/needs/${needId}`), `${pass}: the country page lists the need`);
+  await step(page, pass, 'country', { axe });
+  await signOut(page);
+  await page.goto(`${BASE}/en/`);
+  const row = page.locator(`table >> nth=0 >> tr:has(a[href="/en/countries/${focal.country}"])`);
+  check(await row.count() === 1, `${pass}: the public view has a row for ${focal.country}`);
+  await step(page, pass, 'overview-after', { axe });
+  await context.close();
+  return { needUrl, needId };
+}
+
+const first = await journey('js', ACCOUNTS.js);
+await journey('nojs', ACCOUNTS.nojs);
+
+// Arabic: right to left, Arabic names, a form error in Arabic.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/ar/`);
+  check(await page.locator('html').getAttribute('dir') === 'rtl', 'ar: the page is right to left');
+  check((await page.content()).includes('كينيا'), 'ar: Kenya has its Arabic name');
+  await step(page, 'ar', 'overview');
+  const fp = ACCOUNTS.js.focal;
+  await page.goto(`${BASE}/ar/sign-in`);
+  await page.locator('#email').fill(fp.email);
+  await page.locator('#password').fill(fp.newPassword);
+  await page.locator('form button[type=submit]').click();
+  await page.goto(`${BASE}/ar${new URL(first.needUrl).pathname.slice(3)}`);
+  check((await page.content()).includes('مكثف الأكسجين'), 'ar: the item has its Arabic name');
+  await step(page, 'ar', 'need');
+  await page.goto(`${BASE}/ar/needs/new`);
+  await page.locator('form button[value=submit]').click();
+  const text = await page.content();
+  check(text.includes('توجد مشكلة') && (await page.title()).startsWith('خطأ:'), 'ar: the form error is in Arabic');
+  await step(page, 'ar', 'form-error');
+  await context.close();
+}
+
+// Authorization: crafted posts and a viewer.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const fp = ACCOUNTS.js.focal;
+  await page.goto(`${BASE}/en/sign-in`);
+  await page.getByLabel('Email address').fill(fp.email);
+  await page.getByLabel('Password', { exact: true }).fill(fp.newPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto(first.needUrl);
+  const csrf = await page.locator('input[name=csrf]').first().inputValue();
+  const other = ACCOUNTS.other_need;
+  const form = { csrf, version: '1', country: ACCOUNTS.other_country, item: 'FOOD-RICE', quantity: '1', priority: 'low', needed_by: '2027-01-01' };
+  const edit = await page.request.post(`${BASE}/en/needs/${other}/edit`, { form, maxRedirects: 0 });
+  check(edit.status() === 403 || edit.status() === 404, `a focal point cannot edit another country's need by a crafted form (${edit.status()})`);
+  const noCsrf = await page.request.post(`${BASE}/en/needs/${first.needId}/status`, { form: { to: 'withdrawn', version: '1' }, maxRedirects: 0 });
+  check(noCsrf.status() === 403, `a form without the CSRF token is refused (${noCsrf.status()})`);
+  await page.goto(first.needUrl);
+  check((await page.locator('.summary .tag').innerText()) !== 'withdrawn', 'nothing was withdrawn');
+  await context.close();
+
+  const viewerContext = await browser.newContext();
+  const v = await viewerContext.newPage();
+  await v.goto(`${BASE}/en/sign-in`);
+  await v.getByLabel('Email address').fill(ACCOUNTS.viewer.email);
+  await v.getByLabel('Password', { exact: true }).fill(ACCOUNTS.viewer.password);
+  await v.getByRole('button', { name: 'Sign in' }).click();
+  await v.getByLabel('Current password').fill(ACCOUNTS.viewer.password);
+  await v.getByLabel('New password').fill('a viewer reads the tables');
+  await v.getByRole('button', { name: 'Change password' }).click();
+  await v.goto(first.needUrl);
+  const forms = await v.locator('main form').count();
+  const editLinks = await v.locator('main a[href$="/edit"], main a[href$="/pledge"]').count();
+  check(forms === 0 && editLinks === 0, `a viewer sees no edit controls (${forms} forms, ${editLinks} links)`);
+  await step(v, 'viewer', 'need');
+  await viewerContext.close();
+}
+
+await browser.close();
+console.log(failures === 0 ? 'ALL PASSED' : `${failures} FAILED`);
+process.exit(failures === 0 ? 0 : 1);
