@@ -68,6 +68,7 @@ async function signOut(page) {
 async function journey(pass, acc) {
   const context = await browser.newContext({ javaScriptEnabled: pass === 'js' });
   const page = await context.newPage();
+  // axe-core runs in the page: only where JavaScript runs (the pages are the same).
   const axe = pass === 'js';
   const { focal, secretariat, partner } = acc;
   for (const who of [focal, secretariat, partner]) who.newPassword = `${who.role} walks to the river ${pass}`;
@@ -84,7 +85,10 @@ async function journey(pass, acc) {
   await page.getByLabel('Quantity').fill('');
   await page.getByRole('button', { name: 'Save and submit for validation' }).click();
   check((await page.title()).startsWith('Error:'), `${pass}: a failed submission's title starts with Error:`);
-  check(await page.locator('.error-summary a[href="#quantity"]').count() === 1, `${pass}: the error summary links to the quantity`);
+  const links = await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  let linked = links.length > 0;
+  for (const href of links) linked = linked && (await page.locator(href).count()) === 1;
+  check(linked && links.includes('#item'), `${pass}: the error summary links to each field in error (${links.join(' ')})`);
   check(await page.getByLabel('Place').inputValue() === '', `${pass}: the form kept what was typed`);
   await step(page, pass, 'new-need-error', { axe });
   await page.getByLabel('Item').selectOption('BIO-O2-CONCENTRATOR');
@@ -134,6 +138,13 @@ async function journey(pass, acc) {
   check(after.includes('Not yet delivered: 40'), `${pass}: 40 are still to arrive`);
   await step(page, pass, 'short-delivery', { axe });
 
+  // The focal point's notifications name the pledge; a partner's list has its own.
+  await page.goto(`${BASE}/en/inbox`);
+  const inbox = await page.content();
+  check(inbox.includes('A pledge against your need') || inbox.includes('A shipment awaits your confirmation'),
+    `${pass}: the focal point's notifications name the pledge or the shipment`);
+  await step(page, pass, 'inbox', { axe });
+
   // The country page and the public view show the new coverage.
   await page.goto(`${BASE}/en/countries/${focal.country}`);
   const countryPage = await page.content();
@@ -150,6 +161,34 @@ async function journey(pass, acc) {
 
 const first = await journey('js', ACCOUNTS.js);
 await journey('nojs', ACCOUNTS.nojs);
+
+// An administrator adds an account, sees its one-time password once, and disables it.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const admin = { ...ACCOUNTS.admin, role: 'admin', newPassword: 'the administrator keeps the keys' };
+  await signIn(page, 'admin', admin, admin.password, { first: true });
+  await page.goto(`${BASE}/en/accounts`);
+  await step(page, 'admin', 'accounts');
+  await page.getByLabel('Email address').fill('new.focal@ministry.test');
+  await page.getByLabel('Role').selectOption('focal_point');
+  await page.getByLabel('Country').fill('KEN');
+  await page.getByRole('button', { name: 'Add the account' }).click();
+  const secret = await page.locator('.notice code').innerText();
+  check(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/.test(secret), 'admin: the new account\'s one-time password is shown once');
+  check(!page.url().includes(secret), 'admin: the password is not in the address');
+  await page.getByRole('link', { name: 'new.focal@ministry.test' }).click();
+  await page.getByRole('button', { name: 'Disable the account' }).click();
+  check((await page.content()).includes('The account was changed'), 'admin: the account was disabled');
+  await step(page, 'admin', 'account-disabled');
+  await signOut(page);
+  await page.goto(`${BASE}/en/sign-in`);
+  await page.getByLabel('Email address').fill('new.focal@ministry.test');
+  await page.getByLabel('Password', { exact: true }).fill(secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  check((await page.content()).includes('The email address or the password is wrong'), 'a disabled account cannot sign in');
+  await context.close();
+}
 
 // Arabic: right to left, Arabic names, a form error in Arabic.
 {

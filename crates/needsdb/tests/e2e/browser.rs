@@ -135,6 +135,10 @@ fn every_role_works_in_the_browser_with_and_without_javascript_and_in_arabic() {
                         "password": one_time(&db, &partner, "partner", &["--org", "IND"])},
         });
     }
+    accounts["admin"] = serde_json::json!({
+        "email": "admin@nam.test",
+        "password": one_time(&db, "admin@nam.test", "admin", &[]),
+    });
     accounts["viewer"] = serde_json::json!({
         "email": "viewer@nam.test",
         "password": one_time(&db, "viewer@nam.test", "viewer", &[]),

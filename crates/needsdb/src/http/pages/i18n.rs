@@ -323,7 +323,8 @@ mod tests {
             let calls = text
                 .match_indices(".t(\"")
                 .map(|(i, m)| i + m.len())
-                .chain(text.match_indices(".ta(\"").map(|(i, m)| i + m.len()));
+                .chain(text.match_indices(".ta(\"").map(|(i, m)| i + m.len()))
+                .chain(text.match_indices(".ta1(\"").map(|(i, m)| i + m.len()));
             for start in calls {
                 let rest = &text[start..];
                 let key = &rest[..rest.find('"').unwrap_or(0)];

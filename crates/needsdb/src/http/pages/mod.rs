@@ -8,11 +8,13 @@
 //! token: the session's, or before sign-in a random one also set as a
 //! cookie (double submit). Only POST changes anything.
 
+mod accounts;
 mod assets;
 mod contributions;
 mod countries;
 mod forms;
 pub mod i18n;
+mod inbox;
 mod needs;
 mod public;
 mod session;
@@ -33,7 +35,8 @@ pub use i18n::Lang;
 use needsdb_store::{Actor, Role, StoreError, User};
 
 /// The notices a redirect may ask the next page to show.
-const NOTICES: [&str; 6] = [
+const NOTICES: [&str; 7] = [
+    "account-saved",
     "password-changed",
     "need-created",
     "need-updated",
@@ -72,6 +75,9 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/contributions/{id}/stage", post(contributions::advance))
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
         .route("/{lang}/countries/{iso3}", get(countries::show))
+        .route("/{lang}/inbox", get(inbox::show))
+        .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
+        .route("/{lang}/accounts/{id}", get(accounts::show).post(accounts::update))
 }
 
 /// `/` sends a person to the pages in the first of their languages we have.
@@ -119,6 +125,11 @@ impl Page {
         i18n::text(self.lang, key, args)
     }
 
+    /// A string with one argument, for templates.
+    pub fn ta1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        i18n::text(self.lang, key, &[(name, value.to_string())])
+    }
+
     pub fn languages(&self) -> &'static [Lang] {
         &Lang::ALL
     }
@@ -139,6 +150,10 @@ impl Page {
                 ("role", self.t(&format!("role-{}", u.role.as_str()))),
             ],
         )
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
 
     pub fn may_report(&self) -> bool {

@@ -1,0 +1,120 @@
+//! What is waiting for the signed-in user: their notifications (pledges
+//! against their needs, needs validated or returned with the note,
+//! shipments awaiting their confirmation), the contributions of theirs due
+//! for follow-up, and their own contributions.
+
+use super::{Page, failure, render};
+use crate::http::AppState;
+use crate::services::{analysis, notifications};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use needsdb_store::{ContributionQuery, Role};
+
+#[derive(Template)]
+#[template(path = "pages/inbox.html")]
+struct Inbox {
+    page: Page,
+    title: String,
+    /// (date, kind, summary, link)
+    notices: Vec<(String, String, String, String)>,
+    /// (contribution, party, stage, since, days, outstanding)
+    follow_up: Vec<(i64, String, String, String, i64, String)>,
+    /// (id, donor, recipient, quantity, stage)
+    mine: Vec<(i64, String, String, String, String)>,
+}
+
+pub async fn show(State(s): State<AppState>, page: Page) -> Response {
+    let Some(user) = page.user.clone() else {
+        return page.see_other("/sign-in");
+    };
+    let notices = match notifications::for_user(&*s.store, &user).await {
+        Ok(n) => n,
+        Err(e) => return failure(page, e.into()),
+    };
+    // A partner follows up its own pledges; a ministry the shipments to it.
+    let (donor, recipient) = match user.role {
+        Role::Partner => (user.org.clone(), None),
+        Role::FocalPoint => (None, user.country.clone()),
+        _ => (None, None),
+    };
+    let own = donor.is_some() || recipient.is_some();
+    let follow_up = if own {
+        let filter = analysis::FollowUpFilter {
+            donor: donor.clone(),
+            recipient: recipient.clone(),
+        };
+        match analysis::follow_up(&*s.store, 30, &filter).await {
+            Ok(f) => f,
+            Err(e) => return failure(page, e.into()),
+        }
+    } else {
+        Vec::new()
+    };
+    let mine = if own {
+        let q = ContributionQuery {
+            donor,
+            recipient,
+            limit: Some(100),
+            sort: Some("-id".into()),
+            ..Default::default()
+        };
+        match s.store.contributions(&q).await {
+            Ok(p) => p.items,
+            Err(e) => return failure(page, e.into()),
+        }
+    } else {
+        Vec::new()
+    };
+    let party = |code: &str| {
+        let n = page.country(code);
+        if n == code { code.to_owned() } else { n }
+    };
+    let tpl = Inbox {
+        title: page.t("inbox-title"),
+        notices: notices
+            .iter()
+            .map(|n| {
+                (
+                    page.date(n.at.date_naive()),
+                    page.t(&format!("notice-{}", n.kind)),
+                    n.summary.clone(),
+                    page.href(&page_path(&n.path)),
+                )
+            })
+            .collect(),
+        follow_up: follow_up
+            .iter()
+            .map(|f| {
+                (
+                    f.contribution,
+                    party(if user.role == Role::Partner { &f.recipient } else { &f.donor }),
+                    page.t(&format!("stage-{}", f.stage)),
+                    page.date(f.since),
+                    f.days_waiting,
+                    f.outstanding.as_ref().map(|o| format!("{} {}", page.num(o), f.unit)).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        mine: mine
+            .iter()
+            .map(|c| {
+                (
+                    c.id,
+                    party(&c.donor),
+                    party(&c.recipient),
+                    format!("{} {}", page.num(&c.quantity), c.unit),
+                    page.t(&format!("stage-{}", c.stage.as_str())),
+                )
+            })
+            .collect(),
+        page,
+    };
+    render(StatusCode::OK, &tpl.page, &tpl)
+}
+
+/// A notice names its record by its API path; the page shows the record's page.
+fn page_path(api: &str) -> String {
+    api.strip_prefix("/api/v1").unwrap_or(api).to_owned()
+}
