@@ -138,6 +138,35 @@ async function journey(pass, acc) {
   check(after.includes('Not yet delivered: 40'), `${pass}: 40 are still to arrive`);
   await step(page, pass, 'short-delivery', { axe });
 
+  // The focal point uploads the template: one bad row and one suggested
+  // name. The report names the row and column; the fixed file, with the
+  // suggestion confirmed, is imported.
+  {
+    const files = JSON.parse(process.env.UPLOADS)[focal.country];
+    await page.goto(`${BASE}/en/imports/new`);
+    await step(page, pass, 'upload', { axe });
+    await page.getByLabel('File', { exact: true }).setInputFiles(files.bad);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    const report = await page.content();
+    check((await page.title()).startsWith('Error:'), `${pass}: a file with problems is reported as an error`);
+    check(/<td>2<\/td><td>C \(/.test(report), `${pass}: the bad quantity is named by row 2 and column C`);
+    check(report.includes('Nothing was written'), `${pass}: nothing was written from the bad file`);
+    await step(page, pass, 'upload-report', { axe });
+    await page.goto(`${BASE}/en/imports/new`);
+    await page.getByLabel('File', { exact: true }).setInputFiles(files.fixed);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    const suggestion = page.getByLabel(new RegExp(files.close));
+    check(await suggestion.count() === 1, `${pass}: the suggested name is offered for confirmation`);
+    await step(page, pass, 'upload-suggestion', { axe });
+    await suggestion.check();
+    await page.getByRole('button', { name: 'Import the file' }).click();
+    const done = await page.content();
+    check(done.includes('Every row was written'), `${pass}: the fixed file was imported with the name confirmed`);
+    await step(page, pass, 'upload-done', { axe });
+    await page.goto(`${BASE}/en/needs?country=${focal.country}&item=WASH-SOAP`);
+    check((await page.locator('main tbody tr').count()) >= 1, `${pass}: the imported need is listed`);
+  }
+
   // The focal point's notifications name the pledge; a partner's list has its own.
   await page.goto(`${BASE}/en/inbox`);
   const inbox = await page.content();

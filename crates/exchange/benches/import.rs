@@ -124,6 +124,7 @@ async fn import_one(store: &dyn needsdb_store::Store, file: &Path) -> (needsdb_e
             on_phase: None,
             dry_run: false,
             accept_suggestions: false,
+            confirmed: Vec::new(),
             kind: None,
             label: "bench.csv".into(),
             guard: None,

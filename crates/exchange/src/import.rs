@@ -24,6 +24,10 @@ pub enum Data {
 pub struct Options {
     pub dry_run: bool,
     pub accept_suggestions: bool,
+    /// Suggested names the user confirmed one by one: (as written, code).
+    /// Each is taken as if it had been written exactly; other suggestions
+    /// stay problems.
+    pub confirmed: Vec<(String, String)>,
     /// Needs or contributions; found from the columns when not given.
     pub kind: Option<Kind>,
     /// The file's name, for the report and the audit log.
@@ -87,6 +91,7 @@ pub async fn import(
     let (tx, rx) = channel::<ImportChunk>(4);
     let failed = Arc::new(AtomicBool::new(false));
     let mut mapper = Mapper::new(lookups, opts.accept_suggestions, opts.kind)
+        .with_confirmed(&opts.confirmed)
         .with_guard(opts.guard.clone())
         .with_style(opts.decimal);
     let flag = failed.clone();
@@ -130,6 +135,7 @@ pub async fn import(
             field: p.field,
             code: p.code,
             message: p.message,
+            suggestion: None,
         });
     }
     problems.sort_by_key(|p| p.row);

@@ -68,6 +68,8 @@ struct Layout {
 pub struct Mapper {
     lookups: std::sync::Arc<Lookups>,
     accept_suggestions: bool,
+    /// Suggestions the user confirmed one by one: (as written, code).
+    confirmed: std::collections::HashSet<(String, String)>,
     forced_kind: Option<Kind>,
     /// How numbers are written, when the user said so.
     style: Option<Style>,
@@ -98,6 +100,7 @@ impl Mapper {
         Self {
             lookups,
             accept_suggestions,
+            confirmed: std::collections::HashSet::new(),
             forced_kind,
             style: None,
             learned: None,
@@ -264,8 +267,15 @@ impl Mapper {
                 code: code.to_owned(),
                 message,
                 fix,
+                suggestion: None,
             });
         }
+    }
+
+    /// Suggested names the user confirmed, each taken as if written exactly.
+    pub fn with_confirmed(mut self, confirmed: &[(String, String)]) -> Self {
+        self.confirmed = confirmed.iter().cloned().collect();
+        self
     }
 
     /// The column a field is read from, for reports: `D (#item+code)`.
@@ -536,7 +546,17 @@ impl Mapper {
         };
         // Most rows repeat a name already seen: only its answer is copied out.
         let res = cache.entry(value.to_owned()).or_insert_with(|| resolver.resolve(value));
-        if let Some(code) = res.accepted(self.accept_suggestions) {
+        let confirmed = res.kind == crate::resolve::MatchKind::Suggestion
+            && res
+                .code
+                .as_ref()
+                .is_some_and(|c| self.confirmed.contains(&(value.to_owned(), c.clone())));
+        let taken = if confirmed {
+            res.code.as_deref()
+        } else {
+            res.accepted(self.accept_suggestions)
+        };
+        if let Some(code) = taken {
             let code = code.to_owned();
             if res.kind == crate::resolve::MatchKind::Suggestion {
                 let name = res.candidates.first().map(|c| c.name.clone()).unwrap_or_default();
@@ -554,8 +574,16 @@ impl Mapper {
             return Some(code);
         }
         let code = if res.code.is_some() { "suggestion" } else { "no_match" };
+        let suggestion = res.code.clone().map(|c| crate::report::Suggestion {
+            written: value.to_owned(),
+            name: res.candidates.first().map(|x| x.name.clone()).unwrap_or_default(),
+            code: c,
+        });
         if let Some((message, fix)) = res.problem(what) {
             self.problem(row, Some(colname.to_owned()), field, code, message, fix);
+            if let Some(last) = self.problems.last_mut().filter(|p| p.row == row && p.field == field) {
+                last.suggestion = suggestion;
+            }
         }
         None
     }

@@ -13,6 +13,19 @@ pub struct FileProblem {
     pub code: String,
     pub message: String,
     pub fix: String,
+    /// For a name that is close to a known one: what the file says and the
+    /// code it would become, for the user to confirm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A suggested name, to confirm or reject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub written: String,
+    pub code: String,
+    /// The UN (or catalogue) name of the code.
+    pub name: String,
 }
 
 /// A name taken from a suggestion (`--accept-suggestions`): what the file

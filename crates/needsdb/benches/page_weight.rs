@@ -15,9 +15,21 @@ const SIGNED_IN_BUDGET: usize = 30 * 1024;
 const FIRST_VISIT_BUDGET: usize = 100 * 1024;
 
 fn cli(url: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN).args(args).env("NEEDSDB_DATABASE_URL", url).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    let out = Command::new(BIN)
+        .args(args)
+        .env("NEEDSDB_DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 fn one_time(url: &str, email: &str, role: &str, bound: &[&str]) -> String {
@@ -52,7 +64,15 @@ impl Client {
     }
 
     async fn csrf(&self, path: &str) -> String {
-        let text = self.http.get(format!("{}{path}", self.base)).send().await.unwrap().text().await.unwrap();
+        let text = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let at = text.find("name=\"csrf\" value=\"").unwrap() + 19;
         text[at..at + 64].to_owned()
     }
@@ -70,13 +90,20 @@ impl Client {
     /// Signs in and changes the one-time password.
     async fn sign_in(&self, email: &str, password: &str) {
         let csrf = self.csrf("/en/sign-in").await;
-        self.post("/en/sign-in", &[("csrf", &csrf), ("email", email), ("password", password)])
-            .await;
+        self.post(
+            "/en/sign-in",
+            &[("csrf", &csrf), ("email", email), ("password", password)],
+        )
+        .await;
         let csrf = self.csrf("/en/password").await;
         let r = self
             .post(
                 "/en/password",
-                &[("csrf", &csrf), ("current_password", password), ("new_password", "a long enough new password")],
+                &[
+                    ("csrf", &csrf),
+                    ("current_password", password),
+                    ("new_password", "a long enough new password"),
+                ],
             )
             .await;
         assert!(r.status().is_success(), "password change: {}", r.status());
@@ -113,7 +140,10 @@ async fn main() {
         base: base.clone(),
     };
 
-    println!("{:<44} {:>6} {:>10} {:>10}", "page (gzip, as sent)", "status", "bytes", "budget");
+    println!(
+        "{:<44} {:>6} {:>10} {:>10}",
+        "page (gzip, as sent)", "status", "bytes", "budget"
+    );
     let mut over = 0;
     let mut line = |what: &str, status: u16, bytes: usize, budget: usize| {
         let mark = if bytes > budget {
@@ -130,12 +160,25 @@ async fn main() {
     for lang in ["en", "ar", "zh"] {
         let (s, page) = anon.weight(&format!("/{lang}/")).await;
         let css = {
-            let text = anon.http.get(format!("{}/{lang}/", anon.base)).send().await.unwrap().text().await.unwrap();
+            let text = anon
+                .http
+                .get(format!("{}/{lang}/", anon.base))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
             let at = text.find("/static/app.").unwrap();
             let href = &text[at..at + text[at..].find('"').unwrap()];
             anon.weight(href).await.1
         };
-        line(&format!("first visit /{lang}/ (page + stylesheet)"), s, page + css, FIRST_VISIT_BUDGET);
+        line(
+            &format!("first visit /{lang}/ (page + stylesheet)"),
+            s,
+            page + css,
+            FIRST_VISIT_BUDGET,
+        );
     }
     for path in ["/en/sign-in", "/en/countries/KEN", "/fr/countries/AFG"] {
         let (s, b) = anon.weight(path).await;
@@ -159,10 +202,16 @@ async fn main() {
     }
     let p = new_client();
     p.sign_in("partner@donor.test", &partner).await;
-    for path in ["/en/needs?status=validated", "/en/needs/2", "/en/needs/2/pledge", "/en/contributions/1"] {
+    for path in [
+        "/en/needs?status=validated",
+        "/en/needs/2",
+        "/en/needs/2/pledge",
+        "/en/contributions/1",
+    ] {
         let (s, b) = p.weight(path).await;
         line(&format!("partner {path}"), s, b, SIGNED_IN_BUDGET);
     }
     println!("{over} page(s) over budget");
     let _ = child.kill();
+    let _ = child.wait();
 }

@@ -128,6 +128,7 @@ pub async fn import(db: &str, fmt: Format, req: ImportRequest<'_>, as_user: Opti
     let opts = Options {
         dry_run,
         accept_suggestions,
+        confirmed: Vec::new(),
         kind: kind.map(|k| match k {
             KindArg::Needs => Kind::Needs,
             KindArg::Contributions => Kind::Contributions,

@@ -149,8 +149,11 @@ pub fn router(state: AppState) -> Router {
 async fn time_limit(req: axum::http::Request<axum::body::Body>, next: middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
     // Evidence files too (up to 5 MiB, minutes on a slow link).
+    // And an upload from the pages, which waits for its check or import.
     if req.method() == axum::http::Method::POST
-        && (req.uri().path() == routes::exchange::IMPORTS_PATH || req.uri().path().ends_with("/evidence/files"))
+        && (req.uri().path() == routes::exchange::IMPORTS_PATH
+            || req.uri().path().ends_with("/evidence/files")
+            || (req.uri().path().contains("/imports") && !req.uri().path().starts_with("/api/")))
     {
         return next.run(req).await;
     }

@@ -486,10 +486,7 @@ async fn the_api_reference_and_security_headers_are_served() {
     let api = Api::new(&server);
     // A person lands on the pages, in the first of their languages we have.
     let home = api.get("/", &Auth::None).await;
-    assert_eq!(
-        (home.status, home.headers["location"].to_str().unwrap()),
-        (303, "/en/")
-    );
+    assert_eq!((home.status, home.headers["location"].to_str().unwrap()), (303, "/en/"));
     let doc = api.get("/api/v1/openapi.json", &Auth::None).await.json();
     assert_eq!(doc["openapi"], "3.1.0");
     let page = api.get("/api/docs/", &Auth::None).await;

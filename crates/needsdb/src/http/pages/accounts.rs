@@ -20,7 +20,13 @@ pub struct IdPath {
     id: i64,
 }
 
-const ROLES: [Role; 5] = [Role::FocalPoint, Role::Partner, Role::Secretariat, Role::Viewer, Role::Admin];
+const ROLES: [Role; 5] = [
+    Role::FocalPoint,
+    Role::Partner,
+    Role::Secretariat,
+    Role::Viewer,
+    Role::Admin,
+];
 
 fn roles(page: &Page) -> Vec<(String, String)> {
     ROLES
@@ -68,7 +74,11 @@ async fn list_page(s: &AppState, mut page: Page, form: FormState, secret: Option
                     u.id,
                     u.email.clone(),
                     page.t(&format!("role-{}", u.role.as_str())),
-                    u.country.clone().map(|c| page.country(&c)).or_else(|| u.org.clone()).unwrap_or_default(),
+                    u.country
+                        .clone()
+                        .map(|c| page.country(&c))
+                        .or_else(|| u.org.clone())
+                        .unwrap_or_default(),
                     u.disabled,
                 )
             })
@@ -107,7 +117,10 @@ pub async fn add(State(s): State<AppState>, posted: Posted) -> Response {
     }
     let role = Role::parse(fields.get("role"));
     if role.is_none() {
-        form.add("role", page.ta("err-invalid_choice", &[("field", page.t("field-role"))]));
+        form.add(
+            "role",
+            page.ta("err-invalid_choice", &[("field", page.t("field-role"))]),
+        );
     }
     let (Some(role), true) = (role, form.errors.is_empty()) else {
         return list_page(&s, page, form, None).await;
@@ -125,7 +138,10 @@ pub async fn add(State(s): State<AppState>, posted: Posted) -> Response {
             list_page(&s, page, form, None).await
         }
         Err(StoreError::Conflict(m)) => {
-            form.add("email", page.ta("err-other", &[("field", page.t("field-email")), ("message", m)]));
+            form.add(
+                "email",
+                page.ta("err-other", &[("field", page.t("field-email")), ("message", m)]),
+            );
             list_page(&s, page, form, None).await
         }
         Err(e) => failure(page, e.into()),

@@ -5,18 +5,35 @@ use super::{Lang, i18n};
 use needsdb_domain::Invalid;
 use std::collections::HashMap;
 
-/// The fields a form sent.
+/// The fields a form sent, in order (a checkbox list sends a name many times).
 #[derive(Debug, Default, Clone)]
-pub struct Fields(HashMap<String, String>);
+pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
     pub fn parse(body: &[u8]) -> Self {
         Self(form_urlencoded::parse(body).into_owned().collect())
     }
 
-    /// As typed ("" when absent).
+    pub fn insert(&mut self, name: &str, value: String) {
+        self.0.push((name.to_owned(), value));
+    }
+
+    /// As typed ("" when absent); the last, if sent more than once.
     pub fn get(&self, name: &str) -> &str {
-        self.0.get(name).map_or("", String::as_str)
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value sent under `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     /// Trimmed, or None when empty.
@@ -38,7 +55,7 @@ impl Fields {
     }
 
     pub fn into_values(self) -> HashMap<String, String> {
-        self.0
+        self.0.into_iter().collect()
     }
 }
 

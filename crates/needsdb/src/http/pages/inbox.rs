@@ -89,11 +89,18 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
             .map(|f| {
                 (
                     f.contribution,
-                    party(if user.role == Role::Partner { &f.recipient } else { &f.donor }),
+                    party(if user.role == Role::Partner {
+                        &f.recipient
+                    } else {
+                        &f.donor
+                    }),
                     page.t(&format!("stage-{}", f.stage)),
                     page.date(f.since),
                     f.days_waiting,
-                    f.outstanding.as_ref().map(|o| format!("{} {}", page.num(o), f.unit)).unwrap_or_default(),
+                    f.outstanding
+                        .as_ref()
+                        .map(|o| format!("{} {}", page.num(o), f.unit))
+                        .unwrap_or_default(),
                 )
             })
             .collect(),

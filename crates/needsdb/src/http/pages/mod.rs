@@ -14,6 +14,7 @@ mod contributions;
 mod countries;
 mod forms;
 pub mod i18n;
+mod imports;
 mod inbox;
 mod needs;
 mod public;
@@ -76,6 +77,12 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
         .route("/{lang}/countries/{iso3}", get(countries::show))
         .route("/{lang}/inbox", get(inbox::show))
+        .route("/{lang}/imports/new", get(imports::new_form))
+        .route(
+            "/{lang}/imports",
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_BYTES)),
+        )
+        .route("/{lang}/imports/{token}", post(imports::import))
         .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
         .route("/{lang}/accounts/{id}", get(accounts::show).post(accounts::update))
 }
@@ -154,6 +161,12 @@ impl Page {
 
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+
+    pub fn may_import(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Admin | Role::FocalPoint | Role::Partner))
     }
 
     pub fn may_report(&self) -> bool {

@@ -199,6 +199,7 @@ async fn import(
         on_phase: None,
         dry_run: q.dry_run.unwrap_or(false),
         accept_suggestions: q.accept_suggestions.unwrap_or(false),
+        confirmed: Vec::new(),
         kind,
         label: q.name.unwrap_or_else(|| format!("upload.{}", format.extension())),
         guard: Some(Arc::new(access::ImportGuard(user.clone()))),
