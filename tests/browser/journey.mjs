@@ -111,6 +111,44 @@ async function journey(pass, acc) {
   check((await page.content()).includes('validated'), `${pass}: the secretariat validated the need`);
   check((await page.content()).includes('Checked against the ministry assessment'), `${pass}: the note is in the history`);
   await step(page, pass, 'need-validated', { axe });
+
+  // Every filter the API has: the validated need is found by its WHO region.
+  await page.goto(`${BASE}/en/needs?who_region=${focal.country === 'KEN' ? 'AFR' : 'AFR'}&status=validated`);
+  check(await page.locator(`main a[href="/en/needs/${needId}"]`).count() === 1, `${pass}: the need is found by WHO region and status`);
+  await page.goto(`${BASE}/en/needs?needed_from=soon`);
+  check((await page.title()).startsWith('Error:'), `${pass}: a filter that is not a date is named, not a crash`);
+
+  if (pass === 'js') {
+    // Suspected duplicates, the catalogue and an allocation, as the secretariat.
+    await page.goto(`${BASE}/en/duplicates`);
+    await step(page, pass, 'duplicates', { axe });
+    await page.goto(`${BASE}/en/catalogue`);
+    await page.getByLabel('Item code').fill('SHL-TEST-KIT');
+    await page.getByLabel('Name in English').fill('Winterisation test kit');
+    await page.getByLabel('Cluster').selectOption('shelter');
+    await page.getByLabel('Category').fill('shelter_items');
+    await page.getByLabel('Unit', { exact: true }).fill('kit');
+    await page.getByLabel('OECD DAC sector').fill('72010');
+    await page.getByRole('button', { name: 'Add the item' }).click();
+    check((await page.content()).includes('Winterisation test kit'), 'js: the secretariat added an item to the catalogue');
+    await page.getByRole('button', { name: 'Retire SHL-TEST-KIT' }).click();
+    check((await page.content()).includes('The catalogue was changed'), 'js: the secretariat retired it');
+    await step(page, pass, 'catalogue', { axe });
+    await page.goto(`${BASE}/en/allocations`);
+    await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
+    await page.getByLabel('Supply').fill('50');
+    await page.getByLabel('Rule').selectOption('need-proportional');
+    await page.getByRole('button', { name: 'Preview the shares' }).click();
+    const preview = await page.content();
+    check(preview.includes('Kenya') && preview.includes('Checks'), 'js: the allocation preview shows each share and the checks');
+    await step(page, pass, 'allocation-preview', { axe });
+    await page.getByLabel('Supplier').fill('WHO');
+    await page.getByRole('button', { name: 'Save as a proposal' }).click();
+    check(/\/allocations\/\d+$/.test(page.url()), 'js: the allocation was saved as a proposal');
+    await page.getByRole('button', { name: 'Commit: record the contributions' }).click();
+    check((await page.locator('.summary .tag').innerText()) === 'committed', 'js: the proposal was committed');
+    await step(page, pass, 'allocation-committed', { axe });
+  }
   await signOut(page);
 
   // The partner pledges, then commits and ships.

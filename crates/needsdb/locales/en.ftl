@@ -266,3 +266,80 @@ import-suggestions = Names close to a known one
 hint-suggestions = Tick each one that is right. A name left unticked stays a problem, and nothing is written.
 button-import = Import the file
 import-fix-and-upload = Nothing was written. Fix these rows in your file and upload it again.
+
+# More filters
+filter-who-region = WHO region
+filter-income-group = Income group
+filter-nam-status = NAM status
+filter-region = UN M49 region code
+filter-needed-from = Needed from (year-month-day)
+filter-needed-to = Needed by, at the latest (year-month-day)
+income-low = low income
+income-lower_middle = lower-middle income
+income-upper_middle = upper-middle income
+income-high = high income
+nam-member = member state
+nam-observer = observer state
+
+# Duplicates
+nav-duplicates = Duplicates
+duplicates-title = Contributions reported twice
+duplicates-intro = Pairs that look like one flow: the same donor, recipient and item, quantities within 5 % and first dates within 30 days. Merging keeps both histories; the merged report stops counting.
+pair-matched_reports = the same flow, reported by both sides
+pair-suspected_duplicate = suspected duplicate
+col-days-apart = Days apart
+button-merge = Merge { $duplicate } into the other
+merged = The reports were merged. Both histories are kept.
+
+# Catalogue
+nav-catalogue = Catalogue
+catalogue-title = The item catalogue
+catalogue-add = Add an item
+field-item-code = Item code
+hint-item-code = Capital letters, digits and hyphens, such as SHL-FAMILY-TENT.
+field-name-en = Name in English
+field-category = Category
+hint-unit = Such as piece, kit, tonne or house.
+field-unit-kind = Kind of unit
+field-decimals = Decimals allowed
+field-dac-sector = OECD DAC sector
+hint-dac-sector = The five-digit purpose code, such as 12250.
+field-unit-value = Unit value (US dollars)
+field-unit-value-source = Where the value comes from
+field-unit-value-date = Date of the value
+button-add-item = Add the item
+button-retire = Retire { $code }
+item-retired = retired
+item-saved = The catalogue was changed.
+
+# Allocation
+nav-allocations = Allocation
+alloc-title = Share a scarce supply
+alloc-intro = Choose the item, the supply and the rule. Preview shows every share with its reason and every check; nothing is written until a proposal is saved and committed.
+field-supply = Supply
+field-policy = Rule
+hint-policy = population-cap shares by population up to a cap, as COVAX did; need-proportional by unmet need; max-min raises the worst served first; priority serves critical needs first.
+field-eligible = Who may receive
+hint-eligible = nam-members, who:AFR, income:low, m49:002 or country:KEN.
+field-cap = Cap (share of population)
+hint-cap = population-cap only; 0.20 by default.
+field-buffer = Humanitarian buffer
+hint-buffer = population-cap only: the share held back; 0.05 by default.
+field-lot = Lot size
+field-min-shipment = Smallest shipment
+field-earmark = Earmark
+hint-earmark = Optional, such as nam-members=50%.
+field-supplier = Supplier
+hint-supplier = To save a proposal: the party whose supply it is, such as COVAX or WHO.
+button-preview = Preview the shares
+button-propose = Save as a proposal
+button-commit = Commit: record the contributions
+alloc-result = The shares
+alloc-allocated = Allocated
+alloc-unallocated = Not allocated
+alloc-before = Covered before
+alloc-after = Covered after
+alloc-reason = Why
+alloc-checks = Checks
+alloc-proposals = Proposals
+proposal-title = Proposal { $id }

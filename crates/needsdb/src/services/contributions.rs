@@ -90,3 +90,34 @@ pub fn may_confirm_delivery(caller: Caller<'_>, c: &Contribution) -> bool {
         && matches!(c.stage, Stage::Committed | Stage::Shipped | Stage::Disbursed)
         && access::may_advance(caller, &c.donor, &c.recipient, Stage::Delivered).is_ok()
 }
+
+/// Who may see suspected duplicates, and who may merge them.
+const RECONCILERS: [Role; 3] = [Role::Admin, Role::Secretariat, Role::Viewer];
+const MERGERS: [Role; 2] = [Role::Admin, Role::Secretariat];
+
+/// Pairs of contributions that look like one flow reported twice.
+pub async fn reconciliation(
+    store: &dyn Store,
+    caller: Caller<'_>,
+    tolerance: f64,
+    days: i64,
+) -> Result<Vec<super::analysis::Pair>, Failure> {
+    access::require(caller, &RECONCILERS)?;
+    Ok(super::analysis::reconcile(store, tolerance, days).await?)
+}
+
+pub fn may_merge(caller: Caller<'_>) -> bool {
+    access::require(caller, &MERGERS).is_ok()
+}
+
+/// Merges `duplicate` into `keep`; both histories stay.
+pub async fn merge(
+    store: &dyn Store,
+    caller: Caller<'_>,
+    actor: &Actor,
+    keep: i64,
+    duplicate: i64,
+) -> Result<Contribution, Failure> {
+    access::require(caller, &MERGERS)?;
+    Ok(store.merge_contributions(actor, keep, duplicate).await?)
+}

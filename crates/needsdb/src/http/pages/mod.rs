@@ -9,9 +9,12 @@
 //! cookie (double submit). Only POST changes anything.
 
 mod accounts;
+mod allocations;
 mod assets;
+mod catalogue;
 mod contributions;
 mod countries;
+mod duplicates;
 mod forms;
 pub mod i18n;
 mod imports;
@@ -36,7 +39,9 @@ pub use i18n::Lang;
 use needsdb_store::{Actor, Role, StoreError, User};
 
 /// The notices a redirect may ask the next page to show.
-const NOTICES: [&str; 7] = [
+const NOTICES: [&str; 9] = [
+    "item-saved",
+    "merged",
     "account-saved",
     "password-changed",
     "need-created",
@@ -77,6 +82,13 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
         .route("/{lang}/countries/{iso3}", get(countries::show))
         .route("/{lang}/inbox", get(inbox::show))
+        .route("/{lang}/allocations", get(allocations::list).post(allocations::run))
+        .route(
+            "/{lang}/allocations/{id}",
+            get(allocations::show).post(allocations::decide),
+        )
+        .route("/{lang}/catalogue", get(catalogue::list).post(catalogue::change))
+        .route("/{lang}/duplicates", get(duplicates::list).post(duplicates::merge))
         .route("/{lang}/imports/new", get(imports::new_form))
         .route(
             "/{lang}/imports",
@@ -167,6 +179,18 @@ impl Page {
         self.user
             .as_ref()
             .is_some_and(|u| matches!(u.role, Role::Admin | Role::FocalPoint | Role::Partner))
+    }
+
+    pub fn may_reconcile(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Admin | Role::Secretariat | Role::Viewer))
+    }
+
+    pub fn may_allocate(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Admin | Role::Secretariat | Role::Viewer | Role::Partner))
     }
 
     pub fn may_report(&self) -> bool {

@@ -72,33 +72,74 @@ struct List {
     clusters: Vec<(String, String)>,
     priorities: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
+    who_regions: Vec<(String, String)>,
+    income_groups: Vec<(String, String)>,
+    nam_statuses: Vec<(String, String)>,
     rows: Vec<NeedRow>,
     next: Option<String>,
     csv: String,
     xlsx: String,
 }
 
-const FILTERS: [&str; 5] = ["country", "cluster", "item", "priority", "status"];
+/// Every filter of the API's needs list, by its query name.
+const FILTERS: [&str; 11] = [
+    "country",
+    "cluster",
+    "item",
+    "priority",
+    "status",
+    "nam_status",
+    "region",
+    "who_region",
+    "income_group",
+    "needed_from",
+    "needed_to",
+];
 
 pub async fn list(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery) -> Response {
     let fields = Fields::parse(raw.as_deref().unwrap_or("").as_bytes());
+    let mut form = FormState::new(fields.clone().into_values());
+    let date = |form: &mut FormState, name: &str, label: &str| match fields.opt(name) {
+        None => None,
+        Some(d) => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                form.add(
+                    name,
+                    page.ta("err-invalid_date", &[("field", page.t(label).to_lowercase())]),
+                );
+                None
+            }
+        },
+    };
+    let needed_from = date(&mut form, "needed_from", "filter-needed-from");
+    let needed_to = date(&mut form, "needed_to", "filter-needed-to");
     let q = NeedQuery {
         country: fields.opt("country").map(|c| c.to_ascii_uppercase()),
         cluster: fields.opt("cluster"),
         item: fields.opt("item").map(|c| c.to_ascii_uppercase()),
         priority: fields.opt("priority"),
         status: fields.opt("status"),
+        nam_status: fields.opt("nam_status"),
+        region: fields.opt("region"),
+        who_region: fields.opt("who_region"),
+        income_group: fields.opt("income_group"),
+        needed_from,
+        needed_to,
         cursor: fields.opt("cursor"),
         limit: Some(50),
         ..Default::default()
     };
+    if !form.errors.is_empty() {
+        return list_page(s, page, form, Vec::new(), None).await;
+    }
     let result = services::needs::list(&*s.store, page.caller(), q).await;
     let found = match result {
         Ok(p) => p,
         Err(Failure::Store(StoreError::Invalid(inv))) => {
-            // A filter the rules refuse (an unknown status): show it, empty.
-            let mut form = FormState::new(fields.into_values());
-            form.add_invalid(page.lang, &inv, &[], "country");
+            // A filter the rules refuse (an unknown region): show it, empty.
+            let labels: Vec<(&str, String)> = FILTERS.iter().map(|f| (*f, (*f).replace('_', " "))).collect();
+            form.add_invalid(page.lang, &inv, &labels, "country");
             return list_page(s, page, form, Vec::new(), None).await;
         }
         Err(e) => return failure(page, e),
@@ -113,10 +154,16 @@ pub async fn list(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
         ser.extend_pairs(&kept).append_pair("cursor", c);
         page.href(&format!("/needs?{}", ser.finish()))
     });
-    list_page(s, page, FormState::new(fields.into_values()), rows, next).await
+    list_page(s, page, form, rows, next).await
 }
 
-async fn list_page(s: AppState, page: Page, form: FormState, rows: Vec<NeedRow>, next: Option<String>) -> Response {
+async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedRow>, next: Option<String>) -> Response {
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        page.failed = true;
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let clusters: Vec<String> = match s.store.items().await {
         Ok(items) => {
             let mut c: Vec<String> = items.into_iter().map(|i| i.cluster).collect();
@@ -150,6 +197,15 @@ async fn list_page(s: AppState, page: Page, form: FormState, rows: Vec<NeedRow>,
             &NeedStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             true,
         ),
+        who_regions: std::iter::once((String::new(), page.t("filter-any")))
+            .chain(
+                ["AFR", "AMR", "EMR", "EUR", "SEAR", "WPR"]
+                    .iter()
+                    .map(|w| ((*w).to_owned(), (*w).to_owned())),
+            )
+            .collect(),
+        income_groups: options(&page, "income-", &["low", "lower_middle", "upper_middle", "high"], true),
+        nam_statuses: options(&page, "nam-", &["member", "observer"], true),
         csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
         // The spreadsheet export filters by country only (so far).
         xlsx: match form.value("country") {
@@ -164,7 +220,7 @@ async fn list_page(s: AppState, page: Page, form: FormState, rows: Vec<NeedRow>,
         form,
         page,
     };
-    render(StatusCode::OK, &tpl.page, &tpl)
+    render(status, &tpl.page, &tpl)
 }
 
 #[derive(Template)]

@@ -9,7 +9,7 @@ use crate::services::analysis::{self, EarmarkLine, FollowUp, OfferLine, Pair};
 use axum::Json;
 use axum::extract::{Path, State};
 use needsdb_domain::equity::Equity;
-use needsdb_store::{Contribution, MonthRow, Need, NeedQuery, Role};
+use needsdb_store::{Contribution, MonthRow, Need, NeedQuery};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -45,9 +45,14 @@ async fn reconciliation(
     p: Principal,
     ApiQuery(q): ApiQuery<ReconcileParams>,
 ) -> Result<Json<Vec<Pair>>, ApiError> {
-    p.require(&[Role::Admin, Role::Secretariat, Role::Viewer])?;
     Ok(Json(
-        analysis::reconcile(s.store.as_ref(), q.tolerance.unwrap_or(0.05), q.days.unwrap_or(30)).await?,
+        crate::services::contributions::reconciliation(
+            s.store.as_ref(),
+            p.caller(),
+            q.tolerance.unwrap_or(0.05),
+            q.days.unwrap_or(30),
+        )
+        .await?,
     ))
 }
 
@@ -67,8 +72,9 @@ async fn merge(
     Path(id): Path<i64>,
     ApiJson(m): ApiJson<MergeRequest>,
 ) -> Result<Json<Contribution>, ApiError> {
-    p.require(&[Role::Admin, Role::Secretariat])?;
-    Ok(Json(s.store.merge_contributions(&p.actor(), m.into, id).await?))
+    Ok(Json(
+        crate::services::contributions::merge(s.store.as_ref(), p.caller(), &p.actor(), m.into, id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

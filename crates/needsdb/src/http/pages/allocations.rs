@@ -1,0 +1,276 @@
+//! Allocation, for the secretariat: share a scarce supply by an open rule,
+//! see every share with its reason and every check, save it as a proposal,
+//! and commit it (the supply's own partners may decide too). The rules are
+//! `services::allocate`'s and `access`'s, as for the API.
+
+use super::{Fields, FormState, Page, Posted, failure, render};
+use crate::http::AppState;
+use crate::services::access;
+use crate::services::allocate::{self, AllocationOut, AllocationRequest};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use needsdb_domain::NewEarmark;
+use needsdb_store::{Proposal, Role, StoreError};
+use serde::Deserialize;
+
+const RUNNERS: [Role; 2] = [Role::Admin, Role::Secretariat];
+const POLICIES: [&str; 4] = ["population-cap", "need-proportional", "max-min", "priority"];
+
+#[derive(Deserialize)]
+pub struct IdPath {
+    #[allow(dead_code)]
+    lang: String,
+    id: i64,
+}
+
+/// A result as a page shows it.
+pub struct Shown {
+    pub summary: Vec<(String, String)>,
+    /// (country, quantity, before %, after %, reason)
+    pub lines: Vec<(String, String, String, String, String)>,
+    /// (check, passed, detail)
+    pub checks: Vec<(String, bool, String)>,
+}
+
+fn shown(page: &Page, out: &AllocationOut) -> Shown {
+    let pct = |v: f64| page.ta("percent", &[("value", page.num(&serde_json::json!(v)))]);
+    Shown {
+        summary: vec![
+            (
+                page.t("col-item"),
+                format!("{} ({})", page.item(&out.item, &out.item), out.unit),
+            ),
+            (page.t("field-policy"), out.policy.clone()),
+            (page.t("field-supply"), page.num(&out.supply)),
+            (page.t("field-buffer"), page.num(&out.buffer)),
+            (page.t("alloc-allocated"), page.num(&out.allocated)),
+            (page.t("alloc-unallocated"), page.num(&out.unallocated)),
+        ],
+        lines: out
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    page.country(&l.iso3),
+                    page.num(&l.quantity),
+                    pct(l.ratio_before_pct),
+                    pct(l.ratio_after_pct),
+                    l.reason.clone(),
+                )
+            })
+            .collect(),
+        checks: out
+            .checks
+            .iter()
+            .map(|c| (c.check.clone(), c.passed, c.detail.clone()))
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/allocations.html")]
+struct Allocations {
+    page: Page,
+    title: String,
+    form: FormState,
+    may_run: bool,
+    items: Vec<(String, String)>,
+    policies: Vec<(String, String)>,
+    result: Option<Shown>,
+    /// (id, item, supplier, status, date)
+    proposals: Vec<(i64, String, String, String, String)>,
+}
+
+async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result: Option<Shown>) -> Response {
+    let user = match access::require(
+        page.caller(),
+        &[Role::Admin, Role::Secretariat, Role::Viewer, Role::Partner],
+    ) {
+        Ok(u) => u.clone(),
+        Err(e) => return failure(page, e.into()),
+    };
+    let (items, proposals) = match (s.store.items().await, s.store.proposals().await) {
+        (Ok(i), Ok(p)) => (i, p),
+        (Err(e), _) | (_, Err(e)) => return failure(page, e.into()),
+    };
+    let proposals = proposals
+        .into_iter()
+        .filter(|x| access::sees_everything(&user) || access::may_read_proposal(page.caller(), x).is_ok())
+        .map(|x| {
+            (
+                x.id,
+                page.item(&x.item, &x.item),
+                x.supplier.clone(),
+                x.status.clone(),
+                page.date(x.created_at.date_naive()),
+            )
+        })
+        .collect();
+    let mut items: Vec<(String, String)> = items
+        .iter()
+        .filter(|i| !i.retired)
+        .map(|i| {
+            (
+                i.code.to_string(),
+                format!("{} ({})", page.item(i.code.as_str(), &i.name_en), i.unit),
+            )
+        })
+        .collect();
+    items.sort_by(|a, b| a.1.cmp(&b.1));
+    if !form.errors.is_empty() {
+        page.failed = true;
+    }
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let tpl = Allocations {
+        title: page.t("alloc-title"),
+        may_run: RUNNERS.contains(&user.role),
+        policies: POLICIES.iter().map(|p| ((*p).to_owned(), (*p).to_owned())).collect(),
+        items,
+        proposals,
+        result,
+        form,
+        page,
+    };
+    render(status, &tpl.page, &tpl)
+}
+
+pub async fn list(State(s): State<AppState>, page: Page) -> Response {
+    let mut form = FormState::default();
+    form.set("policy", "population-cap");
+    form.set("eligible", "nam-members");
+    allocations_page(&s, page, form, None).await
+}
+
+fn request(page: &Page, fields: &Fields, form: &mut FormState) -> AllocationRequest {
+    let n = |name: &str| fields.number(name, page.lang);
+    let mut earmarks = Vec::new();
+    if let Some(text) = fields.opt("earmark") {
+        match NewEarmark::from_text("earmark", &text) {
+            Ok(e) => earmarks.push(e),
+            Err(e) => form.add(
+                "earmark",
+                page.ta(
+                    "err-other",
+                    &[("field", page.t("field-earmark")), ("message", e.message)],
+                ),
+            ),
+        }
+    }
+    AllocationRequest {
+        item: fields.get("item").to_owned(),
+        quantity: n("quantity").unwrap_or(serde_json::Value::Null),
+        policy: fields.get("policy").to_owned(),
+        cap: n("cap"),
+        buffer: n("buffer"),
+        within: None,
+        eligible: fields.opt("eligible"),
+        lot: n("lot"),
+        min_shipment: n("min_shipment"),
+        earmarks,
+        recipients: Vec::new(),
+        file_only: false,
+    }
+}
+
+fn labels(page: &Page) -> Vec<(&'static str, String)> {
+    [
+        ("item", "col-item"),
+        ("quantity", "field-supply"),
+        ("policy", "field-policy"),
+        ("cap", "field-cap"),
+        ("buffer", "field-buffer"),
+        ("eligible", "field-eligible"),
+        ("lot", "field-lot"),
+        ("min_shipment", "field-min-shipment"),
+        ("earmarks", "field-earmark"),
+        ("supplier", "field-supplier"),
+    ]
+    .into_iter()
+    .map(|(f, k)| (f, page.t(k)))
+    .collect()
+}
+
+pub async fn run(State(s): State<AppState>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    if let Err(e) = access::require(page.caller(), &RUNNERS) {
+        return failure(page, e.into());
+    }
+    let mut form = FormState::new(fields.clone().into_values());
+    let req = request(&page, &fields, &mut form);
+    if !form.errors.is_empty() {
+        return allocations_page(&s, page, form, None).await;
+    }
+    let result = if fields.get("then") == "propose" {
+        let supplier = fields.get("supplier").trim().to_ascii_uppercase();
+        match allocate::propose(&*s.store, &page.actor(), &req, &supplier).await {
+            Ok(p) => return page.see_other(&format!("/allocations/{}", p.id)),
+            Err(e) => Err(e),
+        }
+    } else {
+        allocate::run(&*s.store, &req).await.map(|out| shown(&page, &out))
+    };
+    match result {
+        Ok(shown) => allocations_page(&s, page, form, Some(shown)).await,
+        Err(StoreError::Invalid(inv)) => {
+            form.add_invalid(page.lang, &inv, &labels(&page), "item");
+            allocations_page(&s, page, form, None).await
+        }
+        Err(e) => failure(page, e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/proposal.html")]
+struct ProposalPage {
+    page: Page,
+    title: String,
+    proposal: Proposal,
+    result: Option<Shown>,
+    may_decide: bool,
+}
+
+pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<IdPath>) -> Response {
+    let proposal = match s.store.proposal(p.id).await {
+        Ok(x) => x,
+        Err(e) => return failure(page, e.into()),
+    };
+    if let Err(e) = access::may_read_proposal(page.caller(), &proposal) {
+        return failure(page, e.into());
+    }
+    let result = serde_json::from_value::<AllocationOut>(proposal.result.clone())
+        .ok()
+        .map(|out| shown(&page, &out));
+    let tpl = ProposalPage {
+        title: page.ta1("proposal-title", "id", proposal.id),
+        may_decide: proposal.status == "proposed" && access::may_decide_proposal(page.caller(), &proposal).is_ok(),
+        result,
+        proposal,
+        page,
+    };
+    render(StatusCode::OK, &tpl.page, &tpl)
+}
+
+pub async fn decide(State(s): State<AppState>, Path(p): Path<IdPath>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    let proposal = match s.store.proposal(p.id).await {
+        Ok(x) => x,
+        Err(e) => return failure(page, e.into()),
+    };
+    if let Err(e) = access::may_decide_proposal(page.caller(), &proposal) {
+        return failure(page, e.into());
+    }
+    let done = match fields.get("then") {
+        "commit" => allocate::commit(&*s.store, &page.actor(), p.id).await,
+        _ => s.store.withdraw_proposal(&page.actor(), p.id).await,
+    };
+    match done {
+        Ok(_) => page.see_other(&format!("/allocations/{}", p.id)),
+        Err(e) => failure(page, e.into()),
+    }
+}

@@ -1,0 +1,145 @@
+//! The item catalogue, for the secretariat: every item with its name in the
+//! page's language, unit and indicative unit value; adding an item; retiring
+//! one (it stays, with its needs and history, but is offered for no new need).
+
+use super::{FormState, Page, Posted, failure, render};
+use crate::http::AppState;
+use crate::services::access;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use needsdb_domain::item::NewItem;
+use needsdb_store::StoreError;
+
+/// (code, name, cluster, unit, unit value, retired, version)
+type Line = (String, String, String, String, String, bool, i64);
+
+#[derive(Template)]
+#[template(path = "pages/catalogue.html")]
+struct Catalogue {
+    page: Page,
+    title: String,
+    items: Vec<Line>,
+    may_manage: bool,
+    form: FormState,
+    clusters: Vec<(String, String)>,
+    unit_kinds: Vec<(String, String)>,
+}
+
+async fn catalogue_page(s: &AppState, mut page: Page, form: FormState) -> Response {
+    let items = match s.store.items().await {
+        Ok(i) => i,
+        Err(e) => return failure(page, e.into()),
+    };
+    let clusters: Vec<(String, String)> = needsdb_domain::reference::embedded()
+        .map(|r| {
+            r.clusters
+                .iter()
+                .map(|c| (c.code.clone(), page.cluster(&c.code)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        page.failed = true;
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let tpl = Catalogue {
+        title: page.t("catalogue-title"),
+        may_manage: access::require(page.caller(), &access::CATALOGUE_MANAGERS).is_ok(),
+        items: items
+            .iter()
+            .map(|i| {
+                (
+                    i.code.to_string(),
+                    page.item(i.code.as_str(), &i.name_en),
+                    page.cluster(&i.cluster),
+                    i.unit.clone(),
+                    i.unit_value_usd
+                        .as_deref()
+                        .map(|v| page.num(&serde_json::json!(v)))
+                        .unwrap_or_default(),
+                    i.retired,
+                    i.version,
+                )
+            })
+            .collect(),
+        clusters,
+        unit_kinds: ["count", "mass", "volume", "area", "people", "money"]
+            .iter()
+            .map(|k| ((*k).to_owned(), (*k).to_owned()))
+            .collect(),
+        form,
+        page,
+    };
+    render(status, &tpl.page, &tpl)
+}
+
+pub async fn list(State(s): State<AppState>, page: Page) -> Response {
+    let mut form = FormState::default();
+    form.set("unit_kind", "count");
+    form.set("decimals", "0");
+    catalogue_page(&s, page, form).await
+}
+
+pub async fn change(State(s): State<AppState>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    if let Err(e) = access::require(page.caller(), &access::CATALOGUE_MANAGERS) {
+        return failure(page, e.into());
+    }
+    if let Some(code) = fields.opt("retire") {
+        let expected = fields.get("version").parse().ok();
+        return match s.store.retire_item(&page.actor(), &code, expected).await {
+            Ok(_) => page.done("/catalogue", "item-saved"),
+            Err(e) => failure(page, e.into()),
+        };
+    }
+    let item = NewItem {
+        code: fields.opt("code").map(|c| c.to_ascii_uppercase()),
+        cluster: fields.opt("cluster"),
+        category: fields.opt("category"),
+        name_en: fields.opt("name_en"),
+        unit: fields.opt("unit"),
+        unit_kind: fields.opt("unit_kind"),
+        decimals: fields.get("decimals").trim().parse().ok(),
+        dac_sector: fields.opt("dac_sector"),
+        unit_value_usd: fields.number("unit_value_usd", page.lang),
+        unit_value_source: fields.opt("unit_value_source"),
+        unit_value_date: fields.opt("unit_value_date"),
+    };
+    match s.store.add_item(&page.actor(), &item).await {
+        Ok(_) => page.done("/catalogue", "item-saved"),
+        Err(StoreError::Invalid(inv)) => {
+            let labels: Vec<(&str, String)> = [
+                ("code", "field-item-code"),
+                ("cluster", "col-cluster"),
+                ("category", "field-category"),
+                ("name_en", "field-name-en"),
+                ("unit", "col-unit"),
+                ("unit_kind", "field-unit-kind"),
+                ("decimals", "field-decimals"),
+                ("dac_sector", "field-dac-sector"),
+                ("unit_value_usd", "field-unit-value"),
+                ("unit_value_source", "field-unit-value-source"),
+                ("unit_value_date", "field-unit-value-date"),
+            ]
+            .into_iter()
+            .map(|(f, k)| (f, page.t(k)))
+            .collect();
+            let mut form = FormState::new(fields.into_values());
+            form.add_invalid(page.lang, &inv, &labels, "code");
+            catalogue_page(&s, page, form).await
+        }
+        Err(StoreError::Conflict(m)) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add(
+                "code",
+                page.ta("err-other", &[("field", page.t("field-item-code")), ("message", m)]),
+            );
+            catalogue_page(&s, page, form).await
+        }
+        Err(e) => failure(page, e.into()),
+    }
+}
