@@ -343,3 +343,17 @@ alloc-reason = Why
 alloc-checks = Checks
 alloc-proposals = Proposals
 proposal-title = Proposal { $id }
+
+# API problem titles, by HTTP status
+http-400 = Bad Request
+http-401 = Unauthorized
+http-403 = Forbidden
+http-404 = Not Found
+http-409 = Conflict
+http-412 = Precondition Failed
+http-413 = Content Too Large
+http-422 = Unprocessable Content
+http-428 = Precondition Required
+http-429 = Too Many Requests
+http-500 = Internal Server Error
+http-503 = Service Unavailable

@@ -115,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(routes::exchange::MAX_IMPORT_BYTES))
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(problem::uniform_errors))
+        // Outside the converter, so every problem is in the caller's language.
+        .layer(middleware::from_fn(problem::localize))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

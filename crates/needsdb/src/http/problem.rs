@@ -240,3 +240,85 @@ pub async fn uniform_errors(req: Request<Body>, next: Next) -> Response {
     }
     r
 }
+
+/// The most of a problem document the localiser reads (an import report
+/// with its thousand problems fits).
+const MAX_PROBLEM_BYTES: usize = 4 * 1024 * 1024;
+
+/// Problem documents in the caller's language (`Accept-Language`): the
+/// title by its status, each field error by its code where the pages have
+/// words for it (the rule's own English words otherwise), and a one-field
+/// detail rebuilt from the translated error. Every problem says its
+/// `Content-Language`. Field names and codes stay as they are: scripts
+/// read those.
+pub async fn localize(req: Request<Body>, next: Next) -> Response {
+    use crate::http::pages::i18n::{Lang, text};
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
+    let r = next.run(req).await;
+    let is_problem = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(CONTENT_TYPE.as_bytes()));
+    if !is_problem {
+        return r;
+    }
+    let (mut parts, body) = r.into_parts();
+    parts
+        .headers
+        .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    if lang == Lang::En {
+        return Response::from_parts(parts, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PROBLEM_BYTES).await else {
+        // Too large to rewrite: say it is English, as it is.
+        parts
+            .headers
+            .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+        return Response::from_parts(parts, Body::empty());
+    };
+    let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        parts
+            .headers
+            .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let status = doc["status"].as_u64().unwrap_or(0);
+    let title = text(lang, &format!("http-{status}"), &[]);
+    if title != format!("http-{status}") {
+        doc["title"] = serde_json::json!(title);
+    }
+    const KNOWN: [&str; 9] = [
+        "required",
+        "not_a_number",
+        "negative",
+        "not_positive",
+        "too_precise",
+        "too_large",
+        "invalid_date",
+        "invalid_choice",
+        "too_long",
+    ];
+    if let Some(errors) = doc["errors"].as_array_mut() {
+        for e in errors.iter_mut() {
+            let (field, code) = (
+                e["field"].as_str().unwrap_or_default().to_owned(),
+                e["code"].as_str().unwrap_or_default().to_owned(),
+            );
+            if KNOWN.contains(&code.as_str()) {
+                e["message"] = serde_json::json!(text(lang, &format!("err-{code}"), &[("field", field)]));
+            }
+        }
+        if let [one] = errors.as_slice() {
+            let field = one["field"].as_str().unwrap_or_default();
+            let message = one["message"].as_str().unwrap_or_default();
+            doc["detail"] = serde_json::json!(format!("{field}: {message}"));
+        }
+    }
+    let body = serde_json::to_vec(&doc).unwrap_or_else(|_| bytes.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}

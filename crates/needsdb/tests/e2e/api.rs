@@ -503,3 +503,58 @@ async fn the_api_reference_and_security_headers_are_served() {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
 }
+
+/// A problem document follows Accept-Language: the title and each field
+/// error by its code in the caller's language, field names and codes as
+/// they are, and Content-Language saying which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn problems_follow_accept_language_and_say_content_language() {
+    let db = sqlite();
+    let admin = db.admin_token();
+    let server = serve(&db, &[]);
+    let api = Api::new(&server);
+    let bad = serde_json::json!({"country": "KEN", "item": "FOOD-RICE", "quantity": "lots",
+        "priority": "high", "needed_by": "2027-01-01"});
+    let english = api.send("POST", "/api/v1/needs", &admin, Some(&bad), &[]).await;
+    assert_eq!(english.status, 422);
+    assert_eq!(english.headers["content-language"], "en");
+    let en = english.json();
+    assert_eq!(en["errors"][0]["field"], "quantity", "{en}");
+    let code = en["errors"][0]["code"].as_str().unwrap().to_owned();
+    for (accept, lang, words) in [
+        ("fr-FR,fr;q=0.9,en;q=0.5", "fr", "saisissez un nombre"),
+        ("ar", "ar", "رقمًا"),
+        ("zh-CN", "zh", "必须是数字"),
+    ] {
+        let r = api
+            .send(
+                "POST",
+                "/api/v1/needs",
+                &admin,
+                Some(&bad),
+                &[("accept-language", accept)],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert_eq!(r.headers["content-language"], lang);
+        let p = r.json();
+        assert_eq!(p["errors"][0]["field"], "quantity", "{p}");
+        assert_eq!(p["errors"][0]["code"], code.as_str(), "{p}");
+        let message = p["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{lang}: {message}");
+        assert!(p["detail"].as_str().unwrap().contains(words), "{p}");
+        assert_ne!(p["title"], en["title"], "{lang}: the title is translated");
+    }
+    // A language the pages do not have falls back to English.
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/needs",
+            &admin,
+            Some(&bad),
+            &[("accept-language", "de-DE")],
+        )
+        .await;
+    assert_eq!(r.headers["content-language"], "en");
+    assert_eq!(r.json()["errors"][0]["message"], en["errors"][0]["message"]);
+}
