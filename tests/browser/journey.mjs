@@ -101,6 +101,13 @@ async function journey(pass, acc) {
   check(/^\d+$/.test(needId), `${pass}: the need was saved (${needUrl})`);
   check((await page.content()).includes('submitted'), `${pass}: the need is submitted`);
   await step(page, pass, 'need-submitted', { axe });
+  // Evidence: a link to the assessment.
+  await page.getByLabel('Link').fill('https://example.org/assessment-2027.pdf');
+  await page.locator('#title').fill('Rapid needs assessment, May 2027');
+  await page.getByRole('button', { name: 'Add the link' }).click();
+  const withLink = await page.content();
+  check(withLink.includes('The evidence was added') && withLink.includes('Rapid needs assessment, May 2027'),
+    `${pass}: the focal point added a link as evidence`);
   await signOut(page);
 
   // The secretariat validates it, with a note.
@@ -175,6 +182,18 @@ async function journey(pass, acc) {
   check(after.includes('The delivery was confirmed'), `${pass}: the focal point confirmed a delivery`);
   check(after.includes('Not yet delivered: 40'), `${pass}: 40 are still to arrive`);
   await step(page, pass, 'short-delivery', { axe });
+  // The signed delivery note, as a file.
+  await page.locator('#file').setInputFiles({ name: 'delivery-note-0417.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n') });
+  await page.locator('#file-title').fill('Signed delivery note 0417');
+  await page.getByRole('button', { name: 'Add the file' }).click();
+  const withFile = await page.content();
+  check(withFile.includes('Signed delivery note 0417') && withFile.includes('delivery-note-0417.pdf'),
+    `${pass}: the focal point added the delivery note as a file`);
+  const href = await page.locator('a', { hasText: 'Signed delivery note 0417' }).getAttribute('href');
+  const download = await page.request.get(`${BASE}${href}`);
+  check(download.status() === 200 && (await download.body()).subarray(0, 5).toString() === '%PDF-',
+    `${pass}: the file comes back as it was sent`);
 
   // The focal point uploads the template: one bad row and one suggested
   // name. The report names the row and column; the fixed file, with the

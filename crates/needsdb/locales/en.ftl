@@ -357,3 +357,15 @@ http-428 = Precondition Required
 http-429 = Too Many Requests
 http-500 = Internal Server Error
 http-503 = Service Unavailable
+
+# Evidence
+evidence-title = Evidence
+field-evidence-url = Link
+hint-evidence-url = An address starting with https://, such as an online assessment.
+field-evidence-title = What it shows
+field-evidence-file = File
+hint-evidence-file = A PDF, PNG or JPEG file, up to 5 MiB: an assessment or a signed delivery note.
+button-add-link = Add the link
+button-add-file = Add the file
+error-evidence-file = The file could not be taken: it must be a PDF, PNG or JPEG of at most { $size }.
+evidence-added = The evidence was added.

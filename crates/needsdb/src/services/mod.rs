@@ -9,6 +9,7 @@ pub mod allocate;
 pub mod analysis;
 pub mod backup;
 pub mod contributions;
+pub mod evidence;
 pub mod imports;
 pub mod mail;
 pub mod needs;

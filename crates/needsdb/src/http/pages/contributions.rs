@@ -139,13 +139,23 @@ struct Show {
     events: Vec<(String, String, String)>,
     /// (date, quantity, note)
     deliveries: Vec<(String, String, String)>,
+    /// (title, address, what it is)
+    evidence: Vec<(String, String, String)>,
+    may_add_evidence: bool,
 }
 
-async fn show_contribution(s: &AppState, mut page: Page, id: i64, form: FormState) -> Response {
+pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, form: FormState) -> Response {
     let c = match services::contributions::get(&*s.store, page.caller(), id).await {
         Ok(c) => c,
         Err(e) => return failure(page, e),
     };
+    let evidence = match services::evidence::list(&*s.store, page.caller(), "contribution", id).await {
+        Ok(e) => super::evidence_lines(&e),
+        Err(e) => return failure(page, e),
+    };
+    let may_add_evidence = services::evidence::may_add_to_contribution(&*s.store, page.caller(), id)
+        .await
+        .is_ok();
     let status = if form.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -194,6 +204,8 @@ async fn show_contribution(s: &AppState, mut page: Page, id: i64, form: FormStat
                 )
             })
             .collect(),
+        evidence,
+        may_add_evidence,
         c,
         form,
         page,

@@ -15,6 +15,7 @@ mod catalogue;
 mod contributions;
 mod countries;
 mod duplicates;
+mod evidence;
 mod forms;
 pub mod i18n;
 mod imports;
@@ -39,7 +40,8 @@ pub use i18n::Lang;
 use needsdb_store::{Actor, Role, StoreError, User};
 
 /// The notices a redirect may ask the next page to show.
-const NOTICES: [&str; 9] = [
+const NOTICES: [&str; 10] = [
+    "evidence-added",
     "item-saved",
     "merged",
     "account-saved",
@@ -50,6 +52,24 @@ const NOTICES: [&str; 9] = [
     "delivery-confirmed",
     "signed-out",
 ];
+
+/// An evidence file (at most 5 MiB) and the rest of its form.
+const EVIDENCE_FORM_BYTES: usize = needsdb_domain::evidence::MAX_FILE_BYTES + 64 * 1024;
+
+/// Evidence as the need and contribution pages list it: (title, address, what).
+pub fn evidence_lines(items: &[needsdb_store::Evidence]) -> Vec<(String, String, String)> {
+    items
+        .iter()
+        .map(|e| match &e.url {
+            Some(url) if e.kind == "link" => (e.title.clone(), url.clone(), "link".to_owned()),
+            _ => (
+                e.title.clone(),
+                format!("/api/v1/evidence/{}", e.id),
+                e.file_name.clone().unwrap_or_default(),
+            ),
+        })
+        .collect()
+}
 
 /// The cookie that carries the CSRF token of a form shown before sign-in.
 const FORM_COOKIE: &str = "needsdb_form";
@@ -82,6 +102,16 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
         .route("/{lang}/countries/{iso3}", get(countries::show))
         .route("/{lang}/inbox", get(inbox::show))
+        .route("/{lang}/needs/{id}/evidence", post(evidence::add_link))
+        .route("/{lang}/contributions/{id}/evidence", post(evidence::add_link))
+        .route(
+            "/{lang}/needs/{id}/evidence/files",
+            post(evidence::add_file).layer(axum::extract::DefaultBodyLimit::max(EVIDENCE_FORM_BYTES)),
+        )
+        .route(
+            "/{lang}/contributions/{id}/evidence/files",
+            post(evidence::add_file).layer(axum::extract::DefaultBodyLimit::max(EVIDENCE_FORM_BYTES)),
+        )
         .route("/{lang}/allocations", get(allocations::list).post(allocations::run))
         .route(
             "/{lang}/allocations/{id}",

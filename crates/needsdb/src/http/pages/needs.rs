@@ -247,13 +247,16 @@ struct Show {
     contributions: Vec<(i64, String, String, String)>,
     /// (version, date, who, status, note)
     history: Vec<(i64, String, String, String, String)>,
+    /// (title, address, what it is)
+    evidence: Vec<(String, String, String)>,
+    may_add_evidence: bool,
 }
 
 pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<NeedPath>) -> Response {
     show_need(s, page, p.id, FormState::default()).await
 }
 
-async fn show_need(s: AppState, mut page: Page, id: i64, form: FormState) -> Response {
+pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormState) -> Response {
     let need = match services::needs::visible(&*s.store, page.caller(), id).await {
         Ok(n) => n,
         Err(e) => return failure(page, e),
@@ -262,6 +265,13 @@ async fn show_need(s: AppState, mut page: Page, id: i64, form: FormState) -> Res
         Ok(h) => h,
         Err(e) => return failure(page, e.into()),
     };
+    let evidence = match crate::services::evidence::list(&*s.store, page.caller(), "need", id).await {
+        Ok(e) => super::evidence_lines(&e),
+        Err(e) => return failure(page, e),
+    };
+    let may_add_evidence = crate::services::evidence::may_add_to_need(&*s.store, page.caller(), id)
+        .await
+        .is_ok();
     let returned = (need.status == NeedStatus::Draft)
         .then(|| {
             history
@@ -341,6 +351,8 @@ async fn show_need(s: AppState, mut page: Page, id: i64, form: FormState) -> Res
         may_edit,
         may_pledge,
         history,
+        evidence,
+        may_add_evidence,
         form,
         need,
         page,

@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use needsdb_domain::evidence::{self, MAX_FILE_BYTES, NewEvidenceLink};
-use needsdb_store::{Evidence, Role, StoreError};
+use needsdb_store::{Evidence, StoreError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -42,26 +42,12 @@ struct FileParams {
     title: Option<String>,
 }
 
-/// Whether the caller may add evidence to a need: those who may edit it, or
-/// the secretariat reviewing it.
 async fn may_add_to_need(s: &AppState, p: &Principal, id: i64) -> Result<(), ApiError> {
-    let n = super::needs::visible(s, p, id).await?;
-    let u = p.user()?;
-    if u.role == Role::Secretariat {
-        return Ok(());
-    }
-    access::may_write_need(p.caller(), &n.country)?;
-    Ok(())
+    Ok(crate::services::evidence::may_add_to_need(&*s.store, p.caller(), id).await?)
 }
 
-/// The donor's partners, the recipient (for a delivery note) and administrators.
 async fn may_add_to_contribution(s: &AppState, p: &Principal, id: i64) -> Result<(), ApiError> {
-    let c = s.store.contribution(id).await?;
-    if access::may_edit_contribution(p.caller(), &c.donor).is_ok() {
-        return Ok(());
-    }
-    access::may_advance(p.caller(), &c.donor, &c.recipient, needsdb_domain::Stage::Delivered)?;
-    Ok(())
+    Ok(crate::services::evidence::may_add_to_contribution(&*s.store, p.caller(), id).await?)
 }
 
 async fn read_file(headers: &HeaderMap, body: Body, q: FileParams) -> Result<evidence::ValidEvidence, ApiError> {
