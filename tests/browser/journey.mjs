@@ -48,6 +48,7 @@ async function step(page, pass, name, { axe = true } = {}) {
 
 async function signIn(page, pass, who, password, { first = false } = {}) {
   await page.goto(`${BASE}/en/sign-in`);
+  if (first && who.role === 'focal_point') await step(page, pass, 'sign-in', { axe: pass === 'js' });
   await page.getByLabel('Email address').fill(who.email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -119,9 +120,23 @@ async function journey(pass, acc) {
   check((await page.content()).includes('Checked against the ministry assessment'), `${pass}: the note is in the history`);
   await step(page, pass, 'need-validated', { axe });
 
+  // A second need goes back to the focal point with the reason.
+  if (pass === 'js') {
+    await page.goto(`${BASE}/en/needs?status=submitted`);
+    await step(page, pass, 'needs-list', { axe });
+  }
+
   // Every filter the API has: the validated need is found by its WHO region.
   await page.goto(`${BASE}/en/needs?who_region=${focal.country === 'KEN' ? 'AFR' : 'AFR'}&status=validated`);
   check(await page.locator(`main a[href="/en/needs/${needId}"]`).count() === 1, `${pass}: the need is found by WHO region and status`);
+  for (const name of ['Download CSV', 'Download Excel']) {
+    const link = await page.getByRole('link', { name }).getAttribute('href');
+    const file = await page.request.get(`${BASE}${link}`);
+    const body = (await file.body()).toString('latin1');
+    check(file.status() === 200 && link.includes('who_region=AFR') && link.includes('status=validated'),
+      `${pass}: ${name} keeps the filters (${link})`);
+    if (name === 'Download CSV') check(body.includes(needId), `${pass}: the CSV holds the need`);
+  }
   await page.goto(`${BASE}/en/needs?needed_from=soon`);
   check((await page.title()).startsWith('Error:'), `${pass}: a filter that is not a date is named, not a crash`);
 
@@ -194,6 +209,27 @@ async function journey(pass, acc) {
   const download = await page.request.get(`${BASE}${href}`);
   check(download.status() === 200 && (await download.body()).subarray(0, 5).toString() === '%PDF-',
     `${pass}: the file comes back as it was sent`);
+
+  // A need returned by the secretariat shows its reason to the focal point.
+  if (pass === 'js') {
+    await page.goto(`${BASE}/en/needs/new`);
+    await page.getByLabel('Item').selectOption('FOOD-RICE');
+    await page.getByLabel('Quantity').fill('900');
+    await page.getByLabel('Needed by').fill('2027-08-31');
+    await page.getByRole('button', { name: 'Save and submit for validation' }).click();
+    const second = page.url().split('?')[0];
+    await signOut(page);
+    await signIn(page, pass, secretariat, secretariat.newPassword);
+    await page.goto(second);
+    await page.getByLabel('Note').fill('900 tonnes is more than the district can store; please split it');
+    await page.getByRole('button', { name: 'Return to the focal point' }).click();
+    await signOut(page);
+    await signIn(page, pass, focal, focal.newPassword);
+    await page.goto(second);
+    check((await page.content()).includes('Returned by the secretariat: 900 tonnes is more than the district can store'),
+      'js: the focal point sees why the need was returned');
+    await step(page, pass, 'need-returned', { axe });
+  }
 
   // The focal point uploads the template: one bad row and one suggested
   // name. The report names the row and column; the fixed file, with the

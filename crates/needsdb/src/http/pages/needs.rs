@@ -207,14 +207,7 @@ async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedR
         income_groups: options(&page, "income-", &["low", "lower_middle", "upper_middle", "high"], true),
         nam_statuses: options(&page, "nam-", &["member", "observer"], true),
         csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
-        // The spreadsheet export filters by country only (so far).
-        xlsx: match form.value("country") {
-            "" => "/api/v1/exports/needs?format=xlsx".to_owned(),
-            c => format!(
-                "/api/v1/exports/needs?format=xlsx&country={}",
-                form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()
-            ),
-        },
+        xlsx: format!("/api/v1/exports/needs?format=xlsx{sep}{filters}"),
         rows,
         next,
         form,

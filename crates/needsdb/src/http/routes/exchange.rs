@@ -316,6 +316,34 @@ struct ExportParams {
     country: Option<String>,
 }
 
+/// A needs export takes every filter the needs list takes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct NeedExportParams {
+    /// hxl (default), xlsx, json or iati.
+    format: Option<String>,
+    /// ISO3 codes, comma-separated.
+    country: Option<String>,
+    /// member, observer or none.
+    nam_status: Option<String>,
+    /// UN M49 region, sub-region or intermediate region code.
+    region: Option<String>,
+    /// AFR, AMR, EMR, EUR, SEAR or WPR.
+    who_region: Option<String>,
+    /// low, lower_middle, upper_middle or high.
+    income_group: Option<String>,
+    cluster: Option<String>,
+    item: Option<String>,
+    priority: Option<String>,
+    /// Statuses, comma-separated.
+    status: Option<String>,
+    /// YYYY-MM-DD.
+    needed_from: Option<String>,
+    /// YYYY-MM-DD.
+    needed_to: Option<String>,
+}
+
 fn attachment(format: Format, name: &str, bytes: Vec<u8>) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
@@ -341,19 +369,32 @@ async fn export_to_bytes(s: &AppState, selection: &Selection, format: Format) ->
 }
 
 /// Needs the caller may see, as HXL CSV, XLSX or JSON.
-#[utoipa::path(get, path = "/api/v1/exports/needs", tag = "exchange", params(ExportParams),
+#[utoipa::path(get, path = "/api/v1/exports/needs", tag = "exchange", params(NeedExportParams),
     responses((status = 200, description = "The file"), (status = 401, body = Problem), (status = 422, body = Problem)))]
 async fn export_needs(
     State(s): State<AppState>,
     p: Principal,
-    ApiQuery(q): ApiQuery<ExportParams>,
+    ApiQuery(q): ApiQuery<NeedExportParams>,
 ) -> Result<Response, ApiError> {
     let scope = need_scope(p.caller())?;
     let format = file_format(Some(q.format.as_deref().unwrap_or("hxl")), &[], true)?;
-    let selection = Selection::Needs(NeedQuery {
+    let filters = super::needs::NeedParams {
         country: q.country,
-        scope,
+        nam_status: q.nam_status,
+        region: q.region,
+        who_region: q.who_region,
+        income_group: q.income_group,
+        cluster: q.cluster,
+        item: q.item,
+        priority: q.priority,
+        status: q.status,
+        needed_from: q.needed_from,
+        needed_to: q.needed_to,
         ..Default::default()
+    };
+    let selection = Selection::Needs(NeedQuery {
+        scope,
+        ..filters.query()?
     });
     Ok(attachment(
         format,
