@@ -208,6 +208,8 @@ fn every_role_works_in_the_browser_with_and_without_javascript_and_in_arabic() {
     }
     let server = serve(&db, &[]);
     let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/browser-screenshots");
+    // This run's screenshots only.
+    let _ = std::fs::remove_dir_all(shots);
     let out = Command::new("node")
         .arg("journey.mjs")
         .current_dir(project)
