@@ -355,6 +355,9 @@ await journey('nojs', ACCOUNTS.nojs);
   check(noCsrf.status() === 403, `a form without the CSRF token is refused (${noCsrf.status()})`);
   await page.goto(first.needUrl);
   check((await page.locator('.summary .tag').innerText()) !== 'withdrawn', 'nothing was withdrawn');
+  const odd = await page.request.get(`${BASE}/fr/needs/abc`);
+  check(odd.status() === 404 && odd.headers()['content-type'].startsWith('text/html')
+    && (await odd.text()).includes('Page introuvable'), 'an address a page cannot read is a 404 page in its language');
   await context.close();
 
   const viewerContext = await browser.newContext();

@@ -127,6 +127,33 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/imports/{token}", post(imports::import))
         .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
         .route("/{lang}/accounts/{id}", get(accounts::show).post(accounts::update))
+        .layer(axum::middleware::from_fn(rejections))
+}
+
+/// An address a page cannot read (`/en/needs/abc`) is a page that does not
+/// exist, said in the page's language, not a bare 400 from the router.
+async fn rejections(req: axum::http::Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let lang = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .and_then(Lang::parse);
+    let r = next.run(req).await;
+    let plain = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    match lang {
+        Some(lang) if r.status() == StatusCode::BAD_REQUEST && plain => message(
+            Page::bare(lang),
+            StatusCode::NOT_FOUND,
+            "not-found-title",
+            "not-found-text",
+        ),
+        _ => r,
+    }
 }
 
 /// `/` sends a person to the pages in the first of their languages we have.
@@ -281,6 +308,26 @@ impl Page {
     pub fn done(&self, path: &str, notice: &str) -> Response {
         let sep = if path.contains('?') { '&' } else { '?' };
         Redirect::to(&self.href(&format!("{path}{sep}done={notice}"))).into_response()
+    }
+}
+
+impl Page {
+    /// A page for someone unknown, for answers made outside a handler.
+    fn bare(lang: Lang) -> Self {
+        Page {
+            lang,
+            user: None,
+            csrf: String::new(),
+            css: assets::css_href(),
+            failed: false,
+            notice: None,
+            rest: "/".into(),
+            query: None,
+            session_hash: None,
+            new_form_cookie: false,
+            if_none_match: None,
+            secure_cookies: false,
+        }
     }
 }
 
