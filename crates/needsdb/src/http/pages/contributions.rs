@@ -142,6 +142,8 @@ struct Show {
     /// (title, address, what it is)
     evidence: Vec<(String, String, String)>,
     may_add_evidence: bool,
+    /// Where the evidence forms post (`/files` for a file).
+    evidence_action: String,
 }
 
 pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, form: FormState) -> Response {
@@ -162,14 +164,10 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
         page.failed = true;
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let party = |code: &str| {
-        let name = page.country(code);
-        if name == code { code.to_owned() } else { name }
-    };
     let tpl = Show {
         title: page.ta("contribution-title", &[("id", id.to_string())]),
-        donor: party(&c.donor),
-        recipient: party(&c.recipient),
+        donor: page.country(&c.donor),
+        recipient: page.country(&c.recipient),
         quantity: format!("{} {}", page.num(&c.quantity), c.unit),
         stage: page.t(&format!("stage-{}", c.stage.as_str())),
         outstanding: c
@@ -206,6 +204,7 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
             .collect(),
         evidence,
         may_add_evidence,
+        evidence_action: page.href(&format!("/contributions/{id}/evidence")),
         c,
         form,
         page,

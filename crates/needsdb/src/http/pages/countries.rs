@@ -19,16 +19,6 @@ pub struct CountryPath {
     iso3: String,
 }
 
-pub struct NeedLine {
-    pub id: i64,
-    pub item: String,
-    pub quantity: String,
-    pub priority: String,
-    pub needed_by: String,
-    pub status: String,
-    pub coverage: String,
-}
-
 #[derive(Template)]
 #[template(path = "pages/country.html")]
 struct Country {
@@ -36,7 +26,7 @@ struct Country {
     title: String,
     iso3: String,
     signed_in: bool,
-    needs: Vec<NeedLine>,
+    needs: Vec<super::needs::NeedRow>,
     contributions_title: String,
     /// (id, donor, quantity, stage, delivered)
     contributions: Vec<(i64, String, String, String, String)>,
@@ -59,21 +49,7 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
         Ok(p) => p.items,
         Err(e) => return failure(page, e.into()),
     };
-    let needs = needs
-        .iter()
-        .map(|n| NeedLine {
-            id: n.id,
-            item: page.item(&n.item, &n.item_name),
-            quantity: format!("{} {}", page.num(&n.quantity), n.unit),
-            priority: page.t(&format!("priority-{}", n.priority.as_str())),
-            needed_by: page.date(n.needed_by),
-            status: page.t(&format!("status-{}", n.status.as_str())),
-            coverage: page.ta(
-                "percent",
-                &[("value", page.num(&serde_json::json!(n.coverage.coverage_pct)))],
-            ),
-        })
-        .collect();
+    let needs = needs.iter().map(|n| super::needs::row(&page, n)).collect();
     let signed_in = page.user.is_some();
     let contributions = if signed_in {
         let q = ContributionQuery {
@@ -88,10 +64,7 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
                 .map(|c| {
                     (
                         c.id,
-                        {
-                            let n = page.country(&c.donor);
-                            if n == c.donor { c.donor.clone() } else { n }
-                        },
+                        page.country(&c.donor),
                         format!("{} {}", page.num(&c.quantity), c.unit),
                         page.t(&format!("stage-{}", c.stage.as_str())),
                         page.num(&c.delivered),

@@ -27,10 +27,6 @@ pub async fn list(State(s): State<AppState>, page: Page) -> Response {
         Ok(p) => p,
         Err(e) => return failure(page, e),
     };
-    let party = |code: &str| {
-        let n = page.country(code);
-        if n == code { code.to_owned() } else { n }
-    };
     let tpl = Duplicates {
         title: page.t("duplicates-title"),
         may_merge: contributions::may_merge(page.caller()),
@@ -41,7 +37,7 @@ pub async fn list(State(s): State<AppState>, page: Page) -> Response {
                     p.keep,
                     p.duplicate,
                     page.t(&format!("pair-{}", p.kind)),
-                    format!("{} → {}", party(&p.donor), party(&p.recipient)),
+                    format!("{} → {}", page.country(&p.donor), page.country(&p.recipient)),
                     p.what.clone(),
                     format!("{} / {}", page.num(&p.quantities[0]), page.num(&p.quantities[1])),
                     p.days_apart,

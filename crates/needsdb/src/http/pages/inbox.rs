@@ -67,10 +67,6 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
     } else {
         Vec::new()
     };
-    let party = |code: &str| {
-        let n = page.country(code);
-        if n == code { code.to_owned() } else { n }
-    };
     let tpl = Inbox {
         title: page.t("inbox-title"),
         notices: notices
@@ -89,7 +85,7 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
             .map(|f| {
                 (
                     f.contribution,
-                    party(if user.role == Role::Partner {
+                    page.country(if user.role == Role::Partner {
                         &f.recipient
                     } else {
                         &f.donor
@@ -109,8 +105,8 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
             .map(|c| {
                 (
                     c.id,
-                    party(&c.donor),
-                    party(&c.recipient),
+                    page.country(&c.donor),
+                    page.country(&c.recipient),
                     format!("{} {}", page.num(&c.quantity), c.unit),
                     page.t(&format!("stage-{}", c.stage.as_str())),
                 )

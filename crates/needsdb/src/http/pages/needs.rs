@@ -32,7 +32,7 @@ pub struct NeedRow {
     pub coverage: String,
 }
 
-fn row(page: &Page, n: &Need) -> NeedRow {
+pub(super) fn row(page: &Page, n: &Need) -> NeedRow {
     NeedRow {
         id: n.id,
         country: page.country(&n.country),
@@ -243,6 +243,8 @@ struct Show {
     /// (title, address, what it is)
     evidence: Vec<(String, String, String)>,
     may_add_evidence: bool,
+    /// Where the evidence forms post (`/files` for a file).
+    evidence_action: String,
 }
 
 pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<NeedPath>) -> Response {
@@ -346,6 +348,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
         history,
         evidence,
         may_add_evidence,
+        evidence_action: page.href(&format!("/needs/{}/evidence", need.id)),
         form,
         need,
         page,
