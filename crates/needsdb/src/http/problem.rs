@@ -291,24 +291,13 @@ pub async fn localize(req: Request<Body>, next: Next) -> Response {
     if title != format!("http-{status}") {
         doc["title"] = serde_json::json!(title);
     }
-    const KNOWN: [&str; 9] = [
-        "required",
-        "not_a_number",
-        "negative",
-        "not_positive",
-        "too_precise",
-        "too_large",
-        "invalid_date",
-        "invalid_choice",
-        "too_long",
-    ];
     if let Some(errors) = doc["errors"].as_array_mut() {
         for e in errors.iter_mut() {
             let (field, code) = (
                 e["field"].as_str().unwrap_or_default().to_owned(),
                 e["code"].as_str().unwrap_or_default().to_owned(),
             );
-            if KNOWN.contains(&code.as_str()) {
+            if crate::http::pages::i18n::TRANSLATED_CODES.contains(&code.as_str()) {
                 e["message"] = serde_json::json!(text(lang, &format!("err-{code}"), &[("field", field)]));
             }
         }

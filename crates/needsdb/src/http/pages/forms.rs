@@ -128,18 +128,7 @@ impl FormState {
                 Some((f, l)) => ((*f).to_owned(), l.clone()),
                 None => (first.to_owned(), e.field.clone()),
             };
-            let known = [
-                "required",
-                "not_a_number",
-                "negative",
-                "not_positive",
-                "too_precise",
-                "too_large",
-                "invalid_date",
-                "invalid_choice",
-                "too_long",
-            ];
-            let message = if known.contains(&e.code.as_str()) {
+            let message = if i18n::TRANSLATED_CODES.contains(&e.code.as_str()) {
                 i18n::text(lang, &format!("err-{}", e.code), &[("field", label.to_lowercase())])
             } else {
                 i18n::text(lang, "err-other", &[("field", label), ("message", e.message.clone())])

@@ -127,6 +127,20 @@ pub fn keys(lang: Lang) -> Vec<String> {
         .collect()
 }
 
+/// The field-error codes the pages have words for (`err-<code>`); others
+/// keep the rule's own words.
+pub const TRANSLATED_CODES: [&str; 9] = [
+    "required",
+    "not_a_number",
+    "negative",
+    "not_positive",
+    "too_precise",
+    "too_large",
+    "invalid_date",
+    "invalid_choice",
+    "too_long",
+];
+
 /// Translates `key` into `lang`, with arguments. A missing key (which the
 /// tests forbid) shows as the key itself, never as an error page.
 pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
