@@ -62,6 +62,25 @@ async function signIn(page, pass, who, password, { first = false } = {}) {
   }
 }
 
+// Every table's downloads on the page: each answers a file of its kind;
+// the CSV of table `n` holds `expect[n]` when given.
+async function downloads(page, pass, where, expect = []) {
+  const hrefs = await page.locator('main p.downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  let ok = hrefs.length > 0 && hrefs.length % 2 === 0;
+  const problems = [];
+  for (const href of hrefs) {
+    const r = await page.request.get(`${BASE}${href}`);
+    const body = await r.body();
+    const n = Number(new URL(href, BASE).searchParams.get('download'));
+    if (href.endsWith('format=xlsx')) {
+      if (r.status() !== 200 || body.subarray(0, 2).toString() !== 'PK') { ok = false; problems.push(href); }
+    } else if (r.status() !== 200 || (expect[n] && !body.toString('utf8').includes(expect[n]))) {
+      ok = false; problems.push(href);
+    }
+  }
+  check(ok, `${pass}: every table on ${where} downloads as CSV and Excel (${hrefs.length} links)${problems.length ? ` failing: ${problems.join(' ')}` : ''}`);
+}
+
 async function signOut(page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
 }
@@ -109,6 +128,15 @@ async function journey(pass, acc) {
   const withLink = await page.content();
   check(withLink.includes('The evidence was added') && withLink.includes('Rapid needs assessment, May 2027'),
     `${pass}: the focal point added a link as evidence`);
+  // A second need for the same item elsewhere: a partner pledges against both at once.
+  await page.goto(`${BASE}/en/needs/new`);
+  await page.getByLabel('Item').selectOption('BIO-O2-CONCENTRATOR');
+  await page.getByLabel('Quantity').fill('50');
+  await page.getByLabel('Needed by').fill('2027-07-31');
+  await page.getByLabel('Place').fill('Lodwar');
+  await page.getByRole('button', { name: 'Save and submit for validation' }).click();
+  const otherUrl = page.url().split('?')[0];
+  const otherId = otherUrl.split('/').pop();
   await signOut(page);
 
   // The secretariat validates it, with a note.
@@ -119,6 +147,8 @@ async function journey(pass, acc) {
   check((await page.content()).includes('validated'), `${pass}: the secretariat validated the need`);
   check((await page.content()).includes('Checked against the ministry assessment'), `${pass}: the note is in the history`);
   await step(page, pass, 'need-validated', { axe });
+  await page.goto(otherUrl);
+  await page.getByRole('button', { name: 'Validate' }).click();
 
   // A second need goes back to the focal point with the reason.
   if (pass === 'js') {
@@ -145,6 +175,7 @@ async function journey(pass, acc) {
     await page.goto(`${BASE}/en/duplicates`);
     await step(page, pass, 'duplicates', { axe });
     await page.goto(`${BASE}/en/catalogue`);
+    await downloads(page, pass, 'the catalogue', ['BIO-O2-CONCENTRATOR']);
     await page.getByLabel('Item code').fill('SHL-TEST-KIT');
     await page.getByLabel('Name in English').fill('Winterisation test kit');
     await page.getByLabel('Cluster').selectOption('shelter');
@@ -164,6 +195,9 @@ async function journey(pass, acc) {
     const preview = await page.content();
     check(preview.includes('Kenya') && preview.includes('Checks'), 'js: the allocation preview shows each share and the checks');
     await step(page, pass, 'allocation-preview', { axe });
+    check(page.url().includes('item=BIO-O2-CONCENTRATOR') && page.url().includes('quantity=50'),
+      'js: the preview\'s address holds its inputs, so it can be shared');
+    await downloads(page, pass, 'the allocation preview', ['Kenya']);
     await page.getByLabel('Supplier').fill('WHO');
     await page.getByRole('button', { name: 'Save as a proposal' }).click();
     check(/\/allocations\/\d+$/.test(page.url()), 'js: the allocation was saved as a proposal');
@@ -186,6 +220,27 @@ async function journey(pass, acc) {
   await page.getByRole('button', { name: 'Move to this stage: shipped' }).click();
   check((await page.locator('.summary .tag').innerText()) === 'shipped', `${pass}: the partner moved the pledge to shipped`);
   await step(page, pass, 'shipped', { axe });
+  // One pledge against both needs, ticked in the list (the boxes sit outside
+  // their form, joined by the form attribute, so no script is needed).
+  await page.goto(`${BASE}/en/needs?country=${focal.country}&item=BIO-O2-CONCENTRATOR`);
+  await page.getByLabel(`Select need ${needId}`, { exact: true }).check();
+  await page.getByLabel(`Select need ${otherId}`, { exact: true }).check();
+  await step(page, pass, 'needs-ticked', { axe });
+  await page.getByRole('button', { name: 'Pledge against the ticked needs' }).click();
+  check(await page.title() === 'Pledge against 2 needs – needsdb', `${pass}: the pledge form names both needs`);
+  await page.getByLabel(`Quantity for Need ${needId}`, { exact: true }).fill('abc');
+  await page.getByLabel(`Quantity for Need ${otherId}`, { exact: true }).fill('15');
+  await page.getByRole('button', { name: 'Record the pledge' }).click();
+  check((await page.title()).startsWith('Error:') && (await page.locator(`#quantity_${needId}-error`).count()) === 1,
+    `${pass}: a bad quantity is named at its need`);
+  await step(page, pass, 'pledge-several-error', { axe });
+  await page.getByLabel(`Quantity for Need ${needId}`, { exact: true }).fill('10');
+  await page.getByRole('button', { name: 'Record the pledge' }).click();
+  const several = await page.content();
+  check(/\/contributions\/\d+$/.test(page.url().split('?')[0]) && several.includes(`/en/needs/${needId}"`)
+    && several.includes(`/en/needs/${otherId}"`) && several.includes('25 unit'),
+    `${pass}: one pledge of 25 is linked to both needs`);
+  await step(page, pass, 'pledge-several', { axe });
   await signOut(page);
 
   // The focal point confirms a short delivery: 60 of 100.
@@ -266,6 +321,7 @@ async function journey(pass, acc) {
   check(inbox.includes('A pledge against your need') || inbox.includes('A shipment awaits your confirmation'),
     `${pass}: the focal point's notifications name the pledge or the shipment`);
   await step(page, pass, 'inbox', { axe });
+  await downloads(page, pass, 'the inbox');
 
   // The country page and the public view show the new coverage.
   await page.goto(`${BASE}/en/countries/${focal.country}`);
@@ -276,6 +332,7 @@ async function journey(pass, acc) {
   await page.goto(`${BASE}/en/`);
   const row = page.locator(`table >> nth=0 >> tr:has(a[href="/en/countries/${focal.country}"])`);
   check(await row.count() === 1, `${pass}: the public view has a row for ${focal.country}`);
+  await downloads(page, pass, 'the overview', [focal.country === 'KEN' ? 'Kenya' : 'Uganda']);
   await step(page, pass, 'overview-after', { axe });
   await context.close();
   return { needUrl, needId };
@@ -292,6 +349,7 @@ await journey('nojs', ACCOUNTS.nojs);
   await signIn(page, 'admin', admin, admin.password, { first: true });
   await page.goto(`${BASE}/en/accounts`);
   await step(page, 'admin', 'accounts');
+  await downloads(page, 'admin', 'the accounts', ['admin@nam.test']);
   await page.getByLabel('Email address').fill('new.focal@ministry.test');
   await page.getByLabel('Role').selectOption('focal_point');
   await page.getByLabel('Country').fill('KEN');

@@ -337,3 +337,23 @@ button-add-link = إضافة الرابط
 button-add-file = إضافة الملف
 error-evidence-file = تعذّر أخذ الملف: يجب أن يكون PDF أو PNG أو JPEG بحجم لا يتجاوز { $size }.
 evidence-added = تمت إضافة الدليل.
+
+# Pledging against several needs
+pledge-several-title = تعهد لـ { $count } احتياجات
+field-quantity-for = الكمية لـ { $need }
+pledge-cannot-title = لا يمكن تسجيل هذا التعهد
+pledge-none = اختر احتياجًا مفتوحًا واحدًا على الأقل يمكنك رؤيته.
+pledge-too-many = يمكن أن يشمل التعهد الواحد 50 احتياجًا على الأكثر.
+pledge-mixed = يحمل التعهد صنفًا واحدًا إلى بلد واحد. الاحتياجات المختارة لبلدان أو أصناف مختلفة: سجّل تعهدًا لكل منها.
+col-select = اختيار
+pick-need = اختيار الاحتياج { $id }
+pledge-several-hint = حدّد احتياجات بلد واحد لصنف واحد، ثم سجّل تعهدًا واحدًا لها.
+button-pledge-several = التعهد للاحتياجات المحددة
+upload-broken-title = تعذّرت قراءة الملف المرفوع
+
+# Table downloads
+yes = نعم
+no = لا
+col-passed = ناجح
+col-kept = المُبقاة
+col-duplicate = المكررة

@@ -369,3 +369,23 @@ button-add-link = Add the link
 button-add-file = Add the file
 error-evidence-file = The file could not be taken: it must be a PDF, PNG or JPEG of at most { $size }.
 evidence-added = The evidence was added.
+
+# Pledging against several needs
+pledge-several-title = Pledge against { $count } needs
+field-quantity-for = Quantity for { $need }
+pledge-cannot-title = This pledge cannot be made
+pledge-none = Choose at least one need you can see and that is open.
+pledge-too-many = One pledge can name at most 50 needs.
+pledge-mixed = A pledge carries one item to one country. The needs you chose are for different countries or items: pledge against them separately.
+col-select = Select
+pick-need = Select need { $id }
+pledge-several-hint = Tick needs of one country for one item, then pledge against them together.
+button-pledge-several = Pledge against the ticked needs
+upload-broken-title = The upload could not be read
+
+# Table downloads
+yes = yes
+no = no
+col-passed = Passed
+col-kept = Kept
+col-duplicate = Duplicate

@@ -337,3 +337,23 @@ button-add-link = Añadir el enlace
 button-add-file = Añadir el archivo
 error-evidence-file = No se pudo tomar el archivo: debe ser un PDF, PNG o JPEG de { $size } como máximo.
 evidence-added = Se añadió el justificante.
+
+# Pledging against several needs
+pledge-several-title = Promesa para { $count } necesidades
+field-quantity-for = Cantidad para { $need }
+pledge-cannot-title = No se puede hacer esta promesa
+pledge-none = Elija al menos una necesidad abierta que pueda ver.
+pledge-too-many = Una promesa puede nombrar como máximo 50 necesidades.
+pledge-mixed = Una promesa lleva un artículo a un país. Las necesidades elegidas son de países o artículos distintos: haga una promesa para cada uno.
+col-select = Elegir
+pick-need = Elegir la necesidad { $id }
+pledge-several-hint = Marque necesidades de un mismo país para un mismo artículo y haga una sola promesa.
+button-pledge-several = Prometer para las necesidades marcadas
+upload-broken-title = No se pudo leer el archivo enviado
+
+# Table downloads
+yes = sí
+no = no
+col-passed = Superado
+col-kept = Conservada
+col-duplicate = Duplicado

@@ -337,3 +337,23 @@ button-add-link = Ajouter le lien
 button-add-file = Ajouter le fichier
 error-evidence-file = Le fichier n’a pas pu être pris : ce doit être un PDF, PNG ou JPEG d’au plus { $size }.
 evidence-added = Le justificatif a été ajouté.
+
+# Pledging against several needs
+pledge-several-title = Promesse pour { $count } besoins
+field-quantity-for = Quantité pour { $need }
+pledge-cannot-title = Cette promesse ne peut pas être faite
+pledge-none = Choisissez au moins un besoin ouvert que vous pouvez voir.
+pledge-too-many = Une promesse peut viser au plus 50 besoins.
+pledge-mixed = Une promesse porte un article vers un pays. Les besoins choisis concernent des pays ou des articles différents : faites une promesse pour chacun.
+col-select = Choisir
+pick-need = Choisir le besoin { $id }
+pledge-several-hint = Cochez des besoins d’un même pays pour un même article, puis faites une seule promesse.
+button-pledge-several = Promettre pour les besoins cochés
+upload-broken-title = Le fichier envoyé n’a pas pu être lu
+
+# Table downloads
+yes = oui
+no = non
+col-passed = Réussi
+col-kept = Conservée
+col-duplicate = Doublon

@@ -337,3 +337,23 @@ button-add-link = Добавить ссылку
 button-add-file = Добавить файл
 error-evidence-file = Файл не принят: это должен быть PDF, PNG или JPEG размером не более { $size }.
 evidence-added = Материал добавлен.
+
+# Pledging against several needs
+pledge-several-title = Обязательство по { $count } потребностям
+field-quantity-for = Количество для { $need }
+pledge-cannot-title = Это обязательство нельзя записать
+pledge-none = Выберите хотя бы одну открытую потребность, которую вы видите.
+pledge-too-many = Одно обязательство может охватывать не более 50 потребностей.
+pledge-mixed = Обязательство несёт один товар в одну страну. Выбранные потребности относятся к разным странам или товарам: оформите их отдельно.
+col-select = Выбор
+pick-need = Выбрать потребность { $id }
+pledge-several-hint = Отметьте потребности одной страны по одному товару и оформите одно обязательство.
+button-pledge-several = Обязательство по отмеченным потребностям
+upload-broken-title = Не удалось прочитать загруженный файл
+
+# Table downloads
+yes = да
+no = нет
+col-passed = Пройдена
+col-kept = Сохранённый
+col-duplicate = Дубликат

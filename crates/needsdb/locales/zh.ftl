@@ -337,3 +337,23 @@ button-add-link = 添加链接
 button-add-file = 添加文件
 error-evidence-file = 无法接收该文件：必须是不超过 { $size } 的 PDF、PNG 或 JPEG 文件。
 evidence-added = 证明材料已添加。
+
+# Pledging against several needs
+pledge-several-title = 针对 { $count } 项需求的认捐
+field-quantity-for = { $need } 的数量
+pledge-cannot-title = 无法记录此认捐
+pledge-none = 请至少选择一项您可见且未结束的需求。
+pledge-too-many = 一项认捐最多可针对 50 项需求。
+pledge-mixed = 一项认捐只向一个国家提供一种物品。所选需求涉及不同国家或物品：请分别认捐。
+col-select = 选择
+pick-need = 选择需求 { $id }
+pledge-several-hint = 勾选同一国家、同一物品的需求，然后一并认捐。
+button-pledge-several = 针对已勾选的需求认捐
+upload-broken-title = 无法读取上传的文件
+
+# Table downloads
+yes = 是
+no = 否
+col-passed = 通过
+col-kept = 保留
+col-duplicate = 重复

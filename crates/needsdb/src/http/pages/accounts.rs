@@ -3,12 +3,12 @@
 //! country or organisation, disable or enable it, give it a new one-time
 //! password. Each takes effect at once for every session and token.
 
+use super::sheets::{self, Cell, Sheet};
 use super::{FormState, Page, Posted, failure, render};
 use crate::http::AppState;
 use crate::services::{Failure, access, accounts};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use needsdb_store::{Role, StoreError, User, UserUpdate};
 use serde::Deserialize;
@@ -58,12 +58,31 @@ async fn list_page(s: &AppState, mut page: Page, form: FormState, secret: Option
         Ok(u) => u,
         Err(e) => return failure(page, e.into()),
     };
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    if let Some((n, format)) = page.download() {
+        let mut sheet = Sheet::new(
+            &page,
+            "accounts",
+            &["field-email", "field-role", "field-country", "field-org", "col-status"],
+        );
+        sheet.rows = users
+            .iter()
+            .map(|u| {
+                vec![
+                    Cell::text(u.email.clone()),
+                    Cell::text(page.t(&format!("role-{}", u.role.as_str()))),
+                    Cell::text(u.country.as_deref().map(|c| page.country(c)).unwrap_or_default()),
+                    Cell::text(u.org.clone().unwrap_or_default()),
+                    Cell::text(if u.disabled {
+                        page.t("account-disabled")
+                    } else {
+                        String::new()
+                    }),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![sheet], n, format);
+    }
+    let status = page.status_for(&form);
     let tpl = List {
         title: page.t("accounts-title"),
         roles: roles(&page),
@@ -174,12 +193,7 @@ async fn edit_page(s: &AppState, mut page: Page, id: i64, form: Option<FormState
         f.set("org", user.org.clone().unwrap_or_default());
         f
     });
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let tpl = Edit {
         title: user.email.clone(),
         roles: roles(&page),

@@ -3,12 +3,13 @@
 //! and commit it (the supply's own partners may decide too). The rules are
 //! `services::allocate`'s and `access`'s, as for the API.
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Fields, FormState, Page, Posted, failure, render};
 use crate::http::AppState;
 use crate::services::access;
 use crate::services::allocate::{self, AllocationOut, AllocationRequest};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use needsdb_domain::NewEarmark;
@@ -27,6 +28,8 @@ pub struct IdPath {
 
 /// A result as a page shows it.
 pub struct Shown {
+    /// The result as data, for the downloads.
+    out: AllocationOut,
     pub summary: Vec<(String, String)>,
     /// (country, quantity, before %, after %, reason)
     pub lines: Vec<(String, String, String, String, String)>,
@@ -37,6 +40,7 @@ pub struct Shown {
 fn shown(page: &Page, out: &AllocationOut) -> Shown {
     let pct = |v: f64| page.ta("percent", &[("value", page.num(&serde_json::json!(v)))]);
     Shown {
+        out: out.clone(),
         summary: vec![
             (
                 page.t("col-item"),
@@ -69,6 +73,47 @@ fn shown(page: &Page, out: &AllocationOut) -> Shown {
     }
 }
 
+/// The shares and the checks of a result as tables to download.
+fn result_sheets(page: &Page, out: &AllocationOut) -> Vec<Sheet> {
+    let mut shares = Sheet::new(
+        page,
+        "allocation",
+        &[
+            "col-country",
+            "col-quantity",
+            "alloc-before",
+            "alloc-after",
+            "alloc-reason",
+        ],
+    );
+    shares.rows = out
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::text(page.country(&l.iso3)),
+                Cell::num(&l.quantity),
+                Cell::num(&serde_json::json!(l.ratio_before_pct)),
+                Cell::num(&serde_json::json!(l.ratio_after_pct)),
+                Cell::text(l.reason.clone()),
+            ]
+        })
+        .collect();
+    let mut checks = Sheet::new(page, "allocation-checks", &["alloc-checks", "col-passed", "col-note"]);
+    checks.rows = out
+        .checks
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::text(c.check.clone()),
+                Cell::text(page.t(if c.passed { "yes" } else { "no" })),
+                Cell::text(c.detail.clone()),
+            ]
+        })
+        .collect();
+    vec![shares, checks]
+}
+
 #[derive(Template)]
 #[template(path = "pages/allocations.html")]
 struct Allocations {
@@ -79,6 +124,10 @@ struct Allocations {
     items: Vec<(String, String)>,
     policies: Vec<(String, String)>,
     result: Option<Shown>,
+    /// The preview's fields, carried by the form that saves it.
+    kept: [&'static str; 9],
+    /// The form that saves a proposal is shown (after a preview).
+    saving: bool,
     /// (id, item, supplier, status, date)
     proposals: Vec<(i64, String, String, String, String)>,
 }
@@ -95,7 +144,7 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
         (Ok(i), Ok(p)) => (i, p),
         (Err(e), _) | (_, Err(e)) => return failure(page, e.into()),
     };
-    let proposals = proposals
+    let proposals: Vec<(i64, String, String, String, String, chrono::NaiveDate)> = proposals
         .into_iter()
         .filter(|x| access::sees_everything(&user) || access::may_read_proposal(page.caller(), x).is_ok())
         .map(|x| {
@@ -105,6 +154,7 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
                 x.supplier.clone(),
                 x.status.clone(),
                 page.date(x.created_at.date_naive()),
+                x.created_at.date_naive(),
             )
         })
         .collect();
@@ -119,20 +169,54 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
         })
         .collect();
     items.sort_by(|a, b| a.1.cmp(&b.1));
-    if !form.errors.is_empty() {
-        page.failed = true;
+    if let Some((n, format)) = page.download() {
+        let mut sheets = match &result {
+            Some(r) => result_sheets(&page, &r.out),
+            None => vec![
+                Sheet::new(&page, "allocation", &[]),
+                Sheet::new(&page, "allocation-checks", &[]),
+            ],
+        };
+        let mut list = Sheet::new(
+            &page,
+            "proposals",
+            &["col-id", "col-item", "field-supplier", "col-status", "col-date"],
+        );
+        list.rows = proposals
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::int(x.0),
+                    Cell::text(x.1.clone()),
+                    Cell::text(x.2.clone()),
+                    Cell::text(x.3.clone()),
+                    Cell::Date(x.5),
+                ]
+            })
+            .collect();
+        sheets.push(list);
+        return sheets::send(page, sheets, n, format);
     }
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let proposals = proposals.into_iter().map(|x| (x.0, x.1, x.2, x.3, x.4)).collect();
+    let status = page.status_for(&form);
     let tpl = Allocations {
         title: page.t("alloc-title"),
         may_run: RUNNERS.contains(&user.role),
         policies: POLICIES.iter().map(|p| ((*p).to_owned(), (*p).to_owned())).collect(),
         items,
         proposals,
+        saving: result.is_some() || (!form.errors.is_empty() && !form.value("item").is_empty()),
+        kept: [
+            "item",
+            "quantity",
+            "policy",
+            "eligible",
+            "cap",
+            "buffer",
+            "lot",
+            "min_shipment",
+            "earmark",
+        ],
         result,
         form,
         page,
@@ -140,11 +224,36 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
     render(status, &tpl.page, &tpl)
 }
 
-pub async fn list(State(s): State<AppState>, page: Page) -> Response {
-    let mut form = FormState::default();
-    form.set("policy", "population-cap");
-    form.set("eligible", "nam-members");
-    allocations_page(&s, page, form, None).await
+/// The page; with an item in its address (`?item=…&quantity=…`), the
+/// preview of that allocation. A preview writes nothing, so it is a GET:
+/// its address can be shared, and its tables downloaded.
+pub async fn list(State(s): State<AppState>, page: Page, RawQuery(q): RawQuery) -> Response {
+    let fields = Fields::parse(q.as_deref().unwrap_or("").as_bytes());
+    if fields.opt("item").is_none() {
+        let mut form = FormState::default();
+        form.set("policy", "population-cap");
+        form.set("eligible", "nam-members");
+        return allocations_page(&s, page, form, None).await;
+    }
+    if let Err(e) = access::require(page.caller(), &RUNNERS) {
+        return failure(page, e.into());
+    }
+    let mut form = FormState::new(fields.clone().into_values());
+    let req = request(&page, &fields, &mut form);
+    if !form.errors.is_empty() {
+        return allocations_page(&s, page, form, None).await;
+    }
+    match allocate::run(&*s.store, &req).await {
+        Ok(out) => {
+            let shown = shown(&page, &out);
+            allocations_page(&s, page, form, Some(shown)).await
+        }
+        Err(StoreError::Invalid(inv)) => {
+            form.add_invalid(page.lang, &inv, &labels(&page), "item");
+            allocations_page(&s, page, form, None).await
+        }
+        Err(e) => failure(page, e.into()),
+    }
 }
 
 fn request(page: &Page, fields: &Fields, form: &mut FormState) -> AllocationRequest {
@@ -206,17 +315,9 @@ pub async fn run(State(s): State<AppState>, posted: Posted) -> Response {
     if !form.errors.is_empty() {
         return allocations_page(&s, page, form, None).await;
     }
-    let result = if fields.get("then") == "propose" {
-        let supplier = fields.get("supplier").trim().to_ascii_uppercase();
-        match allocate::propose(&*s.store, &page.actor(), &req, &supplier).await {
-            Ok(p) => return page.see_other(&format!("/allocations/{}", p.id)),
-            Err(e) => Err(e),
-        }
-    } else {
-        allocate::run(&*s.store, &req).await.map(|out| shown(&page, &out))
-    };
-    match result {
-        Ok(shown) => allocations_page(&s, page, form, Some(shown)).await,
+    let supplier = fields.get("supplier").trim().to_ascii_uppercase();
+    match allocate::propose(&*s.store, &page.actor(), &req, &supplier).await {
+        Ok(p) => page.see_other(&format!("/allocations/{}", p.id)),
         Err(StoreError::Invalid(inv)) => {
             form.add_invalid(page.lang, &inv, &labels(&page), "item");
             allocations_page(&s, page, form, None).await
@@ -246,6 +347,13 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<IdPath>) 
     let result = serde_json::from_value::<AllocationOut>(proposal.result.clone())
         .ok()
         .map(|out| shown(&page, &out));
+    if let Some((n, format)) = page.download() {
+        let sheets = result
+            .as_ref()
+            .map(|r| result_sheets(&page, &r.out))
+            .unwrap_or_default();
+        return sheets::send(page, sheets, n, format);
+    }
     let tpl = ProposalPage {
         title: page.ta1("proposal-title", "id", proposal.id),
         may_decide: proposal.status == "proposed" && access::may_decide_proposal(page.caller(), &proposal).is_ok(),

@@ -2,12 +2,12 @@
 //! page's language, unit and indicative unit value; adding an item; retiring
 //! one (it stays, with its needs and history, but is offered for no new need).
 
+use super::sheets::{self, Cell, Sheet};
 use super::{FormState, Page, Posted, failure, render};
 use crate::http::AppState;
 use crate::services::access;
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use needsdb_domain::item::NewItem;
 use needsdb_store::StoreError;
@@ -40,12 +40,47 @@ async fn catalogue_page(s: &AppState, mut page: Page, form: FormState) -> Respon
                 .collect()
         })
         .unwrap_or_default();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    if let Some((n, format)) = page.download() {
+        let mut sheet = Sheet::new(
+            &page,
+            "catalogue",
+            &[
+                "field-item-code",
+                "col-item",
+                "field-name-en",
+                "col-cluster",
+                "col-unit",
+                "field-dac-sector",
+                "field-unit-value",
+                "field-unit-value-source",
+                "col-status",
+            ],
+        );
+        sheet.rows = items
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::text(i.code.to_string()),
+                    Cell::text(page.item(i.code.as_str(), &i.name_en)),
+                    Cell::text(i.name_en.clone()),
+                    Cell::text(page.cluster(&i.cluster)),
+                    Cell::text(i.unit.clone()),
+                    Cell::text(i.dac_sector.clone()),
+                    i.unit_value_usd
+                        .as_deref()
+                        .map_or(Cell::text(""), |v| Cell::Num(v.to_owned())),
+                    Cell::text(i.unit_value_source.clone().unwrap_or_default()),
+                    Cell::text(if i.retired {
+                        page.t("item-retired")
+                    } else {
+                        String::new()
+                    }),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![sheet], n, format);
+    }
+    let status = page.status_for(&form);
     let tpl = Catalogue {
         title: page.t("catalogue-title"),
         may_manage: access::require(page.caller(), &access::CATALOGUE_MANAGERS).is_ok(),

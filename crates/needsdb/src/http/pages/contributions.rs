@@ -2,14 +2,14 @@
 //! contribution through the stages; the recipient confirms what arrived,
 //! all of it or a part.
 
-use super::{Fields, FormState, Page, Posted, failure, render};
+use super::{Fields, FormState, Page, Posted, failure, message, render};
 use crate::http::AppState;
 use crate::services::{self, Failure};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use needsdb_domain::{NewContribution, NewDelivery, NewLink, Stage, StageChange};
+use needsdb_domain::{NewContribution, NewDelivery, NewLink, Stage, StageChange, decimal};
 use needsdb_store::{Contribution, Need, StoreError};
 use serde::Deserialize;
 
@@ -20,60 +20,145 @@ pub struct IdPath {
     id: i64,
 }
 
+/// The most needs one pledge form takes: a page a person can still read.
+const MAX_PLEDGE_NEEDS: usize = 50;
+
 #[derive(Template)]
 #[template(path = "pages/pledge.html")]
 struct Pledge {
     page: Page,
     title: String,
     form: FormState,
-    need: Need,
-    need_label: String,
+    /// (need id, its label, the quantity field's name and label)
+    needs: Vec<(i64, String, String, String)>,
     stages: Vec<(String, String)>,
 }
 
-async fn pledge_page(s: &AppState, mut page: Page, id: i64, form: FormState) -> Response {
-    let need = match services::needs::visible(&*s.store, page.caller(), id).await {
-        Ok(n) => n,
-        Err(e) => return failure(page, e),
-    };
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
+/// The needs a pledge form names (`need=…`, once or many times), each
+/// visible to the caller. A pledge carries one item to one country, as the
+/// API's links do, so the needs must share both.
+async fn pledged_needs(s: &AppState, page: &Page, fields: &Fields) -> Result<Vec<Need>, &'static str> {
+    let mut ids: Vec<i64> = Vec::new();
+    for v in fields.all("need") {
+        let id = v.trim().parse::<i64>().map_err(|_| "pledge-none")?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err("pledge-none");
+    }
+    if ids.len() > MAX_PLEDGE_NEEDS {
+        return Err("pledge-too-many");
+    }
+    let mut needs = Vec::with_capacity(ids.len());
+    for id in ids {
+        match services::needs::visible(&*s.store, page.caller(), id).await {
+            Ok(n) => needs.push(n),
+            Err(_) => return Err("pledge-none"),
+        }
+    }
+    if needs
+        .iter()
+        .any(|n| n.country != needs[0].country || n.item != needs[0].item)
+    {
+        return Err("pledge-mixed");
+    }
+    Ok(needs)
+}
+
+fn quantity_field(id: i64) -> String {
+    format!("quantity_{id}")
+}
+
+fn quantity_label(page: &Page, needs: &[Need], id: i64) -> String {
+    if needs.len() == 1 {
+        page.t("field-quantity")
     } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+        page.ta("field-quantity-for", &[("need", page.need_title(id))])
+    }
+}
+
+fn pledge_page(mut page: Page, needs: &[Need], form: FormState) -> Response {
+    let status = page.status_for(&form);
     let tpl = Pledge {
-        title: page.ta("pledge-title", &[("id", id.to_string())]),
-        need_label: format!(
-            "{} – {} {} {}",
-            page.country(&need.country),
-            page.num(&need.quantity),
-            need.unit,
-            page.item(&need.item, &need.item_name)
-        ),
+        title: if needs.len() == 1 {
+            page.ta("pledge-title", &[("id", needs[0].id.to_string())])
+        } else {
+            page.ta("pledge-several-title", &[("count", needs.len().to_string())])
+        },
+        needs: needs
+            .iter()
+            .map(|n| {
+                let label = format!(
+                    "{} – {} {} {} ({})",
+                    page.country(&n.country),
+                    page.num(&n.quantity),
+                    n.unit,
+                    page.item(&n.item, &n.item_name),
+                    page.need_title(n.id)
+                );
+                (n.id, label, quantity_field(n.id), quantity_label(&page, needs, n.id))
+            })
+            .collect(),
         stages: [Stage::Announced, Stage::Pledged, Stage::Committed]
             .iter()
             .map(|st| (st.as_str().to_owned(), page.t(&format!("stage-{}", st.as_str()))))
             .collect(),
-        need,
         form,
         page,
     };
     render(status, &tpl.page, &tpl)
 }
 
-pub async fn pledge_form(State(s): State<AppState>, page: Page, Path(p): Path<IdPath>) -> Response {
+fn blank_pledge(page: &Page, needs: &[Need]) -> FormState {
     let mut form = FormState::default();
     form.set("stage", "pledged");
     if let Some(org) = page.user.as_ref().and_then(|u| u.org.clone()) {
         form.set("donor", org);
     }
-    pledge_page(&s, page, p.id, form).await
+    // Offered: what is still unmet of each need, when there are several.
+    if needs.len() > 1 {
+        for n in needs {
+            if let Some(unmet) = n
+                .coverage
+                .unmet
+                .as_str()
+                .map(str::to_owned)
+                .or_else(|| n.coverage.unmet.as_number().map(|v| v.to_string()))
+            {
+                form.set(&quantity_field(n.id), unmet);
+            }
+        }
+    }
+    form
+}
+
+/// The pledge form for one need.
+pub async fn pledge_form(State(s): State<AppState>, page: Page, Path(p): Path<IdPath>) -> Response {
+    let need = match services::needs::visible(&*s.store, page.caller(), p.id).await {
+        Ok(n) => n,
+        Err(e) => return failure(page, e),
+    };
+    let needs = [need];
+    let form = blank_pledge(&page, &needs);
+    pledge_page(page, &needs, form)
+}
+
+/// The pledge form for the needs ticked in a list (`?need=1&need=2`).
+pub async fn pledge_several_form(State(s): State<AppState>, page: Page, RawQuery(q): RawQuery) -> Response {
+    let fields = Fields::parse(q.as_deref().unwrap_or("").as_bytes());
+    match pledged_needs(&s, &page, &fields).await {
+        Ok(needs) => {
+            let form = blank_pledge(&page, &needs);
+            pledge_page(page, &needs, form)
+        }
+        Err(key) => message(page, StatusCode::UNPROCESSABLE_ENTITY, "pledge-cannot-title", key),
+    }
 }
 
 fn labels(page: &Page) -> Vec<(&'static str, String)> {
     [
-        ("quantity", "field-quantity"),
         ("stage", "field-stage"),
         ("stage_date", "field-stage-date"),
         ("description", "field-description"),
@@ -84,41 +169,91 @@ fn labels(page: &Page) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-pub async fn pledge(State(s): State<AppState>, Path(p): Path<IdPath>, posted: Posted) -> Response {
+/// Records one contribution linked to every need on the form, each with
+/// its own quantity; the contribution's quantity is their sum.
+pub async fn pledge(State(s): State<AppState>, posted: Posted) -> Response {
     let Posted { page, fields } = posted;
-    let need = match services::needs::visible(&*s.store, page.caller(), p.id).await {
+    let needs = match pledged_needs(&s, &page, &fields).await {
         Ok(n) => n,
-        Err(e) => return failure(page, e),
+        Err(key) => return message(page, StatusCode::UNPROCESSABLE_ENTITY, "pledge-cannot-title", key),
     };
-    let quantity = fields.number("quantity", page.lang);
+    let mut form = FormState::new(fields.clone().into_values());
+    let mut links = Vec::with_capacity(needs.len());
+    let mut total: i64 = 0;
+    for n in &needs {
+        let name = quantity_field(n.id);
+        let label = quantity_label(&page, &needs, n.id);
+        let typed = fields.number(&name, page.lang);
+        let read = typed
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .map(|v| decimal::read(v, decimal::Style::Point).and_then(|d| d.scaled(SCALE)));
+        match read {
+            None => form.add(&name, page.ta("err-required", &[("field", label.to_lowercase())])),
+            Some(Err(_)) => form.add(&name, page.ta("err-not_a_number", &[("field", label.to_lowercase())])),
+            Some(Ok(v)) => total = total.saturating_add(v),
+        }
+        links.push(NewLink {
+            need: Some(n.id),
+            quantity: typed,
+        });
+    }
+    if !form.errors.is_empty() {
+        return pledge_page(page, &needs, form);
+    }
+    let first = &needs[0];
     let input = NewContribution {
         donor: page
             .user
             .as_ref()
             .and_then(|u| u.org.clone())
             .or_else(|| fields.opt("donor")),
-        recipient: Some(need.country.clone()),
-        item: Some(need.item.clone()),
-        quantity: quantity.clone(),
+        recipient: Some(first.country.clone()),
+        item: Some(first.item.clone()),
+        quantity: Some(serde_json::Value::String(decimal::format_scaled(total, SCALE))),
         stage: fields.opt("stage"),
         stage_date: fields.opt("stage_date"),
         description: fields.opt("description"),
-        links: vec![NewLink {
-            need: Some(need.id),
-            quantity,
-        }],
+        links,
         ..Default::default()
     };
     match services::contributions::create(&*s.store, page.caller(), &page.actor(), &input).await {
         Ok(c) => page.done(&format!("/contributions/{}", c.id), "contribution-created"),
-        Err(Failure::Store(StoreError::Invalid(inv))) => {
-            let mut form = FormState::new(fields.into_values());
-            form.add_invalid(page.lang, &inv, &labels(&page), "quantity");
-            pledge_page(&s, page, p.id, form).await
+        Err(Failure::Store(StoreError::Invalid(mut inv))) => {
+            // A problem with one link is shown at that need's quantity.
+            for e in &mut inv.0 {
+                if let Some(i) = e
+                    .field
+                    .strip_prefix("links[")
+                    .and_then(|r| r.split(']').next())
+                    .and_then(|i| i.parse::<usize>().ok())
+                    && let Some(n) = needs.get(i)
+                {
+                    e.field = quantity_field(n.id);
+                } else if e.field == "quantity" {
+                    e.field = quantity_field(first.id);
+                }
+            }
+            let names: Vec<String> = needs.iter().map(|n| quantity_field(n.id)).collect();
+            let all: Vec<(&str, String)> = labels(&page)
+                .into_iter()
+                .chain(
+                    needs
+                        .iter()
+                        .zip(&names)
+                        .map(|(n, name)| (name.as_str(), quantity_label(&page, &needs, n.id))),
+                )
+                .collect();
+            form.add_invalid(page.lang, &inv, &all, &names[0]);
+            pledge_page(page, &needs, form)
         }
         Err(e) => failure(page, e),
     }
 }
+
+/// The decimals a pledged quantity is summed in: more than any unit takes,
+/// so the sum is exact and the rules still judge the precision.
+const SCALE: u32 = 6;
 
 #[derive(Template)]
 #[template(path = "pages/contribution.html")]
@@ -158,12 +293,7 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
     let may_add_evidence = services::evidence::may_add_to_contribution(&*s.store, page.caller(), id)
         .await
         .is_ok();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let tpl = Show {
         title: page.ta("contribution-title", &[("id", id.to_string())]),
         donor: page.country(&c.donor),

@@ -2,6 +2,7 @@
 //! look like one flow reported twice, each with the button that merges the
 //! later report into the one kept (both histories stay).
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Page, Posted, failure, render};
 use crate::http::AppState;
 use crate::services::contributions;
@@ -27,6 +28,42 @@ pub async fn list(State(s): State<AppState>, page: Page) -> Response {
         Ok(p) => p,
         Err(e) => return failure(page, e),
     };
+    if let Some((n, format)) = page.download() {
+        let mut sheet = Sheet::new(
+            &page,
+            "duplicates",
+            &[
+                "col-kept",
+                "col-duplicate",
+                "col-what",
+                "col-donor",
+                "col-recipient",
+                "col-item",
+                "col-quantity",
+                "col-quantity",
+                "col-days-apart",
+                "col-who",
+            ],
+        );
+        sheet.rows = pairs
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::int(p.keep),
+                    Cell::int(p.duplicate),
+                    Cell::text(page.t(&format!("pair-{}", p.kind))),
+                    Cell::text(page.country(&p.donor)),
+                    Cell::text(page.country(&p.recipient)),
+                    Cell::text(p.what.clone()),
+                    Cell::num(&p.quantities[0]),
+                    Cell::num(&p.quantities[1]),
+                    Cell::int(p.days_apart),
+                    Cell::text(p.reported_by.join(" / ")),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![sheet], n, format);
+    }
     let tpl = Duplicates {
         title: page.t("duplicates-title"),
         may_merge: contributions::may_merge(page.caller()),

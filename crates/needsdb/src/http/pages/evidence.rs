@@ -2,12 +2,10 @@
 //! delivery note) added to a need or to a contribution's delivery, with the
 //! same checks and rules as the API (`services::evidence`).
 
-use super::{FormState, Page, Posted, failure, message};
+use super::{FormState, Page, Posted, PostedParts, failure, forged};
 use crate::http::AppState;
-use crate::http::auth::{constant_time_eq, same_origin};
 use crate::services::{Failure, evidence};
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use needsdb_domain::evidence::{MAX_FILE_BYTES, NewEvidenceLink, validate_file};
 use needsdb_store::StoreError;
@@ -72,20 +70,12 @@ pub async fn add_link(State(s): State<AppState>, Path(p): Path<IdPath>, posted: 
     }
 }
 
-pub async fn add_file(
-    State(s): State<AppState>,
-    Path(p): Path<IdPath>,
-    page: Page,
-    headers: HeaderMap,
-    mut multipart: Multipart,
-) -> Response {
+pub async fn add_file(State(s): State<AppState>, Path(p): Path<IdPath>, posted: PostedParts) -> Response {
+    let PostedParts {
+        page,
+        parts: mut multipart,
+    } = posted;
     let kind = entity(&page);
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        if !same_origin(origin.to_str().unwrap_or(""), host) {
-            return message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf");
-        }
-    }
     let (mut csrf, mut title, mut file) = (String::new(), String::new(), None);
     loop {
         let field = match multipart.next_field().await {
@@ -101,8 +91,8 @@ pub async fn add_file(
             "csrf" => csrf = field.text().await.unwrap_or_default(),
             "title" => title = field.text().await.unwrap_or_default(),
             "file" => {
-                if page.new_form_cookie || !constant_time_eq(&csrf, &page.csrf) {
-                    return message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf");
+                if !page.token_ok(&csrf) {
+                    return forged(page);
                 }
                 let name = field.file_name().unwrap_or_default().to_owned();
                 let declared = field.content_type().unwrap_or_default().to_owned();
@@ -118,8 +108,8 @@ pub async fn add_file(
             _ => {}
         }
     }
-    if page.new_form_cookie || !constant_time_eq(&csrf, &page.csrf) {
-        return message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf");
+    if !page.token_ok(&csrf) {
+        return forged(page);
     }
     let Some((name, declared, bytes)) = file.filter(|(_, _, b)| !b.is_empty()) else {
         let mut form = FormState::default();

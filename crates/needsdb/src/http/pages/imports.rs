@@ -8,13 +8,12 @@
 //! The upload waits on disk between the check and the import, named for
 //! its user, and goes once imported (or with the day-old sweep).
 
-use super::{Fields, FormState, Page, Posted, failure, message, render};
+use super::{Fields, FormState, Page, Posted, PostedParts, failure, forged, message, render};
 use crate::http::AppState;
-use crate::http::auth::{constant_time_eq, same_origin};
 use crate::services::{access, imports};
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use needsdb_exchange::{Data, Format, Options, Report};
 use needsdb_store::{Role, User};
@@ -35,12 +34,7 @@ struct Upload {
 }
 
 fn upload_page(mut page: Page, form: FormState) -> Response {
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let tpl = Upload {
         title: page.t("import-title"),
         decimals: vec![
@@ -71,17 +65,12 @@ fn waiting(s: &AppState, user: &User, token: &str) -> Option<PathBuf> {
         .then(|| s.upload_dir.join(format!("needsdb-upload-page-{}-{token}", user.id)))
 }
 
-pub async fn upload(State(s): State<AppState>, page: Page, headers: HeaderMap, mut form: Multipart) -> Response {
+pub async fn upload(State(s): State<AppState>, posted: PostedParts) -> Response {
+    let PostedParts { page, parts: mut form } = posted;
     let user = match importer(&page) {
         Ok(u) => u,
         Err(e) => return failure(page, e.into()),
     };
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        if !same_origin(origin.to_str().unwrap_or(""), host) {
-            return message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf");
-        }
-    }
     let mut fields = Fields::default();
     let token = crate::services::accounts::random_hex(16);
     let Some(path) = waiting(&s, &user, &token) else {
@@ -111,8 +100,8 @@ pub async fn upload(State(s): State<AppState>, page: Page, headers: HeaderMap, m
             continue;
         }
         // The token must come before the file: nothing is stored for a forged form.
-        if page.new_form_cookie || !constant_time_eq(fields.get("csrf"), &page.csrf) {
-            return message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf");
+        if !page.token_ok(fields.get("csrf")) {
+            return forged(page);
         }
         let label = field.file_name().unwrap_or("upload").to_owned();
         match store_field(field, &path).await {
@@ -125,9 +114,9 @@ pub async fn upload(State(s): State<AppState>, page: Page, headers: HeaderMap, m
             }
         }
     }
-    if page.new_form_cookie || !constant_time_eq(fields.get("csrf"), &page.csrf) {
+    if !page.token_ok(fields.get("csrf")) {
         let _ = std::fs::remove_file(&path);
-        return message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf");
+        return forged(page);
     }
     let Some((label, bytes, head)) = stored.filter(|(_, b, _)| *b > 0) else {
         let _ = std::fs::remove_file(&path);
@@ -268,14 +257,7 @@ async fn check_and_show(
     suggestions.dedup();
     let importable =
         !report.committed && report.problem_count > 0 && report.problems.iter().all(|p| p.suggestion.is_some());
-    if !report.ok() {
-        page.failed = true;
-    }
-    let status = if report.ok() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.failed_if(!report.ok());
     let title = if report.committed {
         page.t("import-done")
     } else {

@@ -3,6 +3,7 @@
 //! shipments awaiting their confirmation), the contributions of theirs due
 //! for follow-up, and their own contributions.
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Page, failure, render};
 use crate::http::AppState;
 use crate::services::{analysis, notifications};
@@ -67,6 +68,73 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
     } else {
         Vec::new()
     };
+    if let Some((n, format)) = page.download() {
+        let partner = user.role == Role::Partner;
+        let mut a = Sheet::new(&page, "notifications", &["col-date", "col-what", "col-note"]);
+        a.rows = notices
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::Date(x.at.date_naive()),
+                    Cell::text(page.t(&format!("notice-{}", x.kind))),
+                    Cell::text(x.summary.clone()),
+                ]
+            })
+            .collect();
+        let mut b = Sheet::new(
+            &page,
+            "follow-up",
+            &[
+                "col-id",
+                "col-party",
+                "col-stage",
+                "col-since",
+                "col-days-waiting",
+                "col-outstanding",
+                "col-unit",
+            ],
+        );
+        b.rows = follow_up
+            .iter()
+            .map(|f| {
+                vec![
+                    Cell::int(f.contribution),
+                    Cell::text(page.country(if partner { &f.recipient } else { &f.donor })),
+                    Cell::text(page.t(&format!("stage-{}", f.stage))),
+                    Cell::Date(f.since),
+                    Cell::int(f.days_waiting),
+                    f.outstanding.as_ref().map_or(Cell::text(""), Cell::num),
+                    Cell::text(f.unit.clone()),
+                ]
+            })
+            .collect();
+        let mut c = Sheet::new(
+            &page,
+            "contributions",
+            &[
+                "col-id",
+                "col-donor",
+                "col-recipient",
+                "col-quantity",
+                "col-unit",
+                "col-stage",
+            ],
+        );
+        c.rows = mine
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::int(x.id),
+                    Cell::text(page.country(&x.donor)),
+                    Cell::text(page.country(&x.recipient)),
+                    Cell::num(&x.quantity),
+                    Cell::text(x.unit.clone()),
+                    Cell::text(page.t(&format!("stage-{}", x.stage.as_str()))),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![a, b, c], n, format);
+    }
     let tpl = Inbox {
         title: page.t("inbox-title"),
         notices: notices

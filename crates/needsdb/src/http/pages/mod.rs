@@ -23,6 +23,7 @@ mod inbox;
 mod needs;
 mod public;
 mod session;
+mod sheets;
 
 use crate::http::AppState;
 use crate::http::auth::{SESSION_COOKIE, constant_time_eq, cookie, same_origin, sha256_hex};
@@ -93,9 +94,10 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/needs/{id}", get(needs::show))
         .route("/{lang}/needs/{id}/edit", get(needs::edit_form).post(needs::update))
         .route("/{lang}/needs/{id}/status", post(needs::change_status))
+        .route("/{lang}/needs/{id}/pledge", get(contributions::pledge_form))
         .route(
-            "/{lang}/needs/{id}/pledge",
-            get(contributions::pledge_form).post(contributions::pledge),
+            "/{lang}/pledge",
+            get(contributions::pledge_several_form).post(contributions::pledge),
         )
         .route("/{lang}/contributions/{id}", get(contributions::show))
         .route("/{lang}/contributions/{id}/stage", post(contributions::advance))
@@ -295,6 +297,37 @@ impl Page {
         self.ta("need-title", &[("id", id.to_string())])
     }
 
+    /// The status of a page showing a form: 422, with "Error:" in the
+    /// title, when the submission failed (the GOV.UK pattern).
+    pub fn status_for(&mut self, form: &FormState) -> StatusCode {
+        self.failed_if(!form.errors.is_empty())
+    }
+
+    pub fn failed_if(&mut self, failed: bool) -> StatusCode {
+        self.failed = failed;
+        if failed {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        }
+    }
+
+    /// The table and format this address asks to download, if any.
+    pub fn download(&self) -> Option<(usize, sheets::Download)> {
+        sheets::requested(self.query.as_deref())
+    }
+
+    /// This page's table `n` as a file (`csv` or `xlsx`), filters kept.
+    pub fn download_href(&self, n: &usize, format: &str) -> String {
+        let kept = sheets::kept_query(self.query.as_deref());
+        let sep = if kept.is_empty() { "" } else { "&" };
+        format!(
+            "/{}{}?{kept}{sep}download={n}&format={format}",
+            self.lang.code(),
+            self.rest
+        )
+    }
+
     /// A link within the pages, in this language.
     pub fn href(&self, path: &str) -> String {
         format!("/{}{path}", self.lang.code())
@@ -415,15 +448,8 @@ impl FromRequest<AppState> for Posted {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let page = Page::from_request_parts(&mut parts, state).await?;
-        if let Some(origin) = parts.headers.get(header::ORIGIN) {
-            let host = parts
-                .headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("");
-            if !same_origin(origin.to_str().unwrap_or(""), host) {
-                return Err(message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf"));
-            }
+        if !from_this_site(&parts.headers) {
+            return Err(forged(page));
         }
         let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,
@@ -437,12 +463,63 @@ impl FromRequest<AppState> for Posted {
             }
         };
         let fields = Fields::parse(&bytes);
-        // A token minted by this very request (no cookie yet) matches nothing.
-        if page.new_form_cookie || !constant_time_eq(fields.get("csrf"), &page.csrf) {
-            return Err(message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf"));
+        if !page.token_ok(fields.get("csrf")) {
+            return Err(forged(page));
         }
         Ok(Posted { page, fields })
     }
+}
+
+/// A submitted multipart form (a file upload): its page, once the origin
+/// was checked, and its parts. The CSRF token is one of the parts, so the
+/// handler checks it with `Page::token_ok` before it keeps any file.
+pub struct PostedParts {
+    pub page: Page,
+    pub parts: axum::extract::Multipart,
+}
+
+impl FromRequest<AppState> for PostedParts {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let page = Page::from_request_parts(&mut parts, state).await?;
+        if !from_this_site(&parts.headers) {
+            return Err(forged(page));
+        }
+        let req = Request::from_parts(parts, body);
+        match axum::extract::Multipart::from_request(req, state).await {
+            Ok(parts) => Ok(PostedParts { page, parts }),
+            Err(_) => Err(message(
+                page,
+                StatusCode::BAD_REQUEST,
+                "upload-broken-title",
+                "error-upload-broken",
+            )),
+        }
+    }
+}
+
+impl Page {
+    /// The form's CSRF token is this session's (or this browser's, before
+    /// sign-in). A token minted by this very request (no cookie yet)
+    /// matches nothing.
+    pub fn token_ok(&self, sent: &str) -> bool {
+        !self.new_form_cookie && constant_time_eq(sent, &self.csrf)
+    }
+}
+
+/// A post from another site's page (or `Origin: null`) is refused.
+fn from_this_site(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::ORIGIN).is_none_or(|origin| {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        same_origin(origin.to_str().unwrap_or(""), host)
+    })
+}
+
+/// The answer to a form without a valid token or from another site.
+pub fn forged(page: Page) -> Response {
+    message(page, StatusCode::FORBIDDEN, "forbidden-title", "error-csrf")
 }
 
 /// Renders a template as the page's answer. A GET answered 200 carries an

@@ -7,7 +7,6 @@ use crate::http::AppState;
 use crate::services::{self, Failure};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use needsdb_domain::{NeedStatus, NewNeed};
 use needsdb_store::{Need, NeedQuery, Role, StatusChange, StoreError};
@@ -30,6 +29,14 @@ pub struct NeedRow {
     pub needed_by: String,
     pub status: String,
     pub coverage: String,
+    /// The caller may pledge against it (a partner, an open shared need).
+    pub pledgeable: bool,
+}
+
+fn may_pledge(page: &Page, n: &Need) -> bool {
+    page.user.as_ref().is_some_and(|u| u.role == Role::Partner)
+        && n.status.is_open()
+        && NeedStatus::SHARED_STATUSES.contains(&n.status)
 }
 
 pub(super) fn row(page: &Page, n: &Need) -> NeedRow {
@@ -45,6 +52,7 @@ pub(super) fn row(page: &Page, n: &Need) -> NeedRow {
             "percent",
             &[("value", page.num(&serde_json::json!(n.coverage.coverage_pct)))],
         ),
+        pledgeable: may_pledge(page, n),
     }
 }
 
@@ -76,6 +84,8 @@ struct List {
     income_groups: Vec<(String, String)>,
     nam_statuses: Vec<(String, String)>,
     rows: Vec<NeedRow>,
+    /// Some rows can be ticked to pledge against them together.
+    pledging: bool,
     next: Option<String>,
     csv: String,
     xlsx: String,
@@ -158,12 +168,7 @@ pub async fn list(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
 }
 
 async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedRow>, next: Option<String>) -> Response {
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let clusters: Vec<String> = match s.store.items().await {
         Ok(items) => {
             let mut c: Vec<String> = items.into_iter().map(|i| i.cluster).collect();
@@ -208,6 +213,7 @@ async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedR
         nam_statuses: options(&page, "nam-", &["member", "observer"], true),
         csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
         xlsx: format!("/api/v1/exports/needs?format=xlsx{sep}{filters}"),
+        pledging: rows.iter().any(|r: &NeedRow| r.pledgeable),
         rows,
         next,
         form,
@@ -296,8 +302,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
         .collect();
     let may_edit =
         need.status.is_editable() && crate::services::access::may_write_need(page.caller(), &need.country).is_ok();
-    let may_pledge =
-        role == Some(Role::Partner) && need.status.is_open() && NeedStatus::SHARED_STATUSES.contains(&need.status);
+    let may_pledge = may_pledge(&page, &need);
     let c = &need.coverage;
     let coverage = vec![
         (page.t("col-needed"), page.num(&c.needed)),
@@ -326,9 +331,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
             )
         })
         .collect();
-    if !form.errors.is_empty() {
-        page.failed = true;
-    }
+    let status = page.status_for(&form);
     let tpl = Show {
         title: page.ta("need-title", &[("id", need.id.to_string())]),
         country: page.country(&need.country),
@@ -352,11 +355,6 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
         form,
         need,
         page,
-    };
-    let status = if tpl.form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     };
     render(status, &tpl.page, &tpl)
 }
@@ -431,12 +429,7 @@ async fn form_page(s: &AppState, mut page: Page, form: FormState, id: Option<(i6
     // Nothing chosen until the user chooses: a first item picked by default
     // would be reported by whoever did not look.
     items.insert(0, (String::new(), String::new()));
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let tpl = Edit {
         title: match id {
             Some((id, _)) => page.ta("need-edit-title", &[("id", id.to_string())]),

@@ -2,6 +2,7 @@
 //! and by cluster, and the critical needs with the largest gaps), never a
 //! draft or a person.
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Page, failure, render};
 use crate::http::AppState;
 use crate::services::access;
@@ -15,8 +16,8 @@ pub struct Table {
     pub caption: String,
     pub head: Vec<String>,
     pub rows: Vec<Row>,
-    /// The same figures as CSV, from the API (the query without `format`).
-    pub download: Option<String>,
+    /// The same figures as a table to download.
+    pub sheet: Sheet,
 }
 
 pub struct Row {
@@ -43,7 +44,21 @@ fn figures(page: &Page, c: &Coverage) -> Vec<String> {
     ]
 }
 
-fn head(page: &Page, first: &str) -> Vec<String> {
+/// The figures of one group as plain numbers, for the downloads.
+fn sheet_row(name: String, needs: i64, c: &Coverage) -> Vec<Cell> {
+    vec![
+        Cell::text(name),
+        Cell::int(needs),
+        Cell::num(&c.needed),
+        Cell::num(&c.pledged),
+        Cell::num(&c.committed),
+        Cell::num(&c.delivered),
+        Cell::num(&c.unmet),
+        Cell::num(&serde_json::json!(c.coverage_pct)),
+    ]
+}
+
+fn head_keys(first: &str) -> [&str; 8] {
     [
         first,
         "col-needs",
@@ -54,9 +69,10 @@ fn head(page: &Page, first: &str) -> Vec<String> {
         "col-unmet",
         "col-coverage",
     ]
-    .iter()
-    .map(|k| page.t(k))
-    .collect()
+}
+
+fn head(page: &Page, first: &str) -> Vec<String> {
+    head_keys(first).iter().map(|k| page.t(k)).collect()
 }
 
 pub async fn home(State(s): State<AppState>, page: Page) -> Response {
@@ -99,7 +115,13 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
                     .concat(),
                 })
                 .collect(),
-            download: Some("/api/v1/coverage?by=country&measure=usd".into()),
+            sheet: Sheet {
+                rows: by_country
+                    .iter()
+                    .map(|r| sheet_row(page.country(&r.group), r.needs, &r.coverage))
+                    .collect(),
+                ..Sheet::new(&page, "coverage-by-country-usd", &head_keys("col-country"))
+            },
         },
         Table {
             caption: page.t("coverage-by-cluster"),
@@ -115,7 +137,13 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
                     .concat(),
                 })
                 .collect(),
-            download: Some("/api/v1/coverage?by=cluster&measure=usd".into()),
+            sheet: Sheet {
+                rows: by_cluster
+                    .iter()
+                    .map(|r| sheet_row(page.cluster(&r.group), r.needs, &r.coverage))
+                    .collect(),
+                ..Sheet::new(&page, "coverage-by-cluster-usd", &head_keys("col-cluster"))
+            },
         },
         Table {
             caption: page.t("top-unmet"),
@@ -134,9 +162,24 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
                     .concat(),
                 })
                 .collect(),
-            download: Some("/api/v1/coverage?by=item&priority=critical".into()),
+            sheet: Sheet {
+                rows: by_item
+                    .iter()
+                    .map(|r| {
+                        sheet_row(
+                            format!("{} ({})", page.item(&r.group, &r.item), r.unit),
+                            r.needs,
+                            &r.coverage,
+                        )
+                    })
+                    .collect(),
+                ..Sheet::new(&page, "critical-unmet", &head_keys("col-item"))
+            },
         },
     ];
+    if let Some((n, format)) = page.download() {
+        return sheets::send(page, tables.into_iter().map(|t| t.sheet).collect(), n, format);
+    }
     let tpl = Home {
         title: page.t("overview-title"),
         tables,

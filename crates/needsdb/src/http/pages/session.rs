@@ -18,12 +18,7 @@ struct SignIn {
 }
 
 fn sign_in_page(mut page: Page, form: FormState) -> Response {
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let tpl = SignIn {
         title: page.t("sign-in-title"),
         form,
@@ -115,12 +110,7 @@ struct Password {
 }
 
 fn password_page(mut page: Page, form: FormState) -> Response {
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        page.failed = true;
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.status_for(&form);
     let tpl = Password {
         title: page.t("password-title"),
         one_time: page.user.as_ref().is_some_and(|u| u.must_change_password),
