@@ -7,7 +7,7 @@
 // Run by crates/needsdb/tests/e2e/browser.rs, which starts the server and
 // creates the accounts; it passes BASE, CHROMIUM, SCREENSHOTS and ACCOUNTS
 // (JSON: one set of accounts per pass, with one-time passwords).
-import { chromium } from 'playwright-core';
+import { chromium, request } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -187,6 +187,16 @@ async function journey(pass, acc) {
     await page.getByRole('button', { name: 'Retire SHL-TEST-KIT' }).click();
     check((await page.content()).includes('The catalogue was changed'), 'js: the secretariat retired it');
     await step(page, pass, 'catalogue', { axe });
+    // An item edited in place: a new indicative value.
+    await page.getByRole('link', { name: 'BIO-O2-CONCENTRATOR', exact: true }).click();
+    await step(page, pass, 'item-edit', { axe });
+    await page.locator('#unit_value_usd').fill('720');
+    await page.getByLabel('Where the value comes from').fill('Supplier quotation, November 2026');
+    await page.getByLabel('Date of the value').fill('2026-11-15');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const edited = await page.content();
+    check(edited.includes('The catalogue was changed') && edited.includes('720'),
+      `js: the secretariat edited an item in place${edited.includes('error-summary') ? ` (${await page.locator('.error-summary').innerText()})` : ''}`);
     await page.goto(`${BASE}/en/allocations`);
     await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
     await page.getByLabel('Supply').fill('50');
@@ -241,6 +251,15 @@ async function journey(pass, acc) {
     && several.includes(`/en/needs/${otherId}"`) && several.includes('25 unit'),
     `${pass}: one pledge of 25 is linked to both needs`);
   await step(page, pass, 'pledge-several', { axe });
+  // The donor corrects it: 30, not 25, and why.
+  await page.getByRole('link', { name: 'Correct this contribution' }).click();
+  await step(page, pass, 'contribution-correct', { axe });
+  await page.getByLabel('Quantity').fill('30');
+  await page.getByLabel('Description').fill('Corrected after the packing list');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const corrected = await page.content();
+  check(corrected.includes('The contribution was corrected') && corrected.includes('30 unit'),
+    `${pass}: the partner corrected the contribution`);
   await signOut(page);
 
   // The focal point confirms a short delivery: 60 of 100.
@@ -314,6 +333,23 @@ async function journey(pass, acc) {
     await page.goto(`${BASE}/en/needs?country=${focal.country}&item=WASH-SOAP`);
     check((await page.locator('main tbody tr').count()) >= 1, `${pass}: the imported need is listed`);
   }
+
+  // An API token for the ministry's own system: shown once, works, then revoked.
+  await page.goto(`${BASE}/en/tokens`);
+  await page.getByLabel('Name').fill(`stock system ${pass}`);
+  await page.getByLabel('Days it lasts').fill('30');
+  await page.getByRole('button', { name: 'Create the token' }).click();
+  const token = await page.locator('.notice code').innerText();
+  // A client of its own, without the browser's session cookie.
+  const api = await request.newContext();
+  const bearer = { headers: { Authorization: `Bearer ${token}` } };
+  const withToken = await api.get(`${BASE}/api/v1/needs?limit=1`, bearer);
+  await step(page, pass, 'token-created', { axe });
+  await page.getByRole('button', { name: `Revoke stock system ${pass}` }).click();
+  const afterRevoke = await api.get(`${BASE}/api/v1/needs?limit=1`, bearer);
+  await api.dispose();
+  check(token.startsWith('ndb_') && withToken.status() === 200 && afterRevoke.status() === 401,
+    `${pass}: a token made in the pages works, and stops when revoked (${withToken.status()}, ${afterRevoke.status()})`);
 
   // The focal point's notifications name the pledge; a partner's list has its own.
   await page.goto(`${BASE}/en/inbox`);

@@ -357,3 +357,36 @@ no = لا
 col-passed = ناجح
 col-kept = المُبقاة
 col-duplicate = المكررة
+
+# Correcting a contribution
+correct-title = تصحيح المساهمة { $id }
+correct-intro = صحّح ما تم التعهد به أو إرساله وتاريخه والغرض منه. يبقى المانح والمستفيد والصنف كما هم: يُلغى التدفق الخاطئ ويُسجَّل من جديد. يحتفظ السجل بكل نسخة.
+button-correct = تصحيح هذه المساهمة
+contribution-corrected = تم تصحيح المساهمة.
+field-amount = المبلغ
+field-source-url = المصدر (عنوان ويب)
+field-external-id = مرجعك
+
+# Editing a catalogue item
+item-edit-title = تعديل { $item }
+item-edit-intro = لا يتغير الرمز ولا الوحدة ولا منازلها العشرية أبدًا، لأن الكميات المخزنة تُحسب بها. القيمة الجديدة للوحدة تعيد تقييم الاحتياجات والسلع المقدّرة بها.
+hint-unit-value-clear = اتركه فارغًا لحذف القيمة.
+button-edit-item = تعديل { $code }
+
+# API tokens
+tokens-title = رموز واجهة البرمجة
+tokens-intro = يستخدم برنامج نصي أو نظام آخر رمزًا بدلًا من كلمة مرورك، يُرسل على شكل 'Authorization: Bearer …'. ويمكنه فعل ما يمكنك فعله. يُعرض الرمز مرة واحدة؛ احفظه في مكان آمن وألغِه عندما لا يعود مستخدمًا.
+token-shown-once = رمزك الجديد. لا يُعرض إلا الآن: انسخه.
+tokens-add = إنشاء رمز
+tokens-yours = رموزك
+field-token-name = الاسم
+hint-token-name = الغرض منه، مثل 'الرفع الشهري من نظام المخزون'.
+field-token-days = عدد أيام الصلاحية
+hint-token-days = من 1 إلى 3650. اتركه فارغًا لرمز لا تنتهي صلاحيته.
+button-add-token = إنشاء الرمز
+col-token-start = يبدأ بـ
+col-token-expires = تنتهي صلاحيته
+token-revoked = ملغى
+button-revoke-token = إلغاء { $name }
+token-revoked-notice = تم إلغاء الرمز.
+nav-tokens = رموز واجهة البرمجة

@@ -389,3 +389,36 @@ no = no
 col-passed = Passed
 col-kept = Kept
 col-duplicate = Duplicate
+
+# Correcting a contribution
+correct-title = Correct contribution { $id }
+correct-intro = Correct what was pledged or sent, when, and what it is for. The donor, the recipient and the item stay: a wrong flow is cancelled and recorded anew. The history keeps every version.
+button-correct = Correct this contribution
+contribution-corrected = The contribution was corrected.
+field-amount = Amount
+field-source-url = Source (web address)
+field-external-id = Your reference
+
+# Editing a catalogue item
+item-edit-title = Edit { $item }
+item-edit-intro = The code, the unit and its decimals never change, because stored quantities are counted in them. A new unit value revalues the needs and the goods estimated from it.
+hint-unit-value-clear = Leave empty to remove the value.
+button-edit-item = Edit { $code }
+
+# API tokens
+tokens-title = API tokens
+tokens-intro = A script or another system uses a token instead of your password, sent as 'Authorization: Bearer …'. It can do what you can do. The token is shown once; keep it safe, and revoke it when it is no longer used.
+token-shown-once = Your new token. It is shown only now: copy it.
+tokens-add = Create a token
+tokens-yours = Your tokens
+field-token-name = Name
+hint-token-name = What it is for, such as 'monthly upload from the stock system'.
+field-token-days = Days it lasts
+hint-token-days = 1 to 3650. Leave empty for a token that does not expire.
+button-add-token = Create the token
+col-token-start = Starts with
+col-token-expires = Expires
+token-revoked = revoked
+button-revoke-token = Revoke { $name }
+token-revoked-notice = The token was revoked.
+nav-tokens = API tokens

@@ -357,3 +357,36 @@ no = no
 col-passed = Superado
 col-kept = Conservada
 col-duplicate = Duplicado
+
+# Correcting a contribution
+correct-title = Corregir la contribución { $id }
+correct-intro = Corrija lo prometido o enviado, la fecha y su finalidad. El donante, el receptor y el artículo no cambian: un flujo erróneo se cancela y se registra de nuevo. El historial guarda cada versión.
+button-correct = Corregir esta contribución
+contribution-corrected = La contribución se corrigió.
+field-amount = Importe
+field-source-url = Fuente (dirección web)
+field-external-id = Su referencia
+
+# Editing a catalogue item
+item-edit-title = Editar { $item }
+item-edit-intro = El código, la unidad y sus decimales no cambian nunca, porque las cantidades guardadas se cuentan en ellos. Un nuevo valor unitario revalúa las necesidades y los bienes estimados con él.
+hint-unit-value-clear = Déjelo vacío para quitar el valor.
+button-edit-item = Editar { $code }
+
+# API tokens
+tokens-title = Tokens de API
+tokens-intro = Un script u otro sistema usa un token en lugar de su contraseña, enviado como «Authorization: Bearer …». Puede hacer lo que usted puede hacer. El token se muestra una sola vez; guárdelo bien y revóquelo cuando ya no se use.
+token-shown-once = Su nuevo token. Solo se muestra ahora: cópielo.
+tokens-add = Crear un token
+tokens-yours = Sus tokens
+field-token-name = Nombre
+hint-token-name = Para qué sirve, por ejemplo «carga mensual del sistema de existencias».
+field-token-days = Días de validez
+hint-token-days = De 1 a 3650. Déjelo vacío para un token que no caduca.
+button-add-token = Crear el token
+col-token-start = Empieza por
+col-token-expires = Caduca
+token-revoked = revocado
+button-revoke-token = Revocar { $name }
+token-revoked-notice = El token se revocó.
+nav-tokens = Tokens de API

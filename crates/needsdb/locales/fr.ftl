@@ -357,3 +357,36 @@ no = non
 col-passed = Réussi
 col-kept = Conservée
 col-duplicate = Doublon
+
+# Correcting a contribution
+correct-title = Corriger la contribution { $id }
+correct-intro = Corrigez ce qui a été promis ou envoyé, la date et l’objet. Le donateur, le bénéficiaire et l’article restent : un flux erroné est annulé puis saisi à nouveau. L’historique garde chaque version.
+button-correct = Corriger cette contribution
+contribution-corrected = La contribution a été corrigée.
+field-amount = Montant
+field-source-url = Source (adresse web)
+field-external-id = Votre référence
+
+# Editing a catalogue item
+item-edit-title = Modifier { $item }
+item-edit-intro = Le code, l’unité et ses décimales ne changent jamais, car les quantités enregistrées y sont comptées. Une nouvelle valeur unitaire réévalue les besoins et les biens estimés à partir d’elle.
+hint-unit-value-clear = Laissez vide pour retirer la valeur.
+button-edit-item = Modifier { $code }
+
+# API tokens
+tokens-title = Jetons d’API
+tokens-intro = Un script ou un autre système utilise un jeton à la place de votre mot de passe, envoyé comme « Authorization: Bearer … ». Il peut faire ce que vous pouvez faire. Le jeton n’est montré qu’une fois ; gardez-le en lieu sûr et révoquez-le quand il ne sert plus.
+token-shown-once = Votre nouveau jeton. Il n’est montré que maintenant : copiez-le.
+tokens-add = Créer un jeton
+tokens-yours = Vos jetons
+field-token-name = Nom
+hint-token-name = À quoi il sert, par exemple « envoi mensuel du système de stocks ».
+field-token-days = Durée en jours
+hint-token-days = De 1 à 3650. Laissez vide pour un jeton sans expiration.
+button-add-token = Créer le jeton
+col-token-start = Commence par
+col-token-expires = Expire
+token-revoked = révoqué
+button-revoke-token = Révoquer { $name }
+token-revoked-notice = Le jeton a été révoqué.
+nav-tokens = Jetons d’API

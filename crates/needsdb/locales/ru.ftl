@@ -357,3 +357,36 @@ no = нет
 col-passed = Пройдена
 col-kept = Сохранённый
 col-duplicate = Дубликат
+
+# Correcting a contribution
+correct-title = Исправить взнос { $id }
+correct-intro = Исправьте обещанное или отправленное, дату и назначение. Донор, получатель и товар не меняются: ошибочный поток отменяется и записывается заново. История хранит каждую версию.
+button-correct = Исправить этот взнос
+contribution-corrected = Взнос исправлен.
+field-amount = Сумма
+field-source-url = Источник (веб-адрес)
+field-external-id = Ваш номер
+
+# Editing a catalogue item
+item-edit-title = Изменить { $item }
+item-edit-intro = Код, единица и её знаки после запятой не меняются, потому что в них считаются сохранённые количества. Новая цена единицы переоценивает потребности и товары, оценённые по ней.
+hint-unit-value-clear = Оставьте пустым, чтобы удалить цену.
+button-edit-item = Изменить { $code }
+
+# API tokens
+tokens-title = Токены API
+tokens-intro = Скрипт или другая система использует токен вместо вашего пароля, в заголовке 'Authorization: Bearer …'. Он может делать то же, что и вы. Токен показывается один раз; храните его надёжно и отзовите, когда он больше не нужен.
+token-shown-once = Ваш новый токен. Он показан только сейчас: скопируйте его.
+tokens-add = Создать токен
+tokens-yours = Ваши токены
+field-token-name = Название
+hint-token-name = Для чего он, например «ежемесячная загрузка из складской системы».
+field-token-days = Срок действия в днях
+hint-token-days = От 1 до 3650. Оставьте пустым для бессрочного токена.
+button-add-token = Создать токен
+col-token-start = Начинается с
+col-token-expires = Истекает
+token-revoked = отозван
+button-revoke-token = Отозвать { $name }
+token-revoked-notice = Токен отозван.
+nav-tokens = Токены API

@@ -357,3 +357,36 @@ no = 否
 col-passed = 通过
 col-kept = 保留
 col-duplicate = 重复
+
+# Correcting a contribution
+correct-title = 更正捐助 { $id }
+correct-intro = 更正认捐或发送的内容、日期和用途。捐助方、接收方和物品不变：错误的流向应取消后重新记录。历史记录保留每个版本。
+button-correct = 更正此捐助
+contribution-corrected = 捐助已更正。
+field-amount = 金额
+field-source-url = 来源（网址）
+field-external-id = 您的编号
+
+# Editing a catalogue item
+item-edit-title = 编辑 { $item }
+item-edit-intro = 代码、单位及其小数位永不改变，因为已存数量按其计数。新的单位价值会重新估值相关需求和据此估算的物资。
+hint-unit-value-clear = 留空以删除该价值。
+button-edit-item = 编辑 { $code }
+
+# API tokens
+tokens-title = API 令牌
+tokens-intro = 脚本或其他系统使用令牌代替您的密码，以 'Authorization: Bearer …' 发送。它能做您能做的事。令牌只显示一次；请妥善保管，不再使用时请撤销。
+token-shown-once = 您的新令牌。仅此时显示：请复制。
+tokens-add = 创建令牌
+tokens-yours = 您的令牌
+field-token-name = 名称
+hint-token-name = 用途，例如“库存系统每月上传”。
+field-token-days = 有效天数
+hint-token-days = 1 至 3650。留空表示令牌不过期。
+button-add-token = 创建令牌
+col-token-start = 开头为
+col-token-expires = 过期
+token-revoked = 已撤销
+button-revoke-token = 撤销 { $name }
+token-revoked-notice = 令牌已撤销。
+nav-tokens = API 令牌

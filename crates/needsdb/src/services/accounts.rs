@@ -139,3 +139,26 @@ pub async fn create_token(
     let info = store.create_token(actor, &t).await?;
     Ok((token, info))
 }
+
+/// Revokes an API token: the caller's own, or any as an administrator.
+pub async fn revoke_token(
+    store: &dyn Store,
+    caller: super::access::Caller<'_>,
+    actor: &Actor,
+    id: i64,
+) -> Result<TokenInfo, super::Failure> {
+    let me = super::access::require(caller, &super::access::SIGNED_IN)?;
+    let owner = store
+        .tokens(None)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id)
+        .map(|t| t.user_id);
+    match owner {
+        Some(o) if o == me.id || me.role == Role::Admin => Ok(store.revoke_token(actor, id).await?),
+        Some(_) => {
+            Err(super::access::Denied::Forbidden("only administrators may revoke another user's token".into()).into())
+        }
+        None => Err(StoreError::not_found("token", id).into()),
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::Failure;
 use super::access::{self, Caller};
-use needsdb_domain::{NewContribution, NewDelivery, Stage, StageChange};
+use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, Stage, StageChange};
 use needsdb_store::{Actor, Contribution, Role, Store};
 
 fn code(v: &Option<String>) -> Option<String> {
@@ -31,6 +31,27 @@ pub async fn create(
         .unwrap_or(Stage::Pledged);
     access::may_create_contribution(caller, &donor, &recipient, code(&input.channel).as_deref(), stage)?;
     Ok(store.create_contribution(actor, input).await?)
+}
+
+/// Corrects a recorded contribution, as its donor's partner or an
+/// administrator: the quantity or amount, the date, the description.
+pub async fn correct(
+    store: &dyn Store,
+    caller: Caller<'_>,
+    actor: &Actor,
+    id: i64,
+    expected: Option<i64>,
+    edit: &ContributionEdit,
+) -> Result<Contribution, Failure> {
+    access::require(caller, &[Role::Admin, Role::Partner, Role::FocalPoint])?;
+    let c = store.contribution(id).await?;
+    access::may_edit_contribution(caller, &c.donor)?;
+    Ok(store.update_contribution(actor, id, expected, edit).await?)
+}
+
+/// The caller may correct this contribution.
+pub fn may_correct(caller: Caller<'_>, c: &Contribution) -> bool {
+    c.merged_into.is_none() && access::may_edit_contribution(caller, &c.donor).is_ok()
 }
 
 /// One contribution, for anyone signed in.

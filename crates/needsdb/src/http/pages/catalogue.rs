@@ -7,10 +7,11 @@ use super::{FormState, Page, Posted, failure, render};
 use crate::http::AppState;
 use crate::services::access;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::Response;
-use needsdb_domain::item::NewItem;
+use needsdb_domain::item::{ItemPatch, NewItem};
 use needsdb_store::StoreError;
+use serde::Deserialize;
 
 /// (code, name, cluster, unit, unit value, retired, version)
 type Line = (String, String, String, String, String, bool, i64);
@@ -27,19 +28,134 @@ struct Catalogue {
     unit_kinds: Vec<(String, String)>,
 }
 
-async fn catalogue_page(s: &AppState, mut page: Page, form: FormState) -> Response {
-    let items = match s.store.items().await {
-        Ok(i) => i,
-        Err(e) => return failure(page, e.into()),
-    };
-    let clusters: Vec<(String, String)> = needsdb_domain::reference::embedded()
+fn clusters(page: &Page) -> Vec<(String, String)> {
+    needsdb_domain::reference::embedded()
         .map(|r| {
             r.clusters
                 .iter()
                 .map(|c| (c.code.clone(), page.cluster(&c.code)))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn item_labels(page: &Page) -> Vec<(&'static str, String)> {
+    [
+        ("code", "field-item-code"),
+        ("cluster", "col-cluster"),
+        ("category", "field-category"),
+        ("name_en", "field-name-en"),
+        ("unit", "col-unit"),
+        ("unit_kind", "field-unit-kind"),
+        ("decimals", "field-decimals"),
+        ("dac_sector", "field-dac-sector"),
+        ("unit_value_usd", "field-unit-value"),
+        ("unit_value_source", "field-unit-value-source"),
+        ("unit_value_date", "field-unit-value-date"),
+    ]
+    .into_iter()
+    .map(|(f, k)| (f, page.t(k)))
+    .collect()
+}
+
+#[derive(Deserialize)]
+pub struct CodePath {
+    #[allow(dead_code)]
+    lang: String,
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/item_form.html")]
+struct ItemForm {
+    page: Page,
+    title: String,
+    form: FormState,
+    code: String,
+    unit: String,
+    version: i64,
+    clusters: Vec<(String, String)>,
+}
+
+async fn item_page(s: &AppState, mut page: Page, code: &str, form: Option<FormState>) -> Response {
+    if let Err(e) = access::require(page.caller(), &access::CATALOGUE_MANAGERS) {
+        return failure(page, e.into());
+    }
+    let item = match s.store.item(&code.trim().to_ascii_uppercase()).await {
+        Ok(i) => i,
+        Err(e) => return failure(page, e.into()),
+    };
+    let form = form.unwrap_or_else(|| {
+        let mut f = FormState::default();
+        f.set("name_en", item.name_en.clone());
+        f.set("cluster", item.cluster.clone());
+        f.set("category", item.category.clone());
+        f.set("dac_sector", item.dac_sector.clone());
+        f.set("unit_value_usd", item.unit_value_usd.clone().unwrap_or_default());
+        f.set("unit_value_source", item.unit_value_source.clone().unwrap_or_default());
+        f.set(
+            "unit_value_date",
+            item.unit_value_date.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        f
+    });
+    let status = page.status_for(&form);
+    let tpl = ItemForm {
+        title: page.ta1("item-edit-title", "item", page.item(item.code.as_str(), &item.name_en)),
+        code: item.code.to_string(),
+        unit: item.unit.clone(),
+        version: item.version,
+        clusters: clusters(&page),
+        form,
+        page,
+    };
+    render(status, &tpl.page, &tpl)
+}
+
+/// The form that edits one item in place (its unit never changes).
+pub async fn item_form(State(s): State<AppState>, page: Page, Path(p): Path<CodePath>) -> Response {
+    item_page(&s, page, &p.code, None).await
+}
+
+pub async fn update_item(State(s): State<AppState>, Path(p): Path<CodePath>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    if let Err(e) = access::require(page.caller(), &access::CATALOGUE_MANAGERS) {
+        return failure(page, e.into());
+    }
+    let patch = ItemPatch {
+        cluster: fields.opt("cluster"),
+        category: fields.opt("category"),
+        name_en: fields.opt("name_en"),
+        dac_sector: fields.opt("dac_sector"),
+        // An emptied value removes it.
+        unit_value_usd: Some(fields.number("unit_value_usd", page.lang)),
+        unit_value_source: fields.opt("unit_value_source"),
+        unit_value_date: fields.opt("unit_value_date"),
+    };
+    let expected = fields.get("version").parse().ok();
+    let code = p.code.trim().to_ascii_uppercase();
+    match s.store.update_item(&page.actor(), &code, expected, &patch).await {
+        Ok(_) => page.done("/catalogue", "item-saved"),
+        Err(StoreError::Invalid(inv)) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add_invalid(page.lang, &inv, &item_labels(&page), "name_en");
+            item_page(&s, page, &code, Some(form)).await
+        }
+        Err(StoreError::VersionMismatch { .. }) => {
+            let mut form = FormState::new(fields.into_values());
+            form.add("name_en", page.t("error-stale"));
+            item_page(&s, page, &code, Some(form)).await
+        }
+        Err(e) => failure(page, e.into()),
+    }
+}
+
+async fn catalogue_page(s: &AppState, mut page: Page, form: FormState) -> Response {
+    let items = match s.store.items().await {
+        Ok(i) => i,
+        Err(e) => return failure(page, e.into()),
+    };
+    let clusters = clusters(&page);
     if let Some((n, format)) = page.download() {
         let mut sheet = Sheet::new(
             &page,
@@ -147,24 +263,8 @@ pub async fn change(State(s): State<AppState>, posted: Posted) -> Response {
     match s.store.add_item(&page.actor(), &item).await {
         Ok(_) => page.done("/catalogue", "item-saved"),
         Err(StoreError::Invalid(inv)) => {
-            let labels: Vec<(&str, String)> = [
-                ("code", "field-item-code"),
-                ("cluster", "col-cluster"),
-                ("category", "field-category"),
-                ("name_en", "field-name-en"),
-                ("unit", "col-unit"),
-                ("unit_kind", "field-unit-kind"),
-                ("decimals", "field-decimals"),
-                ("dac_sector", "field-dac-sector"),
-                ("unit_value_usd", "field-unit-value"),
-                ("unit_value_source", "field-unit-value-source"),
-                ("unit_value_date", "field-unit-value-date"),
-            ]
-            .into_iter()
-            .map(|(f, k)| (f, page.t(k)))
-            .collect();
             let mut form = FormState::new(fields.into_values());
-            form.add_invalid(page.lang, &inv, &labels, "code");
+            form.add_invalid(page.lang, &inv, &item_labels(&page), "code");
             catalogue_page(&s, page, form).await
         }
         Err(StoreError::Conflict(m)) => {

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use needsdb_domain::{NewContribution, NewDelivery, NewLink, Stage, StageChange, decimal};
+use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, NewLink, Stage, StageChange, decimal};
 use needsdb_store::{Contribution, Need, StoreError};
 use serde::Deserialize;
 
@@ -270,6 +270,7 @@ struct Show {
     /// (stage, label)
     moves: Vec<(String, String)>,
     may_confirm: bool,
+    may_correct: bool,
     /// (date, stage, note)
     events: Vec<(String, String, String)>,
     /// (date, quantity, note)
@@ -310,6 +311,7 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
             .map(|st| (st.as_str().to_owned(), page.t(&format!("stage-{}", st.as_str()))))
             .collect(),
         may_confirm: services::contributions::may_confirm_delivery(page.caller(), &c),
+        may_correct: services::contributions::may_correct(page.caller(), &c),
         events: c
             .events
             .iter()
@@ -358,6 +360,94 @@ pub async fn advance(State(s): State<AppState>, Path(p): Path<IdPath>, posted: P
     match services::contributions::advance(&*s.store, page.caller(), &page.actor(), p.id, expected, &change).await {
         Ok(_) => page.see_other(&format!("/contributions/{}", p.id)),
         Err(e) => form_failure(&s, page, p.id, fields, e, "date").await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/contribution_form.html")]
+struct Correct {
+    page: Page,
+    title: String,
+    form: FormState,
+    id: i64,
+    version: i64,
+    cash: bool,
+}
+
+fn correct_page(mut page: Page, c: &Contribution, form: FormState) -> Response {
+    let status = page.status_for(&form);
+    let tpl = Correct {
+        title: page.ta1("correct-title", "id", c.id),
+        id: c.id,
+        version: c.version,
+        cash: c.currency.is_some(),
+        form,
+        page,
+    };
+    render(status, &tpl.page, &tpl)
+}
+
+/// The correction form: what was pledged or sent, when, and what it is for.
+pub async fn correct_form(State(s): State<AppState>, page: Page, Path(p): Path<IdPath>) -> Response {
+    let c = match services::contributions::get(&*s.store, page.caller(), p.id).await {
+        Ok(c) => c,
+        Err(e) => return failure(page, e),
+    };
+    if let Err(d) = services::access::may_edit_contribution(page.caller(), &c.donor) {
+        return failure(page, d.into());
+    }
+    let mut form = FormState::default();
+    let plain = |v: &serde_json::Value| needsdb_domain::decimal::json_to_text(v).unwrap_or_default();
+    if c.currency.is_some() {
+        form.set("amount", plain(&c.quantity));
+    } else {
+        form.set("quantity", plain(&c.quantity));
+    }
+    form.set("stage_date", c.stage_date.to_string());
+    form.set("description", c.description.clone());
+    form.set("source_url", c.source_url.clone().unwrap_or_default());
+    form.set("external_id", c.external_id.clone().unwrap_or_default());
+    correct_page(page, &c, form)
+}
+
+pub async fn correct(State(s): State<AppState>, Path(p): Path<IdPath>, posted: Posted) -> Response {
+    let Posted { page, fields } = posted;
+    let c = match services::contributions::get(&*s.store, page.caller(), p.id).await {
+        Ok(c) => c,
+        Err(e) => return failure(page, e),
+    };
+    let edit = ContributionEdit {
+        quantity: fields.number("quantity", page.lang),
+        amount: fields.number("amount", page.lang),
+        stage_date: fields.opt("stage_date"),
+        description: Some(fields.get("description").trim().to_owned()),
+        source_url: fields.opt("source_url"),
+        external_id: fields.opt("external_id"),
+        ..Default::default()
+    };
+    let expected = fields.get("version").parse().ok();
+    match services::contributions::correct(&*s.store, page.caller(), &page.actor(), p.id, expected, &edit).await {
+        Ok(_) => page.done(&format!("/contributions/{}", p.id), "contribution-corrected"),
+        Err(e) => {
+            let mut form = FormState::new(fields.into_values());
+            let first = if c.currency.is_some() { "amount" } else { "quantity" };
+            match e {
+                Failure::Store(StoreError::Invalid(inv)) => {
+                    let labels = [
+                        ("quantity", page.t("field-quantity")),
+                        ("amount", page.t("field-amount")),
+                        ("stage_date", page.t("field-stage-date")),
+                        ("description", page.t("field-description")),
+                        ("source_url", page.t("field-source-url")),
+                        ("external_id", page.t("field-external-id")),
+                    ];
+                    form.add_invalid(page.lang, &inv, &labels, first);
+                }
+                Failure::Store(StoreError::VersionMismatch { .. }) => form.add(first, page.t("error-stale")),
+                other => return failure(page, other),
+            }
+            correct_page(page, &c, form)
+        }
     }
 }
 

@@ -24,6 +24,7 @@ mod needs;
 mod public;
 mod session;
 mod sheets;
+mod tokens;
 
 use crate::http::AppState;
 use crate::http::auth::{SESSION_COOKIE, constant_time_eq, cookie, same_origin, sha256_hex};
@@ -41,7 +42,9 @@ pub use i18n::Lang;
 use needsdb_store::{Actor, Role, StoreError, User};
 
 /// The notices a redirect may ask the next page to show.
-const NOTICES: [&str; 10] = [
+const NOTICES: [&str; 12] = [
+    "token-revoked-notice",
+    "contribution-corrected",
     "evidence-added",
     "item-saved",
     "merged",
@@ -101,6 +104,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/{lang}/contributions/{id}", get(contributions::show))
         .route("/{lang}/contributions/{id}/stage", post(contributions::advance))
+        .route(
+            "/{lang}/contributions/{id}/edit",
+            get(contributions::correct_form).post(contributions::correct),
+        )
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
         .route("/{lang}/countries/{iso3}", get(countries::show))
         .route("/{lang}/inbox", get(inbox::show))
@@ -120,6 +127,10 @@ pub fn router() -> Router<AppState> {
             get(allocations::show).post(allocations::decide),
         )
         .route("/{lang}/catalogue", get(catalogue::list).post(catalogue::change))
+        .route(
+            "/{lang}/catalogue/{code}",
+            get(catalogue::item_form).post(catalogue::update_item),
+        )
         .route("/{lang}/duplicates", get(duplicates::list).post(duplicates::merge))
         .route("/{lang}/imports/new", get(imports::new_form))
         .route(
@@ -127,6 +138,8 @@ pub fn router() -> Router<AppState> {
             post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_BYTES)),
         )
         .route("/{lang}/imports/{token}", post(imports::import))
+        .route("/{lang}/tokens", get(tokens::list).post(tokens::create))
+        .route("/{lang}/tokens/{id}", post(tokens::revoke))
         .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
         .route("/{lang}/accounts/{id}", get(accounts::show).post(accounts::update))
         .layer(axum::middleware::from_fn(rejections))

@@ -306,20 +306,7 @@ async fn revoke_token(
     p: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<TokenInfo>, ApiError> {
-    let me = p.user()?;
-    let owner = s
-        .store
-        .tokens(None)
-        .await?
-        .into_iter()
-        .find(|t| t.id == id)
-        .map(|t| t.user_id);
-    match owner {
-        None => return Err(ApiError::not_found(format!("token {id}"))),
-        Some(o) if o != me.id => {
-            p.require(&access::ADMIN)?;
-        }
-        Some(_) => {}
-    }
-    Ok(Json(s.store.revoke_token(&p.actor(), id).await?))
+    Ok(Json(
+        accounts::revoke_token(s.store.as_ref(), p.caller(), &p.actor(), id).await?,
+    ))
 }

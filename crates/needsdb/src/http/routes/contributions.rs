@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, StageChange};
-use needsdb_store::{Contribution, ContributionQuery, Page, Role, Version};
+use needsdb_store::{Contribution, ContributionQuery, Page, Version};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -148,11 +148,8 @@ async fn edit(
     headers: HeaderMap,
     ApiJson(edit): ApiJson<ContributionEdit>,
 ) -> Result<Response, ApiError> {
-    p.require(&[Role::Admin, Role::Partner, Role::FocalPoint])?;
-    let c = s.store.contribution(id).await?;
-    access::may_edit_contribution(p.caller(), &c.donor)?;
     let expected = expected_version(&headers)?;
-    let c = s.store.update_contribution(&p.actor(), id, expected, &edit).await?;
+    let c = contributions::correct(&*s.store, p.caller(), &p.actor(), id, expected, &edit).await?;
     Ok(tagged(StatusCode::OK, c.version, &c))
 }
 
