@@ -214,6 +214,19 @@ async function journey(pass, acc) {
     await page.getByRole('button', { name: 'Commit: record the contributions' }).click();
     check((await page.locator('.summary .tag').innerText()) === 'committed', 'js: the proposal was committed');
     await step(page, pass, 'allocation-committed', { axe });
+    // The priority rule, shared by need within each priority, over a what-if list.
+    await page.goto(`${BASE}/en/allocations`);
+    await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
+    await page.getByLabel('Supply').fill('10');
+    await page.getByLabel('Rule').selectOption('priority');
+    await page.getByLabel('Within each priority, share by').selectOption('need-proportional');
+    await page.getByLabel('What-if recipients (CSV)').fill('iso3,need\nKEN,30\nUGA,10');
+    await page.getByLabel('Take nothing from the database: use only the figures above').check();
+    await page.getByRole('button', { name: 'Preview the shares' }).click();
+    const whatIf = await page.locator('main table').first().innerText();
+    check(page.url().includes('within=need-proportional') && whatIf.includes('Kenya') && whatIf.includes('Uganda')
+      && !(await page.title()).startsWith('Error:'), 'js: a what-if preview by priority, shared by need within it');
+    await step(page, pass, 'allocation-what-if', { axe });
   }
   await signOut(page);
 

@@ -390,3 +390,11 @@ token-revoked = ملغى
 button-revoke-token = إلغاء { $name }
 token-revoked-notice = تم إلغاء الرمز.
 nav-tokens = رموز واجهة البرمجة
+
+# Allocation: within and what-if recipients
+field-within = داخل كل أولوية، التوزيع حسب
+hint-within = لقاعدة الأولوية فقط.
+within-default = max-min (الافتراضي)
+field-recipients = مستفيدون افتراضيون (CSV)
+hint-recipients = اختياري. سطر عناوين، ثم بلد في كل سطر: iso3,population,need,capacity. يحل محل المجموعة المؤهلة؛ والأرقام غير المذكورة تؤخذ من قاعدة البيانات.
+field-file-only = لا تأخذ شيئًا من قاعدة البيانات: استخدم الأرقام أعلاه فقط

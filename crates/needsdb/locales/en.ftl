@@ -422,3 +422,11 @@ token-revoked = revoked
 button-revoke-token = Revoke { $name }
 token-revoked-notice = The token was revoked.
 nav-tokens = API tokens
+
+# Allocation: within and what-if recipients
+field-within = Within each priority, share by
+hint-within = For the priority rule only.
+within-default = max-min (the default)
+field-recipients = What-if recipients (CSV)
+hint-recipients = Optional. A header line, then one country a line: iso3,population,need,capacity. It replaces the eligible group; figures left out come from the database.
+field-file-only = Take nothing from the database: use only the figures above

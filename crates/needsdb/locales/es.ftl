@@ -390,3 +390,11 @@ token-revoked = revocado
 button-revoke-token = Revocar { $name }
 token-revoked-notice = El token se revocó.
 nav-tokens = Tokens de API
+
+# Allocation: within and what-if recipients
+field-within = Dentro de cada prioridad, repartir por
+hint-within = Solo para la regla de prioridad.
+within-default = max-min (por defecto)
+field-recipients = Receptores hipotéticos (CSV)
+hint-recipients = Opcional. Una línea de encabezado y luego un país por línea: iso3,population,need,capacity. Sustituye al grupo elegible; las cifras omitidas vienen de la base de datos.
+field-file-only = No tomar nada de la base de datos: usar solo las cifras de arriba

@@ -390,3 +390,11 @@ token-revoked = révoqué
 button-revoke-token = Révoquer { $name }
 token-revoked-notice = Le jeton a été révoqué.
 nav-tokens = Jetons d’API
+
+# Allocation: within and what-if recipients
+field-within = Au sein de chaque priorité, répartir selon
+hint-within = Pour la règle de priorité seulement.
+within-default = max-min (par défaut)
+field-recipients = Bénéficiaires hypothétiques (CSV)
+hint-recipients = Facultatif. Une ligne d’en-tête, puis un pays par ligne : iso3,population,need,capacity. Remplace le groupe admissible ; les chiffres absents viennent de la base.
+field-file-only = Ne rien prendre dans la base : utiliser seulement les chiffres ci-dessus

@@ -390,3 +390,11 @@ token-revoked = отозван
 button-revoke-token = Отозвать { $name }
 token-revoked-notice = Токен отозван.
 nav-tokens = Токены API
+
+# Allocation: within and what-if recipients
+field-within = Внутри каждого приоритета делить по
+hint-within = Только для правила приоритета.
+within-default = max-min (по умолчанию)
+field-recipients = Гипотетические получатели (CSV)
+hint-recipients = Необязательно. Строка заголовков, затем по стране в строке: iso3,population,need,capacity. Заменяет допустимую группу; недостающие цифры берутся из базы.
+field-file-only = Ничего не брать из базы: только цифры выше

@@ -390,3 +390,11 @@ token-revoked = 已撤销
 button-revoke-token = 撤销 { $name }
 token-revoked-notice = 令牌已撤销。
 nav-tokens = API 令牌
+
+# Allocation: within and what-if recipients
+field-within = 在每个优先级内按以下方式分配
+hint-within = 仅用于优先级规则。
+within-default = max-min（默认）
+field-recipients = 假设接收方（CSV）
+hint-recipients = 可选。先写标题行，然后每行一个国家：iso3,population,need,capacity。它取代合格群体；未给出的数字取自数据库。
+field-file-only = 不从数据库取任何数据：仅使用上面的数字

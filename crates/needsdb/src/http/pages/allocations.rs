@@ -123,9 +123,11 @@ struct Allocations {
     may_run: bool,
     items: Vec<(String, String)>,
     policies: Vec<(String, String)>,
+    /// The rules the priority rule may share by within each priority.
+    within: Vec<(String, String)>,
     result: Option<Shown>,
     /// The preview's fields, carried by the form that saves it.
-    kept: [&'static str; 9],
+    kept: [&'static str; 12],
     /// The form that saves a proposal is shown (after a preview).
     saving: bool,
     /// (id, item, supplier, status, date)
@@ -203,6 +205,9 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
         title: page.t("alloc-title"),
         may_run: RUNNERS.contains(&user.role),
         policies: POLICIES.iter().map(|p| ((*p).to_owned(), (*p).to_owned())).collect(),
+        within: std::iter::once((String::new(), page.t("within-default")))
+            .chain(POLICIES[..3].iter().map(|p| ((*p).to_owned(), (*p).to_owned())))
+            .collect(),
         items,
         proposals,
         saving: result.is_some() || (!form.errors.is_empty() && !form.value("item").is_empty()),
@@ -216,6 +221,9 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
             "lot",
             "min_shipment",
             "earmark",
+            "within",
+            "recipients",
+            "file_only",
         ],
         result,
         form,
@@ -271,19 +279,32 @@ fn request(page: &Page, fields: &Fields, form: &mut FormState) -> AllocationRequ
             ),
         }
     }
+    // A what-if list pasted as CSV (iso3, population, need, capacity), as
+    // the CLI's --recipients file.
+    let recipients = match fields.opt("recipients") {
+        None => Vec::new(),
+        Some(text) => match allocate::read_recipients_csv(&text) {
+            Ok(r) => r,
+            Err(inv) => {
+                let labels = [("recipients", page.t("field-recipients"))];
+                form.add_invalid(page.lang, &inv, &labels, "recipients");
+                Vec::new()
+            }
+        },
+    };
     AllocationRequest {
         item: fields.get("item").to_owned(),
         quantity: n("quantity").unwrap_or(serde_json::Value::Null),
         policy: fields.get("policy").to_owned(),
         cap: n("cap"),
         buffer: n("buffer"),
-        within: None,
+        within: fields.opt("within"),
         eligible: fields.opt("eligible"),
         lot: n("lot"),
         min_shipment: n("min_shipment"),
         earmarks,
-        recipients: Vec::new(),
-        file_only: false,
+        recipients,
+        file_only: fields.get("file_only") == "yes",
     }
 }
 
@@ -299,6 +320,8 @@ fn labels(page: &Page) -> Vec<(&'static str, String)> {
         ("min_shipment", "field-min-shipment"),
         ("earmarks", "field-earmark"),
         ("supplier", "field-supplier"),
+        ("within", "field-within"),
+        ("recipients", "field-recipients"),
     ]
     .into_iter()
     .map(|(f, k)| (f, page.t(k)))
