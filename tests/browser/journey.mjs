@@ -147,6 +147,9 @@ async function journey(pass, acc) {
   check((await page.content()).includes('validated'), `${pass}: the secretariat validated the need`);
   check((await page.content()).includes('Checked against the ministry assessment'), `${pass}: the note is in the history`);
   await step(page, pass, 'need-validated', { axe });
+  const historyText = await page.locator('main table').last().innerText();
+  check(!historyText.includes('user:') && historyText.includes(`focal point, ${focal.country === 'KEN' ? 'Kenya' : 'Uganda'}`),
+    `${pass}: the history names who acted by role and country, not by an internal id`);
   await page.goto(otherUrl);
   await page.getByRole('button', { name: 'Validate' }).click();
 
@@ -283,6 +286,7 @@ async function journey(pass, acc) {
   const after = await page.content();
   check(after.includes('The delivery was confirmed'), `${pass}: the focal point confirmed a delivery`);
   check(after.includes('Not yet delivered: 40'), `${pass}: 40 are still to arrive`);
+  await downloads(page, pass, 'the contribution page', ['60']);
   await step(page, pass, 'short-delivery', { axe });
   // The signed delivery note, as a file.
   await page.locator('#file').setInputFiles({ name: 'delivery-note-0417.pdf', mimeType: 'application/pdf',
@@ -376,6 +380,9 @@ async function journey(pass, acc) {
   await page.goto(`${BASE}/en/countries/${focal.country}`);
   const countryPage = await page.content();
   check(countryPage.includes(`/en/needs/${needId}`), `${pass}: the country page lists the need`);
+  await downloads(page, pass, 'the country page', [needId]);
+  await page.goto(needUrl);
+  await downloads(page, pass, 'the need page', ['India']);
   await step(page, pass, 'country', { axe });
   await signOut(page);
   await page.goto(`${BASE}/en/`);

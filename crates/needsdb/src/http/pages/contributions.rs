@@ -2,6 +2,7 @@
 //! contribution through the stages; the recipient confirms what arrived,
 //! all of it or a part.
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Fields, FormState, Page, Posted, failure, message, render};
 use crate::http::AppState;
 use crate::services::{self, Failure};
@@ -294,6 +295,38 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
     let may_add_evidence = services::evidence::may_add_to_contribution(&*s.store, page.caller(), id)
         .await
         .is_ok();
+    if let Some((n, format)) = page.download() {
+        let mut a = Sheet::new(
+            &page,
+            "deliveries",
+            &["col-date", "col-quantity", "col-unit", "col-note"],
+        );
+        a.rows = c
+            .deliveries
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::Date(d.date),
+                    Cell::num(&d.quantity),
+                    Cell::text(c.unit.clone()),
+                    Cell::text(d.note.clone()),
+                ]
+            })
+            .collect();
+        let mut b = Sheet::new(&page, "stages", &["col-date", "col-stage", "col-note"]);
+        b.rows = c
+            .events
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Date(e.date),
+                    Cell::text(page.t(&format!("stage-{}", e.to.as_str()))),
+                    Cell::text(e.note.clone()),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![a, b], n, format);
+    }
     let status = page.status_for(&form);
     let tpl = Show {
         title: page.ta("contribution-title", &[("id", id.to_string())]),

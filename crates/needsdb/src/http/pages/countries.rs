@@ -2,6 +2,7 @@
 //! in, the contributions to it and what arrived. It prints on A4.
 //! Without signing in it shows the shared needs only, as the overview does.
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Page, failure, render};
 use crate::http::AppState;
 use crate::services::access;
@@ -24,7 +25,6 @@ pub struct CountryPath {
 struct Country {
     page: Page,
     title: String,
-    iso3: String,
     signed_in: bool,
     needs: Vec<super::needs::NeedRow>,
     contributions_title: String,
@@ -49,37 +49,93 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
         Ok(p) => p.items,
         Err(e) => return failure(page, e.into()),
     };
-    let needs = needs.iter().map(|n| super::needs::row(&page, n)).collect();
     let signed_in = page.user.is_some();
-    let contributions = if signed_in {
+    let found = if signed_in {
         let q = ContributionQuery {
             recipient: Some(iso3.clone()),
             limit: Some(needsdb_store::MAX_PAGE),
             ..Default::default()
         };
         match s.store.contributions(&q).await {
-            Ok(p) => p
-                .items
-                .iter()
-                .map(|c| {
-                    (
-                        c.id,
-                        page.country(&c.donor),
-                        format!("{} {}", page.num(&c.quantity), c.unit),
-                        page.t(&format!("stage-{}", c.stage.as_str())),
-                        page.num(&c.delivered),
-                    )
-                })
-                .collect(),
+            Ok(p) => p.items,
             Err(e) => return failure(page, e.into()),
         }
     } else {
         Vec::new()
     };
+    if let Some((n, format)) = page.download() {
+        let mut a = Sheet::new(
+            &page,
+            "country-needs",
+            &[
+                "col-id",
+                "col-item",
+                "col-quantity",
+                "col-unit",
+                "col-priority",
+                "col-needed-by",
+                "col-status",
+                "col-coverage",
+            ],
+        );
+        a.rows = needs
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::int(x.id),
+                    Cell::text(page.item(&x.item, &x.item_name)),
+                    Cell::num(&x.quantity),
+                    Cell::text(x.unit.clone()),
+                    Cell::text(page.t(&format!("priority-{}", x.priority.as_str()))),
+                    Cell::Date(x.needed_by),
+                    Cell::text(page.t(&format!("status-{}", x.status.as_str()))),
+                    Cell::num(&serde_json::json!(x.coverage.coverage_pct)),
+                ]
+            })
+            .collect();
+        let mut b = Sheet::new(
+            &page,
+            "country-contributions",
+            &[
+                "col-id",
+                "col-donor",
+                "col-quantity",
+                "col-unit",
+                "col-stage",
+                "col-delivered",
+            ],
+        );
+        b.rows = found
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::int(c.id),
+                    Cell::text(page.country(&c.donor)),
+                    Cell::num(&c.quantity),
+                    Cell::text(c.unit.clone()),
+                    Cell::text(page.t(&format!("stage-{}", c.stage.as_str()))),
+                    Cell::num(&c.delivered),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![a, b], n, format);
+    }
+    let needs = needs.iter().map(|n| super::needs::row(&page, n)).collect();
+    let contributions = found
+        .iter()
+        .map(|c| {
+            (
+                c.id,
+                page.country(&c.donor),
+                format!("{} {}", page.num(&c.quantity), c.unit),
+                page.t(&format!("stage-{}", c.stage.as_str())),
+                page.num(&c.delivered),
+            )
+        })
+        .collect();
     let tpl = Country {
         title: page.ta("country-title", &[("country", name.clone())]),
         contributions_title: page.ta("country-contributions", &[("country", name)]),
-        iso3,
         signed_in,
         needs,
         contributions,

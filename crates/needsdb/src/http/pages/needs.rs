@@ -2,6 +2,7 @@
 //! coverage and history, the form to report or edit one, and the status
 //! moves (submit, validate, return with a note, withdraw).
 
+use super::sheets::{self, Cell, Sheet};
 use super::{Fields, FormState, Page, Posted, failure, render};
 use crate::http::AppState;
 use crate::services::{self, Failure};
@@ -9,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use needsdb_domain::{NeedStatus, NewNeed};
-use needsdb_store::{Need, NeedQuery, Role, StatusChange, StoreError};
+use needsdb_store::{ContributionQuery, Need, NeedQuery, Role, StatusChange, Store, StoreError};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -253,6 +254,28 @@ struct Show {
     evidence_action: String,
 }
 
+/// Who made a change, as the history shows it: their address to themselves
+/// and to administrators; to others their role and country or organisation,
+/// so a partner learns which ministry acted without a person's address.
+async fn actor_label(store: &dyn Store, page: &Page, actor: &str) -> String {
+    let Some(id) = actor.strip_prefix("user:").and_then(|i| i.parse::<i64>().ok()) else {
+        return actor.to_owned();
+    };
+    let Ok(u) = store.user(id).await else {
+        return actor.to_owned();
+    };
+    let me = page.user.as_ref();
+    if me.is_some_and(|m| m.id == u.id || m.role == Role::Admin) {
+        return u.email;
+    }
+    let role = page.t(&format!("role-{}", u.role.as_str()));
+    match (u.country.as_deref(), u.org.as_deref()) {
+        (Some(c), _) => format!("{role}, {}", page.country(c)),
+        (None, Some(o)) => format!("{role}, {}", page.country(o)),
+        (None, None) => role,
+    }
+}
+
 pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<NeedPath>) -> Response {
     show_need(s, page, p.id, FormState::default()).await
 }
@@ -315,6 +338,89 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
             page.ta("percent", &[("value", page.num(&serde_json::json!(c.coverage_pct)))]),
         ),
     ];
+    // The contributions linked to this need: those to its country of its item.
+    let linked = ContributionQuery {
+        recipient: Some(need.country.clone()),
+        item: Some(need.item.clone()),
+        limit: Some(needsdb_store::MAX_PAGE),
+        ..Default::default()
+    };
+    let linked = match s.store.contributions(&linked).await {
+        Ok(p) => p
+            .items
+            .into_iter()
+            .filter(|c| c.merged_into.is_none() && c.links.iter().any(|l| l.need == need.id))
+            .collect::<Vec<_>>(),
+        Err(e) => return failure(page, e.into()),
+    };
+    let mut who = std::collections::HashMap::new();
+    for v in &history {
+        if !who.contains_key(&v.changed_by) {
+            let label = actor_label(&*s.store, &page, &v.changed_by).await;
+            who.insert(v.changed_by.clone(), label);
+        }
+    }
+    if let Some((n, format)) = page.download() {
+        let mut a = Sheet::new(
+            &page,
+            "need-contributions",
+            &["col-id", "col-donor", "col-quantity", "col-unit", "col-stage"],
+        );
+        a.rows = linked
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::int(c.id),
+                    Cell::text(page.country(&c.donor)),
+                    c.links
+                        .iter()
+                        .find(|l| l.need == need.id)
+                        .map_or(Cell::text(""), |l| Cell::num(&l.quantity)),
+                    Cell::text(c.unit.clone()),
+                    Cell::text(page.t(&format!("stage-{}", c.stage.as_str()))),
+                ]
+            })
+            .collect();
+        let mut b = Sheet::new(
+            &page,
+            "need-history",
+            &["col-version", "col-date", "col-who", "col-status", "col-note"],
+        );
+        b.rows = history
+            .iter()
+            .rev()
+            .map(|v| {
+                vec![
+                    Cell::int(v.version),
+                    Cell::Date(v.changed_at.date_naive()),
+                    Cell::text(who.get(&v.changed_by).cloned().unwrap_or_default()),
+                    Cell::text(
+                        v.data["status"]
+                            .as_str()
+                            .map(|st| page.t(&format!("status-{st}")))
+                            .unwrap_or_default(),
+                    ),
+                    Cell::text(v.note.clone().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![a, b], n, format);
+    }
+    let contributions = linked
+        .iter()
+        .map(|c| {
+            (
+                c.id,
+                page.country(&c.donor),
+                c.links
+                    .iter()
+                    .find(|l| l.need == need.id)
+                    .map(|l| format!("{} {}", page.num(&l.quantity), c.unit))
+                    .unwrap_or_default(),
+                page.t(&format!("stage-{}", c.stage.as_str())),
+            )
+        })
+        .collect();
     let history = history
         .iter()
         .rev()
@@ -322,7 +428,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
             (
                 v.version,
                 page.date(v.changed_at.date_naive()),
-                v.changed_by.clone(),
+                who.get(&v.changed_by).cloned().unwrap_or_default(),
                 v.data["status"]
                     .as_str()
                     .map(|st| page.t(&format!("status-{st}")))
@@ -342,7 +448,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
         status: page.t(&format!("status-{}", need.status.as_str())),
         note_field: matches!(role, Some(Role::Secretariat | Role::Admin)) && !actions.is_empty(),
         edit_label: page.ta("need-edit-title", &[("id", need.id.to_string())]),
-        contributions: Vec::new(),
+        contributions,
         returned,
         coverage,
         actions,
