@@ -381,6 +381,9 @@ async function journey(pass, acc) {
   const countryPage = await page.content();
   check(countryPage.includes(`/en/needs/${needId}`), `${pass}: the country page lists the need`);
   await downloads(page, pass, 'the country page', [needId]);
+  const iatiHref = await page.getByRole('link', { name: 'IATI 2.03 XML' }).getAttribute('href');
+  const iati = (await (await page.request.get(`${BASE}${iatiHref}`)).body()).toString('utf8');
+  check(iati.includes('<iati-activities') && iati.includes('<iati-activity'), `${pass}: the country's contributions export as IATI XML`);
   await page.goto(needUrl);
   await downloads(page, pass, 'the need page', ['India']);
   await step(page, pass, 'country', { axe });

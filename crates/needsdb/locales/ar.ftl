@@ -398,3 +398,9 @@ within-default = max-min (الافتراضي)
 field-recipients = مستفيدون افتراضيون (CSV)
 hint-recipients = اختياري. سطر عناوين، ثم بلد في كل سطر: iso3,population,need,capacity. يحل محل المجموعة المؤهلة؛ والأرقام غير المذكورة تؤخذ من قاعدة البيانات.
 field-file-only = لا تأخذ شيئًا من قاعدة البيانات: استخدم الأرقام أعلاه فقط
+
+# Country page exports
+country-exports = كل المساهمات المقدمة إلى هذا البلد، لأنظمة أخرى:
+export-xlsx = Excel
+export-hxl = HXL CSV
+export-iati = IATI 2.03 XML

@@ -430,3 +430,9 @@ within-default = max-min (the default)
 field-recipients = What-if recipients (CSV)
 hint-recipients = Optional. A header line, then one country a line: iso3,population,need,capacity. It replaces the eligible group; figures left out come from the database.
 field-file-only = Take nothing from the database: use only the figures above
+
+# Country page exports
+country-exports = All contributions to this country, for other systems:
+export-xlsx = Excel
+export-hxl = HXL CSV
+export-iati = IATI 2.03 XML

@@ -398,3 +398,9 @@ within-default = max-min (por defecto)
 field-recipients = Receptores hipotéticos (CSV)
 hint-recipients = Opcional. Una línea de encabezado y luego un país por línea: iso3,population,need,capacity. Sustituye al grupo elegible; las cifras omitidas vienen de la base de datos.
 field-file-only = No tomar nada de la base de datos: usar solo las cifras de arriba
+
+# Country page exports
+country-exports = Todas las contribuciones a este país, para otros sistemas:
+export-xlsx = Excel
+export-hxl = CSV HXL
+export-iati = XML IATI 2.03

@@ -398,3 +398,9 @@ within-default = max-min (par défaut)
 field-recipients = Bénéficiaires hypothétiques (CSV)
 hint-recipients = Facultatif. Une ligne d’en-tête, puis un pays par ligne : iso3,population,need,capacity. Remplace le groupe admissible ; les chiffres absents viennent de la base.
 field-file-only = Ne rien prendre dans la base : utiliser seulement les chiffres ci-dessus
+
+# Country page exports
+country-exports = Toutes les contributions à ce pays, pour d’autres systèmes :
+export-xlsx = Excel
+export-hxl = CSV HXL
+export-iati = XML IATI 2.03

@@ -398,3 +398,9 @@ within-default = max-min (по умолчанию)
 field-recipients = Гипотетические получатели (CSV)
 hint-recipients = Необязательно. Строка заголовков, затем по стране в строке: iso3,population,need,capacity. Заменяет допустимую группу; недостающие цифры берутся из базы.
 field-file-only = Ничего не брать из базы: только цифры выше
+
+# Country page exports
+country-exports = Все взносы этой стране, для других систем:
+export-xlsx = Excel
+export-hxl = HXL CSV
+export-iati = IATI 2.03 XML

@@ -398,3 +398,9 @@ within-default = max-min（默认）
 field-recipients = 假设接收方（CSV）
 hint-recipients = 可选。先写标题行，然后每行一个国家：iso3,population,need,capacity。它取代合格群体；未给出的数字取自数据库。
 field-file-only = 不从数据库取任何数据：仅使用上面的数字
+
+# Country page exports
+country-exports = 向该国的全部捐助，供其他系统使用：
+export-xlsx = Excel
+export-hxl = HXL CSV
+export-iati = IATI 2.03 XML

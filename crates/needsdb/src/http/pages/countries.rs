@@ -25,6 +25,7 @@ pub struct CountryPath {
 struct Country {
     page: Page,
     title: String,
+    iso3: String,
     signed_in: bool,
     needs: Vec<super::needs::NeedRow>,
     contributions_title: String,
@@ -136,6 +137,7 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
     let tpl = Country {
         title: page.ta("country-title", &[("country", name.clone())]),
         contributions_title: page.ta("country-contributions", &[("country", name)]),
+        iso3,
         signed_in,
         needs,
         contributions,
