@@ -276,6 +276,22 @@ async function journey(pass, acc) {
   const corrected = await page.content();
   check(corrected.includes('The contribution was corrected') && corrected.includes('30 unit'),
     `${pass}: the partner corrected the contribution`);
+  // The partner follows the search in a feed reader, then stops.
+  await page.goto(`${BASE}/en/needs?country=${focal.country}&item=BIO-O2-CONCENTRATOR`);
+  if (pass === 'js') await page.getByText('Follow this search in a feed reader').click();
+  else await page.locator('details.follow').evaluate((d) => { d.open = true; }).catch(() => {});
+  await page.getByLabel('Name of the search').fill(`oxygen ${pass}`);
+  await page.getByRole('button', { name: 'Save and follow' }).click();
+  const feedUrl = await page.locator('.notice code').innerText();
+  const reader = await request.newContext();
+  const feed = await reader.get(feedUrl);
+  const feedBody = (await feed.body()).toString('utf8');
+  await step(page, pass, 'search-followed', { axe });
+  await page.getByRole('button', { name: `Stop following oxygen ${pass}` }).click();
+  const gone = await reader.get(feedUrl);
+  await reader.dispose();
+  check(feed.status() === 200 && feedBody.includes('<feed') && feedBody.includes(`need:${needId}`) && gone.status() === 404,
+    `${pass}: a saved search's feed lists the need, and stops when the search is dropped (${feed.status()}, ${gone.status()})`);
   await signOut(page);
 
   // The focal point confirms a short delivery: 60 of 100.

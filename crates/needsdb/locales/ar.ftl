@@ -404,3 +404,16 @@ country-exports = كل المساهمات المقدمة إلى هذا البل�
 export-xlsx = Excel
 export-hxl = HXL CSV
 export-iati = IATI 2.03 XML
+
+# Saved searches
+searches-title = عمليات البحث المحفوظة
+searches-intro = تابع في قارئ الخلاصات الاحتياجات المطابقة لبحث ما: يظهر فيه كل احتياج جديد معتمد. احفظ البحث من قائمة الاحتياجات.
+feed-shown-once = عنوان خلاصتك. لا يُعرض إلا الآن: انسخه إلى قارئ الخلاصات.
+field-search-name = اسم البحث
+hint-search-name = مثل 'الأكسجين في شرق أفريقيا'.
+button-follow-search = حفظ ومتابعة
+col-filters = عوامل التصفية
+button-forget-search = إيقاف متابعة { $name }
+search-forgotten = لم يعد البحث متابَعًا.
+nav-searches = عمليات البحث المحفوظة
+follow-search-summary = متابعة هذا البحث في قارئ الخلاصات

@@ -436,3 +436,16 @@ country-exports = All contributions to this country, for other systems:
 export-xlsx = Excel
 export-hxl = HXL CSV
 export-iati = IATI 2.03 XML
+
+# Saved searches
+searches-title = Saved searches
+searches-intro = Follow the needs that match a search in any feed reader: each new validated need appears there. Save a search from the needs list.
+feed-shown-once = The address of your feed. It is shown only now: copy it into your feed reader.
+field-search-name = Name of the search
+hint-search-name = Such as 'oxygen in East Africa'.
+button-follow-search = Save and follow
+col-filters = Filters
+button-forget-search = Stop following { $name }
+search-forgotten = The search is no longer followed.
+nav-searches = Saved searches
+follow-search-summary = Follow this search in a feed reader

@@ -404,3 +404,16 @@ country-exports = Todas las contribuciones a este país, para otros sistemas:
 export-xlsx = Excel
 export-hxl = CSV HXL
 export-iati = XML IATI 2.03
+
+# Saved searches
+searches-title = Búsquedas guardadas
+searches-intro = Siga en un lector de feeds las necesidades que coinciden con una búsqueda: cada nueva necesidad validada aparece allí. Guarde una búsqueda desde la lista de necesidades.
+feed-shown-once = La dirección de su feed. Solo se muestra ahora: cópiela en su lector de feeds.
+field-search-name = Nombre de la búsqueda
+hint-search-name = Por ejemplo «oxígeno en África oriental».
+button-follow-search = Guardar y seguir
+col-filters = Filtros
+button-forget-search = Dejar de seguir { $name }
+search-forgotten = La búsqueda ya no se sigue.
+nav-searches = Búsquedas guardadas
+follow-search-summary = Seguir esta búsqueda en un lector de feeds

@@ -404,3 +404,16 @@ country-exports = Toutes les contributions à ce pays, pour d’autres systèmes
 export-xlsx = Excel
 export-hxl = CSV HXL
 export-iati = XML IATI 2.03
+
+# Saved searches
+searches-title = Recherches enregistrées
+searches-intro = Suivez dans un lecteur de flux les besoins qui correspondent à une recherche : chaque nouveau besoin validé y apparaît. Enregistrez une recherche depuis la liste des besoins.
+feed-shown-once = L’adresse de votre flux. Elle n’est montrée que maintenant : copiez-la dans votre lecteur de flux.
+field-search-name = Nom de la recherche
+hint-search-name = Par exemple « oxygène en Afrique de l’Est ».
+button-follow-search = Enregistrer et suivre
+col-filters = Filtres
+button-forget-search = Ne plus suivre { $name }
+search-forgotten = La recherche n’est plus suivie.
+nav-searches = Recherches enregistrées
+follow-search-summary = Suivre cette recherche dans un lecteur de flux

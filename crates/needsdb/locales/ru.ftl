@@ -404,3 +404,16 @@ country-exports = Все взносы этой стране, для других
 export-xlsx = Excel
 export-hxl = HXL CSV
 export-iati = IATI 2.03 XML
+
+# Saved searches
+searches-title = Сохранённые поиски
+searches-intro = Следите в программе чтения лент за потребностями, подходящими под поиск: туда попадает каждая новая подтверждённая потребность. Сохраните поиск из списка потребностей.
+feed-shown-once = Адрес вашей ленты. Он показан только сейчас: скопируйте его в программу чтения лент.
+field-search-name = Название поиска
+hint-search-name = Например, «кислород в Восточной Африке».
+button-follow-search = Сохранить и следить
+col-filters = Фильтры
+button-forget-search = Не следить за { $name }
+search-forgotten = Поиск больше не отслеживается.
+nav-searches = Сохранённые поиски
+follow-search-summary = Следить за этим поиском в ленте

@@ -404,3 +404,16 @@ country-exports = 向该国的全部捐助，供其他系统使用：
 export-xlsx = Excel
 export-hxl = HXL CSV
 export-iati = IATI 2.03 XML
+
+# Saved searches
+searches-title = 已保存的搜索
+searches-intro = 在任何订阅阅读器中关注与搜索匹配的需求：每项新核准的需求都会出现在其中。请从需求列表保存搜索。
+feed-shown-once = 您的订阅地址。仅此时显示：请复制到订阅阅读器。
+field-search-name = 搜索名称
+hint-search-name = 例如“东非的氧气”。
+button-follow-search = 保存并关注
+col-filters = 筛选条件
+button-forget-search = 停止关注 { $name }
+search-forgotten = 已停止关注该搜索。
+nav-searches = 已保存的搜索
+follow-search-summary = 在订阅阅读器中关注此搜索

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod mail;
 pub mod needs;
 pub mod notifications;
+pub mod searches;
 pub mod sessions;
 
 /// Why an operation did not happen: the caller may not do it, or the store

@@ -22,6 +22,7 @@ mod imports;
 mod inbox;
 mod needs;
 mod public;
+mod searches;
 mod session;
 mod sheets;
 mod tokens;
@@ -42,7 +43,8 @@ pub use i18n::Lang;
 use needsdb_store::{Actor, Role, StoreError, User};
 
 /// The notices a redirect may ask the next page to show.
-const NOTICES: [&str; 12] = [
+const NOTICES: [&str; 13] = [
+    "search-forgotten",
     "token-revoked-notice",
     "contribution-corrected",
     "evidence-added",
@@ -139,6 +141,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/{lang}/imports/{token}", post(imports::import))
         .route("/{lang}/tokens", get(tokens::list).post(tokens::create))
+        .route("/{lang}/searches", get(searches::list).post(searches::save))
+        .route("/{lang}/searches/{id}", post(searches::forget))
         .route("/{lang}/tokens/{id}", post(tokens::revoke))
         .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
         .route("/{lang}/accounts/{id}", get(accounts::show).post(accounts::update))

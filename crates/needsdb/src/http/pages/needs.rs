@@ -87,6 +87,8 @@ struct List {
     rows: Vec<NeedRow>,
     /// Some rows can be ticked to pledge against them together.
     pledging: bool,
+    /// The filters a saved search would keep, as (name, value).
+    followed: Vec<(String, String)>,
     next: Option<String>,
     csv: String,
     xlsx: String,
@@ -215,6 +217,20 @@ async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedR
         csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
         xlsx: format!("/api/v1/exports/needs?format=xlsx{sep}{filters}"),
         pledging: rows.iter().any(|r: &NeedRow| r.pledgeable),
+        followed: [
+            "country",
+            "nam_status",
+            "region",
+            "who_region",
+            "income_group",
+            "cluster",
+            "item",
+            "priority",
+        ]
+        .iter()
+        .filter(|f| !form.value(f).is_empty())
+        .map(|f| ((*f).to_owned(), form.value(f).to_owned()))
+        .collect(),
         rows,
         next,
         form,

@@ -6,16 +6,16 @@ use crate::http::AppState;
 use crate::http::auth::{Principal, sha256_hex};
 use crate::http::extract::ApiJson;
 use crate::http::problem::{ApiError, Problem};
-use crate::services::access::{SHARED, scope_of};
-use crate::services::accounts::random_hex;
+use crate::services::access::scope_of;
 use crate::services::analysis::all_needs;
+use crate::services::searches::{self, SearchQuery};
 use atom_syndication::{Entry, Feed, Link, Person, Text};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use needsdb_store::{NeedQuery, NeedScope, SavedSearch};
+use needsdb_store::SavedSearch;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -26,38 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(delete))
         .routes(routes!(feed))
-}
-
-/// The filters a saved search keeps.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SearchQuery {
-    pub country: Option<String>,
-    pub nam_status: Option<String>,
-    pub region: Option<String>,
-    pub who_region: Option<String>,
-    pub income_group: Option<String>,
-    pub cluster: Option<String>,
-    pub item: Option<String>,
-    pub priority: Option<String>,
-}
-
-impl SearchQuery {
-    fn need_query(&self, scope: Option<NeedScope>) -> NeedQuery {
-        NeedQuery {
-            country: self.country.clone(),
-            nam_status: self.nam_status.clone(),
-            region: self.region.clone(),
-            who_region: self.who_region.clone(),
-            income_group: self.income_group.clone(),
-            cluster: self.cluster.clone(),
-            item: self.item.clone(),
-            priority: self.priority.clone(),
-            status: Some(SHARED.map(|s| s.as_str()).join(",")),
-            scope,
-            ..Default::default()
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -77,7 +45,7 @@ struct SearchOut {
 /// Your saved searches.
 #[utoipa::path(get, path = "/api/v1/searches", tag = "needs", responses((status = 200, body = Vec<SavedSearch>), (status = 401, body = Problem)))]
 async fn list(State(s): State<AppState>, p: Principal) -> Result<Json<Vec<SavedSearch>>, ApiError> {
-    Ok(Json(s.store.searches(p.user()?.id).await?))
+    Ok(Json(searches::mine(s.store.as_ref(), p.caller()).await?))
 }
 
 /// Save a search and get its Atom feed address.
@@ -88,34 +56,15 @@ async fn create(
     p: Principal,
     ApiJson(n): ApiJson<NewSearch>,
 ) -> Result<(StatusCode, Json<SearchOut>), ApiError> {
-    let user = p.user()?;
-    // Check the filters now, so a broken search is never saved.
-    s.store
-        .needs(&NeedQuery {
-            limit: Some(1),
-            ..n.query.need_query(None)
-        })
-        .await?;
-    let token = random_hex(24);
-    let query = serde_json::to_value(&n.query).map_err(ApiError::internal)?;
-    let search = s
-        .store
-        .create_search(&p.actor(), user.id, &n.name, &query, &sha256_hex(&token))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SearchOut {
-            search,
-            feed: format!("/api/v1/feeds/{token}"),
-        }),
-    ))
+    let (search, feed) = searches::save(s.store.as_ref(), p.caller(), &p.actor(), &n.name, &n.query).await?;
+    Ok((StatusCode::CREATED, Json(SearchOut { search, feed })))
 }
 
 /// Stop following a saved search (its feed stops too).
 #[utoipa::path(delete, path = "/api/v1/searches/{id}", tag = "needs", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn delete(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    s.store.delete_search(&p.actor(), p.user()?.id, id).await?;
+    searches::forget(s.store.as_ref(), p.caller(), &p.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
