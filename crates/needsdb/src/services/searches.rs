@@ -5,7 +5,7 @@
 
 use super::Failure;
 use super::access::{self, Caller};
-use crate::http::auth::sha256_hex;
+use super::accounts::sha256_hex;
 use needsdb_store::{Actor, NeedQuery, NeedScope, SavedSearch, Store};
 use serde::{Deserialize, Serialize};
 
