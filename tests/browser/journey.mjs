@@ -200,6 +200,19 @@ async function journey(pass, acc) {
     const edited = await page.content();
     check(edited.includes('The catalogue was changed') && edited.includes('720'),
       `js: the secretariat edited an item in place${edited.includes('error-summary') ? ` (${await page.locator('.error-summary').innerText()})` : ''}`);
+    // An organisation that passes contributions on.
+    await page.goto(`${BASE}/en/organisations`);
+    await page.getByLabel('Code').fill('');
+    await page.getByRole('button', { name: 'Add the organisation' }).click();
+    check((await page.title()).startsWith('Error:'), 'js: an organisation without a code is refused, by field');
+    await page.getByLabel('Code').fill('TESTAID');
+    await page.getByLabel('Name', { exact: true }).fill('Test Aid International');
+    await page.getByLabel('Type').selectOption('ngo');
+    await page.getByRole('button', { name: 'Add the organisation' }).click();
+    const orgs = await page.content();
+    check(orgs.includes('The organisation was added') && orgs.includes('Test Aid International'), 'js: the secretariat added an organisation');
+    await step(page, pass, 'organisations', { axe });
+    await downloads(page, pass, 'the organisations', ['TESTAID']);
     await page.goto(`${BASE}/en/allocations`);
     await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
     await page.getByLabel('Supply').fill('50');

@@ -417,3 +417,15 @@ button-forget-search = إيقاف متابعة { $name }
 search-forgotten = لم يعد البحث متابَعًا.
 nav-searches = عمليات البحث المحفوظة
 follow-search-summary = متابعة هذا البحث في قارئ الخلاصات
+
+# Organisations
+organisations-title = المنظمات
+organisations-add = إضافة منظمة
+organisations-list = المنظمات التي تقدم المساهمات أو تنقلها
+field-org-code = الرمز
+hint-org-code = قصير وفريد، مثل UNICEF أو MSF.
+field-org-name = الاسم
+field-org-type = النوع
+button-add-organisation = إضافة المنظمة
+organisation-added = تمت إضافة المنظمة.
+nav-organisations = المنظمات

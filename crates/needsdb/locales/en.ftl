@@ -449,3 +449,15 @@ button-forget-search = Stop following { $name }
 search-forgotten = The search is no longer followed.
 nav-searches = Saved searches
 follow-search-summary = Follow this search in a feed reader
+
+# Organisations
+organisations-title = Organisations
+organisations-add = Add an organisation
+organisations-list = Organisations that give or pass on contributions
+field-org-code = Code
+hint-org-code = Short and unique, such as UNICEF or MSF.
+field-org-name = Name
+field-org-type = Type
+button-add-organisation = Add the organisation
+organisation-added = The organisation was added.
+nav-organisations = Organisations

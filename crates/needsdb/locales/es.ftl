@@ -417,3 +417,15 @@ button-forget-search = Dejar de seguir { $name }
 search-forgotten = La búsqueda ya no se sigue.
 nav-searches = Búsquedas guardadas
 follow-search-summary = Seguir esta búsqueda en un lector de feeds
+
+# Organisations
+organisations-title = Organizaciones
+organisations-add = Añadir una organización
+organisations-list = Organizaciones que dan o canalizan contribuciones
+field-org-code = Código
+hint-org-code = Corto y único, por ejemplo UNICEF o MSF.
+field-org-name = Nombre
+field-org-type = Tipo
+button-add-organisation = Añadir la organización
+organisation-added = La organización se añadió.
+nav-organisations = Organizaciones

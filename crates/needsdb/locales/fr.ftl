@@ -417,3 +417,15 @@ button-forget-search = Ne plus suivre { $name }
 search-forgotten = La recherche n’est plus suivie.
 nav-searches = Recherches enregistrées
 follow-search-summary = Suivre cette recherche dans un lecteur de flux
+
+# Organisations
+organisations-title = Organisations
+organisations-add = Ajouter une organisation
+organisations-list = Organisations qui donnent ou acheminent des contributions
+field-org-code = Code
+hint-org-code = Court et unique, par exemple UNICEF ou MSF.
+field-org-name = Nom
+field-org-type = Type
+button-add-organisation = Ajouter l’organisation
+organisation-added = L’organisation a été ajoutée.
+nav-organisations = Organisations

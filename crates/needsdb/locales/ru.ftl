@@ -417,3 +417,15 @@ button-forget-search = Не следить за { $name }
 search-forgotten = Поиск больше не отслеживается.
 nav-searches = Сохранённые поиски
 follow-search-summary = Следить за этим поиском в ленте
+
+# Organisations
+organisations-title = Организации
+organisations-add = Добавить организацию
+organisations-list = Организации, которые дают или передают взносы
+field-org-code = Код
+hint-org-code = Короткий и уникальный, например UNICEF или MSF.
+field-org-name = Название
+field-org-type = Тип
+button-add-organisation = Добавить организацию
+organisation-added = Организация добавлена.
+nav-organisations = Организации

@@ -417,3 +417,15 @@ button-forget-search = 停止关注 { $name }
 search-forgotten = 已停止关注该搜索。
 nav-searches = 已保存的搜索
 follow-search-summary = 在订阅阅读器中关注此搜索
+
+# Organisations
+organisations-title = 组织
+organisations-add = 添加组织
+organisations-list = 提供或转交捐助的组织
+field-org-code = 代码
+hint-org-code = 简短且唯一，例如 UNICEF 或 MSF。
+field-org-name = 名称
+field-org-type = 类型
+button-add-organisation = 添加组织
+organisation-added = 已添加该组织。
+nav-organisations = 组织

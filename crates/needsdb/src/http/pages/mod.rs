@@ -21,6 +21,7 @@ pub mod i18n;
 mod imports;
 mod inbox;
 mod needs;
+mod organisations;
 mod public;
 mod searches;
 mod session;
@@ -43,7 +44,8 @@ pub use i18n::Lang;
 use needsdb_store::{Actor, Role, StoreError, User};
 
 /// The notices a redirect may ask the next page to show.
-const NOTICES: [&str; 13] = [
+const NOTICES: [&str; 14] = [
+    "organisation-added",
     "search-forgotten",
     "token-revoked-notice",
     "contribution-corrected",
@@ -140,6 +142,10 @@ pub fn router() -> Router<AppState> {
             post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_BYTES)),
         )
         .route("/{lang}/imports/{token}", post(imports::import))
+        .route(
+            "/{lang}/organisations",
+            get(organisations::list).post(organisations::add),
+        )
         .route("/{lang}/tokens", get(tokens::list).post(tokens::create))
         .route("/{lang}/searches", get(searches::list).post(searches::save))
         .route("/{lang}/searches/{id}", post(searches::forget))
