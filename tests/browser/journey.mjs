@@ -438,6 +438,11 @@ await journey('nojs', ACCOUNTS.nojs);
   await page.goto(`${BASE}/en/accounts`);
   await step(page, 'admin', 'accounts');
   await downloads(page, 'admin', 'the accounts', ['admin@nam.test']);
+  await page.getByRole('link', { name: 'Check the audit log' }).click();
+  check((await page.content()).includes('The audit log is intact, and every record matches it'),
+    'admin: the audit check finds the log intact after the whole journey');
+  await step(page, 'admin', 'audit');
+  await page.goto(`${BASE}/en/accounts`);
   await page.getByLabel('Email address').fill('new.focal@ministry.test');
   await page.getByLabel('Role').selectOption('focal_point');
   await page.getByLabel('Country').fill('KEN');

@@ -429,3 +429,11 @@ field-org-type = النوع
 button-add-organisation = إضافة المنظمة
 organisation-added = تمت إضافة المنظمة.
 nav-organisations = المنظمات
+
+# Audit check
+audit-title = فحص سجل التدقيق
+audit-summary = تم فحص { $entries } من قيود السجل كسلسلة؛ وقورن { $records } سجلًا بآخر حالة يحفظها السجل لها.
+audit-intact = سجل التدقيق سليم، وكل سجل يطابقه.
+audit-first-bad = القيد { $entry } لا يتسق مع السلسلة: { $reason }
+audit-mismatches = سجلات غُيّرت خارج needsdb
+col-audit-entry = قيد السجل

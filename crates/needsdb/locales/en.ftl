@@ -461,3 +461,11 @@ field-org-type = Type
 button-add-organisation = Add the organisation
 organisation-added = The organisation was added.
 nav-organisations = Organisations
+
+# Audit check
+audit-title = Check the audit log
+audit-summary = { $entries } log entries checked as a chain; { $records } records compared with the last state the log holds for them.
+audit-intact = The audit log is intact, and every record matches it.
+audit-first-bad = Entry { $entry } does not fit the chain: { $reason }
+audit-mismatches = Records changed outside needsdb
+col-audit-entry = Log entry

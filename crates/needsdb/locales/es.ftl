@@ -429,3 +429,11 @@ field-org-type = Tipo
 button-add-organisation = Añadir la organización
 organisation-added = La organización se añadió.
 nav-organisations = Organizaciones
+
+# Audit check
+audit-title = Comprobar el registro de auditoría
+audit-summary = { $entries } entradas del registro comprobadas como cadena; { $records } registros comparados con el último estado que el registro guarda de ellos.
+audit-intact = El registro de auditoría está intacto y cada registro coincide con él.
+audit-first-bad = La entrada { $entry } no encaja en la cadena: { $reason }
+audit-mismatches = Registros cambiados fuera de needsdb
+col-audit-entry = Entrada del registro

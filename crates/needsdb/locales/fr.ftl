@@ -429,3 +429,11 @@ field-org-type = Type
 button-add-organisation = Ajouter l’organisation
 organisation-added = L’organisation a été ajoutée.
 nav-organisations = Organisations
+
+# Audit check
+audit-title = Vérifier le journal d’audit
+audit-summary = { $entries } entrées du journal vérifiées en chaîne ; { $records } enregistrements comparés au dernier état que le journal en garde.
+audit-intact = Le journal d’audit est intact et chaque enregistrement y correspond.
+audit-first-bad = L’entrée { $entry } ne s’inscrit pas dans la chaîne : { $reason }
+audit-mismatches = Enregistrements modifiés hors de needsdb
+col-audit-entry = Entrée du journal

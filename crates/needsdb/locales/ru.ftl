@@ -429,3 +429,11 @@ field-org-type = Тип
 button-add-organisation = Добавить организацию
 organisation-added = Организация добавлена.
 nav-organisations = Организации
+
+# Audit check
+audit-title = Проверить журнал аудита
+audit-summary = Проверено { $entries } записей журнала как цепочка; { $records } записей сверено с последним состоянием в журнале.
+audit-intact = Журнал аудита цел, и каждая запись ему соответствует.
+audit-first-bad = Запись { $entry } не вписывается в цепочку: { $reason }
+audit-mismatches = Записи, изменённые в обход needsdb
+col-audit-entry = Запись журнала

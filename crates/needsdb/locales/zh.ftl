@@ -429,3 +429,11 @@ field-org-type = 类型
 button-add-organisation = 添加组织
 organisation-added = 已添加该组织。
 nav-organisations = 组织
+
+# Audit check
+audit-title = 检查审计日志
+audit-summary = 已按链检查 { $entries } 条日志记录；已将 { $records } 条记录与日志保存的最后状态比较。
+audit-intact = 审计日志完整，每条记录都与之相符。
+audit-first-bad = 第 { $entry } 条记录不符合链条：{ $reason }
+audit-mismatches = 在 needsdb 之外被更改的记录
+col-audit-entry = 日志条目

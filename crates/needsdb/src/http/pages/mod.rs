@@ -11,6 +11,7 @@
 mod accounts;
 mod allocations;
 mod assets;
+mod audit;
 mod catalogue;
 mod contributions;
 mod countries;
@@ -150,6 +151,7 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/searches", get(searches::list).post(searches::save))
         .route("/{lang}/searches/{id}", post(searches::forget))
         .route("/{lang}/tokens/{id}", post(tokens::revoke))
+        .route("/{lang}/audit", get(audit::verify))
         .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
         .route("/{lang}/accounts/{id}", get(accounts::show).post(accounts::update))
         .layer(axum::middleware::from_fn(rejections))
