@@ -217,20 +217,11 @@ async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedR
         csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
         xlsx: format!("/api/v1/exports/needs?format=xlsx{sep}{filters}"),
         pledging: rows.iter().any(|r: &NeedRow| r.pledgeable),
-        followed: [
-            "country",
-            "nam_status",
-            "region",
-            "who_region",
-            "income_group",
-            "cluster",
-            "item",
-            "priority",
-        ]
-        .iter()
-        .filter(|f| !form.value(f).is_empty())
-        .map(|f| ((*f).to_owned(), form.value(f).to_owned()))
-        .collect(),
+        followed: super::searches::KEPT
+            .iter()
+            .filter(|f| !form.value(f).is_empty())
+            .map(|f| ((*f).to_owned(), form.value(f).to_owned()))
+            .collect(),
         rows,
         next,
         form,

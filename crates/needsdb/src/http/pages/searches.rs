@@ -35,7 +35,7 @@ struct Searches {
 }
 
 /// The filters a search keeps, as the needs list's query names them.
-const KEPT: [&str; 8] = [
+pub(super) const KEPT: [&str; 8] = [
     "country",
     "nam_status",
     "region",
