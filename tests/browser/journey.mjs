@@ -11,6 +11,7 @@ import { chromium, request } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 const BASE = process.env.BASE;
 const SHOTS = process.env.SCREENSHOTS;
@@ -200,6 +201,10 @@ async function journey(pass, acc) {
     const edited = await page.content();
     check(edited.includes('The catalogue was changed') && edited.includes('720'),
       `js: the secretariat edited an item in place${edited.includes('error-summary') ? ` (${await page.locator('.error-summary').innerText()})` : ''}`);
+    await page.goto(`${BASE}/en/catalogue/BIO-O2-CONCENTRATOR`);
+    const itemHistory = await page.locator('main table').innerText();
+    check(itemHistory.includes('unit_value_usd') && itemHistory.includes('720'), 'js: the item\'s history shows the new value');
+    await downloads(page, pass, 'the item history', ['720']);
     // An organisation that passes contributions on.
     await page.goto(`${BASE}/en/organisations`);
     await page.getByLabel('Code').fill('');
@@ -277,7 +282,7 @@ async function journey(pass, acc) {
   await page.getByRole('button', { name: 'Record the pledge' }).click();
   const several = await page.content();
   check(/\/contributions\/\d+$/.test(page.url().split('?')[0]) && several.includes(`/en/needs/${needId}"`)
-    && several.includes(`/en/needs/${otherId}"`) && several.includes('25 unit'),
+    && several.includes(`/en/needs/${otherId}"`) && several.includes('25 units'),
     `${pass}: one pledge of 25 is linked to both needs`);
   await step(page, pass, 'pledge-several', { axe });
   // The donor corrects it: 30, not 25, and why.
@@ -287,8 +292,48 @@ async function journey(pass, acc) {
   await page.getByLabel('Description').fill('Corrected after the packing list');
   await page.getByRole('button', { name: 'Save' }).click();
   const corrected = await page.content();
-  check(corrected.includes('The contribution was corrected') && corrected.includes('30 unit'),
+  check(corrected.includes('The contribution was corrected') && corrected.includes('30 units'),
     `${pass}: the partner corrected the contribution`);
+  // Then what it is for: the split between the needs, and an earmark.
+  await page.getByRole('link', { name: 'Correct this contribution' }).click();
+  await page.getByLabel('Earmarks').fill('nam-members=lots');
+  await page.getByRole('button', { name: 'Save' }).click();
+  check((await page.title()).startsWith('Error:') && (await page.locator('#earmarks-error').count()) === 1,
+    `${pass}: a bad earmark is named at its field`);
+  await page.getByLabel('Needs it serves').fill(`${needId}=20\n${otherId}=10`);
+  await page.getByLabel('Earmarks').fill('nam-members=100%');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const relinked = await page.locator('.summary').innerText();
+  check(relinked.includes('nam-members') && relinked.includes('100'), `${pass}: the partner earmarked the contribution for NAM members`);
+  const relinkedJson = await page.request.get(`${BASE}/api/v1/contributions/${page.url().split('?')[0].split('/').pop()}`);
+  const json = await relinkedJson.json();
+  const split = Object.fromEntries(json.links.map((l) => [String(l.need), Number(l.quantity)]));
+  check(split[needId] === 20 && split[otherId] === 10, `${pass}: the links were corrected to 20 and 10 (${JSON.stringify(split)})`);
+  // An offer matched to the open needs, with a pledge form filled in.
+  await page.goto(`${BASE}/en/offers`);
+  await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
+  await page.getByLabel('Quantity').fill('40');
+  await page.getByLabel('Country (ISO3 code)').fill(focal.country);
+  await page.getByRole('button', { name: 'Find needs' }).click();
+  check(page.url().includes('quantity=40') && await page.locator(`main table a[href="/en/needs/${needId}"]`).count() === 1,
+    `${pass}: the offer matches the open need, in a shareable address`);
+  await step(page, pass, 'offers', { axe });
+  await downloads(page, pass, 'the offer match', [needId]);
+  await page.getByRole('link', { name: `Pledge this to need ${needId}` }).click();
+  const offered = await page.locator(`#quantity_${needId}`).inputValue();
+  check(Number(offered) > 0 && Number(offered) <= 40, `${pass}: the pledge form holds the amount the match proposed (${offered})`);
+  // Every contribution to the country, filtered and downloaded.
+  const cid = contributionUrl.split('/').pop();
+  await page.goto(`${BASE}/en/contributions?country=${focal.country}&stage=shipped`);
+  check(await page.locator(`main table a[href="/en/contributions/${cid}"]`).count() === 1,
+    `${pass}: the contributions list finds the shipment by country and stage`);
+  await step(page, pass, 'contributions', { axe });
+  await downloads(page, pass, 'the contributions list', [cid]);
+  const hxlHref = await page.getByRole('link', { name: 'HXL CSV' }).getAttribute('href');
+  const hxl = (await (await page.request.get(`${BASE}${hxlHref}`)).body()).toString('utf8');
+  check(hxl.includes('#org') || hxl.includes('#meta'), `${pass}: the country's contributions export as HXL from the list`);
+  await page.goto(`${BASE}/en/contributions?date_from=yesterday`);
+  check((await page.title()).startsWith('Error:'), `${pass}: a date filter that is not a date is named, not a crash`);
   // The partner follows the search in a feed reader, then stops.
   await page.goto(`${BASE}/en/needs?country=${focal.country}&item=BIO-O2-CONCENTRATOR`);
   if (pass === 'js') await page.getByText('Follow this search in a feed reader').click();
@@ -351,24 +396,46 @@ async function journey(pass, acc) {
     await step(page, pass, 'need-returned', { axe });
   }
 
-  // The focal point uploads the template: one bad row and one suggested
-  // name. The report names the row and column; the fixed file, with the
-  // suggestion confirmed, is imported.
+  // The focal point downloads the template from the upload page and fills
+  // it in (one bad row, and a country name close to a known one); the
+  // report names the row and column; the fixed file, with the suggestion
+  // confirmed, is imported. Then the uploads list keeps both reports.
   {
-    const files = JSON.parse(process.env.UPLOADS)[focal.country];
+    const close = focal.country === 'KEN' ? 'Republic of Keny' : 'Republic of Ugand';
     await page.goto(`${BASE}/en/imports/new`);
     await step(page, pass, 'upload', { axe });
-    await page.getByLabel('File', { exact: true }).setInputFiles(files.bad);
+    const templateHref = await page.getByRole('link', { name: 'Download the Excel template' }).getAttribute('href');
+    const template = await page.request.get(`${BASE}${templateHref}`);
+    const templateBody = await template.body();
+    check(template.status() === 200 && templateBody.subarray(0, 2).toString() === 'PK',
+      `${pass}: the focal point downloads the Excel template (${templateHref})`);
+    const dir = process.env.UPLOAD_DIR;
+    const templateFile = path.join(dir, `template-${pass}.xlsx`);
+    fs.writeFileSync(templateFile, templateBody);
+    const fill = (name, quantity) => {
+      const out = path.join(dir, `${name}-${pass}.xlsx`);
+      const rows = [
+        { '#item+code': 'FOOD-RICE', '#need+num': quantity, '#severity': 'high', '#date+needed': '2027-05-01', '#meta+id': `upload-1-${pass}` },
+        { '#country+code': '', '#country+name': close, '#item+code': 'WASH-SOAP', '#need+num': 5000, '#severity': 'medium', '#date+needed': '2027-05-01', '#meta+id': `upload-2-${pass}` },
+      ];
+      execFileSync(process.env.PYTHON, [path.join(process.cwd(), 'fill_template.py'), templateFile, out, JSON.stringify(rows)]);
+      return out;
+    };
+    await page.getByLabel('File', { exact: true }).setInputFiles(fill('bad', 'lots'));
     await page.getByRole('button', { name: 'Check the file' }).click();
     const report = await page.content();
     check((await page.title()).startsWith('Error:'), `${pass}: a file with problems is reported as an error`);
-    check(/<td>2<\/td><td>C \(/.test(report), `${pass}: the bad quantity is named by row 2 and column C`);
+    check(/<td>3<\/td><td>J \(/.test(report), `${pass}: the bad quantity is named by row 3 and column J`);
+    check(report.includes('Write the quantity as a number above zero'),
+      `${pass}: the problem says how to fix it in words of the pages, not command-line flags`);
+    check(!report.includes('--decimal') && !report.includes('--accept'), `${pass}: the report mentions no command-line flag`);
     check(report.includes('Nothing was written'), `${pass}: nothing was written from the bad file`);
     await step(page, pass, 'upload-report', { axe });
+    await downloads(page, pass, 'the upload report', ['J (#need+num']);
     await page.goto(`${BASE}/en/imports/new`);
-    await page.getByLabel('File', { exact: true }).setInputFiles(files.fixed);
+    await page.getByLabel('File', { exact: true }).setInputFiles(fill('fixed', 12));
     await page.getByRole('button', { name: 'Check the file' }).click();
-    const suggestion = page.getByLabel(new RegExp(files.close));
+    const suggestion = page.getByLabel(new RegExp(close));
     check(await suggestion.count() === 1, `${pass}: the suggested name is offered for confirmation`);
     await step(page, pass, 'upload-suggestion', { axe });
     await suggestion.check();
@@ -378,6 +445,13 @@ async function journey(pass, acc) {
     await step(page, pass, 'upload-done', { axe });
     await page.goto(`${BASE}/en/needs?country=${focal.country}&item=WASH-SOAP`);
     check((await page.locator('main tbody tr').count()) >= 1, `${pass}: the imported need is listed`);
+    await page.goto(`${BASE}/en/imports`);
+    const list = await page.locator('main table').innerText();
+    check(list.includes('bad-' + pass) && list.includes('not written: the file has problems') && list.includes('written'),
+      `${pass}: the uploads list keeps the refused file and the written one`);
+    await step(page, pass, 'uploads', { axe });
+    await page.getByRole('link', { name: /^\d+$/ }).last().click();
+    check((await page.content()).includes('J (#need+num'), `${pass}: an earlier upload's page keeps its problems by row and column`);
   }
 
   // An API token for the ministry's own system: shown once, works, then revoked.
@@ -404,6 +478,15 @@ async function journey(pass, acc) {
     `${pass}: the focal point's notifications name the pledge or the shipment`);
   await step(page, pass, 'inbox', { axe });
   await downloads(page, pass, 'the inbox');
+  await page.getByRole('button', { name: 'Follow my notifications in a feed reader' }).click();
+  const noticeFeed = await page.locator('.notice code').innerText();
+  const feedReader = await request.newContext();
+  const noticeAtom = await feedReader.get(noticeFeed);
+  const noticeBody = (await noticeAtom.body()).toString('utf8');
+  await feedReader.dispose();
+  check(noticeAtom.status() === 200 && noticeBody.includes('<feed') && noticeBody.includes('<entry'),
+    `${pass}: the focal point follows the notifications in a feed reader (${noticeAtom.status()})`);
+  check((await page.locator('main table').innerText()).includes('my notifications'), `${pass}: the feed is listed with the saved searches`);
 
   // The country page and the public view show the new coverage.
   await page.goto(`${BASE}/en/countries/${focal.country}`);
@@ -421,6 +504,15 @@ async function journey(pass, acc) {
   const row = page.locator(`table >> nth=0 >> tr:has(a[href="/en/countries/${focal.country}"])`);
   check(await row.count() === 1, `${pass}: the public view has a row for ${focal.country}`);
   await downloads(page, pass, 'the overview', [focal.country === 'KEN' ? 'Kenya' : 'Uganda']);
+  await page.getByRole('link', { name: 'Countries', exact: true }).click();
+  await page.getByLabel('UN region').selectOption('002');
+  await page.getByLabel('NAM status').selectOption('member');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const countries = await page.locator('main table').innerText();
+  check(page.url().includes('region=002') && countries.includes('Kenya') && countries.includes('Uganda') && !countries.includes('France'),
+    `${pass}: the countries list filters by UN region and NAM status, without signing in`);
+  await step(page, pass, 'countries', { axe });
+  await downloads(page, pass, 'the countries list', ['KEN']);
   await step(page, pass, 'overview-after', { axe });
   await context.close();
   return { needUrl, needId };

@@ -144,6 +144,25 @@ pub struct NewLink {
     pub quantity: Option<Value>,
 }
 
+impl NewLink {
+    /// `12=60` links 60 (in the contribution's unit) to need 12, as the
+    /// command line and the pages write a link.
+    pub fn from_text(field: &str, s: &str) -> Result<NewLink, FieldError> {
+        let (id, qty) = s
+            .split_once('=')
+            .ok_or_else(|| FieldError::new(field, "invalid", format!("'{s}' is not NEED_ID=QUANTITY")))?;
+        let need = id
+            .trim()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .map_err(|_| FieldError::new(field, "invalid", format!("'{}' is not a need number", id.trim())))?;
+        Ok(NewLink {
+            need: Some(need),
+            quantity: Some(Value::String(qty.trim().into())),
+        })
+    }
+}
+
 /// A contribution as sent. In kind: `item` and `quantity`. In cash: `amount`,
 /// `currency` and, unless USD, `usd_rate`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -25,7 +25,7 @@ pub use error::ExportError;
 pub use export::{Selection, export};
 pub use import::{Data, ImportError, Options, import};
 pub use mapping::{Kind, Lookups, RowGuard};
-pub use report::Report;
+pub use report::{FileProblem, Report};
 
 use needsdb_store::Store;
 use std::collections::HashSet;

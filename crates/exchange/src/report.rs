@@ -1,9 +1,9 @@
 //! What an import tells its user: counts, warnings, and every problem with
 //! its row, its column and a suggested fix.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileProblem {
     /// The row as the spreadsheet numbers it (1 is the first line); 0 for the file as a whole.
     pub row: u64,
@@ -15,12 +15,12 @@ pub struct FileProblem {
     pub fix: String,
     /// For a name that is close to a known one: what the file says and the
     /// code it would become, for the user to confirm.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<Suggestion>,
 }
 
 /// A suggested name, to confirm or reject.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub written: String,
     pub code: String,

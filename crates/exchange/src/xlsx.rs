@@ -212,7 +212,7 @@ pub fn write_template(iso3: &str, country_name: &str, items: &[CatalogueItem]) -
         "5. Priority: critical, high, medium or low. Needed by: a date.".into(),
         "6. External id: your own reference for the row. Importing the file again updates those rows instead of adding them twice.".into(),
         "7. Status: submitted (the default) sends the need for validation; draft keeps it to yourself.".into(),
-        "8. Import with: needsdb import FILE.xlsx --dry-run   (shows every problem and writes nothing), then without --dry-run.".into(),
+        "8. Send it on the needsdb pages (Upload a file): every problem is shown by row and column before anything is written. From the command line: needsdb import FILE.xlsx --dry-run, then without --dry-run.".into(),
         String::new(),
         "Columns you add are ignored, with a warning. Nothing is written unless every row is correct.".into(),
     ];

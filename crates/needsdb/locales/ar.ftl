@@ -437,3 +437,187 @@ audit-intact = سجل التدقيق سليم، وكل سجل يطابقه.
 audit-first-bad = القيد { $entry } لا يتسق مع السلسلة: { $reason }
 audit-mismatches = سجلات غُيّرت خارج needsdb
 col-audit-entry = قيد السجل
+
+## Units of measure (unit-<code>), agreeing with $count.
+quantity-with-unit = { $quantity } { $unit }
+unit-bridge = { $count ->
+    [few] جسور
+   *[other] جسر
+}
+unit-carton = { $count ->
+    [few] كراتين
+   *[other] كرتونة
+}
+unit-course = { $count ->
+    [few] دورات علاجية
+   *[other] دورة علاجية
+}
+unit-dose = { $count ->
+    [few] جرعات
+   *[other] جرعة
+}
+unit-facility = { $count ->
+    [few] مرافق
+   *[other] مرفق
+}
+unit-family = { $count ->
+    [few] أسر
+   *[other] أسرة
+}
+unit-house = { $count ->
+    [few] منازل
+   *[other] منزل
+}
+unit-household = { $count ->
+    [few] أسر معيشية
+   *[other] أسرة معيشية
+}
+unit-kit = { $count ->
+    [few] مجموعات
+   *[other] مجموعة
+}
+unit-litre = { $count ->
+    [few] لترات
+   *[other] لتر
+}
+unit-pair = { $count ->
+    [few] أزواج
+   *[other] زوج
+}
+unit-person = { $count ->
+    [few] أشخاص
+   *[other] شخص
+}
+unit-piece = { $count ->
+    [few] قطع
+   *[other] قطعة
+}
+unit-ration = { $count ->
+    [few] حصص غذائية
+   *[other] حصة غذائية
+}
+unit-school = { $count ->
+    [few] مدارس
+   *[other] مدرسة
+}
+unit-square_kilometre = كم²
+unit-system = { $count ->
+    [few] نظم
+   *[other] نظام
+}
+unit-tablet = { $count ->
+    [few] أقراص
+   *[other] قرص
+}
+unit-test = { $count ->
+    [few] اختبارات
+   *[other] اختبار
+}
+unit-tonne = { $count ->
+    [few] أطنان
+   *[other] طن
+}
+unit-unit = { $count ->
+    [few] وحدات
+   *[other] وحدة
+}
+unit-usd = { $count ->
+    [few] دولارات أمريكية
+   *[other] دولار أمريكي
+}
+
+## Contributions list, countries list, offer matching.
+contributions-exports = المساهمات المقدمة إلى هذا البلد، لأنظمة أخرى:
+filter-donor = الجهة المانحة (الرمز)
+filter-recipient = الجهة المتلقية (الرمز)
+filter-channel = القناة (الرمز)
+filter-stage = المرحلة
+filter-kind = النوع
+filter-date-from = المرحلة بلغت اعتبارا من (سنة-شهر-يوم)
+filter-date-to = المرحلة بلغت في موعد أقصاه (سنة-شهر-يوم)
+filter-un-region = المنطقة (الأمم المتحدة)
+kind-in_kind = عينية
+kind-cash = نقدية
+countries-title = البلدان والمناطق
+col-iso3 = رمز ISO3
+col-un-region = المنطقة
+col-population = السكان
+region-002 = أفريقيا
+region-019 = الأمريكتان
+region-142 = آسيا
+region-150 = أوروبا
+region-009 = أوقيانوسيا
+nam-none = ليست عضوا في الحركة
+nav-countries = البلدان
+nav-offers = مطابقة عرض
+offers-title = مطابقة عرض مع الاحتياجات
+offers-intro = اذكر ما يمكنك تقديمه. تُدرج الاحتياجات المفتوحة التي يمكن أن يلبيها حسب الأولوية وتاريخ الحاجة والحصة غير الملباة، مع الكمية لكل منها. ويُخصم أولا ما أعلنه أو تعهد به مانحون آخرون.
+hint-offer-country = اختياري: رموز ISO3 مفصولة بفواصل.
+button-match = البحث عن احتياجات
+offers-result = الاحتياجات التي يمكن أن يلبيها هذا العرض
+col-need = الاحتياج
+col-open = لا يزال مفتوحا
+col-unmet-share = الحصة غير الملباة
+col-give = الكمية المقترحة
+col-action = الإجراء
+pledge-this = التعهد بهذا للاحتياج { $id }
+offers-none = لا يوجد احتياج مفتوح يطابق هذا العرض.
+item-created = أُنشئ
+item-history = التغييرات على هذا الصنف
+feed-of-notifications = إشعاراتي
+feed-of-notifications-hint = يمكن لقارئ الخلاصات متابعة إشعاراتك على عنوان سري يُعرض مرة واحدة. ويُدرج مع عمليات البحث المحفوظة، حيث يمكنك إيقافه.
+button-follow-notifications = متابعة إشعاراتي في قارئ الخلاصات
+
+## Uploads: the list, one upload, and each problem's message and fix by its code.
+imports-title = الملفات التي رفعتها
+import-job-title = الرفع { $id }
+import-state-queued = قيد الانتظار
+import-state-checking = قيد التحقق
+import-state-writing = قيد الكتابة
+import-state-done = انتهى
+import-state-failed = فشل (لم يُكتب شيء)
+import-state-interrupted = توقف (لم يُكتب شيء)
+import-state-written = كُتب
+import-state-checked = تم التحقق فقط
+import-state-refused = لم يُكتب: في الملف مشكلات
+import-list-link = عرض الملفات التي رفعتها سابقا
+import-msg-unknown_item = هذا ليس صنفا من أصناف الفهرس.
+import-msg-unknown_country = هذا ليس بلدا معروفا.
+import-msg-unknown_party = هذه ليست دولة أو منظمة معروفة.
+import-msg-unknown_currency = هذا ليس رمز عملة.
+import-msg-retired_item = سُحب هذا الصنف من الفهرس.
+import-msg-not_valued = لا يمكن تقييم هذا المبلغ النقدي مقابل الاحتياجات التي يموّلها.
+import-msg-in_future = هذا التاريخ في المستقبل.
+import-msg-in_past = هذا التاريخ قد مضى.
+import-msg-unknown_sector = هذا ليس رمز قطاع لدى لجنة المساعدة الإنمائية.
+import-msg-duplicate_external_id = هناك صف آخر يحمل هذا المعرف الخارجي.
+import-msg-not_editable = لم يعد من الممكن تغيير السجل الذي يحمل هذا المعرف الخارجي من ملف.
+import-msg-mixed_decimal_style = يكتب الملف الأرقام بطريقتين (فاصلة عشرية ونقطة عشرية).
+import-msg-ambiguous_number = يمكن قراءة هذا الرقم بطريقتين (1,500 أو 1.500).
+import-msg-unreadable_cell = لا يمكن قراءة هذه الخلية.
+import-msg-suggestion = «{ $written }» قريب من اسم معروف لكنه ليس مطابقا له.
+import-msg-no_match = هذا الاسم لا يطابق أي اسم معروف.
+import-fix-required = املأ الحقل { $field } في هذا الصف.
+import-fix-item = اختر صنفا من ورقة القوائم في النموذج أو من صفحة الفهرس.
+import-fix-country = اكتب رمز ISO3 للبلد، مثل KEN؛ وتسردها صفحة البلدان.
+import-fix-party = اكتب رمز ISO3 أو رمز منظمة من صفحة المنظمات.
+import-fix-currency = اكتب رمزا وفق ISO 4217 مثل USD أو EUR.
+import-fix-choice = اختر إحدى القيم التي تعرضها القائمة المنسدلة في النموذج للحقل { $field }.
+import-fix-number = اكتب { $field } رقما أكبر من الصفر، مثل 1500 أو 2.5.
+import-fix-decimals = ارفع الملف مرة أخرى واذكر في الاستمارة كيف يكتب الكسور العشرية.
+import-fix-not-valued = اربط المبلغ النقدي باحتياج مالي، أو اطلب من الأمانة تحديد قيمة للوحدة من الصنف.
+import-fix-in-future = سجّل المرحلة بعد بلوغها.
+import-fix-sector = اكتب رمز قطاع من خمسة أرقام، مثل 72010.
+import-fix-too-long = اختصر { $field }.
+import-fix-external-id = أعط الصف معرفا خارجيا خاصا به.
+import-fix-date = اكتب التاريخ بصيغة سنة-شهر-يوم، مثل 2027-06-30، أو نسّق الخلية كتاريخ.
+import-fix-suggestion = ضع علامة على الاسم أدناه إن كان صحيحا، أو اكتب الرمز في الملف.
+import-fix-other = صحّح هذه الخلية وارفع الملف مرة أخرى.
+
+## Correcting a contribution's channel, links and earmarks.
+field-channel = القناة
+hint-channel = اختياري: رمز المنظمة التي تمر عبرها المساهمة، مثل WHO.
+field-links = الاحتياجات التي تلبيها
+hint-links = احتياج واحد في كل سطر: رقم الاحتياج، ثم =، ثم الجزء المخصص له من هذه المساهمة، مثل 132=60. اتركه فارغا لعدم ربط أي احتياج.
+field-earmarks = التخصيصات
+hint-earmarks = واحد في كل سطر: المجموعة، ثم =، ثم حصة أو مبلغ، مثل nam-members=50% أو who:AFR=2000000.

@@ -469,3 +469,184 @@ audit-intact = The audit log is intact, and every record matches it.
 audit-first-bad = Entry { $entry } does not fit the chain: { $reason }
 audit-mismatches = Records changed outside needsdb
 col-audit-entry = Log entry
+
+## Units of measure (unit-<code>), agreeing with $count.
+quantity-with-unit = { $quantity } { $unit }
+unit-bridge = { $count ->
+    [one] bridge
+   *[other] bridges
+}
+unit-carton = { $count ->
+    [one] carton
+   *[other] cartons
+}
+unit-course = { $count ->
+    [one] course
+   *[other] courses
+}
+unit-dose = { $count ->
+    [one] dose
+   *[other] doses
+}
+unit-facility = { $count ->
+    [one] facility
+   *[other] facilities
+}
+unit-family = { $count ->
+    [one] family
+   *[other] families
+}
+unit-house = { $count ->
+    [one] house
+   *[other] houses
+}
+unit-household = { $count ->
+    [one] household
+   *[other] households
+}
+unit-kit = { $count ->
+    [one] kit
+   *[other] kits
+}
+unit-litre = { $count ->
+    [one] litre
+   *[other] litres
+}
+unit-pair = { $count ->
+    [one] pair
+   *[other] pairs
+}
+unit-person = { $count ->
+    [one] person
+   *[other] people
+}
+unit-piece = { $count ->
+    [one] piece
+   *[other] pieces
+}
+unit-ration = { $count ->
+    [one] ration
+   *[other] rations
+}
+unit-school = { $count ->
+    [one] school
+   *[other] schools
+}
+unit-square_kilometre = km²
+unit-system = { $count ->
+    [one] system
+   *[other] systems
+}
+unit-tablet = { $count ->
+    [one] tablet
+   *[other] tablets
+}
+unit-test = { $count ->
+    [one] test
+   *[other] tests
+}
+unit-tonne = { $count ->
+    [one] tonne
+   *[other] tonnes
+}
+unit-unit = { $count ->
+    [one] unit
+   *[other] units
+}
+unit-usd = US$
+
+## Contributions list, countries list, offer matching.
+contributions-exports = Contributions to this country, for other systems:
+filter-donor = Donor (code)
+filter-recipient = Recipient (code)
+filter-channel = Channel (code)
+filter-stage = Stage
+filter-kind = Kind
+filter-date-from = Stage reached from (year-month-day)
+filter-date-to = Stage reached by (year-month-day)
+filter-un-region = UN region
+kind-in_kind = in kind
+kind-cash = cash
+countries-title = Countries and areas
+col-iso3 = ISO3 code
+col-un-region = Region
+col-population = Population
+region-002 = Africa
+region-019 = Americas
+region-142 = Asia
+region-150 = Europe
+region-009 = Oceania
+nam-none = not in the Movement
+nav-countries = Countries
+nav-offers = Match an offer
+offers-title = Match an offer to needs
+offers-intro = Say what you can give. The open needs it could fill are listed by priority, date needed and unmet share, with the amount for each. What other donors have already announced or pledged is taken off first.
+hint-offer-country = Optional: ISO3 codes, separated by commas.
+button-match = Find needs
+offers-result = Needs this offer could fill
+col-need = Need
+col-open = Still open
+col-unmet-share = Unmet share
+col-give = To give
+col-action = Action
+pledge-this = Pledge this to need { $id }
+offers-none = No open need matches this offer.
+item-created = created
+item-history = Changes to this item
+feed-of-notifications = my notifications
+feed-of-notifications-hint = A feed reader can follow your notifications at a secret address, shown once. It is listed with your saved searches, where you can stop it.
+button-follow-notifications = Follow my notifications in a feed reader
+
+## Uploads: the list, one upload, and each problem's message and fix by its code.
+imports-title = Your uploads
+import-job-title = Upload { $id }
+import-state-queued = waiting
+import-state-checking = being checked
+import-state-writing = being written
+import-state-done = finished
+import-state-failed = failed (nothing written)
+import-state-interrupted = interrupted (nothing written)
+import-state-written = written
+import-state-checked = checked only
+import-state-refused = not written: the file has problems
+import-list-link = See your earlier uploads
+import-msg-unknown_item = This is not an item of the catalogue.
+import-msg-unknown_country = This is not a country we know.
+import-msg-unknown_party = This is not a state or organisation we know.
+import-msg-unknown_currency = This is not a currency code.
+import-msg-retired_item = This item has been retired from the catalogue.
+import-msg-not_valued = This cash cannot be valued against the needs it funds.
+import-msg-in_future = This date is in the future.
+import-msg-in_past = This date is already past.
+import-msg-unknown_sector = This is not a DAC sector code.
+import-msg-duplicate_external_id = Another row already has this external id.
+import-msg-not_editable = The record with this external id can no longer be changed from a file.
+import-msg-mixed_decimal_style = The file writes numbers in two ways (decimal point and decimal comma).
+import-msg-ambiguous_number = This number could be read two ways (1,500 or 1.500).
+import-msg-unreadable_cell = This cell cannot be read.
+import-msg-suggestion = “{ $written }” is close to a known name but not the same.
+import-msg-no_match = This name matches nothing we know.
+import-fix-required = Fill in the { $field } in this row.
+import-fix-item = Choose an item from the template's Lists sheet or the catalogue page.
+import-fix-country = Write the country's ISO3 code, such as KEN; the Countries page lists them.
+import-fix-party = Write an ISO3 code or an organisation code from the Organisations page.
+import-fix-currency = Write an ISO 4217 code such as USD or EUR.
+import-fix-choice = Choose one of the values the template's drop-down list offers for the { $field }.
+import-fix-number = Write the { $field } as a number above zero, such as 1500 or 2.5.
+import-fix-decimals = Upload the file again and say on the form how it writes decimals.
+import-fix-not-valued = Link the cash to a financial need, or ask the secretariat to give the item a unit value.
+import-fix-in-future = Record the stage once it is reached.
+import-fix-sector = Write a five-digit DAC sector code, such as 72010.
+import-fix-too-long = Shorten the { $field }.
+import-fix-external-id = Give the row an external id of its own.
+import-fix-date = Write the date as year-month-day, such as 2027-06-30, or format the cell as a date.
+import-fix-suggestion = Tick the name below if it is right, or write the code in the file.
+import-fix-other = Correct this cell and upload the file again.
+
+## Correcting a contribution's channel, links and earmarks.
+field-channel = Channel
+hint-channel = Optional: the code of the organisation the contribution passes through, such as WHO.
+field-links = Needs it serves
+hint-links = One need a line: the need's number, =, and the part of this contribution for it, such as 132=60. Leave it empty to link no need.
+field-earmarks = Earmarks
+hint-earmarks = One a line: the group, =, and a share or an amount, such as nam-members=50% or who:AFR=2000000.

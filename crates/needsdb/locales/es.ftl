@@ -437,3 +437,184 @@ audit-intact = El registro de auditoría está intacto y cada registro coincide 
 audit-first-bad = La entrada { $entry } no encaja en la cadena: { $reason }
 audit-mismatches = Registros cambiados fuera de needsdb
 col-audit-entry = Entrada del registro
+
+## Units of measure (unit-<code>), agreeing with $count.
+quantity-with-unit = { $quantity } { $unit }
+unit-bridge = { $count ->
+    [one] puente
+   *[other] puentes
+}
+unit-carton = { $count ->
+    [one] caja
+   *[other] cajas
+}
+unit-course = { $count ->
+    [one] tratamiento
+   *[other] tratamientos
+}
+unit-dose = dosis
+unit-facility = { $count ->
+    [one] establecimiento
+   *[other] establecimientos
+}
+unit-family = { $count ->
+    [one] familia
+   *[other] familias
+}
+unit-house = { $count ->
+    [one] vivienda
+   *[other] viviendas
+}
+unit-household = { $count ->
+    [one] hogar
+   *[other] hogares
+}
+unit-kit = { $count ->
+    [one] kit
+   *[other] kits
+}
+unit-litre = { $count ->
+    [one] litro
+   *[other] litros
+}
+unit-pair = { $count ->
+    [one] par
+   *[other] pares
+}
+unit-person = { $count ->
+    [one] persona
+   *[other] personas
+}
+unit-piece = { $count ->
+    [one] pieza
+   *[other] piezas
+}
+unit-ration = { $count ->
+    [one] ración
+   *[other] raciones
+}
+unit-school = { $count ->
+    [one] escuela
+   *[other] escuelas
+}
+unit-square_kilometre = km²
+unit-system = { $count ->
+    [one] sistema
+   *[other] sistemas
+}
+unit-tablet = { $count ->
+    [one] comprimido
+   *[other] comprimidos
+}
+unit-test = { $count ->
+    [one] prueba
+   *[other] pruebas
+}
+unit-tonne = { $count ->
+    [one] tonelada
+   *[other] toneladas
+}
+unit-unit = { $count ->
+    [one] unidad
+   *[other] unidades
+}
+unit-usd = { $count ->
+    [one] dólar de los EE. UU.
+   *[other] dólares de los EE. UU.
+}
+
+## Contributions list, countries list, offer matching.
+contributions-exports = Contribuciones a este país, para otros sistemas:
+filter-donor = Donante (código)
+filter-recipient = Receptor (código)
+filter-channel = Canal (código)
+filter-stage = Etapa
+filter-kind = Tipo
+filter-date-from = Etapa alcanzada desde (año-mes-día)
+filter-date-to = Etapa alcanzada a más tardar el (año-mes-día)
+filter-un-region = Región (ONU)
+kind-in_kind = en especie
+kind-cash = en efectivo
+countries-title = Países y zonas
+col-iso3 = Código ISO3
+col-un-region = Región
+col-population = Población
+region-002 = África
+region-019 = Américas
+region-142 = Asia
+region-150 = Europa
+region-009 = Oceanía
+nam-none = fuera del Movimiento
+nav-countries = Países
+nav-offers = Emparejar una oferta
+offers-title = Emparejar una oferta con necesidades
+offers-intro = Indique lo que puede dar. Las necesidades abiertas que podría cubrir se ordenan por prioridad, fecha y parte no cubierta, con la cantidad para cada una. Primero se descuenta lo que otros donantes ya anunciaron o prometieron.
+hint-offer-country = Opcional: códigos ISO3 separados por comas.
+button-match = Buscar necesidades
+offers-result = Necesidades que esta oferta podría cubrir
+col-need = Necesidad
+col-open = Aún abierto
+col-unmet-share = Parte no cubierta
+col-give = A dar
+col-action = Acción
+pledge-this = Prometer esto a la necesidad { $id }
+offers-none = Ninguna necesidad abierta corresponde a esta oferta.
+item-created = creado
+item-history = Cambios de este artículo
+feed-of-notifications = mis notificaciones
+feed-of-notifications-hint = Un lector de fuentes puede seguir sus notificaciones en una dirección secreta, que se muestra una sola vez. Figura entre sus búsquedas guardadas, donde puede detenerla.
+button-follow-notifications = Seguir mis notificaciones en un lector de fuentes
+
+## Uploads: the list, one upload, and each problem's message and fix by its code.
+imports-title = Sus archivos enviados
+import-job-title = Envío { $id }
+import-state-queued = en espera
+import-state-checking = en verificación
+import-state-writing = en escritura
+import-state-done = terminado
+import-state-failed = fallido (no se escribió nada)
+import-state-interrupted = interrumpido (no se escribió nada)
+import-state-written = escrito
+import-state-checked = solo verificado
+import-state-refused = no escrito: el archivo tiene problemas
+import-list-link = Ver sus envíos anteriores
+import-msg-unknown_item = Este artículo no figura en el catálogo.
+import-msg-unknown_country = Este país no es conocido.
+import-msg-unknown_party = Este Estado u organización no es conocido.
+import-msg-unknown_currency = No es un código de moneda.
+import-msg-retired_item = Este artículo se retiró del catálogo.
+import-msg-not_valued = Este efectivo no puede valorarse frente a las necesidades que financia.
+import-msg-in_future = Esta fecha está en el futuro.
+import-msg-in_past = Esta fecha ya pasó.
+import-msg-unknown_sector = No es un código de sector del CAD.
+import-msg-duplicate_external_id = Otra fila ya tiene este identificador externo.
+import-msg-not_editable = El registro con este identificador externo ya no puede cambiarse desde un archivo.
+import-msg-mixed_decimal_style = El archivo escribe los números de dos maneras (punto y coma decimal).
+import-msg-ambiguous_number = Este número puede leerse de dos maneras (1,500 o 1.500).
+import-msg-unreadable_cell = Esta celda no se puede leer.
+import-msg-suggestion = «{ $written }» se parece a un nombre conocido, pero no es igual.
+import-msg-no_match = Este nombre no corresponde a nada conocido.
+import-fix-required = Complete el campo { $field } de esta fila.
+import-fix-item = Elija un artículo de la hoja Listas de la plantilla o de la página del catálogo.
+import-fix-country = Escriba el código ISO3 del país, por ejemplo KEN; la página Países los enumera.
+import-fix-party = Escriba un código ISO3 o el código de una organización de la página Organizaciones.
+import-fix-currency = Escriba un código ISO 4217, por ejemplo USD o EUR.
+import-fix-choice = Elija uno de los valores de la lista desplegable de la plantilla para { $field }.
+import-fix-number = Escriba { $field } como un número mayor que cero, por ejemplo 1500 o 2,5.
+import-fix-decimals = Envíe de nuevo el archivo e indique en el formulario cómo escribe los decimales.
+import-fix-not-valued = Vincule el efectivo a una necesidad financiera, o pida a la secretaría que asigne un valor unitario al artículo.
+import-fix-in-future = Registre la etapa cuando se alcance.
+import-fix-sector = Escriba un código de sector del CAD de cinco dígitos, por ejemplo 72010.
+import-fix-too-long = Acorte { $field }.
+import-fix-external-id = Dé a la fila un identificador externo propio.
+import-fix-date = Escriba la fecha como año-mes-día, por ejemplo 2027-06-30, o dé a la celda formato de fecha.
+import-fix-suggestion = Marque el nombre de abajo si es correcto, o escriba el código en el archivo.
+import-fix-other = Corrija esta celda y envíe de nuevo el archivo.
+
+## Correcting a contribution's channel, links and earmarks.
+field-channel = Canal
+hint-channel = Opcional: el código de la organización por la que pasa la contribución, por ejemplo WHO.
+field-links = Necesidades que cubre
+hint-links = Una necesidad por línea: el número de la necesidad, =, y la parte de esta contribución que le corresponde, por ejemplo 132=60. Déjelo vacío para no vincular ninguna.
+field-earmarks = Asignaciones específicas
+hint-earmarks = Una por línea: el grupo, =, y una parte o un importe, por ejemplo nam-members=50% o who:AFR=2000000.

@@ -437,3 +437,187 @@ audit-intact = Le journal d’audit est intact et chaque enregistrement y corres
 audit-first-bad = L’entrée { $entry } ne s’inscrit pas dans la chaîne : { $reason }
 audit-mismatches = Enregistrements modifiés hors de needsdb
 col-audit-entry = Entrée du journal
+
+## Units of measure (unit-<code>), agreeing with $count.
+quantity-with-unit = { $quantity } { $unit }
+unit-bridge = { $count ->
+    [one] pont
+   *[other] ponts
+}
+unit-carton = { $count ->
+    [one] carton
+   *[other] cartons
+}
+unit-course = { $count ->
+    [one] traitement
+   *[other] traitements
+}
+unit-dose = { $count ->
+    [one] dose
+   *[other] doses
+}
+unit-facility = { $count ->
+    [one] établissement
+   *[other] établissements
+}
+unit-family = { $count ->
+    [one] famille
+   *[other] familles
+}
+unit-house = { $count ->
+    [one] maison
+   *[other] maisons
+}
+unit-household = { $count ->
+    [one] ménage
+   *[other] ménages
+}
+unit-kit = { $count ->
+    [one] kit
+   *[other] kits
+}
+unit-litre = { $count ->
+    [one] litre
+   *[other] litres
+}
+unit-pair = { $count ->
+    [one] paire
+   *[other] paires
+}
+unit-person = { $count ->
+    [one] personne
+   *[other] personnes
+}
+unit-piece = { $count ->
+    [one] pièce
+   *[other] pièces
+}
+unit-ration = { $count ->
+    [one] ration
+   *[other] rations
+}
+unit-school = { $count ->
+    [one] école
+   *[other] écoles
+}
+unit-square_kilometre = km²
+unit-system = { $count ->
+    [one] système
+   *[other] systèmes
+}
+unit-tablet = { $count ->
+    [one] comprimé
+   *[other] comprimés
+}
+unit-test = { $count ->
+    [one] test
+   *[other] tests
+}
+unit-tonne = { $count ->
+    [one] tonne
+   *[other] tonnes
+}
+unit-unit = { $count ->
+    [one] unité
+   *[other] unités
+}
+unit-usd = { $count ->
+    [one] dollar des États-Unis
+   *[other] dollars des États-Unis
+}
+
+## Contributions list, countries list, offer matching.
+contributions-exports = Contributions à ce pays, pour d'autres systèmes :
+filter-donor = Donateur (code)
+filter-recipient = Bénéficiaire (code)
+filter-channel = Canal (code)
+filter-stage = Étape
+filter-kind = Nature
+filter-date-from = Étape atteinte à partir du (année-mois-jour)
+filter-date-to = Étape atteinte au plus tard le (année-mois-jour)
+filter-un-region = Région (ONU)
+kind-in_kind = en nature
+kind-cash = en espèces
+countries-title = Pays et zones
+col-iso3 = Code ISO3
+col-un-region = Région
+col-population = Population
+region-002 = Afrique
+region-019 = Amériques
+region-142 = Asie
+region-150 = Europe
+region-009 = Océanie
+nam-none = hors du Mouvement
+nav-countries = Pays
+nav-offers = Rapprocher une offre
+offers-title = Rapprocher une offre des besoins
+offers-intro = Indiquez ce que vous pouvez donner. Les besoins ouverts qu'il pourrait couvrir sont classés par priorité, date et part non couverte, avec la quantité pour chacun. Ce que d'autres donateurs ont déjà annoncé ou promis est d'abord déduit.
+hint-offer-country = Facultatif : codes ISO3, séparés par des virgules.
+button-match = Trouver des besoins
+offers-result = Besoins que cette offre pourrait couvrir
+col-need = Besoin
+col-open = Encore ouvert
+col-unmet-share = Part non couverte
+col-give = À donner
+col-action = Action
+pledge-this = Promettre ceci pour le besoin { $id }
+offers-none = Aucun besoin ouvert ne correspond à cette offre.
+item-created = créé
+item-history = Modifications de cet article
+feed-of-notifications = mes notifications
+feed-of-notifications-hint = Un lecteur de flux peut suivre vos notifications à une adresse secrète, affichée une seule fois. Elle figure parmi vos recherches enregistrées, où vous pouvez l'arrêter.
+button-follow-notifications = Suivre mes notifications dans un lecteur de flux
+
+## Uploads: the list, one upload, and each problem's message and fix by its code.
+imports-title = Vos fichiers envoyés
+import-job-title = Envoi { $id }
+import-state-queued = en attente
+import-state-checking = en cours de vérification
+import-state-writing = en cours d'écriture
+import-state-done = terminé
+import-state-failed = échec (rien n'a été écrit)
+import-state-interrupted = interrompu (rien n'a été écrit)
+import-state-written = écrit
+import-state-checked = vérifié seulement
+import-state-refused = non écrit : le fichier a des problèmes
+import-list-link = Voir vos envois précédents
+import-msg-unknown_item = Cet article ne figure pas au catalogue.
+import-msg-unknown_country = Ce pays n'est pas connu.
+import-msg-unknown_party = Cet État ou cette organisation n'est pas connu.
+import-msg-unknown_currency = Ce n'est pas un code de monnaie.
+import-msg-retired_item = Cet article a été retiré du catalogue.
+import-msg-not_valued = Ces fonds ne peuvent pas être évalués au regard des besoins qu'ils financent.
+import-msg-in_future = Cette date est dans le futur.
+import-msg-in_past = Cette date est déjà passée.
+import-msg-unknown_sector = Ce n'est pas un code de secteur du CAD.
+import-msg-duplicate_external_id = Une autre ligne a déjà cet identifiant externe.
+import-msg-not_editable = L'enregistrement portant cet identifiant externe ne peut plus être modifié par un fichier.
+import-msg-mixed_decimal_style = Le fichier écrit les nombres de deux façons (point et virgule décimale).
+import-msg-ambiguous_number = Ce nombre peut se lire de deux façons (1,500 ou 1.500).
+import-msg-unreadable_cell = Cette cellule est illisible.
+import-msg-suggestion = « { $written } » ressemble à un nom connu sans être identique.
+import-msg-no_match = Ce nom ne correspond à rien de connu.
+import-fix-required = Remplissez le champ { $field } de cette ligne.
+import-fix-item = Choisissez un article dans la feuille Listes du modèle ou sur la page du catalogue.
+import-fix-country = Écrivez le code ISO3 du pays, par exemple KEN ; la page Pays les liste.
+import-fix-party = Écrivez un code ISO3 ou le code d'une organisation de la page Organisations.
+import-fix-currency = Écrivez un code ISO 4217, par exemple USD ou EUR.
+import-fix-choice = Choisissez l'une des valeurs de la liste déroulante du modèle pour { $field }.
+import-fix-number = Écrivez { $field } sous forme d'un nombre supérieur à zéro, par exemple 1500 ou 2,5.
+import-fix-decimals = Envoyez à nouveau le fichier en indiquant dans le formulaire comment il écrit les décimales.
+import-fix-not-valued = Liez les fonds à un besoin financier, ou demandez au secrétariat de donner une valeur unitaire à l'article.
+import-fix-in-future = Enregistrez l'étape une fois atteinte.
+import-fix-sector = Écrivez un code de secteur du CAD à cinq chiffres, par exemple 72010.
+import-fix-too-long = Raccourcissez { $field }.
+import-fix-external-id = Donnez à la ligne un identifiant externe qui lui soit propre.
+import-fix-date = Écrivez la date sous la forme année-mois-jour, par exemple 2027-06-30, ou mettez la cellule au format date.
+import-fix-suggestion = Cochez le nom ci-dessous s'il est juste, ou écrivez le code dans le fichier.
+import-fix-other = Corrigez cette cellule et envoyez à nouveau le fichier.
+
+## Correcting a contribution's channel, links and earmarks.
+field-channel = Canal
+hint-channel = Facultatif : le code de l'organisation par laquelle passe la contribution, par exemple WHO.
+field-links = Besoins qu'elle couvre
+hint-links = Un besoin par ligne : le numéro du besoin, =, et la part de cette contribution qui lui revient, par exemple 132=60. Laissez vide pour ne lier aucun besoin.
+field-earmarks = Affectations
+hint-earmarks = Une par ligne : le groupe, =, et une part ou un montant, par exemple nam-members=50% ou who:AFR=2000000.

@@ -437,3 +437,229 @@ audit-intact = Журнал аудита цел, и каждая запись е
 audit-first-bad = Запись { $entry } не вписывается в цепочку: { $reason }
 audit-mismatches = Записи, изменённые в обход needsdb
 col-audit-entry = Запись журнала
+
+## Units of measure (unit-<code>), agreeing with $count.
+quantity-with-unit = { $quantity } { $unit }
+unit-bridge = { $count ->
+    [one] мост
+    [few] моста
+    [many] мостов
+   *[other] моста
+}
+unit-carton = { $count ->
+    [one] коробка
+    [few] коробки
+    [many] коробок
+   *[other] коробки
+}
+unit-course = { $count ->
+    [one] курс
+    [few] курса
+    [many] курсов
+   *[other] курса
+}
+unit-dose = { $count ->
+    [one] доза
+    [few] дозы
+    [many] доз
+   *[other] дозы
+}
+unit-facility = { $count ->
+    [one] объект
+    [few] объекта
+    [many] объектов
+   *[other] объекта
+}
+unit-family = { $count ->
+    [one] семья
+    [few] семьи
+    [many] семей
+   *[other] семьи
+}
+unit-house = { $count ->
+    [one] дом
+    [few] дома
+    [many] домов
+   *[other] дома
+}
+unit-household = { $count ->
+    [one] домохозяйство
+    [few] домохозяйства
+    [many] домохозяйств
+   *[other] домохозяйства
+}
+unit-kit = { $count ->
+    [one] комплект
+    [few] комплекта
+    [many] комплектов
+   *[other] комплекта
+}
+unit-litre = { $count ->
+    [one] литр
+    [few] литра
+    [many] литров
+   *[other] литра
+}
+unit-pair = { $count ->
+    [one] пара
+    [few] пары
+    [many] пар
+   *[other] пары
+}
+unit-person = { $count ->
+    [one] человек
+    [few] человека
+    [many] человек
+   *[other] человека
+}
+unit-piece = { $count ->
+    [one] штука
+    [few] штуки
+    [many] штук
+   *[other] штуки
+}
+unit-ration = { $count ->
+    [one] паёк
+    [few] пайка
+    [many] пайков
+   *[other] пайка
+}
+unit-school = { $count ->
+    [one] школа
+    [few] школы
+    [many] школ
+   *[other] школы
+}
+unit-square_kilometre = км²
+unit-system = { $count ->
+    [one] система
+    [few] системы
+    [many] систем
+   *[other] системы
+}
+unit-tablet = { $count ->
+    [one] таблетка
+    [few] таблетки
+    [many] таблеток
+   *[other] таблетки
+}
+unit-test = { $count ->
+    [one] тест
+    [few] теста
+    [many] тестов
+   *[other] теста
+}
+unit-tonne = { $count ->
+    [one] тонна
+    [few] тонны
+    [many] тонн
+   *[other] тонны
+}
+unit-unit = { $count ->
+    [one] единица
+    [few] единицы
+    [many] единиц
+   *[other] единицы
+}
+unit-usd = { $count ->
+    [one] доллар США
+    [few] доллара США
+    [many] долларов США
+   *[other] доллара США
+}
+
+## Contributions list, countries list, offer matching.
+contributions-exports = Взносы этой стране для других систем:
+filter-donor = Донор (код)
+filter-recipient = Получатель (код)
+filter-channel = Канал (код)
+filter-stage = Этап
+filter-kind = Вид
+filter-date-from = Этап достигнут с (год-месяц-день)
+filter-date-to = Этап достигнут не позднее (год-месяц-день)
+filter-un-region = Регион (ООН)
+kind-in_kind = в натуральной форме
+kind-cash = денежные средства
+countries-title = Страны и районы
+col-iso3 = Код ISO3
+col-un-region = Регион
+col-population = Население
+region-002 = Африка
+region-019 = Северная и Южная Америка
+region-142 = Азия
+region-150 = Европа
+region-009 = Океания
+nam-none = не входит в Движение
+nav-countries = Страны
+nav-offers = Подобрать предложение
+offers-title = Подбор потребностей под предложение
+offers-intro = Укажите, что вы можете предоставить. Открытые потребности, которые это покроет, перечислены по приоритету, сроку и непокрытой доле, с количеством для каждой. Сначала вычитается то, что уже объявили или обещали другие доноры.
+hint-offer-country = Необязательно: коды ISO3 через запятую.
+button-match = Найти потребности
+offers-result = Потребности, которые может покрыть это предложение
+col-need = Потребность
+col-open = Ещё открыто
+col-unmet-share = Непокрытая доля
+col-give = Предоставить
+col-action = Действие
+pledge-this = Обещать это для потребности { $id }
+offers-none = Ни одна открытая потребность не соответствует этому предложению.
+item-created = создан
+item-history = Изменения этого предмета
+feed-of-notifications = мои уведомления
+feed-of-notifications-hint = Программа чтения лент может следить за вашими уведомлениями по секретному адресу, который показывается один раз. Он указан среди сохранённых поисков, где его можно остановить.
+button-follow-notifications = Следить за моими уведомлениями в программе чтения лент
+
+## Uploads: the list, one upload, and each problem's message and fix by its code.
+imports-title = Ваши загрузки
+import-job-title = Загрузка { $id }
+import-state-queued = в очереди
+import-state-checking = проверяется
+import-state-writing = записывается
+import-state-done = завершено
+import-state-failed = сбой (ничего не записано)
+import-state-interrupted = прервано (ничего не записано)
+import-state-written = записано
+import-state-checked = только проверено
+import-state-refused = не записано: в файле есть ошибки
+import-list-link = Посмотреть прежние загрузки
+import-msg-unknown_item = Такого предмета нет в каталоге.
+import-msg-unknown_country = Такая страна неизвестна.
+import-msg-unknown_party = Такое государство или организация неизвестны.
+import-msg-unknown_currency = Это не код валюты.
+import-msg-retired_item = Этот предмет исключён из каталога.
+import-msg-not_valued = Эти денежные средства нельзя соотнести с потребностями, которые они финансируют.
+import-msg-in_future = Эта дата в будущем.
+import-msg-in_past = Эта дата уже прошла.
+import-msg-unknown_sector = Это не код сектора КСР.
+import-msg-duplicate_external_id = Этот внешний идентификатор уже есть в другой строке.
+import-msg-not_editable = Запись с этим внешним идентификатором больше нельзя изменить из файла.
+import-msg-mixed_decimal_style = В файле числа записаны двумя способами (с десятичной точкой и запятой).
+import-msg-ambiguous_number = Это число можно прочитать двумя способами (1,500 или 1.500).
+import-msg-unreadable_cell = Эту ячейку невозможно прочитать.
+import-msg-suggestion = «{ $written }» похоже на известное название, но не совпадает с ним.
+import-msg-no_match = Это название ни с чем не совпадает.
+import-fix-required = Заполните поле { $field } в этой строке.
+import-fix-item = Выберите предмет на листе списков шаблона или на странице каталога.
+import-fix-country = Укажите код страны ISO3, например KEN; они перечислены на странице «Страны».
+import-fix-party = Укажите код ISO3 или код организации со страницы «Организации».
+import-fix-currency = Укажите код ISO 4217, например USD или EUR.
+import-fix-choice = Выберите одно из значений раскрывающегося списка шаблона для поля { $field }.
+import-fix-number = Укажите { $field } числом больше нуля, например 1500 или 2,5.
+import-fix-decimals = Загрузите файл снова и укажите в форме, как в нём записаны десятичные дроби.
+import-fix-not-valued = Свяжите денежные средства с финансовой потребностью или попросите секретариат задать стоимость единицы предмета.
+import-fix-in-future = Запишите этап, когда он будет достигнут.
+import-fix-sector = Укажите пятизначный код сектора КСР, например 72010.
+import-fix-too-long = Сократите поле { $field }.
+import-fix-external-id = Присвойте строке собственный внешний идентификатор.
+import-fix-date = Запишите дату в виде год-месяц-день, например 2027-06-30, или задайте ячейке формат даты.
+import-fix-suggestion = Отметьте название ниже, если оно верно, или впишите код в файл.
+import-fix-other = Исправьте эту ячейку и загрузите файл снова.
+
+## Correcting a contribution's channel, links and earmarks.
+field-channel = Канал
+hint-channel = Необязательно: код организации, через которую идёт взнос, например WHO.
+field-links = Потребности, которые он покрывает
+hint-links = Одна потребность в строке: номер потребности, знак = и часть этого взноса для неё, например 132=60. Оставьте пустым, чтобы не связывать потребности.
+field-earmarks = Целевые назначения
+hint-earmarks = По одному в строке: группа, знак = и доля или сумма, например nam-members=50% или who:AFR=2000000.

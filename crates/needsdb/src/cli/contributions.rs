@@ -55,18 +55,7 @@ const SHOW_COLUMNS: &[&str] = &[
 
 /// `12=60` links 60 (in the contribution's unit) to need 12.
 fn parse_link(i: usize, s: &str) -> Result<NewLink, FieldError> {
-    let field = format!("link[{i}]");
-    let (id, qty) = s
-        .split_once('=')
-        .ok_or_else(|| FieldError::new(&field, "invalid", format!("'{s}' is not NEED_ID=QUANTITY")))?;
-    let need = id
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| FieldError::new(&field, "invalid", format!("'{id}' is not a need id")))?;
-    Ok(NewLink {
-        need: Some(need),
-        quantity: Some(Value::String(qty.trim().into())),
-    })
+    NewLink::from_text(&format!("link[{i}]"), s)
 }
 
 /// `nam-members=50%` earmarks a share; `who:AFR=2000000` an amount.

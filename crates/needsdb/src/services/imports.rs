@@ -7,8 +7,11 @@
 //! transaction: all or nothing. While checking, it records the rows read
 //! about once a second, which is also its heartbeat.
 
+use super::Failure;
+use super::access::{self, Caller};
+use needsdb_domain::Invalid;
 use needsdb_exchange::{Data, Format, ImportError, Lookups, Options, Progress, Report};
-use needsdb_store::{Actor, JobEnd, NewImportJob, Store, StoreError};
+use needsdb_store::{Actor, ImportJob, JobEnd, NewImportJob, Role, Store, StoreError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use tokio::sync::{Semaphore, watch};
@@ -39,6 +42,34 @@ pub async fn create(
         dry_run: options.dry_run,
     };
     Ok(store.create_import_job(actor, &job).await?.id)
+}
+
+/// One import job, to the account that sent it or an administrator; to
+/// anyone else it does not exist.
+pub async fn job(store: &dyn Store, caller: Caller<'_>, id: i64) -> Result<ImportJob, Failure> {
+    let u = access::user(caller)?;
+    let job = store.import_job(id).await?;
+    if u.role == Role::Admin || job.user_id == Some(u.id) {
+        Ok(job)
+    } else {
+        Err(StoreError::not_found("import", id).into())
+    }
+}
+
+/// The caller's latest imports, newest first; everyone's for an
+/// administrator who asks (`all`).
+pub async fn jobs(store: &dyn Store, caller: Caller<'_>, all: bool, limit: i64) -> Result<Vec<ImportJob>, Failure> {
+    let u = access::user(caller)?;
+    if !(1..=200).contains(&limit) {
+        return Err(StoreError::Invalid(Invalid::one("limit", "out_of_range", "limit is 1 to 200")).into());
+    }
+    let whose = if all {
+        access::require(caller, &access::ADMIN)?;
+        None
+    } else {
+        Some(u.id)
+    };
+    Ok(store.import_jobs(whose, limit).await?)
 }
 
 /// Counts rows for the job's record, and passes them on (to a progress bar).

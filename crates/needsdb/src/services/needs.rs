@@ -96,3 +96,16 @@ pub fn moves_for(caller: Caller<'_>, need: &Need) -> Vec<NeedStatus> {
     .filter(|to| need.status.can_become(*to) && access::may_set_need_status(caller, &need.country, *to).is_ok())
     .collect()
 }
+
+/// The open needs, among those the caller may see, that an offer of
+/// `quantity` of `item` could fill, with the amount to give each.
+pub async fn offer(
+    store: &dyn Store,
+    caller: Caller<'_>,
+    item: &str,
+    quantity: &str,
+    mut q: NeedQuery,
+) -> Result<Vec<super::analysis::OfferLine>, Failure> {
+    q.scope = need_scope(caller)?;
+    Ok(super::analysis::match_offer(store, &item.trim().to_ascii_uppercase(), quantity, q).await?)
+}

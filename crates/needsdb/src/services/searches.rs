@@ -65,6 +65,32 @@ pub async fn save(
     Ok((search, format!("/api/v1/feeds/{token}")))
 }
 
+/// A feed of the caller's own notifications, kept as a saved search so it
+/// is listed and stopped the same way; returns its address.
+pub async fn follow_notifications(
+    store: &dyn Store,
+    caller: Caller<'_>,
+    actor: &Actor,
+) -> Result<(SavedSearch, String), Failure> {
+    let user = access::require(caller, &access::SIGNED_IN)?;
+    let token = super::accounts::random_hex(24);
+    let search = store
+        .create_search(
+            actor,
+            user.id,
+            "notifications",
+            &serde_json::json!({"kind": "notifications"}),
+            &sha256_hex(&token),
+        )
+        .await?;
+    Ok((search, format!("/api/v1/feeds/{token}")))
+}
+
+/// Whether a saved search is the feed of its owner's notifications.
+pub fn is_notifications(query: &serde_json::Value) -> bool {
+    query.get("kind").and_then(|k| k.as_str()) == Some("notifications")
+}
+
 /// The caller's saved searches.
 pub async fn mine(store: &dyn Store, caller: Caller<'_>) -> Result<Vec<SavedSearch>, Failure> {
     let user = access::require(caller, &access::SIGNED_IN)?;

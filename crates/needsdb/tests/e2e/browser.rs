@@ -163,49 +163,22 @@ fn every_role_works_in_the_browser_with_and_without_javascript_and_in_arabic() {
     db.ok(&["needs", "status", &other_id, "validated"]);
     accounts["other_need"] = serde_json::json!(other_id);
     accounts["other_country"] = serde_json::json!("TZA");
-    // A template as a ministry fills it in: one bad row (a quantity that is
-    // not a number) and one country name close to a known one; then the same
-    // file with the bad row fixed.
-    let files = tempfile::tempdir().expect("tempdir");
-    let xlsx = |name: &str, country: &str, close: &str, quantity: &str| {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        ws.set_name("Needs").expect("sheet");
-        let head = [
-            "#country+name",
-            "#item+code",
-            "#need",
-            "#severity",
-            "#date+needed",
-            "#meta+id",
-        ];
-        for (c, t) in head.iter().enumerate() {
-            ws.write_string(0, c as u16, *t).expect("cell");
-        }
-        let rows = [
-            [country, "FOOD-RICE", quantity, "high", "2027-05-01", "upload-1"],
-            [close, "WASH-SOAP", "5000", "medium", "2027-05-01", "upload-2"],
-        ];
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string(r as u32 + 1, c as u16, *v).expect("cell");
-            }
-        }
-        let path = files.path().join(name);
-        wb.save(&path).expect("save");
-        path.display().to_string()
-    };
-    let mut uploads = serde_json::json!({});
-    for (code, name, close) in [
-        ("KEN", "Kenya", "Republic of Keny"),
-        ("UGA", "Uganda", "Republic of Ugand"),
-    ] {
-        uploads[code] = serde_json::json!({
-            "bad": xlsx(&format!("{code}-bad.xlsx"), name, close, "lots"),
-            "fixed": xlsx(&format!("{code}-fixed.xlsx"), name, close, "12"),
-            "close": close,
-        });
+    // The focal point downloads the template in the pages and fills it in
+    // with openpyxl (tests/browser/fill_template.py), from the Python that
+    // scripts/test installs into target/test-venv.
+    let python = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/test-venv/bin/python"
+    ));
+    if !python.exists() {
+        assert!(
+            !ci,
+            "target/test-venv with openpyxl is required under CI=true (scripts/test installs it)"
+        );
+        eprintln!("\n*** SKIPPED the browser journey: no target/test-venv (run scripts/test) ***\n");
+        return;
     }
+    let files = tempfile::tempdir().expect("tempdir");
     let server = serve(&db, &[]);
     let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/browser-screenshots");
     // This run's screenshots only.
@@ -217,7 +190,8 @@ fn every_role_works_in_the_browser_with_and_without_javascript_and_in_arabic() {
         .env("CHROMIUM", &browser)
         .env("SCREENSHOTS", shots)
         .env("ACCOUNTS", accounts.to_string())
-        .env("UPLOADS", uploads.to_string())
+        .env("PYTHON", &python)
+        .env("UPLOAD_DIR", files.path())
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -44,7 +44,7 @@ fn shown(page: &Page, out: &AllocationOut) -> Shown {
         summary: vec![
             (
                 page.t("col-item"),
-                format!("{} ({})", page.item(&out.item, &out.item), out.unit),
+                format!("{} ({})", page.item(&out.item, &out.item), page.unit_name(&out.unit)),
             ),
             (page.t("field-policy"), out.policy.clone()),
             (page.t("field-supply"), page.num(&out.supply)),
@@ -160,17 +160,7 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
             )
         })
         .collect();
-    let mut items: Vec<(String, String)> = items
-        .iter()
-        .filter(|i| !i.retired)
-        .map(|i| {
-            (
-                i.code.to_string(),
-                format!("{} ({})", page.item(i.code.as_str(), &i.name_en), i.unit),
-            )
-        })
-        .collect();
-    items.sort_by(|a, b| a.1.cmp(&b.1));
+    let items = super::needs::item_options(&page, &items);
     if let Some((n, format)) = page.download() {
         let mut sheets = match &result {
             Some(r) => result_sheets(&page, &r.out),

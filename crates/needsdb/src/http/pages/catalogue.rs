@@ -75,16 +75,55 @@ struct ItemForm {
     unit: String,
     version: i64,
     clusters: Vec<(String, String)>,
+    may_manage: bool,
+    /// (version, date, who, what changed)
+    history: Vec<(i64, String, String, String)>,
 }
 
+/// What one version of an item changed from the one before, field by field
+/// ("unit_value_usd: 0.05 → 0.06"); the first version is the item's creation.
+fn changes(page: &Page, before: Option<&serde_json::Value>, after: &serde_json::Value) -> String {
+    let Some(before) = before else {
+        return page.t("item-created");
+    };
+    let shown = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "–".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let Some(fields) = after.as_object() else {
+        return String::new();
+    };
+    fields
+        .iter()
+        .filter(|(k, v)| *k != "version" && before.get(k.as_str()) != Some(*v))
+        .map(|(k, v)| format!("{k}: {} → {}", shown(before.get(k.as_str())), shown(Some(v))))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One item: its history for everyone signed in, and the form that edits
+/// it for those who manage the catalogue.
 async fn item_page(s: &AppState, mut page: Page, code: &str, form: Option<FormState>) -> Response {
-    if let Err(e) = access::require(page.caller(), &access::CATALOGUE_MANAGERS) {
+    if let Err(e) = access::require(page.caller(), &access::SIGNED_IN) {
         return failure(page, e.into());
     }
-    let item = match s.store.item(&code.trim().to_ascii_uppercase()).await {
-        Ok(i) => i,
-        Err(e) => return failure(page, e.into()),
+    let may_manage = access::require(page.caller(), &access::CATALOGUE_MANAGERS).is_ok();
+    let code = code.trim().to_ascii_uppercase();
+    let (item, versions) = match (s.store.item(&code).await, s.store.item_history(&code).await) {
+        (Ok(i), Ok(h)) => (i, h),
+        (Err(e), _) | (_, Err(e)) => return failure(page, e.into()),
     };
+    let mut history = Vec::with_capacity(versions.len());
+    for (i, v) in versions.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| versions.get(j)).map(|b| &b.data);
+        history.push((
+            v.version,
+            page.date(v.changed_at.date_naive()),
+            super::needs::actor_label(&*s.store, &page, &v.changed_by).await,
+            changes(&page, before, &v.data),
+        ));
+    }
     let form = form.unwrap_or_else(|| {
         let mut f = FormState::default();
         f.set("name_en", item.name_en.clone());
@@ -99,13 +138,39 @@ async fn item_page(s: &AppState, mut page: Page, code: &str, form: Option<FormSt
         );
         f
     });
+    if let Some((n, format)) = page.download() {
+        let mut sheet = Sheet::new(
+            &page,
+            "item-history",
+            &["col-version", "col-date", "col-who", "col-what"],
+        );
+        sheet.rows = history
+            .iter()
+            .map(|h| {
+                vec![
+                    Cell::int(h.0),
+                    Cell::text(h.1.clone()),
+                    Cell::text(h.2.clone()),
+                    Cell::text(h.3.clone()),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![sheet], n, format);
+    }
     let status = page.status_for(&form);
+    let name = page.item(item.code.as_str(), &item.name_en);
     let tpl = ItemForm {
-        title: page.ta1("item-edit-title", "item", page.item(item.code.as_str(), &item.name_en)),
+        title: if may_manage {
+            page.ta1("item-edit-title", "item", name)
+        } else {
+            name
+        },
         code: item.code.to_string(),
-        unit: item.unit.clone(),
+        unit: page.unit_name(&item.unit),
         version: item.version,
         clusters: clusters(&page),
+        may_manage,
+        history,
         form,
         page,
     };

@@ -10,7 +10,9 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, NewLink, Stage, StageChange, decimal};
+use needsdb_domain::{
+    ContributionEdit, NewContribution, NewDelivery, NewEarmark, NewLink, Stage, StageChange, decimal,
+};
 use needsdb_store::{Contribution, Need, StoreError};
 use serde::Deserialize;
 
@@ -92,10 +94,9 @@ fn pledge_page(mut page: Page, needs: &[Need], form: FormState) -> Response {
             .iter()
             .map(|n| {
                 let label = format!(
-                    "{} – {} {} {} ({})",
+                    "{} – {} {} ({})",
                     page.country(&n.country),
-                    page.num(&n.quantity),
-                    n.unit,
+                    page.qty(&n.quantity, &n.unit),
                     page.item(&n.item, &n.item_name),
                     page.need_title(n.id)
                 );
@@ -151,7 +152,14 @@ pub async fn pledge_several_form(State(s): State<AppState>, page: Page, RawQuery
     let fields = Fields::parse(q.as_deref().unwrap_or("").as_bytes());
     match pledged_needs(&s, &page, &fields).await {
         Ok(needs) => {
-            let form = blank_pledge(&page, &needs);
+            let mut form = blank_pledge(&page, &needs);
+            // An amount proposed elsewhere (the offer match) is kept.
+            for n in &needs {
+                let field = quantity_field(n.id);
+                if let Some(q) = fields.opt(&field) {
+                    form.set(&field, q);
+                }
+            }
             pledge_page(page, &needs, form)
         }
         Err(key) => message(page, StatusCode::UNPROCESSABLE_ENTITY, "pledge-cannot-title", key),
@@ -332,13 +340,13 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
         title: page.ta("contribution-title", &[("id", id.to_string())]),
         donor: page.country(&c.donor),
         recipient: page.country(&c.recipient),
-        quantity: format!("{} {}", page.num(&c.quantity), c.unit),
+        quantity: page.qty(&c.quantity, &c.unit),
         stage: page.t(&format!("stage-{}", c.stage.as_str())),
         outstanding: c
             .outstanding
             .as_ref()
             .filter(|o| o.as_f64().is_some_and(|v| v > 0.0))
-            .map(|o| page.ta("outstanding", &[("quantity", format!("{} {}", page.num(o), c.unit))])),
+            .map(|o| page.ta("outstanding", &[("quantity", page.qty(o, &c.unit))])),
         moves: services::contributions::moves_for(page.caller(), &c)
             .iter()
             .map(|st| (st.as_str().to_owned(), page.t(&format!("stage-{}", st.as_str()))))
@@ -359,13 +367,7 @@ pub(super) async fn show_contribution(s: &AppState, mut page: Page, id: i64, for
         deliveries: c
             .deliveries
             .iter()
-            .map(|d| {
-                (
-                    page.date(d.date),
-                    format!("{} {}", page.num(&d.quantity), c.unit),
-                    d.note.clone(),
-                )
-            })
+            .map(|d| (page.date(d.date), page.qty(&d.quantity, &c.unit), d.note.clone()))
             .collect(),
         evidence,
         may_add_evidence,
@@ -440,6 +442,30 @@ pub async fn correct_form(State(s): State<AppState>, page: Page, Path(p): Path<I
     form.set("description", c.description.clone());
     form.set("source_url", c.source_url.clone().unwrap_or_default());
     form.set("external_id", c.external_id.clone().unwrap_or_default());
+    form.set("channel", c.channel.clone().unwrap_or_default());
+    let lines = |v: Vec<String>| v.join("\n");
+    form.set(
+        "links",
+        lines(
+            c.links
+                .iter()
+                .map(|l| format!("{}={}", l.need, plain(&l.quantity)))
+                .collect(),
+        ),
+    );
+    form.set(
+        "earmarks",
+        lines(
+            c.earmarks
+                .iter()
+                .map(|e| match (&e.share_percent, &e.amount) {
+                    (Some(p), _) => format!("{}={}%", e.target, plain(p)),
+                    (None, Some(a)) => format!("{}={}", e.target, plain(a)),
+                    (None, None) => e.target.clone(),
+                })
+                .collect(),
+        ),
+    );
     correct_page(page, &c, form)
 }
 
@@ -449,6 +475,29 @@ pub async fn correct(State(s): State<AppState>, Path(p): Path<IdPath>, posted: P
         Ok(c) => c,
         Err(e) => return failure(page, e),
     };
+    // One link or earmark a line, written as the command line writes them;
+    // the lists replace the old ones, as the API's PATCH does.
+    let mut errs = Vec::new();
+    let parse_lines = |name: &str| -> Vec<(String, String)> {
+        fields
+            .get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .enumerate()
+            .map(|(i, l)| (format!("{name}[{i}]"), l.to_owned()))
+            .collect()
+    };
+    let link_lines = parse_lines("links");
+    let earmark_lines = parse_lines("earmarks");
+    let links: Vec<NewLink> = link_lines
+        .iter()
+        .filter_map(|(f, l)| NewLink::from_text(f, l).map_err(|e| errs.push(e)).ok())
+        .collect();
+    let earmarks: Vec<NewEarmark> = earmark_lines
+        .iter()
+        .filter_map(|(f, l)| NewEarmark::from_text(f, l).map_err(|e| errs.push(e)).ok())
+        .collect();
     let edit = ContributionEdit {
         quantity: fields.number("quantity", page.lang),
         amount: fields.number("amount", page.lang),
@@ -456,10 +505,18 @@ pub async fn correct(State(s): State<AppState>, Path(p): Path<IdPath>, posted: P
         description: Some(fields.get("description").trim().to_owned()),
         source_url: fields.opt("source_url"),
         external_id: fields.opt("external_id"),
+        channel: fields.opt("channel").map(|c| c.to_ascii_uppercase()),
+        links: Some(links),
+        earmarks: Some(earmarks),
         ..Default::default()
     };
     let expected = fields.get("version").parse().ok();
-    match services::contributions::correct(&*s.store, page.caller(), &page.actor(), p.id, expected, &edit).await {
+    let result = if errs.is_empty() {
+        services::contributions::correct(&*s.store, page.caller(), &page.actor(), p.id, expected, &edit).await
+    } else {
+        Err(Failure::Store(StoreError::Invalid(needsdb_domain::Invalid(errs))))
+    };
+    match result {
         Ok(_) => page.done(&format!("/contributions/{}", p.id), "contribution-corrected"),
         Err(e) => {
             let mut form = FormState::new(fields.into_values());
@@ -473,6 +530,9 @@ pub async fn correct(State(s): State<AppState>, Path(p): Path<IdPath>, posted: P
                         ("description", page.t("field-description")),
                         ("source_url", page.t("field-source-url")),
                         ("external_id", page.t("field-external-id")),
+                        ("channel", page.t("field-channel")),
+                        ("links", page.t("field-links")),
+                        ("earmarks", page.t("field-earmarks")),
                     ];
                     form.add_invalid(page.lang, &inv, &labels, first);
                 }

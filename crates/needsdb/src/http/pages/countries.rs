@@ -128,7 +128,7 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
             (
                 c.id,
                 page.country(&c.donor),
-                format!("{} {}", page.num(&c.quantity), c.unit),
+                page.qty(&c.quantity, &c.unit),
                 page.t(&format!("stage-{}", c.stage.as_str())),
                 page.num(&c.delivered),
             )

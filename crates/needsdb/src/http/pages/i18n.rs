@@ -161,6 +161,23 @@ pub fn text(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         .into_owned()
 }
 
+/// A unit of measure in `lang`, agreeing with `count` where the language
+/// inflects (`200 pieces`, `200 штук`). A unit the catalogue gained later,
+/// with no words yet, shows its code.
+pub fn unit(lang: Lang, code: &str, count: f64) -> String {
+    let key = format!("unit-{code}");
+    let Some(bundle) = bundles().get(&lang) else {
+        return code.to_owned();
+    };
+    let Some(pattern) = bundle.get_message(&key).and_then(|m| m.value()) else {
+        return code.to_owned();
+    };
+    let mut args = FluentArgs::new();
+    args.set("count", FluentValue::from(count));
+    let mut errors = Vec::new();
+    bundle.format_pattern(pattern, Some(&args), &mut errors).into_owned()
+}
+
 /// A decimal number as JSON gives it (digits, an optional sign and point),
 /// grouped and punctuated for `lang`. Anything else is shown as it is.
 pub fn number(lang: Lang, plain: &str) -> String {
@@ -360,6 +377,36 @@ mod tests {
         assert_eq!(number(Lang::Ar, "1234"), "1,234");
         assert_eq!(number(Lang::En, "999"), "999");
         assert_eq!(number(Lang::En, "n/a"), "n/a");
+    }
+
+    #[test]
+    fn units_agree_with_the_quantity_and_every_catalogue_unit_has_words() {
+        assert_eq!(unit(Lang::En, "piece", 1.0), "piece");
+        assert_eq!(unit(Lang::En, "piece", 200.0), "pieces");
+        assert_eq!(unit(Lang::Ru, "piece", 1.0), "штука");
+        assert_eq!(unit(Lang::Ru, "piece", 3.0), "штуки");
+        assert_eq!(unit(Lang::Ru, "piece", 200.0), "штук");
+        assert_eq!(unit(Lang::Ru, "piece", 2.5), "штуки");
+        assert_eq!(unit(Lang::Ar, "piece", 5.0), "قطع");
+        assert_eq!(unit(Lang::Ar, "piece", 200.0), "قطعة");
+        assert_eq!(unit(Lang::Zh, "piece", 200.0), "件");
+        // A unit the catalogue gained later shows its code.
+        assert_eq!(unit(Lang::Fr, "barrel", 2.0), "barrel");
+        let units: std::collections::BTreeSet<String> = needsdb_domain::reference::embedded()
+            .expect("reference data")
+            .items
+            .iter()
+            .map(|i| i.unit.clone())
+            .collect();
+        for lang in Lang::ALL {
+            for u in &units {
+                assert!(
+                    keys(lang).contains(&format!("unit-{u}")),
+                    "{} has no words for the unit {u}",
+                    lang.code()
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! The upload waits on disk between the check and the import, named for
 //! its user, and goes once imported (or with the day-old sweep).
 
-use super::{Fields, FormState, Page, Posted, PostedParts, failure, forged, message, render};
+use super::sheets::{self, Cell, Sheet};
+use super::{Fields, FormState, Page, Posted, PostedParts, failure, forged, import_problems, message, render};
 use crate::http::AppState;
 use crate::services::{access, imports};
 use askama::Template;
@@ -172,6 +173,10 @@ struct ReportPage {
     page: Page,
     title: String,
     report: Report,
+    /// The problems in the page's language.
+    problems: Vec<import_problems::ProblemRow>,
+    /// The import job, whose page downloads the problems.
+    job: i64,
     token: String,
     /// (value, "as written → code name")
     suggestions: Vec<(String, String)>,
@@ -265,6 +270,8 @@ async fn check_and_show(
     };
     let tpl = ReportPage {
         title,
+        problems: import_problems::rows(&page, &report.problems),
+        job: id,
         report,
         token: token.to_owned(),
         suggestions,
@@ -306,4 +313,151 @@ pub async fn import(State(s): State<AppState>, Path(p): Path<TokenPath>, posted:
         &s, page, &user, &p.token, &path, &label, bytes, &decimal, confirmed, false,
     )
     .await
+}
+
+/// A finished import as it was stored: counts and problems.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StoredReport {
+    rows: u64,
+    created: u64,
+    updated: u64,
+    unchanged: u64,
+    problem_count: u64,
+    committed: bool,
+    problems: Vec<needsdb_exchange::FileProblem>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/imports.html")]
+struct Jobs {
+    page: Page,
+    title: String,
+    /// (id, file, date, state, rows, problems)
+    jobs: Vec<(i64, String, String, String, i64, String)>,
+}
+
+fn state_label(page: &Page, job: &needsdb_store::ImportJob) -> String {
+    let report: Option<StoredReport> = job.report.clone().and_then(|r| serde_json::from_value(r).ok());
+    match (job.state.as_str(), report) {
+        ("done", Some(r)) if r.committed => page.t("import-state-written"),
+        ("done", Some(r)) if r.problem_count > 0 => page.t("import-state-refused"),
+        ("done", Some(_)) if job.dry_run => page.t("import-state-checked"),
+        (state, _) => page.t(&format!("import-state-{state}")),
+    }
+}
+
+/// The signed-in user's latest imports (everyone's for an administrator
+/// who asks with `?all=true`).
+pub async fn list(
+    State(s): State<AppState>,
+    page: Page,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    if page.user.is_none() {
+        return page.see_other("/sign-in");
+    }
+    let fields = Fields::parse(raw.as_deref().unwrap_or("").as_bytes());
+    let all = fields.get("all") == "true";
+    let found = match imports::jobs(&*s.store, page.caller(), all, 100).await {
+        Ok(j) => j,
+        Err(e) => return failure(page, e),
+    };
+    let jobs: Vec<(i64, String, String, String, i64, String)> = found
+        .iter()
+        .map(|j| {
+            let problems = j
+                .report
+                .as_ref()
+                .and_then(|r| r.get("problem_count"))
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            (
+                j.id,
+                j.file.clone(),
+                page.date(j.created_at.date_naive()),
+                state_label(&page, j),
+                j.rows_read,
+                problems,
+            )
+        })
+        .collect();
+    if let Some((n, format)) = page.download() {
+        let mut sheet = Sheet::new(
+            &page,
+            "imports",
+            &[
+                "col-id",
+                "field-file",
+                "col-date",
+                "col-status",
+                "import-rows",
+                "import-problem-count",
+            ],
+        );
+        sheet.rows = found
+            .iter()
+            .zip(&jobs)
+            .map(|(j, l)| {
+                vec![
+                    Cell::int(j.id),
+                    Cell::text(j.file.clone()),
+                    Cell::Date(j.created_at.date_naive()),
+                    Cell::text(l.3.clone()),
+                    Cell::int(j.rows_read),
+                    Cell::Num(l.5.clone()),
+                ]
+            })
+            .collect();
+        return sheets::send(page, vec![sheet], n, format);
+    }
+    let tpl = Jobs {
+        title: page.t("imports-title"),
+        jobs,
+        page,
+    };
+    render(StatusCode::OK, &tpl.page, &tpl)
+}
+
+#[derive(Template)]
+#[template(path = "pages/import_job.html")]
+struct JobPage {
+    page: Page,
+    title: String,
+    file: String,
+    state: String,
+    report: StoredReport,
+    problems: Vec<import_problems::ProblemRow>,
+    job: i64,
+}
+
+/// One import as it ended: its counts and its problems, to download.
+pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<TokenPath>) -> Response {
+    let Ok(id) = p.token.parse::<i64>() else {
+        return message(page, StatusCode::NOT_FOUND, "not-found-title", "not-found-text");
+    };
+    let job = match imports::job(&*s.store, page.caller(), id).await {
+        Ok(j) => j,
+        Err(e) => return failure(page, e),
+    };
+    let report: StoredReport = job
+        .report
+        .clone()
+        .and_then(|r| serde_json::from_value(r).ok())
+        .unwrap_or_default();
+    let problems = import_problems::rows(&page, &report.problems);
+    if let Some((n, format)) = page.download() {
+        let sheet = import_problems::sheet(&page, &problems);
+        return sheets::send(page, vec![sheet], n, format);
+    }
+    let tpl = JobPage {
+        title: page.ta1("import-job-title", "id", id),
+        file: job.file.clone(),
+        state: state_label(&page, &job),
+        report,
+        problems,
+        job: id,
+        page,
+    };
+    render(StatusCode::OK, &tpl.page, &tpl)
 }

@@ -161,10 +161,7 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
                     page.t(&format!("stage-{}", f.stage)),
                     page.date(f.since),
                     f.days_waiting,
-                    f.outstanding
-                        .as_ref()
-                        .map(|o| format!("{} {}", page.num(o), f.unit))
-                        .unwrap_or_default(),
+                    f.outstanding.as_ref().map(|o| page.qty(o, &f.unit)).unwrap_or_default(),
                 )
             })
             .collect(),
@@ -175,7 +172,7 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
                     c.id,
                     page.country(&c.donor),
                     page.country(&c.recipient),
-                    format!("{} {}", page.num(&c.quantity), c.unit),
+                    page.qty(&c.quantity, &c.unit),
                     page.t(&format!("stage-{}", c.stage.as_str())),
                 )
             })

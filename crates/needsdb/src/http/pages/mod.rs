@@ -13,15 +13,19 @@ mod allocations;
 mod assets;
 mod audit;
 mod catalogue;
+mod contribution_list;
 mod contributions;
 mod countries;
+mod country_list;
 mod duplicates;
 mod evidence;
 mod forms;
 pub mod i18n;
+mod import_problems;
 mod imports;
 mod inbox;
 mod needs;
+mod offers;
 mod organisations;
 mod public;
 mod searches;
@@ -107,6 +111,7 @@ pub fn router() -> Router<AppState> {
             "/{lang}/pledge",
             get(contributions::pledge_several_form).post(contributions::pledge),
         )
+        .route("/{lang}/contributions", get(contribution_list::list))
         .route("/{lang}/contributions/{id}", get(contributions::show))
         .route("/{lang}/contributions/{id}/stage", post(contributions::advance))
         .route(
@@ -114,7 +119,9 @@ pub fn router() -> Router<AppState> {
             get(contributions::correct_form).post(contributions::correct),
         )
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
+        .route("/{lang}/countries", get(country_list::list))
         .route("/{lang}/countries/{iso3}", get(countries::show))
+        .route("/{lang}/offers", get(offers::show))
         .route("/{lang}/inbox", get(inbox::show))
         .route("/{lang}/needs/{id}/evidence", post(evidence::add_link))
         .route("/{lang}/contributions/{id}/evidence", post(evidence::add_link))
@@ -140,9 +147,11 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/imports/new", get(imports::new_form))
         .route(
             "/{lang}/imports",
-            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_BYTES)),
+            get(imports::list)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(imports::MAX_BYTES)),
         )
-        .route("/{lang}/imports/{token}", post(imports::import))
+        .route("/{lang}/imports/{token}", get(imports::show).post(imports::import))
         .route(
             "/{lang}/organisations",
             get(organisations::list).post(organisations::add),
@@ -150,6 +159,7 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/tokens", get(tokens::list).post(tokens::create))
         .route("/{lang}/searches", get(searches::list).post(searches::save))
         .route("/{lang}/searches/{id}", post(searches::forget))
+        .route("/{lang}/searches/notifications", post(searches::follow_notifications))
         .route("/{lang}/tokens/{id}", post(tokens::revoke))
         .route("/{lang}/audit", get(audit::verify))
         .route("/{lang}/accounts", get(accounts::list).post(accounts::add))
@@ -300,6 +310,27 @@ impl Page {
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
         }
+    }
+
+    /// A quantity with its unit, in words of the page's language.
+    pub fn qty(&self, v: &serde_json::Value, unit: &str) -> String {
+        let count = match v {
+            serde_json::Value::Number(n) => n.as_f64(),
+            serde_json::Value::String(s) => s.parse().ok(),
+            _ => None,
+        };
+        self.ta(
+            "quantity-with-unit",
+            &[
+                ("quantity", self.num(v)),
+                ("unit", i18n::unit(self.lang, unit, count.unwrap_or(10.0))),
+            ],
+        )
+    }
+
+    /// A unit's name as a label shows it ("Medical mask (pieces)").
+    pub fn unit_name(&self, unit: &str) -> String {
+        i18n::unit(self.lang, unit, 10.0)
     }
 
     pub fn date(&self, d: chrono::NaiveDate) -> String {

@@ -45,7 +45,7 @@ pub(super) fn row(page: &Page, n: &Need) -> NeedRow {
         id: n.id,
         country: page.country(&n.country),
         item: page.item(&n.item, &n.item_name),
-        quantity: format!("{} {}", page.num(&n.quantity), n.unit),
+        quantity: page.qty(&n.quantity, &n.unit),
         priority: page.t(&format!("priority-{}", n.priority.as_str())),
         needed_by: page.date(n.needed_by),
         status: page.t(&format!("status-{}", n.status.as_str())),
@@ -57,7 +57,7 @@ pub(super) fn row(page: &Page, n: &Need) -> NeedRow {
     }
 }
 
-fn options(page: &Page, prefix: &str, values: &[&str], any: bool) -> Vec<(String, String)> {
+pub(super) fn options(page: &Page, prefix: &str, values: &[&str], any: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if any {
         out.push((String::new(), page.t("filter-any")));
@@ -70,7 +70,61 @@ fn options(page: &Page, prefix: &str, values: &[&str], any: bool) -> Vec<(String
     out
 }
 
-const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+/// (clusters, WHO regions, income groups, NAM statuses): the choices of
+/// the filters the lists share, each led by "Any".
+pub(super) type PlaceOptions = (
+    Vec<(String, String)>,
+    Vec<(String, String)>,
+    Vec<(String, String)>,
+    Vec<(String, String)>,
+);
+
+pub(super) async fn place_options(s: &AppState, page: &Page) -> Result<PlaceOptions, StoreError> {
+    let mut clusters: Vec<String> = s.store.items().await?.into_iter().map(|i| i.cluster).collect();
+    clusters.sort();
+    clusters.dedup();
+    let any = || std::iter::once((String::new(), page.t("filter-any")));
+    Ok((
+        any()
+            .chain(clusters.into_iter().map(|c| {
+                let name = page.cluster(&c);
+                (c, name)
+            }))
+            .collect(),
+        any()
+            .chain(
+                ["AFR", "AMR", "EMR", "EUR", "SEAR", "WPR"]
+                    .iter()
+                    .map(|w| ((*w).to_owned(), (*w).to_owned())),
+            )
+            .collect(),
+        options(page, "income-", &["low", "lower_middle", "upper_middle", "high"], true),
+        options(page, "nam-", &["member", "observer"], true),
+    ))
+}
+
+/// The catalogue's items in use, named in the page's language with their
+/// unit, in the order of their names.
+pub(super) fn item_options(page: &Page, items: &[needsdb_domain::reference::CatalogueItem]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = items
+        .iter()
+        .filter(|i| !i.retired)
+        .map(|i| {
+            (
+                i.code.to_string(),
+                format!(
+                    "{} ({})",
+                    page.item(i.code.as_str(), &i.name_en),
+                    page.unit_name(&i.unit)
+                ),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+pub(super) const PRIORITIES: [&str; 4] = ["critical", "high", "medium", "low"];
 
 #[derive(Template)]
 #[template(path = "pages/needs.html")]
@@ -172,13 +226,8 @@ pub async fn list(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
 
 async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedRow>, next: Option<String>) -> Response {
     let status = page.status_for(&form);
-    let clusters: Vec<String> = match s.store.items().await {
-        Ok(items) => {
-            let mut c: Vec<String> = items.into_iter().map(|i| i.cluster).collect();
-            c.sort();
-            c.dedup();
-            c
-        }
+    let (clusters, who_regions, income_groups, nam_statuses) = match place_options(&s, &page).await {
+        Ok(o) => o,
         Err(e) => return failure(page, e.into()),
     };
     let mut ser = form_urlencoded::Serializer::new(String::new());
@@ -192,12 +241,7 @@ async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedR
     let sep = if filters.is_empty() { "" } else { "&" };
     let tpl = List {
         title: page.t("needs-title"),
-        clusters: std::iter::once((String::new(), page.t("filter-any")))
-            .chain(clusters.into_iter().map(|c| {
-                let name = page.cluster(&c);
-                (c, name)
-            }))
-            .collect(),
+        clusters,
         priorities: options(&page, "priority-", &PRIORITIES, true),
         statuses: options(
             &page,
@@ -205,15 +249,9 @@ async fn list_page(s: AppState, mut page: Page, form: FormState, rows: Vec<NeedR
             &NeedStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             true,
         ),
-        who_regions: std::iter::once((String::new(), page.t("filter-any")))
-            .chain(
-                ["AFR", "AMR", "EMR", "EUR", "SEAR", "WPR"]
-                    .iter()
-                    .map(|w| ((*w).to_owned(), (*w).to_owned())),
-            )
-            .collect(),
-        income_groups: options(&page, "income-", &["low", "lower_middle", "upper_middle", "high"], true),
-        nam_statuses: options(&page, "nam-", &["member", "observer"], true),
+        who_regions,
+        income_groups,
+        nam_statuses,
         csv: format!("/api/v1/needs?{filters}{sep}format=csv"),
         xlsx: format!("/api/v1/exports/needs?format=xlsx{sep}{filters}"),
         pledging: rows.iter().any(|r: &NeedRow| r.pledgeable),
@@ -264,7 +302,7 @@ struct Show {
 /// Who made a change, as the history shows it: their address to themselves
 /// and to administrators; to others their role and country or organisation,
 /// so a partner learns which ministry acted without a person's address.
-async fn actor_label(store: &dyn Store, page: &Page, actor: &str) -> String {
+pub(super) async fn actor_label(store: &dyn Store, page: &Page, actor: &str) -> String {
     let Some(id) = actor.strip_prefix("user:").and_then(|i| i.parse::<i64>().ok()) else {
         return actor.to_owned();
     };
@@ -422,7 +460,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
                 c.links
                     .iter()
                     .find(|l| l.need == need.id)
-                    .map(|l| format!("{} {}", page.num(&l.quantity), c.unit))
+                    .map(|l| page.qty(&l.quantity, &c.unit))
                     .unwrap_or_default(),
                 page.t(&format!("stage-{}", c.stage.as_str())),
             )
@@ -449,7 +487,7 @@ pub(super) async fn show_need(s: AppState, mut page: Page, id: i64, form: FormSt
         title: page.ta("need-title", &[("id", need.id.to_string())]),
         country: page.country(&need.country),
         item: page.item(&need.item, &need.item_name),
-        quantity: format!("{} {}", page.num(&need.quantity), need.unit),
+        quantity: page.qty(&need.quantity, &need.unit),
         priority: page.t(&format!("priority-{}", need.priority.as_str())),
         needed_by: page.date(need.needed_by),
         status: page.t(&format!("status-{}", need.status.as_str())),
@@ -528,19 +566,9 @@ async fn form_page(s: &AppState, mut page: Page, form: FormState, id: Option<(i6
             Err(e) => return failure(page, e.into()),
         },
     };
-    let mut items: Vec<(String, String)> = items
-        .into_iter()
-        .filter(|i| !i.retired)
-        .map(|i| {
-            (
-                i.code.to_string(),
-                format!("{} ({})", page.item(i.code.as_str(), &i.name_en), i.unit),
-            )
-        })
-        .collect();
-    items.sort_by(|a, b| a.1.cmp(&b.1));
     // Nothing chosen until the user chooses: a first item picked by default
     // would be reported by whoever did not look.
+    let mut items = item_options(&page, &items);
     items.insert(0, (String::new(), String::new()));
     let status = page.status_for(&form);
     let tpl = Edit {

@@ -154,7 +154,7 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
                     href: None,
                     cells: [
                         vec![
-                            format!("{} ({})", page.item(&r.group, &r.item), r.unit),
+                            format!("{} ({})", page.item(&r.group, &r.item), page.unit_name(&r.unit)),
                             page.num(&serde_json::json!(r.needs)),
                         ],
                         figures(&page, &r.coverage),
@@ -167,7 +167,7 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
                     .iter()
                     .map(|r| {
                         sheet_row(
-                            format!("{} ({})", page.item(&r.group, &r.item), r.unit),
+                            format!("{} ({})", page.item(&r.group, &r.item), page.unit_name(&r.unit)),
                             r.needs,
                             &r.coverage,
                         )

@@ -46,7 +46,10 @@ pub(super) const KEPT: [&str; 8] = [
     "priority",
 ];
 
-fn filters_text(q: &serde_json::Value) -> String {
+fn filters_text(page: &Page, q: &serde_json::Value) -> String {
+    if searches::is_notifications(q) {
+        return page.t("feed-of-notifications");
+    }
     KEPT.iter()
         .filter_map(|k| q.get(*k).and_then(|v| v.as_str()).map(|v| format!("{k}={v}")))
         .collect::<Vec<_>>()
@@ -68,7 +71,7 @@ async fn searches_page(s: &AppState, mut page: Page, form: FormState, feed: Opti
             .map(|x| {
                 vec![
                     Cell::text(x.name.clone()),
-                    Cell::text(filters_text(&x.query)),
+                    Cell::text(filters_text(&page, &x.query)),
                     Cell::Date(x.created_at.date_naive()),
                 ]
             })
@@ -84,7 +87,7 @@ async fn searches_page(s: &AppState, mut page: Page, form: FormState, feed: Opti
                 (
                     x.id,
                     x.name.clone(),
-                    filters_text(&x.query),
+                    filters_text(&page, &x.query),
                     page.date(x.created_at.date_naive()),
                 )
             })
@@ -138,6 +141,18 @@ pub async fn save(State(s): State<AppState>, headers: HeaderMap, posted: Posted)
             let labels = [("search_name", page.t("field-search-name"))];
             form.add_invalid(page.lang, &inv, &labels, "search_name");
             searches_page(&s, page, form, None).await
+        }
+        Err(e) => failure(page, e),
+    }
+}
+
+/// A feed of the signed-in user's own notifications (shown once).
+pub async fn follow_notifications(State(s): State<AppState>, headers: HeaderMap, posted: Posted) -> Response {
+    let Posted { page, .. } = posted;
+    match searches::follow_notifications(s.store.as_ref(), page.caller(), &page.actor()).await {
+        Ok((_, path)) => {
+            let base = crate::http::routes::notifications::public_base(&headers);
+            searches_page(&s, page, FormState::default(), Some(format!("{base}{path}"))).await
         }
         Err(e) => failure(page, e),
     }

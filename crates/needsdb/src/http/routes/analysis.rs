@@ -177,16 +177,14 @@ async fn offer(
     p: Principal,
     ApiQuery(q): ApiQuery<OfferParams>,
 ) -> Result<Json<Vec<OfferLine>>, ApiError> {
-    let scope = need_scope(p.caller())?;
     let nq = NeedQuery {
         region: q.region,
         nam_status: q.nam_status,
         country: q.country,
-        scope,
         ..Default::default()
     };
     Ok(Json(
-        analysis::match_offer(s.store.as_ref(), &q.item.trim().to_ascii_uppercase(), &q.quantity, nq).await?,
+        crate::services::needs::offer(s.store.as_ref(), p.caller(), &q.item, &q.quantity, nq).await?,
     ))
 }
 

@@ -244,15 +244,6 @@ async fn import(
 }
 
 /// A job is its sender's to see, and every administrator's.
-fn may_see_job(p: &Principal, job: &ImportJob) -> Result<(), ApiError> {
-    let u = p.user()?;
-    if u.role == Role::Admin || job.user_id == Some(u.id) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(format_args!("import {}", job.id)))
-    }
-}
-
 /// An import job: its state (queued, checking, writing, done, failed or
 /// interrupted), the rows read so far, and at the end its report.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "exchange", params(("id" = i64, Path)),
@@ -260,15 +251,7 @@ fn may_see_job(p: &Principal, job: &ImportJob) -> Result<(), ApiError> {
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn import_job(State(s): State<AppState>, p: Principal, Path(id): Path<i64>) -> Result<Json<ImportJob>, ApiError> {
-    p.user()?;
-    let job = match s.store.import_job(id).await {
-        Err(needsdb_store::StoreError::NotFound { .. }) => {
-            return Err(ApiError::not_found(format_args!("import {id}")));
-        }
-        other => other?,
-    };
-    may_see_job(&p, &job)?;
-    Ok(Json(job))
+    Ok(Json(imports::job(s.store.as_ref(), p.caller(), id).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -292,18 +275,14 @@ async fn import_jobs(
     p: Principal,
     ApiQuery(q): ApiQuery<JobListParams>,
 ) -> Result<Json<Vec<ImportJob>>, ApiError> {
-    let u = p.user()?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Invalid::one("limit", "out_of_range", "limit is 1 to 200").into());
-    }
-    let whose = if q.all.unwrap_or(false) {
-        p.require(&access::ADMIN)?;
-        None
-    } else {
-        Some(u.id)
-    };
-    Ok(Json(s.store.import_jobs(whose, limit).await?))
+    let jobs = imports::jobs(
+        s.store.as_ref(),
+        p.caller(),
+        q.all.unwrap_or(false),
+        q.limit.unwrap_or(50),
+    )
+    .await?;
+    Ok(Json(jobs))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -3,10 +3,9 @@
 //! send a token (kept like a saved search's: shown once, stored hashed).
 
 use crate::http::AppState;
-use crate::http::auth::{Principal, sha256_hex};
+use crate::http::auth::Principal;
 use crate::http::extract::ApiQuery;
 use crate::http::problem::{ApiError, Problem};
-use crate::services::accounts::random_hex;
 use crate::services::notifications::{self, Notice};
 use atom_syndication::{Entry, Feed, Link, Person, Text};
 use axum::Json;
@@ -104,21 +103,11 @@ async fn create_feed(
     p: Principal,
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<FeedOut>), ApiError> {
-    let user = p.user()?;
-    let token = random_hex(24);
-    s.store
-        .create_search(
-            &p.actor(),
-            user.id,
-            "notifications",
-            &json!({"kind": "notifications"}),
-            &sha256_hex(&token),
-        )
-        .await?;
+    let (_, path) = crate::services::searches::follow_notifications(s.store.as_ref(), p.caller(), &p.actor()).await?;
     Ok((
         StatusCode::CREATED,
         Json(FeedOut {
-            feed: format!("{}/api/v1/feeds/{token}", public_base(&headers)),
+            feed: format!("{}{path}", public_base(&headers)),
         }),
     ))
 }
