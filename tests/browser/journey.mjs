@@ -241,8 +241,17 @@ async function journey(pass, acc) {
     await page.getByLabel('Supply').fill('10');
     await page.getByLabel('Rule').selectOption('priority');
     await page.getByLabel('Within each priority, share by').selectOption('need-proportional');
-    await page.getByLabel('What-if recipients (CSV)').fill('iso3,need\nKEN,30\nUGA,10');
     await page.getByLabel('Take nothing from the database: use only the figures above').check();
+    await page.getByRole('button', { name: 'Preview the shares' }).click();
+    // The recipients come from a CSV file, loaded into the form; the other inputs stay.
+    await page.locator('#recipients_file').setInputFiles({ name: 'what-if.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('\ufeffiso3,need\nKEN,30\nUGA,10\n') });
+    await page.getByRole('button', { name: 'Load the file' }).click();
+    check((await page.getByLabel('What-if recipients (CSV)').inputValue()).includes('KEN,30')
+      && await page.getByLabel('Take nothing from the database: use only the figures above').isChecked()
+      && await page.getByLabel('Within each priority, share by').inputValue() === 'need-proportional',
+      'js: a recipients file is loaded into the form, the other inputs kept');
+    await step(page, pass, 'allocation-recipients-file', { axe });
     await page.getByRole('button', { name: 'Preview the shares' }).click();
     const whatIf = await page.locator('main table').first().innerText();
     check(page.url().includes('within=need-proportional') && whatIf.includes('Kenya') && whatIf.includes('Uganda')
@@ -452,6 +461,7 @@ async function journey(pass, acc) {
     await step(page, pass, 'uploads', { axe });
     await page.getByRole('link', { name: /^\d+$/ }).last().click();
     check((await page.content()).includes('J (#need+num'), `${pass}: an earlier upload's page keeps its problems by row and column`);
+    await step(page, pass, 'upload-earlier', { axe });
   }
 
   // An API token for the ministry's own system: shown once, works, then revoked.
@@ -496,6 +506,24 @@ async function journey(pass, acc) {
   const iatiHref = await page.getByRole('link', { name: 'IATI 2.03 XML' }).getAttribute('href');
   const iati = (await (await page.request.get(`${BASE}${iatiHref}`)).body()).toString('utf8');
   check(iati.includes('<iati-activities') && iati.includes('<iati-activity'), `${pass}: the country's contributions export as IATI XML`);
+  if (pass === 'js') {
+    // On A4: no menus or buttons, every table inside the printed width,
+    // and a PDF Chromium can make of it.
+    await page.setViewportSize({ width: 680, height: 960 });
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => ({
+      header: getComputedStyle(document.querySelector('header.site')).display,
+      wide: [...document.querySelectorAll('main table')].filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
+      tables: document.querySelectorAll('main table').length,
+    }));
+    const pdf = await page.pdf({ format: 'A4' });
+    fs.writeFileSync(path.join(SHOTS, `country-${focal.country}.pdf`), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    check(printed.header === 'none' && printed.tables >= 1 && printed.wide === 0 && pdf.subarray(0, 5).toString() === '%PDF-' && pages >= 1,
+      `js: the country page prints on A4 without menus and with no table cut off (${printed.tables} tables, ${printed.wide} too wide, ${pages} pages)`);
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }
   await page.goto(needUrl);
   await downloads(page, pass, 'the need page', ['India']);
   await step(page, pass, 'country', { axe });

@@ -180,20 +180,34 @@ async fn main() {
             FIRST_VISIT_BUDGET,
         );
     }
-    for path in ["/en/sign-in", "/en/countries/KEN", "/fr/countries/AFG"] {
+    for path in ["/en/sign-in", "/en/countries/KEN", "/fr/countries/AFG", "/en/countries", "/ar/countries?region=002"] {
         let (s, b) = anon.weight(path).await;
         line(path, s, b, SIGNED_IN_BUDGET);
     }
 
     let fp = new_client();
     fp.sign_in("focal@ministry.test", &focal).await;
+    // One of the focal point's own needs (the demo numbers them across states).
+    let own: serde_json::Value = fp
+        .http
+        .get(format!("{}/api/v1/needs?country=KEN&limit=1", fp.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let own_need = format!("/en/needs/{}", own["items"][0]["id"]);
     for path in [
         "/en/",
         "/en/needs",
         "/en/needs?country=KEN",
         "/en/needs/new",
-        "/en/needs/1",
+        own_need.as_str(),
         "/en/countries/KEN",
+        "/en/imports",
+        "/en/imports/new",
+        "/en/inbox",
         "/ar/needs",
         "/ru/needs?status=validated",
     ] {
@@ -207,6 +221,10 @@ async fn main() {
         "/en/needs/2",
         "/en/needs/2/pledge",
         "/en/contributions/1",
+        "/en/contributions",
+        "/en/contributions?country=KEN&stage=pledged",
+        "/en/offers?item=FOOD-RICE&quantity=500",
+        "/en/catalogue/FOOD-RICE",
     ] {
         let (s, b) = p.weight(path).await;
         line(&format!("partner {path}"), s, b, SIGNED_IN_BUDGET);

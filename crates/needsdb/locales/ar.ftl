@@ -621,3 +621,29 @@ field-links = الاحتياجات التي تلبيها
 hint-links = احتياج واحد في كل سطر: رقم الاحتياج، ثم =، ثم الجزء المخصص له من هذه المساهمة، مثل 132=60. اتركه فارغا لعدم ربط أي احتياج.
 field-earmarks = التخصيصات
 hint-earmarks = واحد في كل سطر: المجموعة، ثم =، ثم حصة أو مبلغ، مثل nam-members=50% أو who:AFR=2000000.
+
+## API problem details by kind (Accept-Language).
+problem-sign-in = سجّل الدخول، أو أرسل رمز واجهة البرمجة بالصيغة 'Authorization: Bearer ...'.
+problem-wrong-password = عنوان البريد الإلكتروني أو كلمة المرور غير صحيح.
+problem-token-unknown = رمز واجهة البرمجة غير معروف أو منتهي الصلاحية أو ملغى.
+problem-not-found = غير موجود: { $what }.
+problem-no-address = لا يوجد شيء في هذا العنوان.
+problem-method = هذا العنوان لا يقبل هذه الطريقة.
+problem-timeout = استغرق الطلب وقتا أطول من اللازم.
+problem-internal = حدث خطأ في الخادم، وقد سُجّل.
+problem-throttled = محاولات دخول فاشلة كثيرة لهذا الحساب من هنا؛ حاول مرة أخرى بعد { $seconds } ثانية.
+problem-stale-version = غيّر شخص ما هذا السجل منذ قراءتك له. اقرأه مرة أخرى ثم أجرِ تغييرك.
+problem-if-match-required = أرسل آخر ETag قرأته في ترويسة If-Match، حتى لا يُكتب فوق تغيير أجراه غيرك.
+problem-json-only = أرسل المحتوى بصيغة JSON مع 'Content-Type: application/json'.
+problem-storage-full = مساحة تخزين الخادم ممتلئة، فلم يُكتب شيء؛ على المسؤول إخلاء مساحة. حاول لاحقا.
+problem-read-only = قاعدة البيانات للقراءة فقط حاليا، فلم يُكتب شيء. حاول لاحقا.
+problem-busy = قاعدة البيانات مشغولة بعملية كتابة أخرى؛ لم يُكتب شيء. حاول بعد لحظات.
+problem-unavailable = لا يستطيع الخادم القيام بذلك حاليا؛ لم يُكتب شيء. حاول بعد لحظات.
+problem-invalid-many = { $count } حقول غير صالحة.
+
+## Allocation: what-if recipients from a file.
+field-recipients-file = أو حمّل الجهات المتلقية الافتراضية من ملف CSV
+hint-recipients-file = الأعمدة نفسها الواردة أعلاه (iso3, population, need, capacity). يوضع نص الملف في الحقل أعلاه لمراجعته قبل المعاينة.
+button-load-recipients = تحميل الملف
+error-recipients-file = اختر ملف CSV لا يتجاوز { $size }
+error-recipients-text = الملف ليس نصا بترميز UTF-8: احفظه من برنامج الجداول بصيغة CSV UTF-8

@@ -650,3 +650,29 @@ field-links = Needs it serves
 hint-links = One need a line: the need's number, =, and the part of this contribution for it, such as 132=60. Leave it empty to link no need.
 field-earmarks = Earmarks
 hint-earmarks = One a line: the group, =, and a share or an amount, such as nam-members=50% or who:AFR=2000000.
+
+## API problem details by kind (Accept-Language).
+problem-sign-in = Sign in, or send an API token as 'Authorization: Bearer ...'.
+problem-wrong-password = The email address or the password is wrong.
+problem-token-unknown = The API token is unknown, expired or revoked.
+problem-not-found = Not found: { $what }.
+problem-no-address = There is nothing at this address.
+problem-method = This address does not take that method.
+problem-timeout = The request took too long.
+problem-internal = Something went wrong on the server; it has been logged.
+problem-throttled = Too many failed sign-ins for this account from here; try again in { $seconds } seconds.
+problem-stale-version = Someone changed this record since you read it. Read it again, then make your change.
+problem-if-match-required = Send the ETag you last read in an If-Match header, so that no one else's change is overwritten.
+problem-json-only = Send the body as JSON, with 'Content-Type: application/json'.
+problem-storage-full = The server's storage is full, so nothing was written; an administrator must free space. Try again later.
+problem-read-only = The database is read-only just now, so nothing was written. Try again later.
+problem-busy = The database is busy with another write; nothing was written. Try again in a moment.
+problem-unavailable = The server cannot do this just now; nothing was written. Try again in a moment.
+problem-invalid-many = { $count } fields are not valid.
+
+## Allocation: what-if recipients from a file.
+field-recipients-file = Or load the what-if recipients from a CSV file
+hint-recipients-file = The same columns as above (iso3, population, need, capacity). The file's text goes into the field above, to check before the preview.
+button-load-recipients = Load the file
+error-recipients-file = Choose a CSV file of at most { $size }
+error-recipients-text = The file is not text in UTF-8: save it from your spreadsheet as CSV UTF-8

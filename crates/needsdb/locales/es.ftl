@@ -618,3 +618,29 @@ field-links = Necesidades que cubre
 hint-links = Una necesidad por línea: el número de la necesidad, =, y la parte de esta contribución que le corresponde, por ejemplo 132=60. Déjelo vacío para no vincular ninguna.
 field-earmarks = Asignaciones específicas
 hint-earmarks = Una por línea: el grupo, =, y una parte o un importe, por ejemplo nam-members=50% o who:AFR=2000000.
+
+## API problem details by kind (Accept-Language).
+problem-sign-in = Inicie sesión o envíe un token de API como «Authorization: Bearer ...».
+problem-wrong-password = La dirección de correo electrónico o la contraseña no son correctas.
+problem-token-unknown = El token de API es desconocido, ha caducado o fue revocado.
+problem-not-found = No se encontró: { $what }.
+problem-no-address = No hay nada en esta dirección.
+problem-method = Esta dirección no admite ese método.
+problem-timeout = La solicitud tardó demasiado.
+problem-internal = Algo falló en el servidor; se ha registrado.
+problem-throttled = Demasiados intentos fallidos de inicio de sesión para esta cuenta desde aquí; inténtelo de nuevo en { $seconds } segundos.
+problem-stale-version = Alguien cambió este registro desde que lo leyó. Léalo de nuevo y haga su cambio.
+problem-if-match-required = Envíe el último ETag leído en un encabezado If-Match, para no sobrescribir el cambio de otra persona.
+problem-json-only = Envíe el cuerpo en JSON, con «Content-Type: application/json».
+problem-storage-full = El almacenamiento del servidor está lleno y no se escribió nada; un administrador debe liberar espacio. Inténtelo más tarde.
+problem-read-only = La base de datos es de solo lectura en este momento y no se escribió nada. Inténtelo más tarde.
+problem-busy = La base de datos está ocupada con otra escritura; no se escribió nada. Inténtelo en un momento.
+problem-unavailable = El servidor no puede hacerlo en este momento; no se escribió nada. Inténtelo en un momento.
+problem-invalid-many = { $count } campos no son válidos.
+
+## Allocation: what-if recipients from a file.
+field-recipients-file = O cargue los receptores hipotéticos desde un archivo CSV
+hint-recipients-file = Las mismas columnas que arriba (iso3, population, need, capacity). El texto del archivo se coloca en el campo de arriba, para revisarlo antes de la vista previa.
+button-load-recipients = Cargar el archivo
+error-recipients-file = Elija un archivo CSV de { $size } como máximo
+error-recipients-text = El archivo no es texto UTF-8: guárdelo desde su hoja de cálculo como CSV UTF-8

@@ -621,3 +621,29 @@ field-links = Besoins qu'elle couvre
 hint-links = Un besoin par ligne : le numéro du besoin, =, et la part de cette contribution qui lui revient, par exemple 132=60. Laissez vide pour ne lier aucun besoin.
 field-earmarks = Affectations
 hint-earmarks = Une par ligne : le groupe, =, et une part ou un montant, par exemple nam-members=50% ou who:AFR=2000000.
+
+## API problem details by kind (Accept-Language).
+problem-sign-in = Connectez-vous, ou envoyez un jeton d'API sous la forme « Authorization: Bearer ... ».
+problem-wrong-password = L'adresse électronique ou le mot de passe est erroné.
+problem-token-unknown = Le jeton d'API est inconnu, expiré ou révoqué.
+problem-not-found = Introuvable : { $what }.
+problem-no-address = Il n'y a rien à cette adresse.
+problem-method = Cette adresse n'accepte pas cette méthode.
+problem-timeout = La requête a pris trop de temps.
+problem-internal = Une erreur s'est produite sur le serveur ; elle a été consignée.
+problem-throttled = Trop de connexions échouées pour ce compte depuis cet endroit ; réessayez dans { $seconds } secondes.
+problem-stale-version = Quelqu'un a modifié cet enregistrement depuis votre lecture. Relisez-le, puis faites votre modification.
+problem-if-match-required = Envoyez le dernier ETag lu dans un en-tête If-Match, afin de n'écraser la modification de personne.
+problem-json-only = Envoyez le corps en JSON, avec « Content-Type: application/json ».
+problem-storage-full = Le stockage du serveur est plein, rien n'a été écrit ; un administrateur doit libérer de l'espace. Réessayez plus tard.
+problem-read-only = La base de données est en lecture seule pour le moment, rien n'a été écrit. Réessayez plus tard.
+problem-busy = La base de données est occupée par une autre écriture ; rien n'a été écrit. Réessayez dans un instant.
+problem-unavailable = Le serveur ne peut pas le faire pour le moment ; rien n'a été écrit. Réessayez dans un instant.
+problem-invalid-many = { $count } champs ne sont pas valides.
+
+## Allocation: what-if recipients from a file.
+field-recipients-file = Ou chargez les bénéficiaires hypothétiques depuis un fichier CSV
+hint-recipients-file = Les mêmes colonnes que ci-dessus (iso3, population, need, capacity). Le texte du fichier est placé dans le champ ci-dessus, à vérifier avant l'aperçu.
+button-load-recipients = Charger le fichier
+error-recipients-file = Choisissez un fichier CSV de { $size } au plus
+error-recipients-text = Le fichier n'est pas du texte UTF-8 : enregistrez-le depuis votre tableur en CSV UTF-8

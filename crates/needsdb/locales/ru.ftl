@@ -663,3 +663,29 @@ field-links = Потребности, которые он покрывает
 hint-links = Одна потребность в строке: номер потребности, знак = и часть этого взноса для неё, например 132=60. Оставьте пустым, чтобы не связывать потребности.
 field-earmarks = Целевые назначения
 hint-earmarks = По одному в строке: группа, знак = и доля или сумма, например nam-members=50% или who:AFR=2000000.
+
+## API problem details by kind (Accept-Language).
+problem-sign-in = Войдите в систему или отправьте токен API в виде «Authorization: Bearer ...».
+problem-wrong-password = Неверный адрес электронной почты или пароль.
+problem-token-unknown = Токен API неизвестен, истёк или отозван.
+problem-not-found = Не найдено: { $what }.
+problem-no-address = По этому адресу ничего нет.
+problem-method = Этот адрес не принимает такой метод.
+problem-timeout = Запрос выполнялся слишком долго.
+problem-internal = На сервере произошла ошибка; она записана в журнал.
+problem-throttled = Слишком много неудачных попыток входа в эту учётную запись отсюда; повторите через { $seconds } с.
+problem-stale-version = Кто-то изменил эту запись после того, как вы её прочитали. Прочитайте её снова и внесите изменение.
+problem-if-match-required = Отправьте последний прочитанный ETag в заголовке If-Match, чтобы не затереть чужое изменение.
+problem-json-only = Отправьте тело в формате JSON с «Content-Type: application/json».
+problem-storage-full = Хранилище сервера заполнено, ничего не записано; администратор должен освободить место. Повторите позже.
+problem-read-only = База данных сейчас доступна только для чтения, ничего не записано. Повторите позже.
+problem-busy = База данных занята другой записью; ничего не записано. Повторите через минуту.
+problem-unavailable = Сервер сейчас не может это выполнить; ничего не записано. Повторите через минуту.
+problem-invalid-many = Недопустимых полей: { $count }.
+
+## Allocation: what-if recipients from a file.
+field-recipients-file = Или загрузите гипотетических получателей из файла CSV
+hint-recipients-file = Те же столбцы, что выше (iso3, population, need, capacity). Текст файла попадёт в поле выше, чтобы проверить его перед предварительным просмотром.
+button-load-recipients = Загрузить файл
+error-recipients-file = Выберите файл CSV размером не более { $size }
+error-recipients-text = Файл не является текстом в UTF-8: сохраните его из электронной таблицы как CSV UTF-8

@@ -558,3 +558,29 @@ field-links = 所满足的需求
 hint-links = 每行一项需求：需求编号、=，以及本捐助中用于该需求的部分，例如 132=60。留空则不关联任何需求。
 field-earmarks = 指定用途
 hint-earmarks = 每行一项：群体、=，以及份额或金额，例如 nam-members=50% 或 who:AFR=2000000。
+
+## API problem details by kind (Accept-Language).
+problem-sign-in = 请登录，或以“Authorization: Bearer ...”形式发送 API 令牌。
+problem-wrong-password = 电子邮件地址或密码错误。
+problem-token-unknown = API 令牌未知、已过期或已撤销。
+problem-not-found = 未找到：{ $what }。
+problem-no-address = 此地址没有内容。
+problem-method = 此地址不接受该方法。
+problem-timeout = 请求耗时过长。
+problem-internal = 服务器出错，已记录。
+problem-throttled = 此账户从此处登录失败次数过多，请在 { $seconds } 秒后重试。
+problem-stale-version = 在您读取后有人更改了此记录。请重新读取后再更改。
+problem-if-match-required = 请在 If-Match 标头中发送您最后读取的 ETag，以免覆盖他人的更改。
+problem-json-only = 请以 JSON 发送请求体，并带上“Content-Type: application/json”。
+problem-storage-full = 服务器存储已满，未写入任何内容；管理员须释放空间。请稍后再试。
+problem-read-only = 数据库当前为只读，未写入任何内容。请稍后再试。
+problem-busy = 数据库正忙于其他写入，未写入任何内容。请稍后再试。
+problem-unavailable = 服务器暂时无法执行此操作，未写入任何内容。请稍后再试。
+problem-invalid-many = { $count } 个字段无效。
+
+## Allocation: what-if recipients from a file.
+field-recipients-file = 或从 CSV 文件载入假设的受援方
+hint-recipients-file = 列与上方相同（iso3、population、need、capacity）。文件文本将放入上方字段，供预览前检查。
+button-load-recipients = 载入文件
+error-recipients-file = 请选择不超过 { $size } 的 CSV 文件
+error-recipients-text = 该文件不是 UTF-8 文本：请在电子表格中另存为 CSV UTF-8

@@ -291,6 +291,14 @@ pub async fn localize(req: Request<Body>, next: Next) -> Response {
     if title != format!("http-{status}") {
         doc["title"] = serde_json::json!(title);
     }
+    let kind = doc["type"]
+        .as_str()
+        .and_then(|t| t.rsplit_once(':'))
+        .map(|(_, k)| k.to_owned())
+        .unwrap_or_default();
+    if let Some(detail) = doc["detail"].as_str().and_then(|d| detail_in(lang, &kind, status, d)) {
+        doc["detail"] = serde_json::json!(detail);
+    }
     if let Some(errors) = doc["errors"].as_array_mut() {
         for e in errors.iter_mut() {
             let (field, code) = (
@@ -299,6 +307,9 @@ pub async fn localize(req: Request<Body>, next: Next) -> Response {
             );
             if crate::http::pages::i18n::TRANSLATED_CODES.contains(&code.as_str()) {
                 e["message"] = serde_json::json!(text(lang, &format!("err-{code}"), &[("field", field)]));
+            } else if let Some(m) = crate::http::pages::i18n::lookup(lang, &format!("import-msg-{code}"), &[]) {
+                // A rule with words in the pages (an unknown country...): those, without the value.
+                e["message"] = serde_json::json!(m);
             }
         }
         if let [one] = errors.as_slice() {
@@ -310,4 +321,40 @@ pub async fn localize(req: Request<Body>, next: Next) -> Response {
     let body = serde_json::to_vec(&doc).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
+}
+
+/// A problem's detail in `lang`, for the kinds whose detail is one fixed
+/// sentence (or a sentence around one value); None keeps the English.
+fn detail_in(lang: crate::http::pages::i18n::Lang, kind: &str, status: u64, english: &str) -> Option<String> {
+    use crate::http::pages::i18n::lookup;
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    match (kind, status) {
+        ("unauthorized", _) => {
+            let key = if english.starts_with("the email or the password") {
+                "problem-wrong-password"
+            } else if english.starts_with("the API token") {
+                "problem-token-unknown"
+            } else {
+                "problem-sign-in"
+            };
+            lookup(lang, key, &[])
+        }
+        ("not-found", _) => {
+            let what = english.strip_prefix("there is no ").unwrap_or(english);
+            lookup(lang, "problem-not-found", &[("what", what.to_owned())])
+        }
+        ("http", 404) => lookup(lang, "problem-no-address", &[]),
+        ("http", 405) => lookup(lang, "problem-method", &[]),
+        ("http", 408) => lookup(lang, "problem-timeout", &[]),
+        ("internal", _) | ("http", 500..=599) => lookup(lang, "problem-internal", &[]),
+        ("throttled", _) => lookup(lang, "problem-throttled", &[("seconds", digits(english))]),
+        ("stale-version", _) => lookup(lang, "problem-stale-version", &[]),
+        ("if-match-required", _) => lookup(lang, "problem-if-match-required", &[]),
+        ("unsupported-media-type", _) => lookup(lang, "problem-json-only", &[]),
+        ("storage-full" | "read-only" | "busy" | "unavailable", _) => lookup(lang, &format!("problem-{kind}"), &[]),
+        ("invalid-input", _) if english.ends_with("fields are not valid") => {
+            lookup(lang, "problem-invalid-many", &[("count", digits(english))])
+        }
+        _ => None,
+    }
 }

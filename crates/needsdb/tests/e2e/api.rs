@@ -557,4 +557,32 @@ async fn problems_follow_accept_language_and_say_content_language() {
         .await;
     assert_eq!(r.headers["content-language"], "en");
     assert_eq!(r.json()["errors"][0]["message"], en["errors"][0]["message"]);
+    // Beyond field errors: the details of other problems, and rules the
+    // pages have words for.
+    let missing = api
+        .send("GET", "/api/v1/needs/999999", &admin, None, &[("accept-language", "es")])
+        .await;
+    assert_eq!(missing.status, 404);
+    let p = missing.json();
+    assert!(p["detail"].as_str().unwrap().starts_with("No se encontró"), "{p}");
+    let anonymous = api
+        .send("GET", "/api/v1/needs", &Auth::None, None, &[("accept-language", "ru")])
+        .await;
+    assert_eq!(anonymous.status, 401);
+    let p = anonymous.json();
+    assert!(p["detail"].as_str().unwrap().starts_with("Войдите"), "{p}");
+    let unknown = serde_json::json!({"country": "XXX", "item": "FOOD-RICE", "quantity": "5",
+        "priority": "high", "needed_by": "2027-01-01"});
+    let r = api
+        .send("POST", "/api/v1/needs", &admin, Some(&unknown), &[("accept-language", "fr")])
+        .await;
+    assert_eq!(r.status, 422);
+    let p = r.json();
+    let country = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "country")
+        .unwrap_or_else(|| panic!("no country error: {p}"));
+    assert_eq!(country["message"], "Ce pays n'est pas connu.", "{p}");
 }

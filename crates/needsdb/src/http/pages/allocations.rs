@@ -395,3 +395,64 @@ pub async fn decide(State(s): State<AppState>, Path(p): Path<IdPath>, posted: Po
         Err(e) => failure(page, e.into()),
     }
 }
+
+/// The most a recipients file may hold: a line for every state fits many times.
+pub const MAX_RECIPIENTS_BYTES: usize = 64 * 1024;
+
+/// Loads a what-if recipients CSV file into the preview form: the page
+/// comes back with the file's text in the recipients field and the other
+/// inputs as they were, ready to preview (a GET, so it can still be shared).
+pub async fn recipients_file(State(s): State<AppState>, posted: super::PostedParts) -> Response {
+    let super::PostedParts {
+        page,
+        parts: mut multipart,
+    } = posted;
+    if let Err(e) = access::require(page.caller(), &RUNNERS) {
+        return failure(page, e.into());
+    }
+    let mut fields = Fields::default();
+    let mut text: Option<Result<String, &'static str>> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => {
+                text = Some(Err("error-recipients-file"));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != "recipients_file" {
+            let value = field.text().await.unwrap_or_default();
+            fields.insert(&name, value);
+            continue;
+        }
+        if !page.token_ok(fields.get("csrf")) {
+            return super::forged(page);
+        }
+        text = Some(match field.bytes().await {
+            Ok(b) if b.len() <= MAX_RECIPIENTS_BYTES => {
+                // A spreadsheet's CSV may start with a byte-order mark.
+                let b = b.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&b);
+                String::from_utf8(b.to_vec()).map_err(|_| "error-recipients-text")
+            }
+            _ => Err("error-recipients-file"),
+        });
+    }
+    if !page.token_ok(fields.get("csrf")) {
+        return super::forged(page);
+    }
+    let mut form = FormState::new(fields.into_values());
+    match text {
+        Some(Ok(t)) if !t.trim().is_empty() => {
+            if let Err(inv) = allocate::read_recipients_csv(&t) {
+                let labels = [("recipients", page.t("field-recipients"))];
+                form.add_invalid(page.lang, &inv, &labels, "recipients");
+            }
+            form.set("recipients", t);
+        }
+        Some(Err(key)) => form.add("recipients_file", page.ta1(key, "size", "64 KiB")),
+        _ => form.add("recipients_file", page.t("error-file-missing")),
+    }
+    allocations_page(&s, page, form, None).await
+}

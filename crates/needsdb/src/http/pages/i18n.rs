@@ -178,6 +178,23 @@ pub fn unit(lang: Lang, code: &str, count: f64) -> String {
     bundle.format_pattern(pattern, Some(&args), &mut errors).into_owned()
 }
 
+/// `key` in `lang` when the file has it; None otherwise (no warning: the
+/// caller has words of its own to fall back on).
+pub fn lookup(lang: Lang, key: &str, args: &[(&str, String)]) -> Option<String> {
+    let bundle = bundles().get(&lang)?;
+    let pattern = bundle.get_message(key).and_then(|m| m.value())?;
+    let mut fargs = FluentArgs::new();
+    for (k, v) in args {
+        fargs.set(*k, FluentValue::from(v.clone()));
+    }
+    let mut errors = Vec::new();
+    Some(
+        bundle
+            .format_pattern(pattern, (!args.is_empty()).then_some(&fargs), &mut errors)
+            .into_owned(),
+    )
+}
+
 /// A decimal number as JSON gives it (digits, an optional sign and point),
 /// grouped and punctuated for `lang`. Anything else is shown as it is.
 pub fn number(lang: Lang, plain: &str) -> String {

@@ -135,6 +135,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/{lang}/allocations", get(allocations::list).post(allocations::run))
         .route(
+            "/{lang}/allocations/recipients",
+            post(allocations::recipients_file)
+                .layer(axum::extract::DefaultBodyLimit::max(allocations::MAX_RECIPIENTS_BYTES + 16 * 1024)),
+        )
+        .route(
             "/{lang}/allocations/{id}",
             get(allocations::show).post(allocations::decide),
         )
