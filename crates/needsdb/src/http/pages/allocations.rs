@@ -233,14 +233,10 @@ pub async fn list(State(s): State<AppState>, page: Page, RawQuery(q): RawQuery) 
         form.set("eligible", "nam-members");
         return allocations_page(&s, page, form, None).await;
     }
-    if let Err(e) = access::require(page.caller(), &RUNNERS) {
-        return failure(page, e.into());
-    }
-    let mut form = FormState::new(fields.clone().into_values());
-    let req = request(&page, &fields, &mut form);
-    if !form.errors.is_empty() {
-        return allocations_page(&s, page, form, None).await;
-    }
+    let (page, mut form, req) = match checked_request(&s, page, &fields).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
     match allocate::run(&*s.store, &req).await {
         Ok(out) => {
             let shown = shown(&page, &out);
@@ -252,6 +248,25 @@ pub async fn list(State(s): State<AppState>, page: Page, RawQuery(q): RawQuery) 
         }
         Err(e) => failure(page, e.into()),
     }
+}
+
+/// What the preview (GET) and the proposal (POST) both do first: the
+/// caller may run allocations, and the inputs read as a request; otherwise
+/// the page to answer with (refused, or the form with its errors).
+async fn checked_request(
+    s: &AppState,
+    page: Page,
+    fields: &Fields,
+) -> Result<(Page, FormState, AllocationRequest), Response> {
+    if let Err(e) = access::require(page.caller(), &RUNNERS) {
+        return Err(failure(page, e.into()));
+    }
+    let mut form = FormState::new(fields.clone().into_values());
+    let req = request(&page, fields, &mut form);
+    if !form.errors.is_empty() {
+        return Err(allocations_page(s, page, form, None).await);
+    }
+    Ok((page, form, req))
 }
 
 fn request(page: &Page, fields: &Fields, form: &mut FormState) -> AllocationRequest {
@@ -320,14 +335,10 @@ fn labels(page: &Page) -> Vec<(&'static str, String)> {
 
 pub async fn run(State(s): State<AppState>, posted: Posted) -> Response {
     let Posted { page, fields } = posted;
-    if let Err(e) = access::require(page.caller(), &RUNNERS) {
-        return failure(page, e.into());
-    }
-    let mut form = FormState::new(fields.clone().into_values());
-    let req = request(&page, &fields, &mut form);
-    if !form.errors.is_empty() {
-        return allocations_page(&s, page, form, None).await;
-    }
+    let (page, mut form, req) = match checked_request(&s, page, &fields).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
     let supplier = fields.get("supplier").trim().to_ascii_uppercase();
     match allocate::propose(&*s.store, &page.actor(), &req, &supplier).await {
         Ok(p) => page.see_other(&format!("/allocations/{}", p.id)),

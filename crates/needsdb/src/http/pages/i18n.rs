@@ -288,7 +288,27 @@ pub fn item(lang: Lang, code: &str, english: &str) -> String {
         .get(code)
         .and_then(pick)
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| english.to_owned())
+        .unwrap_or_else(|| {
+            if english == code {
+                // A record that carries only the code (an allocation, a
+                // contribution): the catalogue's English name, as shipped.
+                shipped_english(code).unwrap_or_else(|| english.to_owned())
+            } else {
+                english.to_owned()
+            }
+        })
+}
+
+fn shipped_english(code: &str) -> Option<String> {
+    static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            needsdb_domain::reference::embedded()
+                .map(|r| r.items.iter().map(|i| (i.code.to_string(), i.name_en.clone())).collect())
+                .unwrap_or_default()
+        })
+        .get(code)
+        .cloned()
 }
 
 /// Cluster names in the six languages, from the reference data.
@@ -435,6 +455,7 @@ mod tests {
         assert_eq!(country(Lang::Fr, "KEN"), "Kenya");
         assert_eq!(item(Lang::Fr, "FOOD-RICE", "Rice"), "Riz");
         assert_eq!(item(Lang::En, "FOOD-RICE", "Rice"), "Rice");
+        assert_eq!(item(Lang::En, "FOOD-RICE", "FOOD-RICE"), "Rice");
         assert_eq!(item(Lang::Ar, "NEW-ITEM", "New item"), "New item");
         assert_eq!(cluster(Lang::Es, "health"), "Salud");
         assert_ne!(country(Lang::Ar, "KEN"), "Kenya");
