@@ -82,6 +82,18 @@ async function downloads(page, pass, where, expect = []) {
   check(ok, `${pass}: every table on ${where} downloads as CSV and Excel (${hrefs.length} links)${problems.length ? ` failing: ${problems.join(' ')}` : ''}`);
 }
 
+// What the dashboard shows of one state for one item: the map's colour,
+// the cluster bars and the equity panel.
+async function dashboardState(page, country, item) {
+  await page.goto(`${BASE}/en/dashboard?item=${item}&show=arrived`);
+  const shape = page.locator(`svg.map a[data-iso3="${country}"] path, svg.map a[data-iso3="${country}"] circle`).first();
+  return {
+    fill: await shape.getAttribute('fill'),
+    bars: await page.locator('svg.chart').first().innerHTML(),
+    equity: (await page.locator('section[aria-labelledby=fair]').count()) ? await page.locator('section[aria-labelledby=fair]').innerText() : '',
+  };
+}
+
 async function signOut(page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
 }
@@ -361,12 +373,21 @@ async function journey(pass, acc) {
     `${pass}: a saved search's feed lists the need, and stops when the search is dropped (${feed.status()}, ${gone.status()})`);
   await signOut(page);
 
-  // The focal point confirms a short delivery: 60 of 100.
+  // The focal point confirms a short delivery: 60 of 100. The dashboard's
+  // map, cluster bars and equity panel change for that state.
   await signIn(page, pass, focal, focal.newPassword);
+  const before = await dashboardState(page, focal.country, 'BIO-O2-CONCENTRATOR');
   await page.goto(contributionUrl);
   await page.getByLabel('Quantity that arrived').fill('60');
   await page.getByRole('button', { name: 'Confirm delivery' }).click();
   const after = await page.content();
+  const changed = await dashboardState(page, focal.country, 'BIO-O2-CONCENTRATOR');
+  check(before.fill !== changed.fill, `${pass}: the delivery changes ${focal.country}'s colour on the map (${before.fill} → ${changed.fill})`);
+  check(before.bars !== changed.bars, `${pass}: the delivery changes the cluster bars`);
+  check(changed.equity !== '' && before.equity !== changed.equity, `${pass}: the delivery changes the equity panel`);
+  await step(page, pass, 'dashboard-after-delivery', { axe });
+  await downloads(page, pass, 'the dashboard', [focal.country === 'KEN' ? 'KEN' : 'UGA']);
+  await page.goto(contributionUrl);
   check(after.includes('The delivery was confirmed'), `${pass}: the focal point confirmed a delivery`);
   check(after.includes('Not yet delivered: 40'), `${pass}: 40 are still to arrive`);
   await downloads(page, pass, 'the contribution page', ['60']);
@@ -515,12 +536,16 @@ async function journey(pass, acc) {
       header: getComputedStyle(document.querySelector('header.site')).display,
       wide: [...document.querySelectorAll('main table')].filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
       tables: document.querySelectorAll('main table').length,
+      charts: [...document.querySelectorAll('main svg.chart')].filter((c) => getComputedStyle(c).display !== 'none').length,
+      // A4 less the margins is about 1000 CSS pixels high: a figure taller would be split.
+      tallest: Math.max(0, ...[...document.querySelectorAll('main figure')].map((f) => f.getBoundingClientRect().height)),
     }));
     const pdf = await page.pdf({ format: 'A4' });
     fs.writeFileSync(path.join(SHOTS, `country-${focal.country}.pdf`), pdf);
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-    check(printed.header === 'none' && printed.tables >= 1 && printed.wide === 0 && pdf.subarray(0, 5).toString() === '%PDF-' && pages >= 1,
-      `js: the country page prints on A4 without menus and with no table cut off (${printed.tables} tables, ${printed.wide} too wide, ${pages} pages)`);
+    check(printed.header === 'none' && printed.tables >= 1 && printed.charts >= 1 && printed.tallest < 1000 && printed.wide === 0
+      && pdf.subarray(0, 5).toString() === '%PDF-' && pages >= 1,
+      `js: the country page prints on A4 with its chart and tables, without menus, no figure taller than a page and no table cut off (${printed.charts} charts, tallest ${Math.round(printed.tallest)} px, ${printed.tables} tables, ${printed.wide} too wide, ${pages} pages)`);
     await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 1280, height: 720 });
   }
@@ -532,6 +557,18 @@ async function journey(pass, acc) {
   const row = page.locator(`table >> nth=0 >> tr:has(a[href="/en/countries/${focal.country}"])`);
   check(await row.count() === 1, `${pass}: the public view has a row for ${focal.country}`);
   await downloads(page, pass, 'the overview', [focal.country === 'KEN' ? 'Kenya' : 'Uganda']);
+  // Every member state with a need has its shape or circle on the map, coloured.
+  await page.goto(`${BASE}/en/dashboard`);
+  const withNeed = (await (await page.request.get(`${BASE}/api/v1/coverage?by=country&measure=usd`)).json())
+    .filter((r) => r.needs > 0).map((r) => r.group).sort();
+  const drawn = await page.locator('svg.map a[data-iso3]').evaluateAll((as) => as
+    .filter((a) => a.firstElementChild.getAttribute('fill') !== '#e4e4e4').map((a) => a.dataset.iso3));
+  const shapes = await page.locator('svg.map a[data-iso3]').evaluateAll((as) => as.map((a) => a.dataset.iso3));
+  check(withNeed.length > 0 && withNeed.every((c) => shapes.includes(c)) && JSON.stringify([...new Set(drawn)].sort()) === JSON.stringify(withNeed),
+    `${pass}: the map draws and colours one shape or circle for each state with a need (${withNeed.join(' ')}; coloured: ${[...new Set(drawn)].sort().join(' ')})`);
+  const members = await page.locator('svg.map a[data-iso3]').count();
+  check(members >= 121, `${pass}: the map links every member state, small islands included (${members} links)`);
+  await step(page, pass, 'dashboard', { axe });
   await page.getByRole('link', { name: 'Countries', exact: true }).click();
   await page.getByLabel('UN region').selectOption('002');
   await page.getByLabel('NAM status').selectOption('member');
@@ -605,6 +642,28 @@ await journey('nojs', ACCOUNTS.nojs);
   check(text.includes('توجد مشكلة') && (await page.title()).startsWith('خطأ:'), 'ar: the form error is in Arabic');
   await step(page, 'ar', 'form-error');
   await context.close();
+}
+
+// The dashboard without JavaScript is the same page; in Arabic it reads
+// right to left, with Arabic names and labels.
+{
+  const withJs = await browser.newContext();
+  const withoutJs = await browser.newContext({ javaScriptEnabled: false });
+  const a = await withJs.newPage();
+  const b = await withoutJs.newPage();
+  await a.goto(`${BASE}/ar/dashboard?item=BIO-O2-CONCENTRATOR`);
+  await b.goto(`${BASE}/ar/dashboard?item=BIO-O2-CONCENTRATOR`);
+  const main = async (p) => p.locator('main').innerHTML();
+  const same = (await main(a)) === (await main(b));
+  check(same && (await b.locator('svg.map path').count()) > 100 && (await b.locator('svg.chart').count()) >= 2 && (await b.locator('main table').count()) >= 3,
+    'ar: with JavaScript disabled the map, charts and tables are all there and identical');
+  check(await a.locator('html').getAttribute('dir') === 'rtl' && (await a.locator('svg.map title').first().textContent()).includes('تغطية')
+    && (await a.locator('main').textContent()).includes('كينيا'), 'ar: the dashboard is right to left, with Arabic names and labels');
+  await step(a, 'ar', 'dashboard');
+  const pdf = await a.pdf({ format: 'A4' });
+  check(pdf.subarray(0, 5).toString() === '%PDF-', 'ar: the dashboard prints');
+  await withJs.close();
+  await withoutJs.close();
 }
 
 // Authorization: crafted posts and a viewer.

@@ -180,7 +180,13 @@ async fn main() {
             FIRST_VISIT_BUDGET,
         );
     }
-    for path in ["/en/sign-in", "/en/countries/KEN", "/fr/countries/AFG", "/en/countries", "/ar/countries?region=002"] {
+    for path in [
+        "/en/sign-in",
+        "/en/countries/KEN",
+        "/fr/countries/AFG",
+        "/en/countries",
+        "/ar/countries?region=002",
+    ] {
         let (s, b) = anon.weight(path).await;
         line(path, s, b, SIGNED_IN_BUDGET);
     }

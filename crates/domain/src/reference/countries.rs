@@ -20,6 +20,9 @@ pub struct Country {
     /// World Bank total population, 2019.
     pub population: Option<i64>,
     pub independent: bool,
+    /// A point inside the country (latitude, longitude), where a map too
+    /// coarse to show it draws it.
+    pub point: Option<(f64, f64)>,
 }
 
 /// The UN names in the six UN languages.
@@ -203,6 +206,16 @@ pub(super) fn parse(countries_csv: &str, nam_csv: &str, who_csv: &str) -> Result
             ),
             None => None,
         };
+        let point = match (r.opt("latitude")?, r.opt("longitude")?) {
+            (Some(lat), Some(lon)) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                // Some points east of the antimeridian are written past 180 (Fiji at 195).
+                (Ok(lat), Ok(lon)) if lat.abs() <= 90.0 && lon.is_finite() => {
+                    Some((lat, (lon + 180.0).rem_euclid(360.0) - 180.0))
+                }
+                _ => return Err(r.error(format!("'{lat}, {lon}' is not a latitude and longitude"))),
+            },
+            _ => None,
+        };
         let (nam_status, nam_group) = nam.remove(iso3.as_str()).unwrap_or((NamStatus::None, None));
         out.push(Country {
             iso2: r.get("iso2")?.to_owned(),
@@ -224,6 +237,7 @@ pub(super) fn parse(countries_csv: &str, nam_csv: &str, who_csv: &str) -> Result
             nam_group,
             population,
             independent: r.get("independent")?.eq_ignore_ascii_case("true"),
+            point,
             iso3,
         });
     }

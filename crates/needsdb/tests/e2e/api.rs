@@ -560,7 +560,13 @@ async fn problems_follow_accept_language_and_say_content_language() {
     // Beyond field errors: the details of other problems, and rules the
     // pages have words for.
     let missing = api
-        .send("GET", "/api/v1/needs/999999", &admin, None, &[("accept-language", "es")])
+        .send(
+            "GET",
+            "/api/v1/needs/999999",
+            &admin,
+            None,
+            &[("accept-language", "es")],
+        )
         .await;
     assert_eq!(missing.status, 404);
     let p = missing.json();
@@ -574,7 +580,13 @@ async fn problems_follow_accept_language_and_say_content_language() {
     let unknown = serde_json::json!({"country": "XXX", "item": "FOOD-RICE", "quantity": "5",
         "priority": "high", "needed_by": "2027-01-01"});
     let r = api
-        .send("POST", "/api/v1/needs", &admin, Some(&unknown), &[("accept-language", "fr")])
+        .send(
+            "POST",
+            "/api/v1/needs",
+            &admin,
+            Some(&unknown),
+            &[("accept-language", "fr")],
+        )
         .await;
     assert_eq!(r.status, 422);
     let p = r.json();

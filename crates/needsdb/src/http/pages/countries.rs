@@ -29,6 +29,9 @@ struct Country {
     signed_in: bool,
     needs: Vec<super::needs::NeedRow>,
     contributions_title: String,
+    /// Each need's coverage as a bar of 100 %.
+    chart: String,
+    stack_legend: Vec<(&'static str, String)>,
     /// (id, donor, quantity, stage, delivered)
     contributions: Vec<(i64, String, String, String, String)>,
 }
@@ -121,6 +124,47 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
             .collect();
         return sheets::send(page, vec![a, b], n, format);
     }
+    let stack_keys = ["stack-delivered", "stack-pipeline", "stack-promised", "stack-unmet"];
+    // The first 25 needs: a chart longer than a printed page says no more.
+    let stacks: Vec<super::charts::Stack> = needs
+        .iter()
+        .take(25)
+        .map(|n| {
+            let p = super::charts::parts(&n.coverage);
+            let total: f64 = p.iter().sum::<f64>().max(1e-9);
+            let label = format!("{} · {}", page.need_title(n.id), page.item(&n.item, &n.item_name));
+            super::charts::Stack {
+                titles: p
+                    .iter()
+                    .zip(stack_keys)
+                    .map(|(v, k)| format!("{label}, {}: {}", page.t(k), page.qty(&serde_json::json!(v), &n.unit)))
+                    .collect(),
+                values: p.iter().map(|v| v / total * 100.0).collect(),
+                label,
+            }
+        })
+        .collect();
+    let dir = if page.lang.dir() == "rtl" {
+        super::charts::Direction::Rtl
+    } else {
+        super::charts::Direction::Ltr
+    };
+    let chart = if stacks.is_empty() {
+        String::new()
+    } else {
+        super::charts::stacked_bars(
+            "needs",
+            &page.ta("country-chart-title", &[("country", name.clone())]),
+            &page.t("clusters-desc"),
+            &stacks,
+            dir,
+        )
+    };
+    let stack_legend = super::charts::STACK_COLOURS
+        .iter()
+        .copied()
+        .zip(stack_keys.iter().map(|k| page.t(k)))
+        .collect();
     let needs = needs.iter().map(|n| super::needs::row(&page, n)).collect();
     let contributions = found
         .iter()
@@ -137,6 +181,8 @@ pub async fn show(State(s): State<AppState>, page: Page, Path(p): Path<CountryPa
     let tpl = Country {
         title: page.ta("country-title", &[("country", name.clone())]),
         contributions_title: page.ta("country-contributions", &[("country", name)]),
+        chart,
+        stack_legend,
         iso3,
         signed_in,
         needs,

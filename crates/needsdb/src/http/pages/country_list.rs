@@ -12,7 +12,7 @@ use axum::response::Response;
 use needsdb_store::{CountryFilter, CountryRow, StoreError};
 
 /// The UN M49 regions, by code and by the English name the store keeps.
-const REGIONS: [(&str, &str); 5] = [
+pub(super) const REGIONS: [(&str, &str); 5] = [
     ("002", "Africa"),
     ("019", "Americas"),
     ("142", "Asia"),

@@ -304,7 +304,12 @@ fn shipped_english(code: &str) -> Option<String> {
     NAMES
         .get_or_init(|| {
             needsdb_domain::reference::embedded()
-                .map(|r| r.items.iter().map(|i| (i.code.to_string(), i.name_en.clone())).collect())
+                .map(|r| {
+                    r.items
+                        .iter()
+                        .map(|i| (i.code.to_string(), i.name_en.clone()))
+                        .collect()
+                })
                 .unwrap_or_default()
         })
         .get(code)

@@ -13,10 +13,12 @@ mod allocations;
 mod assets;
 mod audit;
 mod catalogue;
+mod charts;
 mod contribution_list;
 mod contributions;
 mod countries;
 mod country_list;
+mod dashboard;
 mod duplicates;
 mod evidence;
 mod forms;
@@ -120,6 +122,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/{lang}/contributions/{id}/deliveries", post(contributions::deliver))
         .route("/{lang}/countries", get(country_list::list))
+        .route("/{lang}/dashboard", get(dashboard::show))
         .route("/{lang}/countries/{iso3}", get(countries::show))
         .route("/{lang}/offers", get(offers::show))
         .route("/{lang}/inbox", get(inbox::show))
@@ -136,8 +139,9 @@ pub fn router() -> Router<AppState> {
         .route("/{lang}/allocations", get(allocations::list).post(allocations::run))
         .route(
             "/{lang}/allocations/recipients",
-            post(allocations::recipients_file)
-                .layer(axum::extract::DefaultBodyLimit::max(allocations::MAX_RECIPIENTS_BYTES + 16 * 1024)),
+            post(allocations::recipients_file).layer(axum::extract::DefaultBodyLimit::max(
+                allocations::MAX_RECIPIENTS_BYTES + 16 * 1024,
+            )),
         )
         .route(
             "/{lang}/allocations/{id}",
