@@ -7,107 +7,28 @@
 //! Run it again with `cargo bench -p needsdb --bench page_weight`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_needsdb");
 const SIGNED_IN_BUDGET: usize = 30 * 1024;
 const FIRST_VISIT_BUDGET: usize = 100 * 1024;
+/// The dashboard's own budgets: its first visit, map included, and a filter change.
+const DASHBOARD_FIRST_VISIT_BUDGET: usize = 150 * 1024;
+const DASHBOARD_FILTER_BUDGET: usize = 40 * 1024;
 
-fn cli(url: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("NEEDSDB_DATABASE_URL", url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+mod common;
+use common::{cli, client, one_time, serve};
 
-fn one_time(url: &str, email: &str, role: &str, bound: &[&str]) -> String {
-    let mut args = vec!["users", "add", email, "--role", role];
-    args.extend(bound);
-    let out = cli(url, &args);
-    out.lines()
-        .find(|l| l.starts_with("One-time password for"))
-        .and_then(|l| l.rsplit(": ").next())
+/// The stylesheet's address (named by its hash).
+async fn css_href(c: &common::Client) -> String {
+    let text = c
+        .http
+        .get(format!("{}/en/", c.base))
+        .send()
+        .await
         .unwrap()
-        .trim()
-        .to_owned()
-}
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Client {
-    /// The gzipped bytes of a GET, as sent.
-    async fn weight(&self, path: &str) -> (u16, usize) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (status, r.bytes().await.unwrap().len())
-    }
-
-    async fn csrf(&self, path: &str) -> String {
-        let text = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let at = text.find("name=\"csrf\" value=\"").unwrap() + 19;
-        text[at..at + 64].to_owned()
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Signs in and changes the one-time password.
-    async fn sign_in(&self, email: &str, password: &str) {
-        let csrf = self.csrf("/en/sign-in").await;
-        self.post(
-            "/en/sign-in",
-            &[("csrf", &csrf), ("email", email), ("password", password)],
-        )
-        .await;
-        let csrf = self.csrf("/en/password").await;
-        let r = self
-            .post(
-                "/en/password",
-                &[
-                    ("csrf", &csrf),
-                    ("current_password", password),
-                    ("new_password", "a long enough new password"),
-                ],
-            )
-            .await;
-        assert!(r.status().is_success(), "password change: {}", r.status());
-    }
+        .text()
+        .await
+        .unwrap();
+    let at = text.find("/static/app.").unwrap();
+    text[at..at + text[at..].find('"').unwrap()].to_owned()
 }
 
 #[tokio::main]
@@ -117,28 +38,8 @@ async fn main() {
     cli(&url, &["demo", "--database", &url]);
     let focal = one_time(&url, "focal@ministry.test", "focal_point", &["--country", "KEN"]);
     let partner = one_time(&url, "partner@donor.test", "partner", &["--org", "IND"]);
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("NEEDSDB_DATABASE_URL", &url)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("needsdb is listening on ").map(|a| a.trim().to_owned()))
-        .unwrap();
-    std::thread::spawn(move || for _ in lines {});
-    let new_client = || Client {
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .build()
-            .unwrap(),
-        base: base.clone(),
-    };
+    let (mut child, base) = serve(&url);
+    let new_client = || client(&base);
 
     println!(
         "{:<44} {:>6} {:>10} {:>10}",
@@ -159,26 +60,33 @@ async fn main() {
     let anon = new_client();
     for lang in ["en", "ar", "zh"] {
         let (s, page) = anon.weight(&format!("/{lang}/")).await;
-        let css = {
-            let text = anon
-                .http
-                .get(format!("{}/{lang}/", anon.base))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let at = text.find("/static/app.").unwrap();
-            let href = &text[at..at + text[at..].find('"').unwrap()];
-            anon.weight(href).await.1
-        };
+        let css = anon.weight(&css_href(&anon).await).await.1;
         line(
             &format!("first visit /{lang}/ (page + stylesheet)"),
             s,
             page + css,
             FIRST_VISIT_BUDGET,
         );
+    }
+    // The dashboard: a first visit with the map, then a filter change (the
+    // stylesheet cached by then).
+    {
+        let (s, page) = anon.weight("/en/dashboard").await;
+        let css = anon.weight(&css_href(&anon).await).await.1;
+        line(
+            "first visit /en/dashboard (page + stylesheet)",
+            s,
+            page + css,
+            DASHBOARD_FIRST_VISIT_BUDGET,
+        );
+        for path in [
+            "/en/dashboard?item=FOOD-RICE",
+            "/ar/dashboard?region=002&show=arrived",
+            "/fr/dashboard?income_group=low",
+        ] {
+            let (s, b) = anon.weight(path).await;
+            line(&format!("filter change {path}"), s, b, DASHBOARD_FILTER_BUDGET);
+        }
     }
     for path in [
         "/en/sign-in",
