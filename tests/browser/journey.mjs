@@ -557,6 +557,11 @@ async function journey(pass, acc) {
   const row = page.locator(`table >> nth=0 >> tr:has(a[href="/en/countries/${focal.country}"])`);
   check(await row.count() === 1, `${pass}: the public view has a row for ${focal.country}`);
   await downloads(page, pass, 'the overview', [focal.country === 'KEN' ? 'Kenya' : 'Uganda']);
+  // Coverage grouped as the API groups it: by income group, then by WHO region.
+  await page.getByLabel('Group the last table by').selectOption('who_region');
+  await page.locator('form.filters button').last().click();
+  const grouped = await page.locator('main table').last().innerText();
+  check(page.url().includes('by=who_region') && grouped.includes('AFR'), `${pass}: the overview groups coverage by WHO region`);
   // Every member state with a need has its shape or circle on the map, coloured.
   await page.goto(`${BASE}/en/dashboard`);
   const withNeed = (await (await page.request.get(`${BASE}/api/v1/coverage?by=country&measure=usd`)).json())

@@ -246,7 +246,8 @@ pub async fn uniform_errors(req: Request<Body>, next: Next) -> Response {
 const MAX_PROBLEM_BYTES: usize = 4 * 1024 * 1024;
 
 /// Problem documents in the caller's language (`Accept-Language`): the
-/// title by its status, each field error by its code where the pages have
+/// title by its status, the detail by its kind (a particular English reason
+/// kept beside it as `reason`), each field error by its code where the pages have
 /// words for it (the rule's own English words otherwise), and a one-field
 /// detail rebuilt from the translated error. Every problem says its
 /// `Content-Language`. Field names and codes stay as they are: scripts
@@ -298,8 +299,14 @@ pub async fn localize(req: Request<Body>, next: Next) -> Response {
         .unwrap_or_default();
     if let Some(detail) = doc["detail"].as_str().and_then(|d| detail_in(lang, &kind, status, d)) {
         doc["detail"] = serde_json::json!(detail);
+    } else if let Some(general) = lookup_general(lang, &kind) {
+        // A reason particular to this request, in the rule's own English:
+        // it stays, as `reason`, under a detail in the caller's language.
+        doc["reason"] = doc["detail"].clone();
+        doc["detail"] = serde_json::json!(general);
     }
-    if let Some(errors) = doc["errors"].as_array_mut() {
+    // `get_mut`, not indexing: indexing would add `"errors": null`.
+    if let Some(errors) = doc.get_mut("errors").and_then(|e| e.as_array_mut()) {
         for e in errors.iter_mut() {
             let (field, code) = (
                 e["field"].as_str().unwrap_or_default().to_owned(),
@@ -321,6 +328,17 @@ pub async fn localize(req: Request<Body>, next: Next) -> Response {
     let body = serde_json::to_vec(&doc).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
+}
+
+/// The general sentence for a kind whose details are particular (who may
+/// do what, a conflict, a body that cannot be read).
+fn lookup_general(lang: crate::http::pages::i18n::Lang, kind: &str) -> Option<String> {
+    match kind {
+        "forbidden" | "conflict" | "bad-request" => {
+            crate::http::pages::i18n::lookup(lang, &format!("problem-general-{kind}"), &[])
+        }
+        _ => None,
+    }
 }
 
 /// A problem's detail in `lang`, for the kinds whose detail is one fixed

@@ -577,6 +577,7 @@ async fn problems_follow_accept_language_and_say_content_language() {
     assert_eq!(anonymous.status, 401);
     let p = anonymous.json();
     assert!(p["detail"].as_str().unwrap().starts_with("Войдите"), "{p}");
+    assert!(p.get("errors").is_none(), "no field errors, so no errors member: {p}");
     let unknown = serde_json::json!({"country": "XXX", "item": "FOOD-RICE", "quantity": "5",
         "priority": "high", "needed_by": "2027-01-01"});
     let r = api
@@ -597,4 +598,19 @@ async fn problems_follow_accept_language_and_say_content_language() {
         .find(|e| e["field"] == "country")
         .unwrap_or_else(|| panic!("no country error: {p}"));
     assert_eq!(country["message"], "Ce pays n'est pas connu.", "{p}");
+    // A particular reason stays, in English, beside a detail in the caller's language.
+    let viewer = db.account("viewer@nam.test", "viewer", &[]);
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/needs",
+            &viewer,
+            Some(&bad),
+            &[("accept-language", "es")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let p = r.json();
+    assert_eq!(p["detail"], "Su cuenta no puede hacer esto.", "{p}");
+    assert!(p["reason"].as_str().is_some_and(|m| m.contains("viewer")), "{p}");
 }

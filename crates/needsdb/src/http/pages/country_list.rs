@@ -43,7 +43,7 @@ struct List {
     rows: Vec<CountryLine>,
 }
 
-fn region_name(page: &Page, english: Option<&str>) -> String {
+pub(super) fn region_name(page: &Page, english: Option<&str>) -> String {
     match english {
         Some(name) => REGIONS
             .iter()

@@ -1,7 +1,7 @@
 //! An import's problems as the pages show them: in the page's language, by
 //! the problem's code, with a fix that speaks of the upload form and the
 //! template, never of command-line flags. A code with no words yet keeps
-//! the rule's own (English) message.
+//! the rule's own (English) message after a sentence in the page's language.
 
 use super::Page;
 use super::i18n::TRANSLATED_CODES;
@@ -68,8 +68,12 @@ pub fn rows(page: &Page, problems: &[FileProblem]) -> Vec<ProblemRow> {
             } else if MESSAGE_CODES.contains(&p.code.as_str()) {
                 let written = p.suggestion.as_ref().map(|s| s.written.clone()).unwrap_or_default();
                 page.ta(&format!("import-msg-{}", p.code), &[("written", written)])
-            } else {
+            } else if page.lang == super::i18n::Lang::En {
                 p.message.clone()
+            } else {
+                // No words yet for this rule: a sentence in the page's
+                // language, and the rule's own English after it.
+                format!("{} — {}", page.t("import-msg-other"), p.message)
             };
             ProblemRow {
                 row: p.row,

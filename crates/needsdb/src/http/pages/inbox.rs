@@ -1,7 +1,7 @@
 //! What is waiting for the signed-in user: their notifications (pledges
 //! against their needs, needs validated or returned with the note,
 //! shipments awaiting their confirmation), the contributions of theirs due
-//! for follow-up, and their own contributions.
+//! for follow-up (every one, for the secretariat), and their own contributions.
 
 use super::sheets::{self, Cell, Sheet};
 use super::{Page, failure, render};
@@ -41,7 +41,9 @@ pub async fn show(State(s): State<AppState>, page: Page) -> Response {
         _ => (None, None),
     };
     let own = donor.is_some() || recipient.is_some();
-    let follow_up = if own {
+    // The secretariat, administrators and viewers follow up every shipment.
+    let everyone = matches!(user.role, Role::Secretariat | Role::Admin | Role::Viewer);
+    let follow_up = if own || everyone {
         let filter = analysis::FollowUpFilter {
             donor: donor.clone(),
             recipient: recipient.clone(),

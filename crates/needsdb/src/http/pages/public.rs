@@ -7,7 +7,7 @@ use super::{Page, failure, render};
 use crate::http::AppState;
 use crate::services::access;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use needsdb_store::{Coverage, CoverageBy, NeedQuery};
@@ -31,6 +31,27 @@ struct Home {
     page: Page,
     title: String,
     tables: Vec<Table>,
+    /// The grouping of the last table, and the choices.
+    by: String,
+    groupings: Vec<(String, String)>,
+}
+
+/// The groupings the API's coverage has besides country, item and cluster.
+const GROUPINGS: [(&str, CoverageBy, &str); 4] = [
+    ("income_group", CoverageBy::IncomeGroup, "filter-income-group"),
+    ("region", CoverageBy::Region, "filter-un-region"),
+    ("who_region", CoverageBy::WhoRegion, "filter-who-region"),
+    ("nam_status", CoverageBy::NamStatus, "filter-nam-status"),
+];
+
+/// A group's name in the page's language.
+fn group_name(page: &Page, by: &str, group: &str) -> String {
+    match by {
+        "income_group" => page.t(&format!("income-{group}")),
+        "nam_status" => page.t(&format!("nam-{group}")),
+        "region" => super::country_list::region_name(page, Some(group)),
+        _ => group.to_owned(),
+    }
 }
 
 fn figures(page: &Page, c: &Coverage) -> Vec<String> {
@@ -75,7 +96,13 @@ fn head(page: &Page, first: &str) -> Vec<String> {
     head_keys(first).iter().map(|k| page.t(k)).collect()
 }
 
-pub async fn home(State(s): State<AppState>, page: Page) -> Response {
+pub async fn home(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery) -> Response {
+    let fields = super::Fields::parse(raw.as_deref().unwrap_or("").as_bytes());
+    let (by, grouping, by_label) = GROUPINGS
+        .iter()
+        .find(|(name, _, _)| *name == fields.get("by"))
+        .copied()
+        .unwrap_or(GROUPINGS[0]);
     let q = NeedQuery {
         scope: access::aggregate_scope(page.caller()),
         ..Default::default()
@@ -85,6 +112,10 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
         Err(e) => return failure(page, e.into()),
     };
     let by_cluster = match s.store.coverage_usd(CoverageBy::Cluster, &q).await {
+        Ok(r) => r,
+        Err(e) => return failure(page, e.into()),
+    };
+    let by_group = match s.store.coverage_usd(grouping, &q).await {
         Ok(r) => r,
         Err(e) => return failure(page, e.into()),
     };
@@ -176,6 +207,28 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
                 ..Sheet::new(&page, "critical-unmet", &head_keys("col-item"))
             },
         },
+        Table {
+            caption: page.ta1("coverage-by-group", "group", page.t(by_label)),
+            head: head(&page, by_label),
+            rows: by_group
+                .iter()
+                .map(|r| Row {
+                    href: None,
+                    cells: [
+                        vec![group_name(&page, by, &r.group), page.num(&serde_json::json!(r.needs))],
+                        figures(&page, &r.coverage),
+                    ]
+                    .concat(),
+                })
+                .collect(),
+            sheet: Sheet {
+                rows: by_group
+                    .iter()
+                    .map(|r| sheet_row(group_name(&page, by, &r.group), r.needs, &r.coverage))
+                    .collect(),
+                ..Sheet::new(&page, "coverage-by-group-usd", &head_keys(by_label))
+            },
+        },
     ];
     if let Some((n, format)) = page.download() {
         return sheets::send(page, tables.into_iter().map(|t| t.sheet).collect(), n, format);
@@ -183,6 +236,11 @@ pub async fn home(State(s): State<AppState>, page: Page) -> Response {
     let tpl = Home {
         title: page.t("overview-title"),
         tables,
+        by: by.to_owned(),
+        groupings: GROUPINGS
+            .iter()
+            .map(|(name, _, label)| ((*name).to_owned(), page.t(label)))
+            .collect(),
         page,
     };
     render(StatusCode::OK, &tpl.page, &tpl)
