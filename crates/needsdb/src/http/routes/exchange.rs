@@ -243,7 +243,6 @@ async fn import(
     Ok(r)
 }
 
-/// A job is its sender's to see, and every administrator's.
 /// An import job: its state (queued, checking, writing, done, failed or
 /// interrupted), the rows read so far, and at the end its report.
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "exchange", params(("id" = i64, Path)),
