@@ -6,6 +6,7 @@
 //! Every write runs in one transaction, keeps the previous version of what it
 //! changes, and appends to the hash-chained audit log.
 
+pub mod answer_cache;
 pub mod audit;
 pub mod backup;
 mod error;
@@ -26,6 +27,7 @@ mod sql_keys {
     }
 }
 
+pub use answer_cache::{AnswerCache, DataVersion};
 pub use error::{Result, StoreError};
 pub use model::*;
 
@@ -186,6 +188,12 @@ pub trait Store: Send + Sync {
     ) -> Result<Failures>;
 
     // Analysis.
+    /// The state of the data: the audit log's head, which every write moves
+    /// (see `answer_cache`). The aggregates below are kept per version.
+    async fn data_version(&self) -> Result<DataVersion>;
+    /// Answers kept per data version; the services keep their own
+    /// aggregates (the earmark report) here too.
+    fn answers(&self) -> &AnswerCache;
     /// Coverage in units, by group and item.
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>>;
     /// Coverage in US dollars, by group across items.

@@ -18,6 +18,8 @@ const WRITE_LOCK: i64 = 0x006e_6565_6473_6462;
 pub struct PgStore {
     pub(crate) pool: Pool<Db>,
     pub(crate) publishing: crate::publish_gate::PublishGate,
+    /// Aggregates kept for the data version they were computed at.
+    pub(crate) answers: crate::AnswerCache,
 }
 
 pub(crate) type SqlStore = PgStore;
@@ -35,6 +37,7 @@ impl PgStore {
         Ok(Self {
             pool,
             publishing: Default::default(),
+            answers: Default::default(),
         })
     }
 }

@@ -15,6 +15,8 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct SqliteStore {
     pub(crate) pool: Pool<Db>,
     pub(crate) publishing: crate::publish_gate::PublishGate,
+    /// Aggregates kept for the data version they were computed at.
+    pub(crate) answers: crate::AnswerCache,
 }
 
 pub(crate) type SqlStore = SqliteStore;
@@ -33,6 +35,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             publishing: Default::default(),
+            answers: Default::default(),
         })
     }
 }

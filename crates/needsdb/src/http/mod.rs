@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod etag;
 pub mod extract;
+pub mod fresh;
 pub mod listing;
 mod metrics_layer;
 mod openapi_doc;
@@ -107,7 +108,8 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").external_url_unchecked("/api/v1/openapi.json", doc))
         // A person who opens the server's address lands on the pages, in
         // their language; scripts use /api.
-        .merge(pages::router().with_state(state))
+        .merge(pages::router().with_state(state.clone()))
+        .layer(middleware::from_fn_with_state(state, fresh::conditional))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Bodies are cut at the largest any route takes (an import, which
         // streams to disk and holds itself to that limit); each extractor

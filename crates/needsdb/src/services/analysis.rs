@@ -173,7 +173,18 @@ fn funded_on(c: &Contribution) -> Option<NaiveDate> {
 
 /// Follows every earmark through to the earmarked group (see
 /// `needsdb_domain::earmark::follow_through` for the rule).
+///
+/// It reads every contribution (onward flows may start anywhere), so it is
+/// kept per data version: computed once after each write.
 pub async fn earmark_report(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreError> {
+    let version = store.data_version().await?;
+    store
+        .answers()
+        .get_or_compute(&version, "earmark_report".into(), || follow_earmarks(store))
+        .await
+}
+
+async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreError> {
     use needsdb_domain::decimal::{parse_scaled, to_json_number};
     use needsdb_domain::earmark::{Flow, follow_through};
     let catalog = catalog()?;

@@ -614,3 +614,84 @@ async fn problems_follow_accept_language_and_say_content_language() {
     assert_eq!(p["detail"], "Su cuenta no puede hacer esto.", "{p}");
     assert!(p["reason"].as_str().is_some_and(|m| m.contains("viewer")), "{p}");
 }
+
+/// Public aggregates carry an ETag made from the data version; sending it
+/// back gets 304 until anything is written, through either of two servers
+/// on one database.
+async fn public_aggregates_are_tagged_and_never_stale(db: &Db) {
+    let admin = db.admin_token();
+    let (one, two) = (serve(db, &[]), serve(db, &[]));
+    let (a, b) = (Api::new(&one), Api::new(&two));
+    let path = "/api/v1/coverage?by=country";
+    let etag = |r: &crate::harness::Resp| r.headers.get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let first = b.get(path, &Auth::None).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json(), json!([]));
+    let tag = etag(&first).expect("a public aggregate has an ETag");
+    for server in [&a, &b] {
+        let again = server
+            .send("GET", path, &Auth::None, None, &[("if-none-match", &tag)])
+            .await;
+        assert_eq!((again.status, again.text.as_str()), (304, ""), "nothing was written");
+        assert_eq!(etag(&again).as_deref(), Some(tag.as_str()));
+    }
+    // Another question, or another language, is another answer.
+    let other = b
+        .send(
+            "GET",
+            "/api/v1/coverage?by=item",
+            &Auth::None,
+            None,
+            &[("if-none-match", &tag)],
+        )
+        .await;
+    assert_eq!(other.status, 200);
+
+    // A need validated through the first server.
+    let id = a
+        .send("POST", "/api/v1/needs", &admin, Some(&need_body("KEN")), &[])
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    for (to, version) in [("submitted", "\"1\""), ("validated", "\"2\"")] {
+        let r = a
+            .send(
+                "POST",
+                &format!("/api/v1/needs/{id}/status"),
+                &admin,
+                Some(&json!({"to": to})),
+                &[("if-match", version)],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    // The second server answers in full, with the need, under a new tag.
+    let after = b.send("GET", path, &Auth::None, None, &[("if-none-match", &tag)]).await;
+    assert_eq!(after.status, 200, "a write makes the old tag stale");
+    assert_eq!(after.json()[0]["group"], "KEN", "{}", after.text);
+    let new_tag = etag(&after).unwrap();
+    assert_ne!(new_tag, tag);
+    let unchanged = a
+        .send("GET", path, &Auth::None, None, &[("if-none-match", &new_tag)])
+        .await;
+    assert_eq!(unchanged.status, 304);
+
+    // The public dashboard likewise; a signed-in caller's answers are never tagged.
+    let page = b.get("/en/dashboard", &Auth::None).await;
+    assert_eq!(page.status, 200);
+    let page_tag = etag(&page).expect("the public dashboard has an ETag");
+    let page_again = a
+        .send(
+            "GET",
+            "/en/dashboard",
+            &Auth::None,
+            None,
+            &[("if-none-match", &page_tag)],
+        )
+        .await;
+    assert_eq!(page_again.status, 304);
+    let signed_in = b.send("GET", path, &admin, None, &[("if-none-match", &new_tag)]).await;
+    assert_eq!((signed_in.status, etag(&signed_in)), (200, None));
+}
+on_both_stores!(public_aggregates_are_tagged_and_never_stale: public_aggregates_are_tagged_and_never_stale_on_sqlite, public_aggregates_are_tagged_and_never_stale_on_postgres);

@@ -104,6 +104,27 @@ pub(super) async fn append_many(conn: &mut Conn, actor: &Actor, entries: &[NewEn
     Ok(())
 }
 
+/// The log's head: the data version (`answer_cache`). An empty log is
+/// version 0, the genesis.
+pub(super) async fn head<'c, E>(db: E) -> Result<crate::DataVersion>
+where
+    E: sqlx::Executor<'c, Database = super::Db>,
+{
+    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    Ok(match head {
+        Some(r) => crate::DataVersion {
+            seq: r.try_get("seq")?,
+            hash: r.try_get("hash")?,
+        },
+        None => crate::DataVersion {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+        },
+    })
+}
+
 const BATCH: i64 = 5000;
 
 pub(super) async fn verify(conn: &mut Conn) -> Result<AuditReport> {

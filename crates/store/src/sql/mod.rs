@@ -21,7 +21,7 @@ mod users;
 
 use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, import_settings};
 use crate::model::*;
-use crate::{Dialect, Result, Store, StoreError};
+use crate::{DataVersion, Dialect, Result, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use needsdb_domain::reference::CatalogueItem;
@@ -76,6 +76,25 @@ fn check_version(entity: &'static str, id: impl ToString, expected: Option<i64>,
             current,
         }),
         _ => Ok(()),
+    }
+}
+
+impl SqlStore {
+    /// An aggregate as of the current data version: kept, or read on one
+    /// pooled connection and kept (see `answer_cache`).
+    async fn kept<T, F, Fut>(&self, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(sqlx::pool::PoolConnection<Db>) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let version = audit_log::head(&self.pool).await?;
+        self.answers
+            .get_or_compute(&version, key, || async {
+                let conn = self.pool.acquire().await?;
+                read(conn).await
+            })
+            .await
     }
 }
 
@@ -416,29 +435,47 @@ impl Store for SqlStore {
         auth::failures(&mut conn, email, address, since).await
     }
 
+    async fn data_version(&self) -> Result<DataVersion> {
+        audit_log::head(&self.pool).await
+    }
+
+    fn answers(&self) -> &crate::AnswerCache {
+        &self.answers
+    }
+
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>> {
-        let mut conn = self.pool.acquire().await?;
-        coverage::by(&mut conn, by, query).await
+        self.kept(format!("coverage {by:?} {query:?}"), |mut conn| async move {
+            coverage::by(&mut *conn, by, query).await
+        })
+        .await
     }
 
     async fn coverage_usd(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
-        let mut conn = self.pool.acquire().await?;
-        coverage::by_value(&mut conn, by, query).await
+        self.kept(format!("coverage_usd {by:?} {query:?}"), |mut conn| async move {
+            coverage::by_value(&mut *conn, by, query).await
+        })
+        .await
     }
 
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>> {
-        let mut conn = self.pool.acquire().await?;
-        coverage::allocation_inputs(&mut conn, item).await
+        self.kept(format!("allocation_inputs {item}"), |mut conn| async move {
+            coverage::allocation_inputs(&mut *conn, item).await
+        })
+        .await
     }
 
     async fn delivered_by_country(&self, item: Option<&str>) -> Result<Vec<(String, i64)>> {
-        let mut conn = self.pool.acquire().await?;
-        coverage::delivered_by_country(&mut conn, item).await
+        self.kept(format!("delivered_by_country {item:?}"), |mut conn| async move {
+            coverage::delivered_by_country(&mut *conn, item).await
+        })
+        .await
     }
 
     async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>> {
-        let mut conn = self.pool.acquire().await?;
-        coverage::monthly(&mut conn, item).await
+        self.kept(format!("monthly {item}"), |mut conn| async move {
+            coverage::monthly(&mut *conn, item).await
+        })
+        .await
     }
 
     async fn save_proposal(

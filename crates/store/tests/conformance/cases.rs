@@ -2162,3 +2162,196 @@ pub async fn audit_verify_names_records_changed_behind_its_back(b: &Backend) {
         "{need_diff:?}"
     );
 }
+
+/// Every aggregate the store keeps per data version, as JSON, read through `s`.
+async fn aggregates(s: &dyn needsdb_store::Store) -> serde_json::Value {
+    use needsdb_store::CoverageBy;
+    let all = NeedQuery::default();
+    let ken = NeedQuery {
+        country: Some("KEN".into()),
+        ..Default::default()
+    };
+    json!({
+        "by_country": s.coverage(CoverageBy::Country, &all).await.unwrap(),
+        "by_item_ken": s.coverage(CoverageBy::Item, &ken).await.unwrap(),
+        "usd_by_country": s.coverage_usd(CoverageBy::Country, &all).await.unwrap(),
+        "usd_by_cluster": s.coverage_usd(CoverageBy::Cluster, &all).await.unwrap(),
+        "monthly": s.monthly("BIO-O2-CONCENTRATOR").await.unwrap(),
+        "delivered": s.delivered_by_country(Some("BIO-O2-CONCENTRATOR")).await.unwrap(),
+        "delivered_usd": s.delivered_by_country(None).await.unwrap(),
+        "allocation": s.allocation_inputs("BIO-O2-CONCENTRATOR").await.unwrap().len(),
+    })
+}
+
+/// Two server processes on one database each keep aggregates per data
+/// version. After any write through either, a read through the other shows
+/// it: its answer equals one computed by a third store that keeps nothing
+/// yet, and the data version has moved.
+pub async fn kept_aggregates_are_never_stale_across_processes(b: &Backend) {
+    let a = b.store.clone();
+    let other = needsdb_store::open(&b.url).await.unwrap();
+    let fresh = || async { aggregates(&*needsdb_store::open(&b.url).await.unwrap()).await };
+    // Both processes keep answers as of the start.
+    let start = aggregates(&*a).await;
+    assert_eq!(aggregates(&*other).await, start);
+    assert!(!other.answers().is_empty(), "the aggregates are kept");
+
+    let mut version = a.data_version().await.unwrap();
+    let mut seen = vec![start];
+
+    // 1. A need, written through the first process and validated through the second.
+    let n = a
+        .create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(100)), true)
+        .await
+        .unwrap();
+    check_both(
+        &*a,
+        &*other,
+        &fresh().await,
+        &mut version,
+        &mut seen,
+        ("need created", 0, false),
+    )
+    .await;
+    other
+        .change_need_status(&actor(), n.id, None, &to("validated"))
+        .await
+        .unwrap();
+    check_both(
+        &*a,
+        &*other,
+        &fresh().await,
+        &mut version,
+        &mut seen,
+        ("need validated", 1, true),
+    )
+    .await;
+
+    // 2. A pledge through the second, committed and delivered through the first.
+    let c = other
+        .create_contribution(
+            &actor(),
+            &NewContribution {
+                donor: Some("IND".into()),
+                recipient: Some("KEN".into()),
+                item: Some("BIO-O2-CONCENTRATOR".into()),
+                quantity: Some(json!(40)),
+                stage: Some("pledged".into()),
+                links: vec![NewLink {
+                    need: Some(n.id),
+                    quantity: Some(json!(40)),
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    check_both(
+        &*a,
+        &*other,
+        &fresh().await,
+        &mut version,
+        &mut seen,
+        ("pledge", 1, true),
+    )
+    .await;
+    for (st, name) in [
+        ("committed", "committed"),
+        ("shipped", "shipped"),
+        ("delivered", "delivered"),
+    ] {
+        a.advance_contribution(&actor(), c.id, None, &stage(st)).await.unwrap();
+        // Shipping moves nothing counted: committed goods are still committed.
+        check_both(
+            &*a,
+            &*other,
+            &fresh().await,
+            &mut version,
+            &mut seen,
+            (name, 0, st != "shipped"),
+        )
+        .await;
+    }
+
+    // 3. A new unit value through the second revalues the need in US dollars.
+    other
+        .update_item(&actor(), "BIO-O2-CONCENTRATOR", None, &patch_value("650"))
+        .await
+        .unwrap();
+    check_both(
+        &*a,
+        &*other,
+        &fresh().await,
+        &mut version,
+        &mut seen,
+        ("item revalued", 1, true),
+    )
+    .await;
+
+    // 4. An import through the first.
+    let mut src = rows(vec![need("UGA", "BIO-O2-CONCENTRATOR", json!(7))]);
+    a.import(&actor(), &mut src, &import_opts(false)).await.unwrap();
+    check_both(
+        &*a,
+        &*other,
+        &fresh().await,
+        &mut version,
+        &mut seen,
+        ("import", 0, false),
+    )
+    .await;
+
+    // 5. The need withdrawn through the second.
+    other
+        .change_need_status(&actor(), n.id, None, &to("withdrawn"))
+        .await
+        .unwrap();
+    check_both(
+        &*a,
+        &*other,
+        &fresh().await,
+        &mut version,
+        &mut seen,
+        ("need withdrawn", 1, true),
+    )
+    .await;
+    assert_eq!(seen.len(), 10, "the start and nine writes");
+}
+
+async fn check_both(
+    a: &dyn needsdb_store::Store,
+    other: &dyn needsdb_store::Store,
+    fresh: &serde_json::Value,
+    version: &mut needsdb_store::DataVersion,
+    seen: &mut Vec<serde_json::Value>,
+    (what, writer, changes): (&str, usize, bool),
+) {
+    let now = other.data_version().await.unwrap();
+    assert!(now.seq > version.seq, "{what}: the data version moves with every write");
+    assert_eq!(
+        a.data_version().await.unwrap(),
+        now,
+        "{what}: one version for every process"
+    );
+    *version = now;
+    // The reader that did not write first, then the writer.
+    let (reader, writer_store) = if writer == 0 { (other, a) } else { (a, other) };
+    assert_eq!(
+        &aggregates(reader).await,
+        fresh,
+        "{what}: read through the other process"
+    );
+    assert_eq!(
+        &aggregates(writer_store).await,
+        fresh,
+        "{what}: read through the writer"
+    );
+    if changes {
+        assert_ne!(
+            seen.last(),
+            Some(fresh),
+            "{what}: the figures change, so a kept answer would show"
+        );
+    }
+    seen.push(fresh.clone());
+}

@@ -42,4 +42,5 @@ conformance!(
     merged_reports_are_never_listed_as_funded,
     descending_priority_puts_critical_first,
     audit_verify_names_records_changed_behind_its_back,
+    kept_aggregates_are_never_stale_across_processes,
 );
