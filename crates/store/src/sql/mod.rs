@@ -445,35 +445,35 @@ impl Store for SqlStore {
 
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>> {
         self.kept(format!("coverage {by:?} {query:?}"), |mut conn| async move {
-            coverage::by(&mut *conn, by, query).await
+            coverage::by(&mut conn, by, query).await
         })
         .await
     }
 
     async fn coverage_usd(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
         self.kept(format!("coverage_usd {by:?} {query:?}"), |mut conn| async move {
-            coverage::by_value(&mut *conn, by, query).await
+            coverage::by_value(&mut conn, by, query).await
         })
         .await
     }
 
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>> {
         self.kept(format!("allocation_inputs {item}"), |mut conn| async move {
-            coverage::allocation_inputs(&mut *conn, item).await
+            coverage::allocation_inputs(&mut conn, item).await
         })
         .await
     }
 
     async fn delivered_by_country(&self, item: Option<&str>) -> Result<Vec<(String, i64)>> {
         self.kept(format!("delivered_by_country {item:?}"), |mut conn| async move {
-            coverage::delivered_by_country(&mut *conn, item).await
+            coverage::delivered_by_country(&mut conn, item).await
         })
         .await
     }
 
     async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>> {
         self.kept(format!("monthly {item}"), |mut conn| async move {
-            coverage::monthly(&mut *conn, item).await
+            coverage::monthly(&mut conn, item).await
         })
         .await
     }
