@@ -185,6 +185,13 @@ async function journey(pass, acc) {
   }
   await page.goto(`${BASE}/en/needs?needed_from=soon`);
   check((await page.title()).startsWith('Error:'), `${pass}: a filter that is not a date is named, not a crash`);
+  if (pass === 'nojs') {
+    // Without JavaScript the supply slider stays hidden; the form previews instead.
+    await page.goto(`${BASE}/en/allocations?item=BIO-O2-CONCENTRATOR&quantity=50&policy=need-proportional`);
+    check(!(await page.locator('#supply-slider').isVisible()) && (await page.content()).includes('Checks')
+      && await page.locator('#allocation-result tbody tr').count() > 0,
+      'nojs: the allocation preview works, and the slider that needs a script is hidden');
+  }
 
   if (pass === 'js') {
     // Suspected duplicates, the catalogue and an allocation, as the secretariat.
@@ -241,6 +248,22 @@ async function journey(pass, acc) {
     check(page.url().includes('item=BIO-O2-CONCENTRATOR') && page.url().includes('quantity=50'),
       'js: the preview\'s address holds its inputs, so it can be shared');
     await downloads(page, pass, 'the allocation preview', ['Kenya']);
+    // The supply slider: the shares move as it moves, with the server's rule.
+    const kenyaShare = async () => (await page.locator('#allocation-result tbody tr', { hasText: 'Kenya' }).first()
+      .locator('td').nth(1).innerText()).trim();
+    const at50 = await kenyaShare();
+    check(await page.locator('#supply-slider').isVisible(), 'js: the supply slider is shown');
+    await page.locator('#supply-slider').fill('100');
+    await page.waitForURL(/quantity=100(&|$)/);
+    const at100 = await kenyaShare();
+    check(at100 !== at50 && (await page.locator('#allocation-result .summary').innerText()).includes('100')
+      && await page.getByLabel('Supply').inputValue() === '100',
+      `js: moving the slider to 100 moves the shares (Kenya ${at50} → ${at100})`);
+    await step(page, pass, 'allocation-slider', { axe });
+    await page.locator('#supply-slider').fill('50');
+    await page.waitForURL(/quantity=50(&|$)/);
+    check(await kenyaShare() === at50 && await page.locator('form input[type=hidden][name=quantity]').first().inputValue() === '50',
+      'js: back at 50, the shares and the form that saves them are as before');
     await page.getByLabel('Supplier').fill('WHO');
     await page.getByRole('button', { name: 'Save as a proposal' }).click();
     check(/\/allocations\/\d+$/.test(page.url()), 'js: the allocation was saved as a proposal');

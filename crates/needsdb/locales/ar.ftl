@@ -307,6 +307,7 @@ button-preview = معاينة الحصص
 button-propose = حفظ كمقترح
 button-commit = الالتزام: تسجيل المساهمات
 alloc-result = الحصص
+slider-supply = جرّب كمية توريد أخرى: تتغير الحصص مع تحريك المؤشر
 alloc-allocated = المخصص
 alloc-unallocated = غير المخصص
 alloc-before = المغطى قبل

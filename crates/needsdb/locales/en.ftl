@@ -335,6 +335,7 @@ button-preview = Preview the shares
 button-propose = Save as a proposal
 button-commit = Commit: record the contributions
 alloc-result = The shares
+slider-supply = Try another supply: the shares move as you slide
 alloc-allocated = Allocated
 alloc-unallocated = Not allocated
 alloc-before = Covered before

@@ -307,6 +307,7 @@ button-preview = Ver las partes
 button-propose = Guardar como propuesta
 button-commit = Comprometer: registrar las contribuciones
 alloc-result = Las partes
+slider-supply = Pruebe otra cantidad disponible: las partes cambian al deslizar
 alloc-allocated = Asignado
 alloc-unallocated = Sin asignar
 alloc-before = Cubierto antes

@@ -307,6 +307,7 @@ button-preview = Voir les parts
 button-propose = Enregistrer comme proposition
 button-commit = Engager : enregistrer les contributions
 alloc-result = Les parts
+slider-supply = Essayez une autre quantité disponible : les parts bougent avec le curseur
 alloc-allocated = Alloué
 alloc-unallocated = Non alloué
 alloc-before = Couvert avant

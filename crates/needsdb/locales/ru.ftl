@@ -307,6 +307,7 @@ button-preview = Просмотреть доли
 button-propose = Сохранить как предложение
 button-commit = Утвердить: записать взносы
 alloc-result = Доли
+slider-supply = Попробуйте другой объём поставки: доли меняются при движении ползунка
 alloc-allocated = Распределено
 alloc-unallocated = Не распределено
 alloc-before = Покрыто до

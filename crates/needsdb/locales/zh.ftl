@@ -307,6 +307,7 @@ button-preview = 预览份额
 button-propose = 保存为提案
 button-commit = 承诺：记录捐助
 alloc-result = 份额
+slider-supply = 试试其他供应量：拖动滑块，份额随之变化
 alloc-allocated = 已分配
 alloc-unallocated = 未分配
 alloc-before = 之前覆盖

@@ -26,6 +26,31 @@ pub struct IdPath {
     id: i64,
 }
 
+/// The supply slider's range: from none to twice the supply previewed, in
+/// a hundred steps of whole units. Attributes take plain numbers; `shown`
+/// is the supply as the page's language writes it.
+pub struct Slider {
+    pub max: String,
+    pub step: String,
+    pub value: String,
+    pub shown: String,
+}
+
+fn slider(page: &Page, out: &AllocationOut) -> Option<Slider> {
+    let supply = out.supply.as_f64()?;
+    if !supply.is_finite() || supply < 0.0 {
+        return None;
+    }
+    let max = (supply * 2.0).ceil().max(100.0);
+    let step = (max / 100.0).floor().max(1.0);
+    Some(Slider {
+        max: format!("{max}"),
+        step: format!("{step}"),
+        value: out.supply.to_string(),
+        shown: page.num(&out.supply),
+    })
+}
+
 /// A result as a page shows it.
 pub struct Shown {
     /// The result as data, for the downloads.
@@ -126,6 +151,9 @@ struct Allocations {
     /// The rules the priority rule may share by within each priority.
     within: Vec<(String, String)>,
     result: Option<Shown>,
+    /// The supply slider, after a preview (shown only by its script).
+    slider: Option<Slider>,
+    slider_js: &'static str,
     /// The preview's fields, carried by the form that saves it.
     kept: [&'static str; 12],
     /// The form that saves a proposal is shown (after a preview).
@@ -215,6 +243,8 @@ async fn allocations_page(s: &AppState, mut page: Page, form: FormState, result:
             "recipients",
             "file_only",
         ],
+        slider: result.as_ref().and_then(|r| slider(&page, &r.out)),
+        slider_js: super::assets::slider_href(),
         result,
         form,
         page,

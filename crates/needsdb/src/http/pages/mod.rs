@@ -94,7 +94,7 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(root))
-        .route(assets::CSS_ROUTE, get(assets::css))
+        .route(assets::ASSET_ROUTE, get(assets::asset))
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(public::home))
         .route("/{lang}/sign-in", get(session::sign_in_form).post(session::sign_in))

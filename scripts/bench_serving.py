@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Serving under a crowd: needsdb on SQLite and on PostgreSQL, and Datasette
+serving the same SQLite file, each loaded by wrk on loopback (64
+connections, 20 s by default) with 60,000 needs and 20,000 contributions.
+
+Prints requests per second, p50 and p99 for each request, the ratio against
+Datasette and between the stores, memory (idle and peak) and cold start.
+It asserts nothing about time.
+
+    python3 scripts/bench_serving.py [target/release/needsdb]
+
+Fills the databases with the dashboard benchmark (NEEDSDB_BENCH_FILL_ONLY=1),
+so both stores hold the same rows. Needs wrk (Debian) and Datasette (pip);
+scripts/bench installs them where they are missing. Set
+NEEDSDB_BENCH_SECONDS to shorten the runs.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/needsdb")
+SECONDS = int(os.environ.get("NEEDSDB_BENCH_SECONDS", "20"))
+CONNECTIONS = 64
+PG_ADMIN = os.environ.get("NEEDSDB_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DATASETTE = os.environ.get("DATASETTE", shutil.which("datasette") or os.path.join(ROOT, "target/bench-venv/bin/datasette"))
+
+# The needs list as the API serves it: one country, 50 a page, each need
+# with its coverage. Datasette answers the equivalent SQL (the needs and the
+# sums of their links) through its JSON API.
+NEEDS_SQL = (
+    "select n.*, coalesce(sum(l.quantity), 0) as covered from needs n "
+    "left join contribution_links l on l.need_id = n.id and l.removed_at is null "
+    "where n.country = 'KEN' and n.deleted_at is null "
+    "group by n.id order by n.id limit 50"
+)
+COVERAGE_SQL = (
+    "select n.country, count(*) as needs, sum(n.quantity) as needed from needs n "
+    "where n.status in ('validated', 'partly_met', 'met') and n.deleted_at is null "
+    "group by n.country order by n.country"
+)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, timeout=60.0):
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                r.read()
+                return time.monotonic() - start
+        except OSError:
+            time.sleep(0.005)
+    raise SystemExit(f"{url} did not answer in {timeout} s")
+
+
+def rss_mb(pid):
+    """(current, peak) resident memory of a process, in MB."""
+    text = open(f"/proc/{pid}/status").read()
+    now = int(re.search(r"VmRSS:\s+(\d+)", text).group(1))
+    peak = int(re.search(r"VmHWM:\s+(\d+)", text).group(1))
+    return now / 1024, peak / 1024
+
+
+def wrk(url, headers=()):
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    for h in headers:
+        args += ["-H", h]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def pct(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50": pct(50),
+        "p99": pct(99),
+        "bad": int(bad.group(1)) if bad else 0,
+        "socket": errors.group(1) if errors else "",
+    }
+
+
+def status_and_etag(url, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req) as r:
+            r.read()
+            return r.status, r.headers.get("etag")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("etag")
+
+
+class Server:
+    def __init__(self, args, env, probe):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        argv = [a.replace("{port}", str(self.port)) for a in args]
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.cold_start = wait_for(self.base + probe)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def fill(sqlite_path, pg_db):
+    env = {
+        **os.environ,
+        "NEEDSDB_BENCH_FILL_ONLY": "1",
+        "NEEDSDB_BENCH_KEEP": sqlite_path,
+        "NEEDSDB_BENCH_PG_DB": pg_db,
+    }
+    subprocess.run(["cargo", "bench", "-q", "-p", "needsdb", "--bench", "dashboard"], cwd=ROOT, env=env, check=True)
+
+
+def psql(sql):
+    subprocess.run(["psql", PG_ADMIN, "-q", "-c", sql], check=False, capture_output=True)
+
+
+def main():
+    for tool in ["wrk", DATASETTE]:
+        if not shutil.which(tool) and not os.path.exists(tool):
+            raise SystemExit(f"{tool} is missing: scripts/bench installs it")
+    work = tempfile.mkdtemp(prefix="needsdb-serving-")
+    sqlite_path = os.path.join(work, "serving.sqlite")
+    pg_db = f"needsdb_bench_serving_{os.getpid()}"
+    pg_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + pg_db
+    fill(sqlite_path, pg_db)
+    rows = []
+    memory = {}
+    try:
+        servers = {
+            "needsdb SQLite": Server([BIN, "serve", "--listen", "127.0.0.1:{port}"], {"NEEDSDB_DATABASE_URL": f"sqlite://{sqlite_path}"}, "/healthz"),
+            "needsdb PostgreSQL": Server([BIN, "serve", "--listen", "127.0.0.1:{port}"], {"NEEDSDB_DATABASE_URL": pg_url}, "/healthz"),
+            "Datasette": Server(
+                [DATASETTE, "serve", "--immutable", sqlite_path, "--port", "{port}",
+                 "--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "10000"],
+                {}, "/-/versions.json"),
+        }
+        for name, s in servers.items():
+            memory[name] = {"cold_start_ms": s.cold_start * 1000, "idle_mb": rss_mb(s.proc.pid)[0]}
+        db_name = os.path.splitext(os.path.basename(sqlite_path))[0]
+        datasette_q = lambda sql: f"/{db_name}.json?sql={urllib.parse.quote(sql)}&_shape=array"
+
+        requests = [
+            ("needs list, KEN, 50 a page, with coverage", "/api/v1/needs?country=KEN&limit=50", datasette_q(NEEDS_SQL)),
+            ("coverage by country (anonymous)", "/api/v1/coverage?by=country", datasette_q(COVERAGE_SQL)),
+        ]
+        for what, path, ds_path in requests:
+            line = {"what": what}
+            for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+                s = servers[name]
+                code, _ = status_and_etag(s.base + path)
+                assert code == 200, f"{name} {path}: {code}"
+                line[name] = wrk(s.base + path)
+            code, _ = status_and_etag(servers["Datasette"].base + ds_path)
+            assert code == 200, f"Datasette {ds_path}: {code}"
+            line["Datasette"] = wrk(servers["Datasette"].base + ds_path)
+            rows.append(line)
+        # Unchanged data, asked again with the ETag: 304 and no body.
+        line = {"what": "coverage by country, If-None-Match unchanged"}
+        for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+            s = servers[name]
+            code, etag = status_and_etag(s.base + "/api/v1/coverage?by=country")
+            again, _ = status_and_etag(s.base + "/api/v1/coverage?by=country", {"If-None-Match": etag})
+            line[name] = {**wrk(s.base + "/api/v1/coverage?by=country", [f"If-None-Match: {etag}"]), "status": again}
+        rows.append(line)
+        for name, s in servers.items():
+            memory[name]["peak_mb"] = rss_mb(s.proc.pid)[1]
+    finally:
+        for s in servers.values() if "servers" in dir() else []:
+            s.stop()
+        psql(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\nwrk: {CONNECTIONS} connections, {SECONDS} s, loopback; 60,000 needs, 20,000 contributions")
+    head = f"{'request':<46} {'server':<19} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs Datasette':>13} {'PG/SQLite':>10}"
+    print(head)
+    print("-" * len(head))
+    for line in rows:
+        ds = line.get("Datasette")
+        for name in ["needsdb SQLite", "needsdb PostgreSQL", "Datasette"]:
+            r = line.get(name)
+            if not r:
+                continue
+            vs = f"{r['rps'] / ds['rps']:.1f}x" if ds and name != "Datasette" else ""
+            pg = f"{line['needsdb PostgreSQL']['rps'] / line['needsdb SQLite']['rps']:.2f}x" if name == "needsdb PostgreSQL" else ""
+            extra = f"  (answer {r['status']})" if "status" in r else ""
+            if r["bad"]:
+                extra += f"  {r['bad']} answers not 2xx/3xx"
+            if r["socket"]:
+                extra += f"  socket errors: {r['socket']}"
+            print(f"{line['what']:<46} {name:<19} {r['rps']:>9.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {vs:>13} {pg:>10}{extra}")
+    print()
+    print(f"{'server':<19} {'cold start ms':>14} {'idle MB':>8} {'peak MB':>8}")
+    for name, m in memory.items():
+        print(f"{name:<19} {m['cold_start_ms']:>14.0f} {m['idle_mb']:>8.0f} {m.get('peak_mb', 0):>8.0f}")
+    print(json.dumps({"rows": rows, "memory": memory}), file=open(os.path.join(ROOT, "target/bench-serving.json"), "w"))
+
+
+if __name__ == "__main__":
+    import urllib.parse  # noqa: E402
+
+    main()
