@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Serving under a crowd: needsdb on SQLite and on PostgreSQL, and Datasette
 serving the same SQLite file, each loaded by wrk on loopback (64
-connections, 20 s by default) with 60,000 needs and 20,000 contributions.
+connections, 20 s by default) with 60,000 needs and 20,000 contributions;
+then 16 concurrent writers changing needs through the API.
 
 Prints requests per second, p50 and p99 for each request, the ratio against
 Datasette and between the stores, memory (idle and peak) and cold start.
@@ -34,20 +35,26 @@ CONNECTIONS = 64
 PG_ADMIN = os.environ.get("NEEDSDB_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DATASETTE = os.environ.get("DATASETTE", shutil.which("datasette") or os.path.join(ROOT, "target/bench-venv/bin/datasette"))
 
-# The needs list as the API serves it: one country, 50 a page, each need
-# with its coverage. Datasette answers the equivalent SQL (the needs and the
-# sums of their links) through its JSON API.
-NEEDS_SQL = (
-    "select n.*, coalesce(sum(l.quantity), 0) as covered from needs n "
-    "left join contribution_links l on l.need_id = n.id and l.removed_at is null "
-    "where n.country = 'KEN' and n.deleted_at is null "
-    "group by n.id order by n.id limit 50"
+# Datasette's equivalents. The needs list: its table API, one country, 50
+# a page in id order, with the count it makes too (each row carries its
+# coverage columns, as the API's needs do). Coverage: the same sums the
+# store makes, by state in US cents (one row per state, what the public
+# dashboard reads), and by state and item in units (about 5,000 rows).
+NEEDS_TABLE = "/needs.json?country=KEN&_size=50&_sort=id&_shape=array"
+SHARED = "status in ('validated', 'partly_met', 'met') and deleted_at is null"
+COVERAGE_USD_SQL = (
+    "select country, count(*) as needs, sum(value_cents) as needed, sum(val_pledged) as pledged, "
+    "sum(min(val_funded, value_cents)) as covered, sum(val_delivered) as delivered "
+    f"from needs where {SHARED} and value_cents is not null group by country order by country"
 )
-COVERAGE_SQL = (
-    "select n.country, count(*) as needs, sum(n.quantity) as needed from needs n "
-    "where n.status in ('validated', 'partly_met', 'met') and n.deleted_at is null "
-    "group by n.country order by n.country"
+COVERAGE_UNITS_SQL = (
+    "select country, item, count(*) as needs, sum(quantity) as needed, sum(cov_pledged) as pledged, "
+    "sum(min(cov_funded, quantity)) as covered, sum(cov_delivered) as delivered "
+    f"from needs where {SHARED} group by country, item order by country, item"
 )
+
+
+COVERAGE = "/api/v1/coverage?by=country&measure=usd"
 
 
 def free_port():
@@ -77,10 +84,14 @@ def rss_mb(pid):
 
 
 def wrk(url, headers=()):
-    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    # As a browser or a script with gzip asks: the answers travel compressed.
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-H", "Accept-Encoding: gzip"]
     for h in headers:
         args += ["-H", h]
-    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def pct(p):
@@ -136,6 +147,38 @@ def fill(sqlite_path, pg_db):
     subprocess.run(["cargo", "bench", "-q", "-p", "needsdb", "--bench", "dashboard"], cwd=ROOT, env=env, check=True)
 
 
+def token(url, role="viewer"):
+    """An API token for a new account with `role` on the database at `url`."""
+    env = {**os.environ, "NEEDSDB_DATABASE_URL": url}
+    email = f"bench-{role}@who.test"
+    subprocess.run([BIN, "users", "add", email, "--role", role], env=env, check=True, capture_output=True)
+    out = subprocess.run([BIN, "tokens", "create", email], env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+# 16 writers, each changing the quantity of a need picked at random among
+# the first 60,000 (validated ones mostly), with If-Match: * (any version).
+# Every change is a full write: a new version, coverage re-evaluated, an
+# audit entry, and on PostgreSQL the advisory lock.
+WRITERS = 16
+WRITE_LUA = """
+math.randomseed(os.time())
+request = function()
+  local id = math.random(1, 60000)
+  local q = math.random(100, 10000)
+  return wrk.format("PATCH", "/api/v1/needs/" .. id, nil, '{"quantity": ' .. q .. '}')
+end
+"""
+
+
+def wrk_writes(base, tok):
+    script = os.path.join(tempfile.mkdtemp(prefix="needsdb-wrk-"), "writes.lua")
+    open(script, "w").write(WRITE_LUA)
+    args = ["wrk", "-t2", f"-c{WRITERS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-s", script,
+            "-H", f"Authorization: Bearer {tok}", "-H", "Content-Type: application/json", "-H", "If-Match: *"]
+    return parse_wrk(subprocess.run(args + [base], capture_output=True, text=True, check=True).stdout)
+
+
 def psql(sql):
     subprocess.run(["psql", PG_ADMIN, "-q", "-c", sql], check=False, capture_output=True)
 
@@ -149,6 +192,8 @@ def main():
     pg_db = f"needsdb_bench_serving_{os.getpid()}"
     pg_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + pg_db
     fill(sqlite_path, pg_db)
+    tokens = {"needsdb SQLite": token(f"sqlite://{sqlite_path}"), "needsdb PostgreSQL": token(pg_url)}
+    writers = {"needsdb SQLite": token(f"sqlite://{sqlite_path}", "admin"), "needsdb PostgreSQL": token(pg_url, "admin")}
     rows = []
     memory = {}
     try:
@@ -165,28 +210,36 @@ def main():
         db_name = os.path.splitext(os.path.basename(sqlite_path))[0]
         datasette_q = lambda sql: f"/{db_name}.json?sql={urllib.parse.quote(sql)}&_shape=array"
 
+        # (what, path, signed in, Datasette's equivalent)
         requests = [
-            ("needs list, KEN, 50 a page, with coverage", "/api/v1/needs?country=KEN&limit=50", datasette_q(NEEDS_SQL)),
-            ("coverage by country (anonymous)", "/api/v1/coverage?by=country", datasette_q(COVERAGE_SQL)),
+            ("needs list, KEN, 50 a page, with coverage", "/api/v1/needs?country=KEN&limit=50", True, f"/{db_name}{NEEDS_TABLE}"),
+            ("coverage by country, US$ (anonymous)", COVERAGE, False, datasette_q(COVERAGE_USD_SQL)),
+            ("coverage by country and item, units", "/api/v1/coverage?by=country", False, datasette_q(COVERAGE_UNITS_SQL)),
         ]
-        for what, path, ds_path in requests:
+        for what, path, signed, ds_path in requests:
             line = {"what": what}
             for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
                 s = servers[name]
-                code, _ = status_and_etag(s.base + path)
+                auth = [f"Authorization: Bearer {tokens[name]}"] if signed else []
+                code, _ = status_and_etag(s.base + path, dict(h.split(": ", 1) for h in auth))
                 assert code == 200, f"{name} {path}: {code}"
-                line[name] = wrk(s.base + path)
+                line[name] = wrk(s.base + path, auth)
             code, _ = status_and_etag(servers["Datasette"].base + ds_path)
             assert code == 200, f"Datasette {ds_path}: {code}"
             line["Datasette"] = wrk(servers["Datasette"].base + ds_path)
             rows.append(line)
         # Unchanged data, asked again with the ETag: 304 and no body.
-        line = {"what": "coverage by country, If-None-Match unchanged"}
+        line = {"what": "coverage by country, US$, If-None-Match"}
         for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
             s = servers[name]
-            code, etag = status_and_etag(s.base + "/api/v1/coverage?by=country")
-            again, _ = status_and_etag(s.base + "/api/v1/coverage?by=country", {"If-None-Match": etag})
-            line[name] = {**wrk(s.base + "/api/v1/coverage?by=country", [f"If-None-Match: {etag}"]), "status": again}
+            code, etag = status_and_etag(s.base + COVERAGE)
+            again, _ = status_and_etag(s.base + COVERAGE, {"If-None-Match": etag})
+            line[name] = {**wrk(s.base + COVERAGE, [f"If-None-Match: {etag}"]), "status": again}
+        rows.append(line)
+        # Last, as they change the data: concurrent writes.
+        line = {"what": f"need updates, {WRITERS} writers"}
+        for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+            line[name] = wrk_writes(servers[name].base, writers[name])
         rows.append(line)
         for name, s in servers.items():
             memory[name]["peak_mb"] = rss_mb(s.proc.pid)[1]
@@ -207,7 +260,7 @@ def main():
             if not r:
                 continue
             vs = f"{r['rps'] / ds['rps']:.1f}x" if ds and name != "Datasette" else ""
-            pg = f"{line['needsdb PostgreSQL']['rps'] / line['needsdb SQLite']['rps']:.2f}x" if name == "needsdb PostgreSQL" else ""
+            pg = f"{line['needsdb PostgreSQL']['rps'] / line['needsdb SQLite']['rps']:.2f}x" if name == "needsdb PostgreSQL" and "needsdb SQLite" in line else ""
             extra = f"  (answer {r['status']})" if "status" in r else ""
             if r["bad"]:
                 extra += f"  {r['bad']} answers not 2xx/3xx"

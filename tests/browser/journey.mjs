@@ -239,7 +239,7 @@ async function journey(pass, acc) {
     await downloads(page, pass, 'the organisations', ['TESTAID']);
     await page.goto(`${BASE}/en/allocations`);
     await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
-    await page.getByLabel('Supply').fill('50');
+    await page.getByLabel('Supply', { exact: true }).fill('50');
     await page.getByLabel('Rule').selectOption('need-proportional');
     await page.getByRole('button', { name: 'Preview the shares' }).click();
     const preview = await page.content();
@@ -257,7 +257,7 @@ async function journey(pass, acc) {
     await page.waitForURL(/quantity=100(&|$)/);
     const at100 = await kenyaShare();
     check(at100 !== at50 && (await page.locator('#allocation-result .summary').innerText()).includes('100')
-      && await page.getByLabel('Supply').inputValue() === '100',
+      && await page.getByLabel('Supply', { exact: true }).inputValue() === '100',
       `js: moving the slider to 100 moves the shares (Kenya ${at50} → ${at100})`);
     await step(page, pass, 'allocation-slider', { axe });
     await page.locator('#supply-slider').fill('50');
@@ -273,7 +273,7 @@ async function journey(pass, acc) {
     // The priority rule, shared by need within each priority, over a what-if list.
     await page.goto(`${BASE}/en/allocations`);
     await page.getByLabel('Item', { exact: true }).selectOption('BIO-O2-CONCENTRATOR');
-    await page.getByLabel('Supply').fill('10');
+    await page.getByLabel('Supply', { exact: true }).fill('10');
     await page.getByLabel('Rule').selectOption('priority');
     await page.getByLabel('Within each priority, share by').selectOption('need-proportional');
     await page.getByLabel('Take nothing from the database: use only the figures above').check();

@@ -357,6 +357,14 @@ pub struct ContributionQuery {
     pub sort: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+    /// Only contributions with an earmark; set by the services (the earmark
+    /// report), never by the client.
+    #[serde(skip)]
+    pub earmarked_only: bool,
+    /// Only contributions from one of these donors (codes as stored); set
+    /// by the services, never by the client.
+    #[serde(skip)]
+    pub donors: Vec<String>,
 }
 
 pub const DEFAULT_PAGE: u32 = 100;

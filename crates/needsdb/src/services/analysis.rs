@@ -189,7 +189,31 @@ async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreErr
     use needsdb_domain::earmark::{Flow, follow_through};
     let catalog = catalog()?;
     let items = store.items().await?;
-    let mut all = all_contributions(store, &ContributionQuery::default()).await?;
+    // The earmarked contributions, and what their recipients passed on:
+    // nothing else can reach an earmarked group (`follow_through`).
+    let mut all = all_contributions(
+        store,
+        &ContributionQuery {
+            earmarked_only: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut recipients: Vec<String> = all.iter().map(|c| c.recipient.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    if !recipients.is_empty() {
+        let known: std::collections::HashSet<i64> = all.iter().map(|c| c.id).collect();
+        let onward = all_contributions(
+            store,
+            &ContributionQuery {
+                donors: recipients,
+                ..Default::default()
+            },
+        )
+        .await?;
+        all.extend(onward.into_iter().filter(|c| !known.contains(&c.id)));
+    }
     all.retain(|c| c.merged_into.is_none());
     let base = |v: &Value, decimals: u32| -> i64 {
         needsdb_domain::decimal::json_to_text(v)

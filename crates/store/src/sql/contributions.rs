@@ -1148,6 +1148,19 @@ fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), 
     {
         qb.push(" AND k.item = ").push_bind(code.to_string());
     }
+    if q.earmarked_only {
+        qb.push(
+            " AND EXISTS (SELECT 1 FROM contribution_earmarks e WHERE e.contribution_id = k.id AND e.removed_at IS NULL)",
+        );
+    }
+    if !q.donors.is_empty() {
+        qb.push(" AND k.donor IN (");
+        let mut list = qb.separated(", ");
+        for d in &q.donors {
+            list.push_bind(d.clone());
+        }
+        qb.push(")");
+    }
     if let Some(s) = q.stage.as_deref() {
         match Stage::parse(s) {
             Some(st) => {

@@ -100,6 +100,7 @@ fn query(fields: &Fields, form: &mut FormState, page: &Page) -> ContributionQuer
         sort: Some("-id".into()),
         cursor: fields.opt("cursor"),
         limit: Some(50),
+        ..Default::default()
     }
 }
 

@@ -97,6 +97,7 @@ async fn list(
         sort: params.sort,
         cursor: params.cursor,
         limit: params.limit,
+        ..Default::default()
     };
     match listing::format(params.format.as_deref(), &headers)? {
         Format::Json => Ok(listing::json_page(s.store.contributions(&q).await?)),
