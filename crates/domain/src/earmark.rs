@@ -332,6 +332,15 @@ pub fn follow_through(flows: &[Flow]) -> Vec<FollowLine> {
         .filter(|f| !f.cancelled && f.funded_on.is_some())
         .filter_map(|f| f.value_cents.map(|v| (f.id, v)))
         .collect();
+    // Each donor's live flows in funding order: the pools earmarks draw on,
+    // found by the earmarked flow's recipient without a scan of every flow.
+    let mut by_donor: std::collections::HashMap<&str, Vec<&Flow>> = std::collections::HashMap::new();
+    for o in flows.iter().filter(|o| !o.cancelled && o.funded_on.is_some()) {
+        by_donor.entry(o.donor.as_str()).or_default().push(o);
+    }
+    for pool in by_donor.values_mut() {
+        pool.sort_by_key(|o| (o.funded_on, o.id));
+    }
     let mut order: Vec<&Flow> = flows.iter().filter(|f| !f.earmarks.is_empty()).collect();
     order.sort_by_key(|f| (f.funded_on.is_none(), f.funded_on, f.id));
     let mut out = Vec::new();
@@ -359,13 +368,13 @@ pub fn follow_through(flows: &[Flow]) -> Vec<FollowLine> {
                 if f.reaches(&e.target) {
                     line.direct = earmarked;
                 } else {
-                    let mut pool: Vec<&Flow> = flows
-                        .iter()
-                        .filter(|o| o.id != f.id && o.donor == f.recipient && !o.cancelled)
+                    let pool = by_donor
+                        .get(f.recipient.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter(|o| o.id != f.id)
                         .filter(|o| o.funded_on.is_some_and(|d| Some(d) >= f.funded_on))
-                        .filter(|o| o.reaches(&e.target))
-                        .collect();
-                    pool.sort_by_key(|o| (o.funded_on, o.id));
+                        .filter(|o| o.reaches(&e.target));
                     let mut need = earmarked;
                     for o in pool {
                         if need == 0 {

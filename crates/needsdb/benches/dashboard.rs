@@ -25,6 +25,10 @@ use std::time::{Duration, Instant};
 const NEEDS: i64 = 60_000;
 const CONTRIBUTIONS: i64 = 20_000;
 const LINKS_EACH: i64 = 3;
+/// Gifts from a state to WHO, half earmarked for NAM members (as in 2020):
+/// WHO's 20,000 contributions are then their onward flows, the earmark
+/// report's worst case. Every tenth of WHO's is earmarked for low income.
+const AGENCY_GIFTS: i64 = 5;
 
 /// The fill, in SQL both stores read: `{needs}` and the like are the sizes.
 /// Contribution `i` goes to the country of its first need and carries that
@@ -67,6 +71,21 @@ fn fill(postgres: bool) -> Vec<String> {
             date("'2026-0' || (1 + i % 9) || '-01'")
         ),
         format!(
+            "{}INSERT INTO contributions (id, version, donor, recipient, kind, item, quantity, covered, stage, stage_date, description, created_at, created_by, updated_at, updated_by)
+             SELECT {CONTRIBUTIONS} + i + 1, 1, 'IND', 'WHO', 'in_kind', (SELECT code FROM bi WHERE k = 0), 1000, 0, 'committed',
+                    {}, '', '2025-12-01T00:00:00Z', 'bench', '2025-12-01T00:00:00Z', 'bench'
+             FROM s",
+            series(AGENCY_GIFTS),
+            date("'2025-12-01'")
+        ),
+        format!(
+            "INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp)
+             SELECT id, 0, 'nam-members', 5000 FROM contributions WHERE id > {CONTRIBUTIONS}"
+        ),
+        "INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp)
+         SELECT id, 0, 'income:low', 5000 FROM contributions WHERE id % 10 = 0 AND donor = 'WHO'"
+            .into(),
+        format!(
             "{}INSERT INTO contribution_links (contribution_id, need_id, quantity, covered)
              SELECT i / {LINKS_EACH} + 1, i + 1, 30, 30 FROM s",
             series(CONTRIBUTIONS * LINKS_EACH)
@@ -103,7 +122,7 @@ async fn filled(url: &str) {
                 .await
                 .expect("fill");
         }
-        for (table, n) in [("needs", NEEDS), ("contributions", CONTRIBUTIONS)] {
+        for (table, n) in [("needs", NEEDS), ("contributions", CONTRIBUTIONS + AGENCY_GIFTS)] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), {n})"
             )))
@@ -114,7 +133,7 @@ async fn filled(url: &str) {
         sqlx::query("VACUUM ANALYZE").execute(&mut c).await.expect("vacuum");
     }
     println!(
-        "  {NEEDS} needs, {CONTRIBUTIONS} contributions, {} links filled in {:.1} s",
+        "  {NEEDS} needs, {CONTRIBUTIONS} contributions (and {AGENCY_GIFTS} earmarked gifts to WHO), {} links filled in {:.1} s",
         CONTRIBUTIONS * LINKS_EACH,
         start.elapsed().as_secs_f64()
     );
