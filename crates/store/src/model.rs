@@ -365,6 +365,10 @@ pub struct ContributionQuery {
     /// by the services, never by the client.
     #[serde(skip)]
     pub donors: Vec<String>,
+    /// Leave the total uncounted (it is then -1): a reader that walks every
+    /// page does not need it on each (a count costs as much as a page).
+    #[serde(skip)]
+    pub without_total: bool,
 }
 
 pub const DEFAULT_PAGE: u32 = 100;

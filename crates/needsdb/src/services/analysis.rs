@@ -44,6 +44,7 @@ pub async fn all_contributions(store: &dyn Store, q: &ContributionQuery) -> Resu
             .contributions(&ContributionQuery {
                 cursor,
                 limit: Some(needsdb_store::MAX_PAGE),
+                without_total: true,
                 ..q.clone()
             })
             .await?;

@@ -1230,11 +1230,15 @@ const SORT_KEYS: [&str; 3] = ["id", "stage_date", "created_at"];
 pub(super) async fn list(conn: &mut Conn, q: &ContributionQuery) -> Result<Page<Contribution>> {
     let limit = i64::from(q.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE));
     let (key, desc) = super::cursor::sort_spec(q.sort.as_deref(), &SORT_KEYS)?;
-    let mut count = QueryBuilder::<Db>::new(
-        "SELECT COUNT(*) FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient",
-    );
-    push_filters(&mut count, q)?;
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let total: i64 = if q.without_total {
+        -1
+    } else {
+        let mut count = QueryBuilder::<Db>::new(
+            "SELECT COUNT(*) FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient",
+        );
+        push_filters(&mut count, q)?;
+        count.build_query_scalar().fetch_one(&mut *conn).await?
+    };
     let mut qb = QueryBuilder::<Db>::new(SELECT);
     push_filters(&mut qb, q)?;
     let expr = match key {

@@ -93,23 +93,31 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
 /// goods it received at its own price per unit (rounded down) plus cash.
 /// Needs without a value are counted apart, never added in.
 pub(super) async fn by_value(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
-    let g = match by {
-        CoverageBy::Country => "n.country",
-        CoverageBy::Item => "n.item",
-        other => group_expr(other),
-    };
+    let g = group_expr(by);
+    // As for units: one pass over the needs alone, summed by country and
+    // item (every sum is additive), then the groups rolled up with the
+    // countries and items joined to a few thousand rows, not to every need.
     let mut qb = QueryBuilder::<Db>::new(format!(
         "SELECT {g} AS grp,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS needs,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unvalued,
-            CAST(COALESCE(SUM(n.value_cents), 0) AS BIGINT) AS needed,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS BIGINT) AS announced,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS BIGINT) AS pledged,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS BIGINT) AS funded,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS BIGINT) AS delivered,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
-                          ELSE n.value_cents - n.val_funded END) AS BIGINT) AS unmet
-         FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item"
+            CAST(SUM(agg.needs) AS BIGINT) AS needs,
+            CAST(SUM(agg.unvalued) AS BIGINT) AS unvalued,
+            CAST(SUM(agg.needed) AS BIGINT) AS needed,
+            CAST(SUM(agg.announced) AS BIGINT) AS announced,
+            CAST(SUM(agg.pledged) AS BIGINT) AS pledged,
+            CAST(SUM(agg.funded) AS BIGINT) AS funded,
+            CAST(SUM(agg.delivered) AS BIGINT) AS delivered,
+            CAST(SUM(agg.unmet) AS BIGINT) AS unmet
+         FROM (SELECT n.country, n.item,
+            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS needs,
+            SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS unvalued,
+            COALESCE(SUM(n.value_cents), 0) AS needed,
+            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS announced,
+            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS pledged,
+            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS funded,
+            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS delivered,
+            SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
+                     ELSE n.value_cents - n.val_funded END) AS unmet
+         FROM needs n"
     ));
     let mut q = q.clone();
     if q.status.is_none() {
@@ -120,7 +128,10 @@ pub(super) async fn by_value(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> 
         );
     }
     push_filters(&mut qb, &q)?;
-    qb.push(format!(" GROUP BY {g} ORDER BY {g}"));
+    qb.push(format!(
+        " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
+          GROUP BY {g} ORDER BY {g}"
+    ));
     let rows = qb.build().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
