@@ -66,6 +66,28 @@ impl Backend {
         }
     }
 
+    /// The plan the database chooses for `sql`, as one text.
+    pub async fn plan(&self, sql: &str) -> String {
+        if self.url.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("connect sqlite");
+            let rows: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                    .fetch_all(&mut c)
+                    .await
+                    .expect("explain");
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.url).await.expect("connect postgres");
+            let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN {sql}")))
+                .fetch_all(&mut c)
+                .await
+                .expect("explain");
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("\n")
+        }
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         if self.url.starts_with("sqlite:") {
