@@ -86,6 +86,77 @@ class Differences:
             self.items.append(f"{what}: recomputed {ours}, needsdb says {theirs}")
 
 
+# The map's classes (ARCHITECTURE.md, "The dashboard"): five of 20 % in
+# viridis, dark least covered; grey where no need is counted.
+VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
+NO_DATA = "#e4e4e4"
+
+
+def usd_figures(valued_needs):
+    """Needs, needed, pledged, committed, delivered, unmet (US cents) and the
+    share covered, of a group's valued needs."""
+    needed = sum(int(v) for v in valued_needs["value"])
+    unmet = sum(max(0, int(v) - int(f)) for v, f in zip(valued_needs["value"], valued_needs["val_funded"]))
+    return {
+        "needs": len(valued_needs),
+        "needed": needed,
+        "pledged": sum(int(x) for x in valued_needs["val_pledged"]),
+        "committed": sum(int(x) for x in valued_needs["val_funded"]),
+        "delivered": sum(int(x) for x in valued_needs["val_delivered"]),
+        "unmet": unmet,
+        "coverage": rust_pct(needed - unmet, needed),
+    }
+
+
+def public(base, path):
+    """A page or file as anyone sees it, without signing in."""
+    with urllib.request.urlopen(base + path) as r:
+        return r.read().decode("utf-8-sig")
+
+
+def check_dashboard(base, shared, items, usd_by_country, diff):
+    import csv
+    import io
+    import re
+
+    # A group whose needs all lack a value has a row of zeros.
+    by_cluster = {
+        cluster: usd_figures(g[g["value"].notna()])
+        for cluster, g in shared.groupby(shared["item"].map(lambda i: items.loc[i, "cluster"]))
+    }
+    for n, name, ours in [(0, "country", usd_by_country), (1, "cluster", by_cluster)]:
+        rows = list(csv.reader(io.StringIO(public(base, f"/en/dashboard?download={n}&format=csv"))))[1:]
+        theirs = {r[0]: r for r in rows}
+        if set(theirs) - set(ours):
+            diff.items.append(f"dashboard by {name}: rows the records do not support: {sorted(set(theirs) - set(ours))}")
+        for group, f in ours.items():
+            t = theirs.get(group)
+            if t is None:
+                diff.items.append(f"dashboard by {name} {group}: no row")
+                continue
+            diff.check(f"dashboard {group} needs", f["needs"], int(t[1]))
+            for i, col in enumerate(["needed", "pledged", "committed", "delivered", "unmet"], start=2):
+                diff.check(f"dashboard {group} {col}", Decimal(f[col]) / 100, Decimal(t[i]))
+            diff.check(f"dashboard {group} coverage", f["coverage"], float(t[7]))
+    # The map: each state's colour is the class of its share covered, or of
+    # its share arrived (delivered over needed, at most 100 %). A state whose
+    # needs all lack a value counts no figure in US dollars: grey.
+    usd_by_country = {k: v for k, v in usd_by_country.items() if v["needs"] > 0}
+    for show in ["covered", "arrived"]:
+        page = public(base, f"/en/dashboard?show={show}")
+        fills = dict(re.findall(r'data-iso3="([A-Z]{3})"><(?:path|circle) [^>]*?fill="(#[0-9a-f]{6})"', page))
+        if not fills:
+            diff.items.append(f"dashboard map ({show}): no state found")
+        for iso3, fill in fills.items():
+            f = usd_by_country.get(iso3)
+            if f is None:
+                want = NO_DATA
+            else:
+                share = f["coverage"] if show == "covered" else min(100.0, rust_pct(f["delivered"], f["needed"]))
+                want = VIRIDIS[min(4, max(0, math.floor(share / 20.0)))]
+            diff.check(f"dashboard map ({show}) {iso3} colour", want, fill)
+
+
 def main():
     base, token, equity_item = sys.argv[1], sys.argv[2], sys.argv[3]
     items = pd.DataFrame(every(base, token, "/api/v1/items?include_retired=true"))
@@ -218,6 +289,7 @@ def main():
 
     # ---- Coverage in US dollars, by country, across items.
     published = {r["group"]: r for r in get(base, token, "/api/v1/coverage?by=country&measure=usd")}
+    usd_by_country = {}
     for country, g in shared.groupby("country"):
         theirs = published.pop(country, None)
         if theirs is None:
@@ -239,6 +311,11 @@ def main():
         ]:
             diff.check(f"usd coverage {country} {col}", cents(ours), theirs[col])
         diff.check(f"usd coverage {country} coverage_pct", rust_pct(needed - unmet, needed), theirs["coverage_pct"])
+        usd_by_country[country] = usd_figures(valued_needs)
+
+    # ---- The public dashboard: its tables (downloaded as CSV, the figures
+    # shown) and its map's colours, from the same recomputation.
+    check_dashboard(base, shared, items, usd_by_country, diff)
 
     # ---- Equity of deliveries of one item, by income group.
     d = decimals(equity_item)
