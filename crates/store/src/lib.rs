@@ -203,6 +203,10 @@ pub trait Store: Send + Sync {
     /// Delivered per recipient country: an item's quantity, or with no item
     /// the US cents of cash disbursed or delivered.
     async fn delivered_by_country(&self, item: Option<&str>) -> Result<Vec<(String, i64)>>;
+    /// The flows the earmark report follows: every earmarked contribution,
+    /// and every contribution made by one of their recipients (the onward
+    /// flows), merged and cancelled ones included.
+    async fn earmark_flows(&self) -> Result<Vec<FlowRow>>;
     /// Month by month for one item: needed (by date needed) and what reached
     /// each stage (by the date it did).
     async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>>;

@@ -357,18 +357,36 @@ pub struct ContributionQuery {
     pub sort: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
-    /// Only contributions with an earmark; set by the services (the earmark
-    /// report), never by the client.
-    #[serde(skip)]
-    pub earmarked_only: bool,
-    /// Only contributions from one of these donors (codes as stored); set
-    /// by the services, never by the client.
-    #[serde(skip)]
-    pub donors: Vec<String>,
     /// Leave the total uncounted (it is then -1): a reader that walks every
     /// page does not need it on each (a count costs as much as a page).
     #[serde(skip)]
     pub without_total: bool,
+}
+
+/// A contribution as the earmark report follows it: integers as stored
+/// (quantity and earmark amounts in the contribution's base units, value in
+/// US cents), and the first date it reached a funded stage.
+#[derive(Debug, Clone)]
+pub struct FlowRow {
+    pub id: i64,
+    pub donor: String,
+    pub recipient: String,
+    pub item: Option<String>,
+    pub quantity: i64,
+    pub value_cents: Option<i64>,
+    pub stage: needsdb_domain::Stage,
+    pub stage_date: NaiveDate,
+    pub merged_into: Option<i64>,
+    /// The earliest stage event into a funded stage.
+    pub first_funded_event: Option<NaiveDate>,
+    pub earmarks: Vec<FlowEarmark>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowEarmark {
+    pub target: String,
+    pub share_bp: Option<i64>,
+    pub amount: Option<i64>,
 }
 
 pub const DEFAULT_PAGE: u32 = 100;

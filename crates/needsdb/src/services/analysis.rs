@@ -159,19 +159,6 @@ pub struct OnwardUse {
     pub amount: Value,
 }
 
-/// The date a contribution first reached a funded stage.
-fn funded_on(c: &Contribution) -> Option<NaiveDate> {
-    if c.stage == needsdb_domain::Stage::Cancelled && c.events.iter().all(|e| !e.to.is_funded()) {
-        return None;
-    }
-    c.events
-        .iter()
-        .filter(|e| e.to.is_funded())
-        .map(|e| e.date)
-        .min()
-        .or_else(|| c.stage.is_funded().then_some(c.stage_date))
-}
-
 /// Follows every earmark through to the earmarked group (see
 /// `needsdb_domain::earmark::follow_through` for the rule).
 ///
@@ -186,63 +173,45 @@ pub async fn earmark_report(store: &dyn Store) -> Result<Vec<EarmarkLine>, Store
 }
 
 async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreError> {
-    use needsdb_domain::decimal::{parse_scaled, to_json_number};
+    use needsdb_domain::decimal::to_json_number;
     use needsdb_domain::earmark::{Flow, follow_through};
     let catalog = catalog()?;
     let items = store.items().await?;
-    // The earmarked contributions, and what their recipients passed on:
-    // nothing else can reach an earmarked group (`follow_through`).
-    let mut all = all_contributions(
-        store,
-        &ContributionQuery {
-            earmarked_only: true,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let mut recipients: Vec<String> = all.iter().map(|c| c.recipient.clone()).collect();
-    recipients.sort();
-    recipients.dedup();
-    if !recipients.is_empty() {
-        let known: std::collections::HashSet<i64> = all.iter().map(|c| c.id).collect();
-        let onward = all_contributions(
-            store,
-            &ContributionQuery {
-                donors: recipients,
-                ..Default::default()
-            },
-        )
-        .await?;
-        all.extend(onward.into_iter().filter(|c| !known.contains(&c.id)));
-    }
-    all.retain(|c| c.merged_into.is_none());
-    let base = |v: &Value, decimals: u32| -> i64 {
-        needsdb_domain::decimal::json_to_text(v)
-            .and_then(|t| parse_scaled(&t, decimals).ok())
-            .unwrap_or(0)
-    };
-    let mut flows = Vec::with_capacity(all.len());
-    for c in &all {
+    // The earmarked contributions and their recipients' onward flows, with
+    // quantities and amounts as stored: nothing else can reach an earmarked
+    // group (`follow_through`). Merged reports are left out.
+    let rows: Vec<needsdb_store::FlowRow> = store
+        .earmark_flows()
+        .await?
+        .into_iter()
+        .filter(|c| c.merged_into.is_none())
+        .collect();
+    let mut flows = Vec::with_capacity(rows.len());
+    for c in &rows {
         let item = c
             .item
             .as_deref()
             .and_then(|i| items.iter().find(|x| x.code.as_str() == i));
-        let decimals = match &c.currency {
-            Some(cur) => needsdb_domain::Currency::parse("currency", cur).map_or(2, |c| c.exponent()),
-            None => item.map_or(0, |i| i.decimals),
-        };
         let mut earmarks = Vec::new();
         for e in &c.earmarks {
             let Ok(target) = EarmarkTarget::parse("target", &e.target, &catalog) else {
                 continue;
             };
-            let portion = match (&e.share_percent, &e.amount) {
-                (Some(p), _) => needsdb_domain::EarmarkPortion::ShareBp(base(p, 2)),
-                (None, Some(a)) => needsdb_domain::EarmarkPortion::Amount(base(a, decimals)),
+            let portion = match (e.share_bp, e.amount) {
+                (Some(bp), _) => needsdb_domain::EarmarkPortion::ShareBp(bp),
+                (None, Some(a)) => needsdb_domain::EarmarkPortion::Amount(a),
                 (None, None) => continue,
             };
             earmarks.push(needsdb_domain::Earmark { target, portion });
         }
+        let cancelled = c.stage == needsdb_domain::Stage::Cancelled;
+        // The date it first reached a funded stage; a cancelled flow that
+        // never did was never funded.
+        let funded_on = match c.first_funded_event {
+            Some(d) => Some(d),
+            None if cancelled => None,
+            None => c.stage.is_funded().then_some(c.stage_date),
+        };
         flows.push(Flow {
             id: c.id,
             donor: c.donor.clone(),
@@ -253,14 +222,14 @@ async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreErr
                 .find(|(k, _)| k.as_str() == c.recipient)
                 .map(|(_, f)| f.clone()),
             cluster: item.map(|i| i.cluster.clone()),
-            funded_on: funded_on(c),
-            cancelled: c.stage == needsdb_domain::Stage::Cancelled,
-            value_cents: c.usd_value.as_ref().map(|v| base(v, 2)),
-            quantity: base(&c.quantity, decimals),
+            funded_on,
+            cancelled,
+            value_cents: c.value_cents,
+            quantity: c.quantity,
             earmarks,
         });
     }
-    let by_id: std::collections::HashMap<i64, &Contribution> = all.iter().map(|c| (c.id, c)).collect();
+    let by_id: std::collections::HashMap<i64, &needsdb_store::FlowRow> = rows.iter().map(|c| (c.id, c)).collect();
     let usd = |cents: i64| to_json_number(cents, 2);
     Ok(follow_through(&flows)
         .into_iter()

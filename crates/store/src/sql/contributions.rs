@@ -2,8 +2,8 @@
 
 use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, needs, now, today};
 use crate::model::{
-    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, Delivery, EarmarkOut, Link, MAX_PAGE, Page, StageChange,
-    StageEvent, Version,
+    Actor, Contribution, ContributionQuery, DEFAULT_PAGE, Delivery, EarmarkOut, FlowEarmark, FlowRow, Link, MAX_PAGE,
+    Page, StageChange, StageEvent, Version,
 };
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +17,7 @@ use needsdb_domain::{
 };
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{QueryBuilder, Row};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row};
 use std::collections::HashMap;
 
 const SELECT: &str = "SELECT k.id, k.version, k.donor, k.recipient, k.channel, k.kind, k.item, k.quantity, k.covered,
@@ -1148,19 +1148,6 @@ fn push_filters(qb: &mut QueryBuilder<Db>, q: &ContributionQuery) -> Result<(), 
     {
         qb.push(" AND k.item = ").push_bind(code.to_string());
     }
-    if q.earmarked_only {
-        qb.push(
-            " AND EXISTS (SELECT 1 FROM contribution_earmarks e WHERE e.contribution_id = k.id AND e.removed_at IS NULL)",
-        );
-    }
-    if !q.donors.is_empty() {
-        qb.push(" AND k.donor IN (");
-        let mut list = qb.separated(", ");
-        for d in &q.donors {
-            list.push_bind(d.clone());
-        }
-        qb.push(")");
-    }
     if let Some(s) = q.stage.as_deref() {
         match Stage::parse(s) {
             Some(st) => {
@@ -1496,4 +1483,73 @@ async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
         merge(conn, actor, keep, dup).await?;
     }
     Ok(())
+}
+
+/// The earmark report's flows (see `Store::earmark_flows`): three reads of
+/// only the columns it follows, not the contribution list's full records.
+pub(super) async fn earmark_flows(conn: &mut Conn) -> Result<Vec<FlowRow>> {
+    const EARMARKED: &str =
+        "EXISTS (SELECT 1 FROM contribution_earmarks e WHERE e.contribution_id = k.id AND e.removed_at IS NULL)";
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "SELECT k.id, k.donor, k.recipient, k.item, k.quantity, k.value_cents, k.stage, k.stage_date, k.merged_into
+         FROM contributions k
+         WHERE k.deleted_at IS NULL
+           AND ({EARMARKED}
+                OR k.donor IN (SELECT k.recipient FROM contributions k WHERE k.deleted_at IS NULL AND {EARMARKED}))
+         ORDER BY k.id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut flows = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let stage: String = r.try_get("stage")?;
+        flows.push(FlowRow {
+            id: r.try_get("id")?,
+            donor: r.try_get("donor")?,
+            recipient: r.try_get("recipient")?,
+            item: r.try_get("item")?,
+            quantity: r.try_get("quantity")?,
+            value_cents: r.try_get("value_cents")?,
+            stage: Stage::parse(&stage).ok_or_else(|| StoreError::Internal(format!("unknown stage {stage}")))?,
+            stage_date: r.try_get("stage_date")?,
+            merged_into: r.try_get("merged_into")?,
+            first_funded_event: None,
+            earmarks: Vec::new(),
+        });
+    }
+    let at: HashMap<i64, usize> = flows.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+    let ids: Vec<i64> = flows.iter().map(|f| f.id).collect();
+    let funded = Stage::ALL
+        .iter()
+        .filter(|s| s.is_funded())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for chunk in ids.chunks(500) {
+        let mut qb = QueryBuilder::<Db>::new(format!(
+            "SELECT contribution_id, MIN(stage_date) AS first FROM contribution_events WHERE to_stage IN ({funded}) AND contribution_id"
+        ));
+        in_list(&mut qb, chunk);
+        qb.push(" GROUP BY contribution_id");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            if let Some(&i) = at.get(&r.try_get::<i64, _>("contribution_id")?) {
+                flows[i].first_funded_event = r.try_get("first")?;
+            }
+        }
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contribution_id, target, share_bp, amount FROM contribution_earmarks WHERE removed_at IS NULL AND contribution_id",
+        );
+        in_list(&mut qb, chunk);
+        qb.push(" ORDER BY contribution_id, seq");
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            if let Some(&i) = at.get(&r.try_get::<i64, _>("contribution_id")?) {
+                flows[i].earmarks.push(FlowEarmark {
+                    target: r.try_get("target")?,
+                    share_bp: r.try_get("share_bp")?,
+                    amount: r.try_get("amount")?,
+                });
+            }
+        }
+    }
+    Ok(flows)
 }

@@ -471,6 +471,11 @@ impl Store for SqlStore {
         .await
     }
 
+    async fn earmark_flows(&self) -> Result<Vec<FlowRow>> {
+        let mut conn = self.pool.acquire().await?;
+        contributions::earmark_flows(&mut conn).await
+    }
+
     async fn monthly(&self, item: &str) -> Result<Vec<MonthRow>> {
         self.kept(format!("monthly {item}"), |mut conn| async move {
             coverage::monthly(&mut conn, item).await
