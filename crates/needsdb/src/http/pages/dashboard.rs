@@ -158,11 +158,22 @@ pub async fn show(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
         Some(u) => page.unit_name(u),
         None => page.t("measure-usd"),
     };
-    // The two groupings read the same needs; the store answers them side by side.
-    let (by_country, by_cluster) = match tokio::join!(
+    // The two groupings read the same needs; the store answers them side by
+    // side, and the earmark report (for those signed in) beside them.
+    let signed_in = page.user.is_some();
+    let report = async {
+        if signed_in {
+            Some(analysis::earmark_report(&*s.store).await)
+        } else {
+            None
+        }
+    };
+    let (by_country, by_cluster, report) = tokio::join!(
         coverage(&s, CoverageBy::Country, &q),
         coverage(&s, CoverageBy::Cluster, &q),
-    ) {
+        report,
+    );
+    let (by_country, by_cluster) = match (by_country, by_cluster) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(StoreError::Invalid(inv)), _) | (_, Err(StoreError::Invalid(inv))) => {
             let mut form = form;
@@ -346,7 +357,6 @@ pub async fn show(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
         Err(e) => return failure(page, e.into()),
     };
 
-    let signed_in = page.user.is_some();
     let recent = if signed_in {
         let cq = ContributionQuery {
             item: item.clone(),
@@ -380,8 +390,8 @@ pub async fn show(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
     } else {
         None
     };
-    let earmarks = if signed_in {
-        match analysis::earmark_report(&*s.store).await {
+    let earmarks = if let Some(report) = report {
+        match report {
             Ok(lines) => Some(
                 lines
                     .iter()
