@@ -2190,42 +2190,29 @@ async fn aggregates(s: &dyn needsdb_store::Store) -> serde_json::Value {
 pub async fn kept_aggregates_are_never_stale_across_processes(b: &Backend) {
     let a = b.store.clone();
     let other = needsdb_store::open(&b.url).await.unwrap();
-    let fresh = || async { aggregates(&*needsdb_store::open(&b.url).await.unwrap()).await };
     // Both processes keep answers as of the start.
     let start = aggregates(&*a).await;
     assert_eq!(aggregates(&*other).await, start);
     assert!(!other.answers().is_empty(), "the aggregates are kept");
-
-    let mut version = a.data_version().await.unwrap();
-    let mut seen = vec![start];
+    let mut w = TwoProcesses {
+        a: &*a,
+        other: &*other,
+        url: &b.url,
+        version: a.data_version().await.unwrap(),
+        seen: vec![start],
+    };
 
     // 1. A need, written through the first process and validated through the second.
     let n = a
         .create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(100)), true)
         .await
         .unwrap();
-    check_both(
-        &*a,
-        &*other,
-        &fresh().await,
-        &mut version,
-        &mut seen,
-        ("need created", 0, false),
-    )
-    .await;
+    w.after("need created", 0, false).await;
     other
         .change_need_status(&actor(), n.id, None, &to("validated"))
         .await
         .unwrap();
-    check_both(
-        &*a,
-        &*other,
-        &fresh().await,
-        &mut version,
-        &mut seen,
-        ("need validated", 1, true),
-    )
-    .await;
+    w.after("need validated", 1, true).await;
 
     // 2. A pledge through the second, committed and delivered through the first.
     let c = other
@@ -2246,15 +2233,7 @@ pub async fn kept_aggregates_are_never_stale_across_processes(b: &Backend) {
         )
         .await
         .unwrap();
-    check_both(
-        &*a,
-        &*other,
-        &fresh().await,
-        &mut version,
-        &mut seen,
-        ("pledge", 1, true),
-    )
-    .await;
+    w.after("pledge", 1, true).await;
     for (st, name) in [
         ("committed", "committed"),
         ("shipped", "shipped"),
@@ -2262,15 +2241,7 @@ pub async fn kept_aggregates_are_never_stale_across_processes(b: &Backend) {
     ] {
         a.advance_contribution(&actor(), c.id, None, &stage(st)).await.unwrap();
         // Shipping moves nothing counted: committed goods are still committed.
-        check_both(
-            &*a,
-            &*other,
-            &fresh().await,
-            &mut version,
-            &mut seen,
-            (name, 0, st != "shipped"),
-        )
-        .await;
+        w.after(name, 0, st != "shipped").await;
     }
 
     // 3. A new unit value through the second revalues the need in US dollars.
@@ -2278,82 +2249,69 @@ pub async fn kept_aggregates_are_never_stale_across_processes(b: &Backend) {
         .update_item(&actor(), "BIO-O2-CONCENTRATOR", None, &patch_value("650"))
         .await
         .unwrap();
-    check_both(
-        &*a,
-        &*other,
-        &fresh().await,
-        &mut version,
-        &mut seen,
-        ("item revalued", 1, true),
-    )
-    .await;
+    w.after("item revalued", 1, true).await;
 
     // 4. An import through the first.
     let mut src = rows(vec![need("UGA", "BIO-O2-CONCENTRATOR", json!(7))]);
     a.import(&actor(), &mut src, &import_opts(false)).await.unwrap();
-    check_both(
-        &*a,
-        &*other,
-        &fresh().await,
-        &mut version,
-        &mut seen,
-        ("import", 0, false),
-    )
-    .await;
+    w.after("import", 0, false).await;
 
     // 5. The need withdrawn through the second.
     other
         .change_need_status(&actor(), n.id, None, &to("withdrawn"))
         .await
         .unwrap();
-    check_both(
-        &*a,
-        &*other,
-        &fresh().await,
-        &mut version,
-        &mut seen,
-        ("need withdrawn", 1, true),
-    )
-    .await;
-    assert_eq!(seen.len(), 10, "the start and nine writes");
+    w.after("need withdrawn", 1, true).await;
+    assert_eq!(w.seen.len(), 10, "the start and nine writes");
 }
 
-async fn check_both(
-    a: &dyn needsdb_store::Store,
-    other: &dyn needsdb_store::Store,
-    fresh: &serde_json::Value,
-    version: &mut needsdb_store::DataVersion,
-    seen: &mut Vec<serde_json::Value>,
-    (what, writer, changes): (&str, usize, bool),
-) {
-    let now = other.data_version().await.unwrap();
-    assert!(now.seq > version.seq, "{what}: the data version moves with every write");
-    assert_eq!(
-        a.data_version().await.unwrap(),
-        now,
-        "{what}: one version for every process"
-    );
-    *version = now;
-    // The reader that did not write first, then the writer.
-    let (reader, writer_store) = if writer == 0 { (other, a) } else { (a, other) };
-    assert_eq!(
-        &aggregates(reader).await,
-        fresh,
-        "{what}: read through the other process"
-    );
-    assert_eq!(
-        &aggregates(writer_store).await,
-        fresh,
-        "{what}: read through the writer"
-    );
-    if changes {
-        assert_ne!(
-            seen.last(),
-            Some(fresh),
-            "{what}: the figures change, so a kept answer would show"
+/// The two processes of `kept_aggregates_are_never_stale_across_processes`,
+/// and what they have shown so far.
+struct TwoProcesses<'a> {
+    a: &'a dyn needsdb_store::Store,
+    other: &'a dyn needsdb_store::Store,
+    url: &'a str,
+    version: needsdb_store::DataVersion,
+    seen: Vec<serde_json::Value>,
+}
+
+impl TwoProcesses<'_> {
+    /// After a write through process `writer` (0 or 1): the version moved,
+    /// and both processes answer as a store that keeps nothing yet does.
+    async fn after(&mut self, what: &str, writer: usize, changes: bool) {
+        let fresh = aggregates(&*needsdb_store::open(self.url).await.unwrap()).await;
+        let now = self.other.data_version().await.unwrap();
+        assert!(
+            now.seq > self.version.seq,
+            "{what}: the data version moves with every write"
         );
+        assert_eq!(
+            self.a.data_version().await.unwrap(),
+            now,
+            "{what}: one version for every process"
+        );
+        self.version = now;
+        // The reader that did not write first, then the writer.
+        let (reader, writer_store) = if writer == 0 {
+            (self.other, self.a)
+        } else {
+            (self.a, self.other)
+        };
+        assert_eq!(
+            aggregates(reader).await,
+            fresh,
+            "{what}: read through the other process"
+        );
+        assert_eq!(aggregates(writer_store).await, fresh, "{what}: read through the writer");
+        if changes {
+            assert_ne!(
+                self.seen.last(),
+                Some(&fresh),
+                "{what}: the figures change, so a kept answer would show"
+            );
+        }
+        self.seen.push(fresh);
     }
-    seen.push(fresh.clone());
 }
 
 /// The plans of the lists people page through most, pinned at a size where
