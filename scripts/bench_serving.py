@@ -196,15 +196,17 @@ def main():
     writers = {"needsdb SQLite": token(f"sqlite://{sqlite_path}", "admin"), "needsdb PostgreSQL": token(pg_url, "admin")}
     rows = []
     memory = {}
+    servers = {}
     try:
-        servers = {
-            "needsdb SQLite": Server([BIN, "serve", "--listen", "127.0.0.1:{port}"], {"NEEDSDB_DATABASE_URL": f"sqlite://{sqlite_path}"}, "/healthz"),
-            "needsdb PostgreSQL": Server([BIN, "serve", "--listen", "127.0.0.1:{port}"], {"NEEDSDB_DATABASE_URL": pg_url}, "/healthz"),
-            "Datasette": Server(
-                [DATASETTE, "serve", "--immutable", sqlite_path, "--port", "{port}",
-                 "--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "10000"],
-                {}, "/-/versions.json"),
-        }
+        # One at a time, so that those already started are stopped if one fails.
+        servers["needsdb SQLite"] = Server(
+            [BIN, "serve", "--listen", "127.0.0.1:{port}"], {"NEEDSDB_DATABASE_URL": f"sqlite://{sqlite_path}"}, "/healthz")
+        servers["needsdb PostgreSQL"] = Server(
+            [BIN, "serve", "--listen", "127.0.0.1:{port}"], {"NEEDSDB_DATABASE_URL": pg_url}, "/healthz")
+        servers["Datasette"] = Server(
+            [DATASETTE, "serve", "--immutable", sqlite_path, "--port", "{port}",
+             "--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "10000"],
+            {}, "/-/versions.json")
         for name, s in servers.items():
             memory[name] = {"cold_start_ms": s.cold_start * 1000, "idle_mb": rss_mb(s.proc.pid)[0]}
         db_name = os.path.splitext(os.path.basename(sqlite_path))[0]
@@ -244,7 +246,7 @@ def main():
         for name, s in servers.items():
             memory[name]["peak_mb"] = rss_mb(s.proc.pid)[1]
     finally:
-        for s in servers.values() if "servers" in dir() else []:
+        for s in servers.values():
             s.stop()
         psql(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
         shutil.rmtree(work, ignore_errors=True)

@@ -42,7 +42,8 @@ pub fn is_public_aggregate(path: &str) -> bool {
     }
 }
 
-fn anonymous(headers: &HeaderMap) -> bool {
+/// Whether a request carries no credential (no token, no cookie).
+pub fn anonymous(headers: &HeaderMap) -> bool {
     !headers.contains_key(header::AUTHORIZATION) && !headers.contains_key(header::COOKIE)
 }
 
@@ -96,28 +97,27 @@ pub async fn conditional(State(s): State<AppState>, req: Request, next: Next) ->
         return next.run(req).await;
     };
     if matches(req.headers(), &tag) {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        r.headers_mut().insert(header::ETAG, value);
-        r.headers_mut().insert(header::CACHE_CONTROL, revalidate());
-        r.headers_mut().insert(header::VARY, vary());
-        return r;
+        return tagged(StatusCode::NOT_MODIFIED.into_response(), value);
     }
-    let mut r = next.run(req).await;
+    let r = next.run(req).await;
     if r.status() == StatusCode::OK {
-        r.headers_mut().insert(header::ETAG, value);
-        r.headers_mut().insert(header::CACHE_CONTROL, revalidate());
-        r.headers_mut().insert(header::VARY, vary());
+        tagged(r, value)
+    } else {
+        r
     }
+}
+
+/// The tag, kept but asked about again before each use (a write shows at
+/// once), and what else in the request changes the answer.
+fn tagged(mut r: Response, tag: HeaderValue) -> Response {
+    let h = r.headers_mut();
+    h.insert(header::ETAG, tag);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Accept, Cookie, Authorization"),
+    );
     r
-}
-
-/// Kept, but asked about again before each use: a write shows at once.
-fn revalidate() -> HeaderValue {
-    HeaderValue::from_static("no-cache")
-}
-
-fn vary() -> HeaderValue {
-    HeaderValue::from_static("Accept-Language, Accept, Cookie, Authorization")
 }
 
 #[cfg(test)]

@@ -182,8 +182,7 @@ async fn private_responses(
     next: middleware::Next,
 ) -> axum::response::Response {
     let path = req.uri().path();
-    let private = req.headers().contains_key(header::AUTHORIZATION)
-        || req.headers().contains_key(header::COOKIE)
+    let private = !fresh::anonymous(req.headers())
         || ["/api/v1/session", "/api/v1/tokens", "/api/v1/users", "/api/v1/feeds/"]
             .iter()
             .any(|p| path.starts_with(p));

@@ -22,6 +22,20 @@ fn group_expr(by: CoverageBy) -> &'static str {
     }
 }
 
+/// Unless asked otherwise, coverage is of validated needs: drafts, needs
+/// awaiting validation and withdrawn needs are not part of the picture.
+fn validated_unless_asked(q: &NeedQuery) -> NeedQuery {
+    let mut q = q.clone();
+    if q.status.is_none() {
+        q.status = Some(
+            [NeedStatus::Validated, NeedStatus::PartlyMet, NeedStatus::Met]
+                .map(|s| s.as_str())
+                .join(","),
+        );
+    }
+    q
+}
+
 pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageRow>> {
     let g = group_expr(by);
     // Two levels: sum needs by country and item from their maintained
@@ -50,15 +64,7 @@ pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result
     ));
     // Unless asked otherwise, coverage is of validated needs: drafts, needs
     // awaiting validation and withdrawn needs are not part of the picture.
-    let mut q = q.clone();
-    if q.status.is_none() {
-        q.status = Some(
-            [NeedStatus::Validated, NeedStatus::PartlyMet, NeedStatus::Met]
-                .map(|s| s.as_str())
-                .join(","),
-        );
-    }
-    push_filters(&mut qb, &q)?;
+    push_filters(&mut qb, &validated_unless_asked(q))?;
     qb.push(format!(
         " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
           GROUP BY {g}, agg.item, i.unit, i.unit_kind, i.decimals ORDER BY {g}, agg.item"
@@ -119,15 +125,7 @@ pub(super) async fn by_value(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> 
                      ELSE n.value_cents - n.val_funded END) AS unmet
          FROM needs n"
     ));
-    let mut q = q.clone();
-    if q.status.is_none() {
-        q.status = Some(
-            [NeedStatus::Validated, NeedStatus::PartlyMet, NeedStatus::Met]
-                .map(|s| s.as_str())
-                .join(","),
-        );
-    }
-    push_filters(&mut qb, &q)?;
+    push_filters(&mut qb, &validated_unless_asked(q))?;
     qb.push(format!(
         " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
           GROUP BY {g} ORDER BY {g}"
