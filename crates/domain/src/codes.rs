@@ -11,6 +11,14 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct Iso3(String);
 
+// Its text is its identity (derived Hash and Eq are the String's), so maps
+// keyed by Iso3 can be looked up with a &str.
+impl std::borrow::Borrow<str> for Iso3 {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Iso3 {
     pub fn parse(field: &str, s: &str) -> Result<Self, FieldError> {
         let t = s.trim().to_ascii_uppercase();

@@ -18,6 +18,8 @@ const WRITE_LOCK: i64 = 0x006e_6565_6473_6462;
 pub struct PgStore {
     pub(crate) pool: Pool<Db>,
     pub(crate) publishing: crate::publish_gate::PublishGate,
+    /// This process's writers, first come first served (see `write_queue`).
+    pub(crate) writes: crate::write_queue::WriteQueue,
     /// Aggregates kept for the data version they were computed at.
     pub(crate) answers: crate::AnswerCache,
 }
@@ -37,6 +39,7 @@ impl PgStore {
         Ok(Self {
             pool,
             publishing: Default::default(),
+            writes: Default::default(),
             answers: Default::default(),
         })
     }

@@ -15,6 +15,8 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct SqliteStore {
     pub(crate) pool: Pool<Db>,
     pub(crate) publishing: crate::publish_gate::PublishGate,
+    /// This process's writers, first come first served (see `write_queue`).
+    pub(crate) writes: crate::write_queue::WriteQueue,
     /// Aggregates kept for the data version they were computed at.
     pub(crate) answers: crate::AnswerCache,
 }
@@ -35,6 +37,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             publishing: Default::default(),
+            writes: Default::default(),
             answers: Default::default(),
         })
     }

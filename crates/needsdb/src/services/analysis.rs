@@ -186,12 +186,11 @@ async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreErr
         .into_iter()
         .filter(|c| c.merged_into.is_none())
         .collect();
+    let items: std::collections::HashMap<&str, &needsdb_domain::reference::CatalogueItem> =
+        items.iter().map(|i| (i.code.as_str(), i)).collect();
     let mut flows = Vec::with_capacity(rows.len());
     for c in &rows {
-        let item = c
-            .item
-            .as_deref()
-            .and_then(|i| items.iter().find(|x| x.code.as_str() == i));
+        let item = c.item.as_deref().and_then(|i| items.get(i));
         let mut earmarks = Vec::new();
         for e in &c.earmarks {
             let Ok(target) = EarmarkTarget::parse("target", &e.target, &catalog) else {
@@ -216,11 +215,7 @@ async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreErr
             id: c.id,
             donor: c.donor.clone(),
             recipient: c.recipient.clone(),
-            recipient_facts: catalog
-                .countries
-                .iter()
-                .find(|(k, _)| k.as_str() == c.recipient)
-                .map(|(_, f)| f.clone()),
+            recipient_facts: catalog.countries.get(c.recipient.as_str()).cloned(),
             cluster: item.map(|i| i.cluster.clone()),
             funded_on,
             cancelled,

@@ -1490,8 +1490,20 @@ async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
 pub(super) async fn earmark_flows(conn: &mut Conn) -> Result<Vec<FlowRow>> {
     const EARMARKED: &str =
         "EXISTS (SELECT 1 FROM contribution_earmarks e WHERE e.contribution_id = k.id AND e.removed_at IS NULL)";
+    let funded = Stage::ALL
+        .iter()
+        .filter(|s| s.is_funded())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Three statements, whatever the number of flows: the flows with the
+    // date each first reached a funded stage (one indexed lookup a row),
+    // then the earmarks, which are all on flows of this set (a contribution
+    // with an earmark is one).
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT k.id, k.donor, k.recipient, k.item, k.quantity, k.value_cents, k.stage, k.stage_date, k.merged_into
+        "SELECT k.id, k.donor, k.recipient, k.item, k.quantity, k.value_cents, k.stage, k.stage_date, k.merged_into,
+            (SELECT MIN(ev.stage_date) FROM contribution_events ev
+              WHERE ev.contribution_id = k.id AND ev.to_stage IN ({funded})) AS first_funded
          FROM contributions k
          WHERE k.deleted_at IS NULL
            AND ({EARMARKED}
@@ -1513,42 +1525,26 @@ pub(super) async fn earmark_flows(conn: &mut Conn) -> Result<Vec<FlowRow>> {
             stage: Stage::parse(&stage).ok_or_else(|| StoreError::Internal(format!("unknown stage {stage}")))?,
             stage_date: r.try_get("stage_date")?,
             merged_into: r.try_get("merged_into")?,
-            first_funded_event: None,
+            first_funded_event: r.try_get("first_funded")?,
             earmarks: Vec::new(),
         });
     }
     let at: HashMap<i64, usize> = flows.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-    let ids: Vec<i64> = flows.iter().map(|f| f.id).collect();
-    let funded = Stage::ALL
-        .iter()
-        .filter(|s| s.is_funded())
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    for chunk in ids.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new(format!(
-            "SELECT contribution_id, MIN(stage_date) AS first FROM contribution_events WHERE to_stage IN ({funded}) AND contribution_id"
-        ));
-        in_list(&mut qb, chunk);
-        qb.push(" GROUP BY contribution_id");
-        for r in qb.build().fetch_all(&mut *conn).await? {
-            if let Some(&i) = at.get(&r.try_get::<i64, _>("contribution_id")?) {
-                flows[i].first_funded_event = r.try_get("first")?;
-            }
-        }
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT contribution_id, target, share_bp, amount FROM contribution_earmarks WHERE removed_at IS NULL AND contribution_id",
-        );
-        in_list(&mut qb, chunk);
-        qb.push(" ORDER BY contribution_id, seq");
-        for r in qb.build().fetch_all(&mut *conn).await? {
-            if let Some(&i) = at.get(&r.try_get::<i64, _>("contribution_id")?) {
-                flows[i].earmarks.push(FlowEarmark {
-                    target: r.try_get("target")?,
-                    share_bp: r.try_get("share_bp")?,
-                    amount: r.try_get("amount")?,
-                });
-            }
+    let earmarks = sqlx::query(
+        "SELECT e.contribution_id, e.target, e.share_bp, e.amount
+         FROM contribution_earmarks e JOIN contributions k ON k.id = e.contribution_id
+         WHERE e.removed_at IS NULL AND k.deleted_at IS NULL
+         ORDER BY e.contribution_id, e.seq",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in earmarks {
+        if let Some(&i) = at.get(&r.try_get::<i64, _>("contribution_id")?) {
+            flows[i].earmarks.push(FlowEarmark {
+                target: r.try_get("target")?,
+                share_bp: r.try_get("share_bp")?,
+                amount: r.try_get("amount")?,
+            });
         }
     }
     Ok(flows)

@@ -7,24 +7,11 @@ use crate::Result;
 use crate::model::{AllocationInput, CoverageBy, CoverageRow, CoverageSums, CoverageUsdRow, MonthRow, NeedQuery};
 use needsdb_domain::NeedStatus;
 use sqlx::{QueryBuilder, Row};
-
-/// The group of a row. Country and item come from the unit query's
-/// aggregate (`agg`); the value query reads `needs n` and names them itself.
-fn group_expr(by: CoverageBy) -> &'static str {
-    match by {
-        CoverageBy::Country => "agg.country",
-        CoverageBy::Item => "agg.item",
-        CoverageBy::Cluster => "i.cluster",
-        CoverageBy::Region => "COALESCE(c.region_name, 'unknown')",
-        CoverageBy::WhoRegion => "COALESCE(c.who_region, 'none')",
-        CoverageBy::IncomeGroup => "COALESCE(c.income_group, 'unclassified')",
-        CoverageBy::NamStatus => "c.nam_status",
-    }
-}
+use std::collections::BTreeMap;
 
 /// Unless asked otherwise, coverage is of validated needs: drafts, needs
 /// awaiting validation and withdrawn needs are not part of the picture.
-fn validated_unless_asked(q: &NeedQuery) -> NeedQuery {
+pub(super) fn validated_unless_asked(q: &NeedQuery) -> NeedQuery {
     let mut q = q.clone();
     if q.status.is_none() {
         q.status = Some(
@@ -36,118 +23,207 @@ fn validated_unless_asked(q: &NeedQuery) -> NeedQuery {
     q
 }
 
-pub(super) async fn by(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageRow>> {
-    let g = group_expr(by);
-    // Two levels: sum needs by country and item from their maintained
-    // summaries (the only pass over every need, one table, no joins), then
-    // roll the few thousand groups up to the grouping asked for.
+/// The needs of one country and one item that a query selects, summed in
+/// units and in US dollars, with what every grouping needs to know about
+/// the country and the item. Every sum is additive, so coverage by any
+/// grouping, in units or in US dollars, rolls up from these cells: one pass
+/// over the needs answers them all (a dashboard asks for two groupings,
+/// the API for seven).
+#[derive(Debug, Clone)]
+pub(super) struct Cell {
+    country: String,
+    item: String,
+    region: String,
+    who_region: String,
+    income_group: String,
+    nam_status: String,
+    cluster: String,
+    unit: String,
+    money: bool,
+    decimals: u32,
+    units: Sums,
+    value: Sums,
+}
+
+/// Sums over needs. In units, `needs` counts them all and `unvalued` is 0;
+/// in US dollars, `needs` counts those with a value and `unvalued` the rest
+/// (left out of every sum).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    needs: i64,
+    unvalued: i64,
+    over: i64,
+    needed: i64,
+    announced: i64,
+    pledged: i64,
+    funded: i64,
+    delivered: i64,
+    unmet: i64,
+}
+
+impl Sums {
+    fn add(&mut self, o: &Sums) -> Result<()> {
+        let add = |a: &mut i64, b: i64| {
+            *a = a
+                .checked_add(b)
+                .ok_or_else(|| crate::StoreError::Internal("a coverage sum is beyond 64 bits".into()))?;
+            Ok::<(), crate::StoreError>(())
+        };
+        add(&mut self.needs, o.needs)?;
+        add(&mut self.unvalued, o.unvalued)?;
+        add(&mut self.over, o.over)?;
+        add(&mut self.needed, o.needed)?;
+        add(&mut self.announced, o.announced)?;
+        add(&mut self.pledged, o.pledged)?;
+        add(&mut self.funded, o.funded)?;
+        add(&mut self.delivered, o.delivered)?;
+        add(&mut self.unmet, o.unmet)
+    }
+
+    fn coverage(&self, decimals: u32) -> crate::model::Coverage {
+        CoverageSums {
+            announced: self.announced,
+            pledged: self.pledged,
+            funded: self.funded,
+            delivered: self.delivered,
+        }
+        .present_with_unmet(self.needed, self.unmet, decimals)
+    }
+}
+
+impl Cell {
+    fn group(&self, by: CoverageBy) -> &str {
+        match by {
+            CoverageBy::Country => &self.country,
+            CoverageBy::Item => &self.item,
+            CoverageBy::Cluster => &self.cluster,
+            CoverageBy::Region => &self.region,
+            CoverageBy::WhoRegion => &self.who_region,
+            CoverageBy::IncomeGroup => &self.income_group,
+            CoverageBy::NamStatus => &self.nam_status,
+        }
+    }
+}
+
+/// The cells of a query (already given its default statuses). The sums
+/// run over the needs alone, on the covering index, and only the few
+/// thousand (country, item) groups are joined to countries and items.
+pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {g} AS grp, agg.item, i.unit, i.unit_kind, i.decimals,
-            CAST(SUM(agg.needs) AS BIGINT) AS needs,
-            CAST(SUM(agg.needed) AS BIGINT) AS needed,
-            CAST(SUM(agg.announced) AS BIGINT) AS announced,
-            CAST(SUM(agg.pledged) AS BIGINT) AS pledged,
-            CAST(SUM(agg.funded) AS BIGINT) AS funded,
-            CAST(SUM(agg.delivered) AS BIGINT) AS delivered,
-            CAST(SUM(agg.unmet) AS BIGINT) AS unmet,
-            CAST(SUM(agg.over) AS BIGINT) AS over_covered
-         FROM (SELECT n.country, n.item, COUNT(*) AS needs,
-                SUM(CASE WHEN n.cov_funded > n.quantity THEN 1 ELSE 0 END) AS over,
-                SUM(n.quantity) AS needed,
-                SUM(n.cov_announced) AS announced,
-                SUM(n.cov_pledged) AS pledged,
-                SUM(n.cov_funded) AS funded,
-                SUM(n.cov_delivered) AS delivered,
-                SUM(n.open_units) AS unmet
-             FROM {}",
+        "SELECT agg.*, COALESCE(c.region_name, 'unknown') AS region, COALESCE(c.who_region, 'none') AS who_region,
+            COALESCE(c.income_group, 'unclassified') AS income_group, c.nam_status,
+            i.cluster, i.unit, i.unit_kind, i.decimals
+         FROM (SELECT n.country, n.item,
+            COUNT(*) AS needs,
+            CAST(SUM(CASE WHEN n.cov_funded > n.quantity THEN 1 ELSE 0 END) AS BIGINT) AS over,
+            CAST(SUM(n.quantity) AS BIGINT) AS needed,
+            CAST(SUM(n.cov_announced) AS BIGINT) AS announced,
+            CAST(SUM(n.cov_pledged) AS BIGINT) AS pledged,
+            CAST(SUM(n.cov_funded) AS BIGINT) AS funded,
+            CAST(SUM(n.cov_delivered) AS BIGINT) AS delivered,
+            CAST(SUM(n.open_units) AS BIGINT) AS unmet,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS v_needs,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS v_unvalued,
+            CAST(COALESCE(SUM(n.value_cents), 0) AS BIGINT) AS v_needed,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS BIGINT) AS v_announced,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS BIGINT) AS v_pledged,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS BIGINT) AS v_funded,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS BIGINT) AS v_delivered,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
+                     ELSE n.value_cents - n.val_funded END) AS BIGINT) AS v_unmet
+         FROM {}",
         super::super::NEEDS_FOR_COVERAGE
     ));
-    // Unless asked otherwise, coverage is of validated needs: drafts, needs
-    // awaiting validation and withdrawn needs are not part of the picture.
-    push_filters(&mut qb, &validated_unless_asked(q))?;
-    qb.push(format!(
-        " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
-          GROUP BY {g}, agg.item, i.unit, i.unit_kind, i.decimals ORDER BY {g}, agg.item"
-    ));
+    push_filters(&mut qb, q)?;
+    qb.push(
+        " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item",
+    );
     let rows = qb.build().fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
             let money = r.try_get::<String, _>("unit_kind")? == "money";
             let decimals: i64 = r.try_get("decimals")?;
-            let decimals = if money { 2 } else { u32::try_from(decimals).unwrap_or(0) };
-            let needed: i64 = r.try_get("needed")?;
-            let sums = CoverageSums {
-                announced: r.try_get("announced")?,
-                pledged: r.try_get("pledged")?,
-                funded: r.try_get("funded")?,
-                delivered: r.try_get("delivered")?,
-            };
-            let unit: String = r.try_get("unit")?;
-            Ok(CoverageRow {
-                group: r.try_get("grp")?,
+            Ok(Cell {
+                country: r.try_get("country")?,
                 item: r.try_get("item")?,
-                unit: if money { "USD".into() } else { unit },
-                needs: r.try_get("needs")?,
-                over_covered: r.try_get("over_covered")?,
-                coverage: sums.present_with_unmet(needed, r.try_get("unmet")?, decimals),
+                region: r.try_get("region")?,
+                who_region: r.try_get("who_region")?,
+                income_group: r.try_get("income_group")?,
+                nam_status: r.try_get("nam_status")?,
+                cluster: r.try_get("cluster")?,
+                unit: r.try_get("unit")?,
+                money,
+                decimals: if money { 2 } else { u32::try_from(decimals).unwrap_or(0) },
+                units: Sums {
+                    needs: r.try_get("needs")?,
+                    unvalued: 0,
+                    over: r.try_get("over")?,
+                    needed: r.try_get("needed")?,
+                    announced: r.try_get("announced")?,
+                    pledged: r.try_get("pledged")?,
+                    funded: r.try_get("funded")?,
+                    delivered: r.try_get("delivered")?,
+                    unmet: r.try_get("unmet")?,
+                },
+                value: Sums {
+                    needs: r.try_get("v_needs")?,
+                    unvalued: r.try_get("v_unvalued")?,
+                    over: 0,
+                    needed: r.try_get("v_needed")?,
+                    announced: r.try_get("v_announced")?,
+                    pledged: r.try_get("v_pledged")?,
+                    funded: r.try_get("v_funded")?,
+                    delivered: r.try_get("v_delivered")?,
+                    unmet: r.try_get("v_unmet")?,
+                },
             })
         })
         .collect()
 }
 
+/// Coverage in units by group and item: quantities of different items are
+/// never summed together. Ordered by group, then item (byte order, as
+/// both stores sort text).
+pub(super) fn in_units(cells: &[Cell], by: CoverageBy) -> Result<Vec<CoverageRow>> {
+    let mut groups: BTreeMap<(&str, &str), (&Cell, Sums)> = BTreeMap::new();
+    for c in cells {
+        groups
+            .entry((c.group(by), &c.item))
+            .or_insert((c, Sums::default()))
+            .1
+            .add(&c.units)?;
+    }
+    Ok(groups
+        .into_iter()
+        .map(|((group, item), (c, s))| CoverageRow {
+            group: group.to_owned(),
+            item: item.to_owned(),
+            unit: if c.money { "USD".into() } else { c.unit.clone() },
+            needs: s.needs,
+            over_covered: s.over,
+            coverage: s.coverage(c.decimals),
+        })
+        .collect())
+}
+
 /// Coverage in US dollars by group, across items: each need at its value,
 /// goods it received at its own price per unit (rounded down) plus cash.
 /// Needs without a value are counted apart, never added in.
-pub(super) async fn by_value(conn: &mut Conn, by: CoverageBy, q: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
-    let g = group_expr(by);
-    // As for units: one pass over the needs alone, summed by country and
-    // item (every sum is additive), then the groups rolled up with the
-    // countries and items joined to a few thousand rows, not to every need.
-    let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT {g} AS grp,
-            CAST(SUM(agg.needs) AS BIGINT) AS needs,
-            CAST(SUM(agg.unvalued) AS BIGINT) AS unvalued,
-            CAST(SUM(agg.needed) AS BIGINT) AS needed,
-            CAST(SUM(agg.announced) AS BIGINT) AS announced,
-            CAST(SUM(agg.pledged) AS BIGINT) AS pledged,
-            CAST(SUM(agg.funded) AS BIGINT) AS funded,
-            CAST(SUM(agg.delivered) AS BIGINT) AS delivered,
-            CAST(SUM(agg.unmet) AS BIGINT) AS unmet
-         FROM (SELECT n.country, n.item,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS needs,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS unvalued,
-            COALESCE(SUM(n.value_cents), 0) AS needed,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS announced,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS pledged,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS funded,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS delivered,
-            SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
-                     ELSE n.value_cents - n.val_funded END) AS unmet
-         FROM needs n"
-    ));
-    push_filters(&mut qb, &validated_unless_asked(q))?;
-    qb.push(format!(
-        " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
-          GROUP BY {g} ORDER BY {g}"
-    ));
-    let rows = qb.build().fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            let sums = CoverageSums {
-                announced: r.try_get("announced")?,
-                pledged: r.try_get("pledged")?,
-                funded: r.try_get("funded")?,
-                delivered: r.try_get("delivered")?,
-            };
-            Ok(CoverageUsdRow {
-                group: r.try_get("grp")?,
-                unit: "USD".into(),
-                needs: r.try_get("needs")?,
-                unvalued_needs: r.try_get("unvalued")?,
-                coverage: sums.present_with_unmet(r.try_get("needed")?, r.try_get("unmet")?, 2),
-            })
+pub(super) fn in_us_dollars(cells: &[Cell], by: CoverageBy) -> Result<Vec<CoverageUsdRow>> {
+    let mut groups: BTreeMap<&str, Sums> = BTreeMap::new();
+    for c in cells {
+        groups.entry(c.group(by)).or_default().add(&c.value)?;
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(group, s)| CoverageUsdRow {
+            group: group.to_owned(),
+            unit: "USD".into(),
+            needs: s.needs,
+            unvalued_needs: s.unvalued,
+            coverage: s.coverage(2),
         })
-        .collect()
+        .collect())
 }
 
 /// Unmet need by priority, total need and deliveries of one item, per country.

@@ -32,6 +32,7 @@ use crate::model::{
     Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport, NeedRef,
 };
 use crate::publish_gate::PublishGate;
+use crate::write_queue::WriteQueue;
 use crate::{CONTENT_KEY_PREFIX, Result, StoreError, own_id};
 use needsdb_domain::need::{self as need_rules, NeedSpec};
 use needsdb_domain::{Catalog, ContributionKind, NeedStatus, NewContribution, NewLink, Stage, StageChange};
@@ -79,12 +80,13 @@ pub(super) async fn run(
     source: &mut dyn ImportSource,
     opts: &ImportOptions,
     gate: &PublishGate,
+    writes: &WriteQueue,
 ) -> Result<ImportOutcome> {
     super::import_settings(conn, crate::ImportStep::Check).await?;
     for ddl in super::super::STAGING_TABLES {
         sqlx::query(*ddl).execute(&mut *conn).await?;
     }
-    let result = run_inner(conn, actor, source, opts, gate).await;
+    let result = run_inner(conn, actor, source, opts, gate, writes).await;
     // Scratch tables of the import only; the connection may serve others next.
     for t in [
         "import_new_needs",
@@ -106,6 +108,7 @@ async fn run_inner(
     source: &mut dyn ImportSource,
     opts: &ImportOptions,
     gate: &PublishGate,
+    writes: &WriteQueue,
 ) -> Result<ImportOutcome> {
     let catalog = catalog::load(conn).await?;
     let mut st = State {
@@ -131,7 +134,7 @@ async fn run_inner(
     let clean = st.writing();
     if clean && !opts.dry_run && st.staged_needs + st.staged_updates + st.staged_contributions + st.staged_stages > 0 {
         opts.phase("writing");
-        publish(conn, actor, opts, &mut st, gate).await?;
+        publish(conn, actor, opts, &mut st, gate, writes).await?;
     }
     st.outcome.committed = st.writing() && !opts.dry_run;
     Ok(st.outcome)
@@ -146,6 +149,7 @@ async fn publish(
     opts: &ImportOptions,
     st: &mut State,
     gate: &PublishGate,
+    writes: &WriteQueue,
 ) -> Result<()> {
     // The digest of the new needs is made from the staging table before the
     // write lock is taken: it is the larger part of the work, and nobody
@@ -156,6 +160,8 @@ async fn publish(
         None
     };
     let _turn = gate.turn().await;
+    // Behind this process's other writers, like any write (`write_queue`).
+    let _write = writes.turn().await?;
     super::import_settings(conn, crate::ImportStep::Publish).await?;
     super::super::start_write(conn).await?;
     let published = publish_inner(conn, actor, opts, st, digest).await;

@@ -96,6 +96,17 @@ impl SqlStore {
             })
             .await
     }
+
+    /// The (country, item) cells every coverage answer to `query` rolls up
+    /// from, in units or in US dollars and by any grouping: one pass over
+    /// the needs per question and data version.
+    async fn coverage_cells(&self, query: &NeedQuery) -> Result<std::sync::Arc<Vec<coverage::Cell>>> {
+        let query = coverage::validated_unless_asked(query);
+        self.kept(format!("coverage cells {query:?}"), |mut conn| async move {
+            coverage::cells(&mut conn, &query).await.map(std::sync::Arc::new)
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -112,7 +123,7 @@ impl Store for SqlStore {
     ) -> Result<ImportOutcome> {
         // The import's own connection: its staging tables live there.
         let mut conn = self.pool.acquire().await?;
-        let outcome = imports::run(&mut conn, actor, source, opts, &self.publishing).await;
+        let outcome = imports::run(&mut conn, actor, source, opts, &self.publishing, &self.writes).await;
         // The connection is closed, not given back: whatever it was in the
         // middle of on failure, and on success the large page cache and
         // temporary files an import grew, which a pooled connection would
@@ -127,7 +138,7 @@ impl Store for SqlStore {
     }
 
     async fn check_writes(&self) -> Result<()> {
-        tx::probe_write(&self.pool).await
+        tx::probe_write(&self.pool, &self.writes).await
     }
 
     async fn migrate(&self) -> Result<MigrationReport> {
@@ -138,7 +149,7 @@ impl Store for SqlStore {
             return reference::load(&mut conn).await;
         }
         drop(conn);
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let report = reference::load(&mut tx).await?;
         tx.commit().await?;
         Ok(report)
@@ -155,7 +166,7 @@ impl Store for SqlStore {
     }
 
     async fn add_organisation(&self, actor: &Actor, org: &NewOrganisation) -> Result<Party> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let p = reference::add_organisation(&mut tx, actor, org).await?;
         tx.commit().await?;
         Ok(p)
@@ -172,7 +183,7 @@ impl Store for SqlStore {
     }
 
     async fn add_item(&self, actor: &Actor, item: &NewItem) -> Result<CatalogueItem> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let i = catalog::add_item(&mut tx, actor, item).await?;
         tx.commit().await?;
         Ok(i)
@@ -185,14 +196,14 @@ impl Store for SqlStore {
         expected: Option<i64>,
         patch: &ItemPatch,
     ) -> Result<CatalogueItem> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let i = catalog::update_item(&mut tx, actor, code, expected, patch).await?;
         tx.commit().await?;
         Ok(i)
     }
 
     async fn retire_item(&self, actor: &Actor, code: &str, expected: Option<i64>) -> Result<CatalogueItem> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let i = catalog::retire_item(&mut tx, actor, code, expected).await?;
         tx.commit().await?;
         Ok(i)
@@ -204,14 +215,14 @@ impl Store for SqlStore {
     }
 
     async fn create_need(&self, actor: &Actor, input: &NewNeed, submit: bool) -> Result<Need> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let id = needs::create(&mut tx, actor, input, submit).await?;
         tx.commit().await?;
         self.need(id).await
     }
 
     async fn update_need(&self, actor: &Actor, id: i64, expected: Option<i64>, patch: &NewNeed) -> Result<Need> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         needs::update(&mut tx, actor, id, expected, patch).await?;
         tx.commit().await?;
         self.need(id).await
@@ -224,7 +235,7 @@ impl Store for SqlStore {
         expected: Option<i64>,
         change: &StatusChange,
     ) -> Result<Need> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         needs::change_status(&mut tx, actor, id, expected, change).await?;
         tx.commit().await?;
         self.need(id).await
@@ -246,7 +257,7 @@ impl Store for SqlStore {
     }
 
     async fn create_contribution(&self, actor: &Actor, input: &NewContribution) -> Result<Contribution> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let id = contributions::create(&mut tx, actor, input).await?;
         tx.commit().await?;
         self.contribution(id).await
@@ -259,7 +270,7 @@ impl Store for SqlStore {
         expected: Option<i64>,
         change: &StageChange,
     ) -> Result<Contribution> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         contributions::advance(&mut tx, actor, id, expected, change).await?;
         tx.commit().await?;
         self.contribution(id).await
@@ -272,7 +283,7 @@ impl Store for SqlStore {
         expected: Option<i64>,
         edit: &ContributionEdit,
     ) -> Result<Contribution> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         contributions::update(&mut tx, actor, id, expected, edit).await?;
         tx.commit().await?;
         self.contribution(id).await
@@ -285,7 +296,7 @@ impl Store for SqlStore {
         expected: Option<i64>,
         delivery: &NewDelivery,
     ) -> Result<Contribution> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         contributions::confirm_delivery(&mut tx, actor, id, expected, delivery).await?;
         tx.commit().await?;
         self.contribution(id).await
@@ -307,7 +318,7 @@ impl Store for SqlStore {
     }
 
     async fn merge_contributions(&self, actor: &Actor, keep: i64, duplicate: i64) -> Result<Contribution> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         contributions::merge(&mut tx, actor, keep, duplicate).await?;
         tx.commit().await?;
         self.contribution(duplicate).await
@@ -319,7 +330,7 @@ impl Store for SqlStore {
     }
 
     async fn create_user(&self, actor: &Actor, user: &NewUser) -> Result<User> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let u = users::create(&mut tx, actor, user).await?;
         tx.commit().await?;
         Ok(u)
@@ -348,7 +359,7 @@ impl Store for SqlStore {
         must_change: bool,
         ending: &Ending,
     ) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         users::set_password(&mut tx, actor, user_id, password_hash, must_change).await?;
         match ending {
             Ending::OtherSessions(keep) => auth::end_sessions(&mut tx, actor, user_id, keep.as_deref()).await?,
@@ -362,7 +373,7 @@ impl Store for SqlStore {
     }
 
     async fn update_user(&self, actor: &Actor, user_id: i64, change: &UserUpdate) -> Result<User> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let u = users::update(&mut tx, actor, user_id, change).await?;
         if change.disabled == Some(true) {
             auth::end_sessions(&mut tx, actor, user_id, None).await?;
@@ -380,7 +391,7 @@ impl Store for SqlStore {
         csrf: &str,
         ttl: chrono::Duration,
     ) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         auth::create_session(&mut tx, actor, user_id, id_hash, csrf, ttl).await?;
         tx.commit().await?;
         Ok(())
@@ -392,14 +403,14 @@ impl Store for SqlStore {
     }
 
     async fn revoke_session(&self, actor: &Actor, id_hash: &str) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         auth::revoke_session(&mut tx, actor, id_hash).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn create_token(&self, actor: &Actor, token: &NewToken) -> Result<TokenInfo> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let t = auth::create_token(&mut tx, actor, token).await?;
         tx.commit().await?;
         Ok(t)
@@ -416,7 +427,7 @@ impl Store for SqlStore {
     }
 
     async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<TokenInfo> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let t = auth::revoke_token(&mut tx, actor, id).await?;
         tx.commit().await?;
         Ok(t)
@@ -424,7 +435,7 @@ impl Store for SqlStore {
 
     async fn record_signin_failure(&self, email: &str, address: &str) -> Result<()> {
         // Not audited: a failure changes no record, and the table is its own log.
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         auth::record_failure(&mut tx, email, address).await?;
         tx.commit().await?;
         Ok(())
@@ -444,17 +455,11 @@ impl Store for SqlStore {
     }
 
     async fn coverage(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageRow>> {
-        self.kept(format!("coverage {by:?} {query:?}"), |mut conn| async move {
-            coverage::by(&mut conn, by, query).await
-        })
-        .await
+        coverage::in_units(&self.coverage_cells(query).await?, by)
     }
 
     async fn coverage_usd(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
-        self.kept(format!("coverage_usd {by:?} {query:?}"), |mut conn| async move {
-            coverage::by_value(&mut conn, by, query).await
-        })
-        .await
+        coverage::in_us_dollars(&self.coverage_cells(query).await?, by)
     }
 
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>> {
@@ -491,7 +496,7 @@ impl Store for SqlStore {
         request: &serde_json::Value,
         result: &serde_json::Value,
     ) -> Result<Proposal> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let id = proposals::save(&mut tx, actor, item, supplier, request, result).await?;
         tx.commit().await?;
         self.proposal(id).await
@@ -508,14 +513,14 @@ impl Store for SqlStore {
     }
 
     async fn commit_proposal(&self, actor: &Actor, id: i64, shares: &[ProposalShare]) -> Result<Proposal> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         proposals::commit(&mut tx, actor, id, shares).await?;
         tx.commit().await?;
         self.proposal(id).await
     }
 
     async fn withdraw_proposal(&self, actor: &Actor, id: i64) -> Result<Proposal> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         proposals::decide(&mut tx, actor, id, "withdrawn").await?;
         tx.commit().await?;
         self.proposal(id).await
@@ -529,7 +534,7 @@ impl Store for SqlStore {
         query: &serde_json::Value,
         token_hash: &str,
     ) -> Result<SavedSearch> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let s = searches::create(&mut tx, actor, user_id, name, query, token_hash).await?;
         tx.commit().await?;
         Ok(s)
@@ -571,7 +576,7 @@ impl Store for SqlStore {
     }
 
     async fn delete_search(&self, actor: &Actor, user_id: i64, id: i64) -> Result<()> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         searches::delete(&mut tx, actor, user_id, id).await?;
         tx.commit().await?;
         Ok(())
@@ -589,7 +594,7 @@ impl Store for SqlStore {
         id: i64,
         e: &needsdb_domain::evidence::ValidEvidence,
     ) -> Result<Evidence> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = begin_write(&self.pool, &self.writes).await?;
         let new_id = evidence::add(&mut tx, actor, entity, id, e).await?;
         tx.commit().await?;
         let mut conn = self.pool.acquire().await?;

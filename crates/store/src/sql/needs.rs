@@ -180,8 +180,26 @@ impl NeedRow {
     }
 
     fn present(self, sums: Sums) -> Result<Need> {
-        let status = self.status()?;
         let valued = sums.valued(self.size(), self.joined.is_money);
+        let open_units = self.size().open_units(sums.funded(self.joined.is_money));
+        self.present_from(Got {
+            units: sums.units,
+            valued,
+            open_units,
+        })
+    }
+
+    fn present_from(self, got: Got) -> Result<Need> {
+        let Got {
+            units,
+            valued,
+            open_units,
+        } = got;
+        let sums = Sums {
+            units,
+            ..Default::default()
+        };
+        let status = self.status()?;
         let coverage_usd = match (self.value_cents, valued) {
             (Some(v), Some(got)) => Some(got.present(v, 2)),
             _ => None,
@@ -209,11 +227,7 @@ impl NeedRow {
             id: self.id,
             version: self.version,
             status,
-            coverage: sums.units.present_with_unmet(
-                self.quantity,
-                self.size().open_units(sums.funded(self.joined.is_money)),
-                decimals,
-            ),
+            coverage: sums.units.present_with_unmet(self.quantity, open_units, decimals),
             value_usd: self.value_cents.map(|v| to_json_number(v, 2)),
             coverage_usd,
             over_covered,
@@ -257,6 +271,56 @@ pub(super) async fn load_row(conn: &mut Conn, id: i64) -> Result<NeedRow> {
     match qb.build().fetch_optional(&mut *conn).await? {
         Some(r) => NeedRow::from_row(&r),
         None => Err(StoreError::not_found("need", id)),
+    }
+}
+
+/// What a need has received, as presented: by stage in its coverage units
+/// and in US cents at its value (none without one), and what is still open.
+struct Got {
+    units: CoverageSums,
+    valued: Option<CoverageSums>,
+    open_units: i64,
+}
+
+/// The columns every write that moves a need's coverage keeps in step, in
+/// the same transaction (`refresh_coverage`): a list reads them with the
+/// needs instead of summing every need's links again.
+const MAINTAINED: &str = "n.cov_announced, n.cov_pledged, n.cov_funded, n.cov_delivered,
+    n.val_announced, n.val_pledged, n.val_funded, n.val_delivered, n.open_units, ";
+
+impl NeedRow {
+    /// A need read with `MAINTAINED`, and what it received as those say.
+    fn with_maintained(r: &<Db as sqlx::Database>::Row) -> Result<(Self, Got)> {
+        let row = Self::from_row(r)?;
+        let units = CoverageSums {
+            announced: r.try_get("cov_announced")?,
+            pledged: r.try_get("cov_pledged")?,
+            funded: r.try_get("cov_funded")?,
+            delivered: r.try_get("cov_delivered")?,
+        };
+        // As `Sums::valued`: a financial need's value is its units; goods
+        // have a value only when their need has one.
+        let valued = if row.joined.is_money {
+            Some(units)
+        } else if row.size().value_cents.is_some_and(|v| v > 0) {
+            Some(CoverageSums {
+                announced: r.try_get("val_announced")?,
+                pledged: r.try_get("val_pledged")?,
+                funded: r.try_get("val_funded")?,
+                delivered: r.try_get("val_delivered")?,
+            })
+        } else {
+            None
+        };
+        let open_units = r.try_get("open_units")?;
+        Ok((
+            row,
+            Got {
+                units,
+                valued,
+                open_units,
+            },
+        ))
     }
 }
 
@@ -1021,7 +1085,7 @@ pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
     push_filters(&mut count, q)?;
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
-    let mut qb = QueryBuilder::<Db>::new(SELECT);
+    let mut qb = QueryBuilder::<Db>::new(SELECT.replacen("SELECT ", &format!("SELECT {MAINTAINED}"), 1));
     push_filters(&mut qb, q)?;
     // An empty cursor is the first page, as no cursor is.
     if let Some(c) = q.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -1031,21 +1095,18 @@ pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
     qb.push(format!(" ORDER BY {} {dir}, n.id {dir} LIMIT ", sort_expr(key)))
         .push_bind(limit + 1);
     let rows = qb.build().fetch_all(&mut *conn).await?;
-    let mut needs: Vec<NeedRow> = rows.iter().map(NeedRow::from_row).collect::<Result<_>>()?;
+    let mut needs: Vec<(NeedRow, Got)> = rows.iter().map(NeedRow::with_maintained).collect::<Result<_>>()?;
     let next = if needs.len() as i64 > limit {
         needs.truncate(limit as usize);
-        needs.last().map(|n| super::cursor::encode(&sort_value(n, key), n.id))
+        needs
+            .last()
+            .map(|(n, _)| super::cursor::encode(&sort_value(n, key), n.id))
     } else {
         None
     };
-    let ids: Vec<i64> = needs.iter().map(|n| n.id).collect();
-    let sums = coverage_sums(conn, &ids).await?;
     let items = needs
         .into_iter()
-        .map(|n| {
-            let s = sums.get(&n.id).copied().unwrap_or_default();
-            n.present(s)
-        })
+        .map(|(n, got)| n.present_from(got))
         .collect::<Result<_>>()?;
     Ok(Page { total, items, next })
 }

@@ -10,24 +10,33 @@
 
 use super::{Conn, Db};
 use crate::Result;
+use crate::write_queue::{Turn, WriteQueue};
 use sqlx::Pool;
 use sqlx::pool::PoolConnection;
 use std::ops::{Deref, DerefMut};
 
 pub(crate) struct WriteTx {
     conn: Option<PoolConnection<Db>>,
+    /// Held to the end: the next writer of this process goes after the
+    /// COMMIT or ROLLBACK (fields drop in order, the connection first).
+    _turn: Turn,
 }
 
-/// Takes a connection and begins a write transaction on it (the dialect's
-/// way: `BEGIN IMMEDIATE`, or `BEGIN` and the advisory write lock).
-pub(crate) async fn begin_write(pool: &Pool<Db>) -> Result<WriteTx> {
+/// Waits for this process's turn to write, then takes a connection and
+/// begins a write transaction on it (the dialect's way: `BEGIN IMMEDIATE`,
+/// or `BEGIN` and the advisory write lock).
+pub(crate) async fn begin_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<WriteTx> {
+    let turn = queue.turn().await?;
     let mut conn = pool.acquire().await?;
     if let Err(e) = super::super::start_write(&mut conn).await {
         // Whatever state the failed BEGIN left, this connection is not reused.
         drop(conn.detach());
         return Err(e);
     }
-    Ok(WriteTx { conn: Some(conn) })
+    Ok(WriteTx {
+        conn: Some(conn),
+        _turn: turn,
+    })
 }
 
 impl WriteTx {
@@ -78,8 +87,8 @@ impl DerefMut for WriteTx {
 
 /// Writes a heartbeat row and commits: the write a readiness check makes to
 /// learn whether writes work (a full disk or a read-only database fail it).
-pub(crate) async fn probe_write(pool: &Pool<Db>) -> Result<()> {
-    let mut tx = begin_write(pool).await?;
+pub(crate) async fn probe_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<()> {
+    let mut tx = begin_write(pool, queue).await?;
     let now = super::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     sqlx::query(
         "INSERT INTO meta (key, value) VALUES ('heartbeat', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -2303,6 +2303,23 @@ impl TwoProcesses<'_> {
             "{what}: read through the other process"
         );
         assert_eq!(aggregates(writer_store).await, fresh, "{what}: read through the writer");
+        // A list presents the coverage columns kept with each need; a need
+        // read alone sums its links afresh. They agree after every write.
+        for store in [self.a, self.other] {
+            let all = NeedQuery {
+                limit: Some(500),
+                ..Default::default()
+            };
+            for listed in store.needs(&all).await.unwrap().items {
+                let alone = store.need(listed.id).await.unwrap();
+                assert_eq!(
+                    json!(listed),
+                    json!(alone),
+                    "{what}: need {} as listed and as read alone",
+                    listed.id
+                );
+            }
+        }
         if changes {
             assert_ne!(
                 self.seen.last(),

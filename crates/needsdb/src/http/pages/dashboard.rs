@@ -62,6 +62,8 @@ pub struct EquityView {
     pub rows: Vec<(String, String, String)>,
     pub gini: String,
     pub sentence: String,
+    /// What the panel counts: cash across items, or one item's deliveries.
+    pub counts: String,
 }
 
 #[derive(Template)]
@@ -168,10 +170,32 @@ pub async fn show(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
             None
         }
     };
-    let (by_country, by_cluster, report) = tokio::join!(
+    // Recent pledges and deliveries, for those signed in: ten rows, no count.
+    let recent_query = signed_in.then(|| ContributionQuery {
+        item: item.clone(),
+        cluster: q.cluster.clone(),
+        region: q.region.clone(),
+        who_region: q.who_region.clone(),
+        income_group: q.income_group.clone(),
+        sort: Some("-stage_date".into()),
+        limit: Some(10),
+        without_total: true,
+        ..Default::default()
+    });
+    let recent = async {
+        match &recent_query {
+            Some(cq) => Some(s.store.contributions(cq).await),
+            None => None,
+        }
+    };
+    // The equity panel: deliveries of the item (cash without one) against population.
+    let equity = analysis::equity(&*s.store, item.as_deref(), None, analysis::Entities::All);
+    let (by_country, by_cluster, report, equity, recent) = tokio::join!(
         coverage(&s, CoverageBy::Country, &q),
         coverage(&s, CoverageBy::Cluster, &q),
         report,
+        equity,
+        recent,
     );
     let (by_country, by_cluster) = match (by_country, by_cluster) {
         (Ok(a), Ok(b)) => (a, b),
@@ -350,25 +374,22 @@ pub async fn show(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
         }
     }
 
-    // The equity panel: deliveries of the item (cash without one) against population.
-    let equity = match analysis::equity(&*s.store, item.as_deref(), None, analysis::Entities::All).await {
-        Ok(e) => Some(equity_view(&page, &e, dir)),
+    let equity = match equity {
+        Ok(e) => {
+            let counts = match (&item, &unit) {
+                (Some(code), Some(u)) => page.ta(
+                    "equity-counts-item",
+                    &[("item", page.item(code, code)), ("unit", page.unit_name(u))],
+                ),
+                _ => page.t("equity-counts-cash"),
+            };
+            Some(equity_view(&page, &e, dir, counts, item.is_none()))
+        }
         Err(StoreError::Invalid(_)) => None,
         Err(e) => return failure(page, e.into()),
     };
-
-    let recent = if signed_in {
-        let cq = ContributionQuery {
-            item: item.clone(),
-            cluster: q.cluster.clone(),
-            region: q.region.clone(),
-            who_region: q.who_region.clone(),
-            income_group: q.income_group.clone(),
-            sort: Some("-stage_date".into()),
-            limit: Some(10),
-            ..Default::default()
-        };
-        match s.store.contributions(&cq).await {
+    let recent = if let Some(recent) = recent {
+        match recent {
             Ok(p) => Some(
                 p.items
                     .iter()
@@ -526,7 +547,15 @@ struct View {
     earmarks: Option<Vec<EarmarkRow>>,
 }
 
-fn equity_view(page: &Page, e: &needsdb_domain::equity::Equity, dir: Direction) -> EquityView {
+/// `cash_only`: no item is chosen, so the panel counts cash alone (goods of
+/// different items have no common measure of delivery).
+fn equity_view(
+    page: &Page,
+    e: &needsdb_domain::equity::Equity,
+    dir: Direction,
+    counts: String,
+    cash_only: bool,
+) -> EquityView {
     let groups = ["low", "lower_middle", "upper_middle", "high"];
     let shares: Vec<Stack> = e
         .by_income_group
@@ -579,6 +608,7 @@ fn equity_view(page: &Page, e: &needsdb_domain::equity::Equity, dir: Direction) 
     let group = |g: &str| e.by_income_group.iter().find(|s| s.group == g);
     let pct = |v: f64| page.num(&serde_json::json!(v));
     let sentence = match (group("high"), group("low"), e.gini) {
+        (_, _, None) if cash_only => page.t("equity-nothing-cash"),
         (_, _, None) => page.t("equity-nothing"),
         (Some(h), Some(l), _) => page.ta(
             "equity-sentence",
@@ -605,6 +635,7 @@ fn equity_view(page: &Page, e: &needsdb_domain::equity::Equity, dir: Direction) 
             page.num(&serde_json::json!((g * 1000.0).round() / 1000.0))
         }),
         sentence,
+        counts,
     }
 }
 

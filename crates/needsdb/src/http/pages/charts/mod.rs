@@ -149,9 +149,28 @@ pub struct Stack {
 /// funded but not yet arrived, promised, and unmet (grey).
 pub const STACK_COLOURS: [&str; 4] = ["#009e73", "#0072b2", "#e69f00", "#bbbbbb"];
 
+/// About how wide `text` is at `size` px: ideographs and kana take a full
+/// em, other letters a little over half of one (there is no font to
+/// measure with at the server).
+fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            let wide = matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60);
+            if wide { size } else { size * 0.56 }
+        })
+        .sum()
+}
+
 /// Horizontal stacked bars on one scale (the largest total is full width).
 pub fn stacked_bars(id: &str, title: &str, desc: &str, bars: &[Stack], dir: Direction) -> String {
-    let (width, label_w, row) = (760.0, 250.0, 30.0);
+    let (width, row) = (760.0, 30.0);
+    // Room for the longest label, so none runs under the bars; the bars
+    // keep at least 60 % of the width.
+    let label_w = bars
+        .iter()
+        .map(|b| text_width(&b.label, 13.0) + 16.0)
+        .fold(120.0, f64::max)
+        .min(width * 0.4);
     let height = row * bars.len() as f64 + 10.0;
     let max = bars
         .iter()
@@ -294,4 +313,38 @@ pub fn lorenz(title: &str, desc: &str, points: &[(f64, f64)], dir: Direction) ->
         pts.join(" ")
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the first bar starts, read back from the SVG.
+    fn first_bar_x(svg: &str) -> f64 {
+        let at = svg.find("<rect x=\"").map(|i| i + 9).unwrap_or(0);
+        svg[at..].split('"').next().and_then(|x| x.parse().ok()).unwrap_or(0.0)
+    }
+
+    #[test]
+    fn bars_start_after_their_longest_label() {
+        for label in [
+            "lower-middle income · share of deliveries",
+            "中等偏下收入 · 交付占比与人口占比",
+        ] {
+            let bars = [Stack {
+                label: label.into(),
+                values: vec![1.0],
+                titles: vec![String::new()],
+            }];
+            let svg = stacked_bars("t", "t", "d", &bars, Direction::Ltr);
+            assert!(
+                first_bar_x(&svg) >= text_width(label, 13.0),
+                "{label}: the bar starts at {} under a label {} wide",
+                first_bar_x(&svg),
+                text_width(label, 13.0)
+            );
+        }
+        // Ideographs are a full em, Latin letters about half of one.
+        assert!(text_width("交付", 13.0) > text_width("ab", 13.0) * 1.5);
+    }
 }
