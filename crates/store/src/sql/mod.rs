@@ -459,7 +459,16 @@ impl Store for SqlStore {
     }
 
     async fn coverage_usd(&self, by: CoverageBy, query: &NeedQuery) -> Result<Vec<CoverageUsdRow>> {
-        coverage::in_us_dollars(&self.coverage_cells(query).await?, by)
+        if by == CoverageBy::Item {
+            return coverage::in_us_dollars(&self.coverage_cells(query).await?, by);
+        }
+        let query = coverage::validated_unless_asked(query);
+        let cells = self
+            .kept(format!("coverage value cells {query:?}"), |mut conn| async move {
+                coverage::value_cells(&mut conn, &query).await.map(std::sync::Arc::new)
+            })
+            .await?;
+        coverage::in_us_dollars(&cells, by)
     }
 
     async fn allocation_inputs(&self, item: &str) -> Result<Vec<AllocationInput>> {
