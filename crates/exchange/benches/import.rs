@@ -209,6 +209,50 @@ fn sqlite3_floor(dir: &Path, file: &Path, rows: usize) {
     }
 }
 
+/// The everyday tool a data officer would otherwise reach for: Simon
+/// Willison's `sqlite-utils insert --csv` into a plain table (types guessed
+/// as text, no validation, no indexes; the HXL hashtag row goes in as a row).
+/// `scripts/bench` installs it with pip into target/bench-venv.
+fn sqlite_utils_peer(dir: &Path, file: &Path, rows: usize) {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-venv/bin/sqlite-utils");
+    let tool = std::env::var("NEEDSDB_SQLITE_UTILS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            if venv.exists() {
+                venv
+            } else {
+                PathBuf::from("sqlite-utils")
+            }
+        });
+    let db = dir.join("peer.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let start = Instant::now();
+    // GNU time reports the tool's peak resident memory (its %M, in KB).
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(&tool)
+        .args(["insert"])
+        .arg(&db)
+        .args(["needs"])
+        .arg(file)
+        .args(["--csv"])
+        .output();
+    let secs = start.elapsed().as_secs_f64();
+    match out {
+        Ok(o) if o.status.success() => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            let kb: f64 = err.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0.0);
+            println!(
+                "{:<28} {rows:>9} rows in {secs:>6.2} s = {:>9.0} rows/s, peak RSS {:>6.1} MB (plain table, no validation)",
+                "peer: sqlite-utils insert",
+                rows as f64 / secs,
+                kb / 1024.0
+            );
+        }
+        _ => println!("peer: sqlite-utils SKIPPED, not found at {} or failed", tool.display()),
+    }
+}
+
 /// SQLite's own speed on the needsdb schema: the CSV is loaded into a temp
 /// table, then one `INSERT ... SELECT` moves it into `needs` in a database
 /// `needsdb migrate` made, with the store's import pragmas. No Rust, no
@@ -313,6 +357,7 @@ async fn main() {
     );
     let only = std::env::var("NEEDSDB_BENCH_ONLY").unwrap_or_default();
     sqlite3_floor(&dir, &file, rows);
+    sqlite_utils_peer(&dir, &file, rows);
     if only != "postgres" {
         sqlite3_ceiling(&dir, &file, rows, "ceiling: needsdb schema", false).await;
         sqlite3_ceiling(&dir, &file, rows, "ceiling: no indexes, no FKs", true).await;
