@@ -503,9 +503,14 @@ pub(super) fn check(
     contribution::validate(input, catalog, targets, today()).map(|_| ())
 }
 
-pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewContribution) -> Result<i64> {
-    let catalog = catalog::load(conn).await?;
-    let created = create_many(conn, actor, &catalog, std::slice::from_ref(input))
+/// `catalog`: as of this transaction (see `SqlStore::catalogue`).
+pub(super) async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &NewContribution,
+    catalog: &needsdb_domain::Catalog,
+) -> Result<i64> {
+    let created = create_many(conn, actor, catalog, std::slice::from_ref(input))
         .await?
         .map_err(|mut bad| StoreError::Invalid(bad.pop().map_or_else(|| Invalid(Vec::new()), |(_, inv)| inv)))?;
     needs::refresh_statuses(conn, actor, &created.linked).await?;

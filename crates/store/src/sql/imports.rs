@@ -221,9 +221,11 @@ async fn publish_inner(
             .iter()
             .map(|r| Ok((r.try_get("row_no")?, r.try_get("need_id")?, r.try_get("payload")?)))
             .collect::<Result<_, sqlx::Error>>()?;
+    // Once for every update, under the write lock: as each update alone would read it.
+    let catalog = catalog::load(conn).await?;
     for (row, id, payload) in updates {
         let input: needsdb_domain::NewNeed = serde_json::from_str(&payload)?;
-        match needs::update(conn, actor, id, None, &input).await {
+        match needs::update(conn, actor, id, None, &input, &catalog).await {
             Ok(()) => updated_ids.push(id),
             Err(StoreError::Invalid(inv)) => {
                 for e in inv.0 {

@@ -3,7 +3,7 @@
 //! import leaves a new need's first version implicit in its row, and the
 //! first change writes it out.
 
-use super::{Conn, Db, audit_log, catalog, check_version, conflict_or, now};
+use super::{Conn, Db, audit_log, check_version, conflict_or, now};
 use crate::model::{Actor, CoverageSums, DEFAULT_PAGE, MAX_PAGE, Need, NeedQuery, Page, StatusChange, Version};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -505,11 +505,17 @@ async fn store_version(conn: &mut Conn, row: &NeedRow, if_missing: bool, note: O
     Ok(snap)
 }
 
-pub(super) async fn create(conn: &mut Conn, actor: &Actor, input: &NewNeed, submit: bool) -> Result<i64> {
-    let catalog = catalog::load(conn).await?;
-    let spec = need::validate(input, &catalog)?;
+/// `catalog`: as of this transaction (see `SqlStore::catalogue`).
+pub(super) async fn create(
+    conn: &mut Conn,
+    actor: &Actor,
+    input: &NewNeed,
+    submit: bool,
+    catalog: &Catalog,
+) -> Result<i64> {
+    let spec = need::validate(input, catalog)?;
     let cols = columns(&spec);
-    let value = value_of(&spec, &catalog);
+    let value = value_of(&spec, catalog);
     let status = if submit {
         NeedStatus::Submitted
     } else {
@@ -574,6 +580,7 @@ pub(super) async fn update(
     id: i64,
     expected: Option<i64>,
     patch: &NewNeed,
+    catalog: &Catalog,
 ) -> Result<()> {
     let old = load_row(conn, id).await?;
     check_version("need", id, expected, old.version)?;
@@ -586,8 +593,7 @@ pub(super) async fn update(
         )
         .into());
     }
-    let catalog = catalog::load(conn).await?;
-    let spec = need::validate_keeping(&old.to_input().merged(patch), &catalog, Some(&old.item))?;
+    let spec = need::validate_keeping(&old.to_input().merged(patch), catalog, Some(&old.item))?;
     let linked = linked_quantity(conn, id).await?;
     if linked > 0 && spec.item.as_str() != old.item {
         return Err(Invalid::one(
@@ -601,7 +607,7 @@ pub(super) async fn update(
         .into());
     }
     let cols = columns(&spec);
-    let value = value_of(&spec, &catalog);
+    let value = value_of(&spec, catalog);
     // A validated need whose substance changes (what, how much, where, how
     // urgently) goes back for validation: partners pledge against what the
     // secretariat validated, not against what it became.

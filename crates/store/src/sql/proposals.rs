@@ -134,6 +134,7 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
         .fetch_one(&mut *conn)
         .await?;
     let decimals = u32::try_from(decimals).unwrap_or(0);
+    let catalog = super::catalog::load(conn).await?;
     for share in shares.iter().filter(|s| s.quantity > 0) {
         let open: Vec<(i64, i64)> = sqlx::query(
             "SELECT id, open_units FROM needs WHERE country = $1 AND item = $2 AND deleted_at IS NULL AND status IN ('validated', 'partly_met')
@@ -168,7 +169,7 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
             links,
             ..Default::default()
         };
-        let cid = contributions::create(conn, actor, &input).await?;
+        let cid = contributions::create(conn, actor, &input, &catalog).await?;
         sqlx::query("INSERT INTO proposal_contributions (proposal_id, contribution_id) VALUES ($1, $2)")
             .bind(id)
             .bind(cid)

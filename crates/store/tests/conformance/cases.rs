@@ -2364,3 +2364,44 @@ pub async fn list_plans_use_the_country_indexes(b: &Backend) {
         assert!(plan.contains("needs_coverage (country=?)"), "{plan}");
     }
 }
+
+/// Writes validate against the catalogue kept per data version. A change to
+/// the catalogue through another process moves the version, so the next
+/// write through this one reads the catalogue as it is now: a new unit value
+/// values the next need, and a retired item is refused.
+pub async fn writes_validate_against_the_catalogue_as_it_is_now(b: &Backend) {
+    let a = b.store.clone();
+    let other = needsdb_store::open(&b.url).await.unwrap();
+    let first = a
+        .create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(2)), false)
+        .await
+        .unwrap();
+    other
+        .update_item(&actor(), "BIO-O2-CONCENTRATOR", None, &patch_value("650"))
+        .await
+        .unwrap();
+    let second = a
+        .create_need(&actor(), &need("KEN", "BIO-O2-CONCENTRATOR", json!(2)), false)
+        .await
+        .unwrap();
+    assert_ne!(
+        json!(first.value_usd),
+        json!(second.value_usd),
+        "the second need is valued at the new unit value"
+    );
+    assert_eq!(json!(second.value_usd), json!(1300), "2 × US$650");
+    let item = other.item("BIO-O2-CONCENTRATOR").await.unwrap();
+    other
+        .retire_item(&actor(), "BIO-O2-CONCENTRATOR", Some(item.version))
+        .await
+        .unwrap();
+    assert_eq!(
+        invalid_fields(
+            a.create_need(&actor(), &need("UGA", "BIO-O2-CONCENTRATOR", json!(5)), false)
+                .await
+                .unwrap_err()
+        ),
+        ["item:retired_item"],
+        "a retired item is refused through the process that kept the catalogue"
+    );
+}

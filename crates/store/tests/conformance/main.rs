@@ -44,4 +44,5 @@ conformance!(
     audit_verify_names_records_changed_behind_its_back,
     kept_aggregates_are_never_stale_across_processes,
     list_plans_use_the_country_indexes,
+    writes_validate_against_the_catalogue_as_it_is_now,
 );
