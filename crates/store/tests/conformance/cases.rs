@@ -2332,12 +2332,14 @@ impl TwoProcesses<'_> {
 }
 
 /// The plans of the lists people page through most, pinned at a size where
-/// a bad plan shows (20,000 needs, statistics gathered): one country's
-/// needs in id order, as `sql/needs.rs` asks for them, must come from an
-/// index on the country, never from a walk of every need.
-/// PostgreSQL uses `needs_country_id` (migration 0015); SQLite uses
-/// `needs_coverage` and sorts the country's few hundred ids.
-pub async fn list_plans_use_the_country_indexes(b: &Backend) {
+/// a bad plan shows (20,000 needs and 20,000 contributions, statistics
+/// gathered). One country's needs in id order, as `sql/needs.rs` asks for
+/// them, come from an index on the country: PostgreSQL uses
+/// `needs_country_id` (migration 0015); SQLite uses `needs_coverage` and
+/// sorts the country's few hundred ids. One recipient's and one donor's
+/// contributions, and the most recent first, come from their indexes
+/// (migration 0016), never from a read of every contribution.
+pub async fn list_plans_use_their_indexes(b: &Backend) {
     let postgres = !b.url.starts_with("sqlite:");
     let date = if postgres {
         "CAST('2027-01-15' AS DATE)"
@@ -2353,6 +2355,22 @@ pub async fn list_plans_use_the_country_indexes(b: &Backend) {
          FROM s JOIN bc ON bc.k = i % 121"
     ))
     .await;
+    // 20,000 contributions: from WHO to every member in turn, and a few
+    // from India, dated over nine months.
+    let stage_date = if postgres {
+        "CAST('2026-0' || (1 + i % 9) || '-01' AS DATE)"
+    } else {
+        "'2026-0' || (1 + i % 9) || '-01'"
+    };
+    b.exec(&format!(
+        "INSERT INTO contributions (id, version, donor, recipient, kind, item, quantity, covered, stage, stage_date, description, created_at, created_by, updated_at, updated_by)
+         WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 19999),
+              bc AS (SELECT iso3, ROW_NUMBER() OVER (ORDER BY iso3) - 1 AS k FROM countries WHERE nam_status = 'member')
+         SELECT i + 1, 1, CASE WHEN i % 1000 = 0 THEN 'IND' ELSE 'WHO' END, bc.iso3, 'in_kind', 'PPE-GOWN', 10, 10,
+                'pledged', {stage_date}, '', '2026-01-01T00:00:00Z', 'test', '2026-01-01T00:00:00Z', 'test'
+         FROM s JOIN bc ON bc.k = i % 121"
+    ))
+    .await;
     b.exec("ANALYZE").await;
     let list = "SELECT n.id FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item
                 WHERE n.deleted_at IS NULL AND n.country IN ('KEN') ORDER BY n.id ASC, n.id ASC LIMIT 51";
@@ -2362,6 +2380,49 @@ pub async fn list_plans_use_the_country_indexes(b: &Backend) {
         assert!(!plan.contains("needs_pkey"), "the list walks the primary key: {plan}");
     } else {
         assert!(plan.contains("needs_coverage (country=?)"), "{plan}");
+    }
+    // Contributions, as `sql/contributions.rs` lists them: one recipient's,
+    // one donor's (a donor desk officer's own), and the most recent first
+    // (the dashboard). Each from its index, never a read of every row.
+    let contributions = |filter: &str, order: &str| {
+        format!(
+            "SELECT k.id FROM contributions k LEFT JOIN items i ON i.code = k.item LEFT JOIN countries c ON c.iso3 = k.recipient
+             WHERE k.deleted_at IS NULL{filter} ORDER BY {order} LIMIT 51"
+        )
+    };
+    for (what, sql, index) in [
+        (
+            "one recipient's",
+            contributions(" AND k.recipient IN ('KEN')", "k.id ASC, k.id ASC"),
+            "contributions_recipient",
+        ),
+        (
+            "one donor's",
+            contributions(" AND k.donor IN ('IND')", "k.id ASC, k.id ASC"),
+            "contributions_donor",
+        ),
+        (
+            "the most recent",
+            contributions("", "k.stage_date DESC, k.id DESC"),
+            "contributions_stage_date",
+        ),
+    ] {
+        let plan = b.plan(&sql).await;
+        assert!(plan.contains(index), "{what} contributions: {plan}");
+        if !postgres {
+            // A walk along the index in its order, stopped by the LIMIT, is
+            // the plan wanted; a scan of the table, or a sort, is not.
+            assert!(
+                !plan.lines().any(|l| l.trim() == "SCAN k"),
+                "{what} contributions read every row: {plan}"
+            );
+            assert!(!plan.contains("TEMP B-TREE"), "{what} contributions are sorted: {plan}");
+        } else {
+            assert!(
+                !plan.contains("Seq Scan on contributions"),
+                "{what} contributions read every row: {plan}"
+            );
+        }
     }
 }
 

@@ -43,6 +43,6 @@ conformance!(
     descending_priority_puts_critical_first,
     audit_verify_names_records_changed_behind_its_back,
     kept_aggregates_are_never_stale_across_processes,
-    list_plans_use_the_country_indexes,
+    list_plans_use_their_indexes,
     writes_validate_against_the_catalogue_as_it_is_now,
 );
