@@ -2,7 +2,8 @@
 """Serving under a crowd: needsdb on SQLite and on PostgreSQL, and Datasette
 serving the same SQLite file, each loaded by wrk on loopback (64
 connections, 20 s by default) with 60,000 needs and 20,000 contributions;
-then 16 concurrent writers changing needs through the API.
+then 16 concurrent writers changing needs through the API, and 16
+pledging against them.
 
 Prints requests per second, p50 and p99 for each request, the ratio against
 Datasette and between the stores, memory (idle and peak) and cold start.
@@ -171,9 +172,37 @@ end
 """
 
 
-def wrk_writes(base, tok):
+# 16 writers pledging: India pledges one unit of a validated need's item
+# to its state, linked to the need. Every pledge is a new contribution, a
+# link, the need's coverage re-evaluated, and an audit entry.
+PLEDGE_LUA = """
+math.randomseed(os.time())
+request = function()
+  local n = needs[math.random(1, #needs)]
+  local body = '{"donor": "IND", "recipient": "' .. n[2] .. '", "item": "' .. n[3] ..
+    '", "quantity": 1, "stage": "pledged", "links": [{"need": ' .. n[1] .. ', "quantity": 1}]}'
+  return wrk.format("POST", "/api/v1/contributions", nil, body)
+end
+"""
+
+
+def pledge_lua(sqlite_path):
+    """The pledge script, with 2,000 validated needs (the same ids on both stores)."""
+    import sqlite3
+
+    db = sqlite3.connect(sqlite_path)
+    rows = db.execute(
+        "select id, country, item from needs where status = 'validated' and deleted_at is null "
+        "and id % 29 = 0 order by id limit 2000"
+    ).fetchall()
+    db.close()
+    table = ", ".join(f'{{{i}, "{c}", "{it}"}}' for i, c, it in rows)
+    return f"needs = {{{table}}}\n" + PLEDGE_LUA
+
+
+def wrk_writes(base, tok, lua=WRITE_LUA):
     script = os.path.join(tempfile.mkdtemp(prefix="needsdb-wrk-"), "writes.lua")
-    open(script, "w").write(WRITE_LUA)
+    open(script, "w").write(lua)
     args = ["wrk", "-t2", f"-c{WRITERS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-s", script,
             "-H", f"Authorization: Bearer {tok}", "-H", "Content-Type: application/json", "-H", "If-Match: *"]
     return parse_wrk(subprocess.run(args + [base], capture_output=True, text=True, check=True).stdout)
@@ -242,6 +271,11 @@ def main():
         line = {"what": f"need updates, {WRITERS} writers"}
         for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
             line[name] = wrk_writes(servers[name].base, writers[name])
+        rows.append(line)
+        pledges = pledge_lua(sqlite_path)
+        line = {"what": f"pledges linked to needs, {WRITERS} writers"}
+        for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+            line[name] = wrk_writes(servers[name].base, writers[name], pledges)
         rows.append(line)
         for name, s in servers.items():
             memory[name]["peak_mb"] = rss_mb(s.proc.pid)[1]
