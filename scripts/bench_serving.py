@@ -205,7 +205,11 @@ def wrk_writes(base, tok, lua=WRITE_LUA):
     open(script, "w").write(lua)
     args = ["wrk", "-t2", f"-c{WRITERS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-s", script,
             "-H", f"Authorization: Bearer {tok}", "-H", "Content-Type: application/json", "-H", "If-Match: *"]
-    return parse_wrk(subprocess.run(args + [base], capture_output=True, text=True, check=True).stdout)
+    out = subprocess.run(args + [base], capture_output=True, text=True, check=True)
+    result = parse_wrk(out.stdout)
+    if result["rps"] == 0:
+        raise SystemExit(f"wrk wrote nothing to {base}:\n{out.stdout}\n{out.stderr}")
+    return result
 
 
 def psql(sql):
