@@ -105,6 +105,32 @@ impl Cell {
     }
 }
 
+/// The sums in US cents over one (country, item) group of needs, named as
+/// `value_sums` reads them. Needs without a value are counted apart.
+const VALUE_SUMS: &str = "CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS v_needs,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS v_unvalued,
+            CAST(COALESCE(SUM(n.value_cents), 0) AS BIGINT) AS v_needed,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS BIGINT) AS v_announced,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS BIGINT) AS v_pledged,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS BIGINT) AS v_funded,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS BIGINT) AS v_delivered,
+            CAST(SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
+                     ELSE n.value_cents - n.val_funded END) AS BIGINT) AS v_unmet";
+
+fn value_sums(r: &<Db as sqlx::Database>::Row) -> Result<Sums> {
+    Ok(Sums {
+        needs: r.try_get("v_needs")?,
+        unvalued: r.try_get("v_unvalued")?,
+        over: 0,
+        needed: r.try_get("v_needed")?,
+        announced: r.try_get("v_announced")?,
+        pledged: r.try_get("v_pledged")?,
+        funded: r.try_get("v_funded")?,
+        delivered: r.try_get("v_delivered")?,
+        unmet: r.try_get("v_unmet")?,
+    })
+}
+
 /// The cells of a query (already given its default statuses). The sums
 /// run over the needs alone, on the covering index, and only the few
 /// thousand (country, item) groups are joined to countries and items.
@@ -122,15 +148,7 @@ pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
             CAST(SUM(n.cov_funded) AS BIGINT) AS funded,
             CAST(SUM(n.cov_delivered) AS BIGINT) AS delivered,
             CAST(SUM(n.open_units) AS BIGINT) AS unmet,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS v_needs,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS v_unvalued,
-            CAST(COALESCE(SUM(n.value_cents), 0) AS BIGINT) AS v_needed,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS BIGINT) AS v_announced,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS BIGINT) AS v_pledged,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS BIGINT) AS v_funded,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS BIGINT) AS v_delivered,
-            CAST(SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
-                     ELSE n.value_cents - n.val_funded END) AS BIGINT) AS v_unmet
+            {VALUE_SUMS}
          FROM {}",
         super::super::NEEDS_FOR_COVERAGE
     ));
@@ -165,17 +183,7 @@ pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
                     delivered: r.try_get("delivered")?,
                     unmet: r.try_get("unmet")?,
                 },
-                value: Sums {
-                    needs: r.try_get("v_needs")?,
-                    unvalued: r.try_get("v_unvalued")?,
-                    over: 0,
-                    needed: r.try_get("v_needed")?,
-                    announced: r.try_get("v_announced")?,
-                    pledged: r.try_get("v_pledged")?,
-                    funded: r.try_get("v_funded")?,
-                    delivered: r.try_get("v_delivered")?,
-                    unmet: r.try_get("v_unmet")?,
-                },
+                value: value_sums(r)?,
             })
         })
         .collect()
@@ -187,7 +195,7 @@ pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
 /// 60,000 needs rather than 8,000, and no sums in units: reading the rows
 /// out costs the server more than the scan does.
 pub(super) async fn value_cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
-    let mut qb = QueryBuilder::<Db>::new(
+    let mut qb = QueryBuilder::<Db>::new(format!(
         "SELECT agg.country, i.cluster, COALESCE(c.region_name, 'unknown') AS region,
             COALESCE(c.who_region, 'none') AS who_region, COALESCE(c.income_group, 'unclassified') AS income_group,
             c.nam_status,
@@ -200,17 +208,9 @@ pub(super) async fn value_cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Ce
             CAST(SUM(agg.v_delivered) AS BIGINT) AS v_delivered,
             CAST(SUM(agg.v_unmet) AS BIGINT) AS v_unmet
          FROM (SELECT n.country, n.item,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE 1 END) AS v_needs,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 1 ELSE 0 END) AS v_unvalued,
-            COALESCE(SUM(n.value_cents), 0) AS v_needed,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_announced END) AS v_announced,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_pledged END) AS v_pledged,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_funded END) AS v_funded,
-            SUM(CASE WHEN n.value_cents IS NULL THEN 0 ELSE n.val_delivered END) AS v_delivered,
-            SUM(CASE WHEN n.value_cents IS NULL OR n.val_funded >= n.value_cents THEN 0
-                     ELSE n.value_cents - n.val_funded END) AS v_unmet
-         FROM needs n",
-    );
+            {VALUE_SUMS}
+         FROM needs n"
+    ));
     push_filters(&mut qb, q)?;
     qb.push(
         " GROUP BY n.country, n.item) agg JOIN countries c ON c.iso3 = agg.country JOIN items i ON i.code = agg.item
@@ -231,17 +231,7 @@ pub(super) async fn value_cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Ce
                 money: false,
                 decimals: 0,
                 units: Sums::default(),
-                value: Sums {
-                    needs: r.try_get("v_needs")?,
-                    unvalued: r.try_get("v_unvalued")?,
-                    over: 0,
-                    needed: r.try_get("v_needed")?,
-                    announced: r.try_get("v_announced")?,
-                    pledged: r.try_get("v_pledged")?,
-                    funded: r.try_get("v_funded")?,
-                    delivered: r.try_get("v_delivered")?,
-                    unmet: r.try_get("v_unmet")?,
-                },
+                value: value_sums(r)?,
             })
         })
         .collect()
