@@ -158,11 +158,17 @@ pub struct Received {
 }
 
 impl Size {
+    /// The need's value in US cents, when it has one: a value of zero or
+    /// less counts as none, so nothing is valued against it.
+    pub fn value(&self) -> Option<i64> {
+        self.value_cents.filter(|v| *v > 0)
+    }
+
     /// The value received, in US cents: goods at the need's own price per
     /// unit, rounded down to the cent, plus cash. Rounding down makes
     /// "received at least the need's value" exactly "fully covered".
     pub fn valued(&self, r: Received) -> Option<i64> {
-        let v = self.value_cents.filter(|v| *v > 0)?;
+        let v = self.value()?;
         let goods = i128::from(r.units) * i128::from(v) / i128::from(self.quantity.max(1));
         Some(i64::try_from(goods).unwrap_or(i64::MAX).saturating_add(r.cash_cents))
     }
@@ -175,7 +181,7 @@ impl Size {
         if r.cash_cents <= 0 {
             return gap;
         }
-        match (self.value_cents.filter(|v| *v > 0), self.valued(r)) {
+        match (self.value(), self.valued(r)) {
             (Some(v), Some(got)) if got >= v => 0,
             (Some(v), Some(got)) => {
                 let remaining = i128::from(v - got) * i128::from(self.quantity);
@@ -189,7 +195,7 @@ impl Size {
     /// Fully covered: in units, or, when cash counts against a need for
     /// goods, goods and cash together at least the need's value.
     pub fn is_met(&self, r: Received) -> bool {
-        match (self.value_cents.filter(|v| *v > 0), self.valued(r)) {
+        match (self.value(), self.valued(r)) {
             (Some(v), Some(got)) => got >= v,
             _ => r.units >= self.quantity,
         }

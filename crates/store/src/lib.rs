@@ -206,7 +206,8 @@ pub trait Store: Send + Sync {
     async fn delivered_by_country(&self, item: Option<&str>) -> Result<Vec<(String, i64)>>;
     /// The flows the earmark report follows: every earmarked contribution,
     /// and every contribution made by one of their recipients (the onward
-    /// flows), merged and cancelled ones included.
+    /// flows), cancelled ones included; reports merged into another are
+    /// left out, as they count once, in the report they were merged into.
     async fn earmark_flows(&self) -> Result<Vec<FlowRow>>;
     /// Month by month for one item: needed (by date needed) and what reached
     /// each stage (by the date it did).

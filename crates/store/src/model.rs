@@ -376,7 +376,6 @@ pub struct FlowRow {
     pub value_cents: Option<i64>,
     pub stage: needsdb_domain::Stage,
     pub stage_date: NaiveDate,
-    pub merged_into: Option<i64>,
     /// The earliest stage event into a funded stage.
     pub first_funded_event: Option<NaiveDate>,
     pub earmarks: Vec<FlowEarmark>,

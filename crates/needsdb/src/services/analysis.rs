@@ -179,13 +179,8 @@ async fn follow_earmarks(store: &dyn Store) -> Result<Vec<EarmarkLine>, StoreErr
     let items = store.items().await?;
     // The earmarked contributions and their recipients' onward flows, with
     // quantities and amounts as stored: nothing else can reach an earmarked
-    // group (`follow_through`). Merged reports are left out.
-    let rows: Vec<needsdb_store::FlowRow> = store
-        .earmark_flows()
-        .await?
-        .into_iter()
-        .filter(|c| c.merged_into.is_none())
-        .collect();
+    // group (`follow_through`). Merged reports are left out by the store.
+    let rows = store.earmark_flows().await?;
     let items: std::collections::HashMap<&str, &needsdb_domain::reference::CatalogueItem> =
         items.iter().map(|i| (i.code.as_str(), i)).collect();
     let mut flows = Vec::with_capacity(rows.len());

@@ -1506,11 +1506,11 @@ pub(super) async fn earmark_flows(conn: &mut Conn) -> Result<Vec<FlowRow>> {
     // then the earmarks, which are all on flows of this set (a contribution
     // with an earmark is one).
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT k.id, k.donor, k.recipient, k.item, k.quantity, k.value_cents, k.stage, k.stage_date, k.merged_into,
+        "SELECT k.id, k.donor, k.recipient, k.item, k.quantity, k.value_cents, k.stage, k.stage_date,
             (SELECT MIN(ev.stage_date) FROM contribution_events ev
               WHERE ev.contribution_id = k.id AND ev.to_stage IN ({funded})) AS first_funded
          FROM contributions k
-         WHERE k.deleted_at IS NULL
+         WHERE k.deleted_at IS NULL AND k.merged_into IS NULL
            AND ({EARMARKED}
                 OR k.donor IN (SELECT k.recipient FROM contributions k WHERE k.deleted_at IS NULL AND {EARMARKED}))
          ORDER BY k.id"
@@ -1529,7 +1529,6 @@ pub(super) async fn earmark_flows(conn: &mut Conn) -> Result<Vec<FlowRow>> {
             value_cents: r.try_get("value_cents")?,
             stage: Stage::parse(&stage).ok_or_else(|| StoreError::Internal(format!("unknown stage {stage}")))?,
             stage_date: r.try_get("stage_date")?,
-            merged_into: r.try_get("merged_into")?,
             first_funded_event: r.try_get("first_funded")?,
             earmarks: Vec::new(),
         });

@@ -31,18 +31,44 @@ pub(super) fn validated_unless_asked(q: &NeedQuery) -> NeedQuery {
 /// the API for seven).
 #[derive(Debug, Clone)]
 pub(super) struct Cell {
-    country: String,
+    place: Place,
     item: String,
-    region: String,
-    who_region: String,
-    income_group: String,
-    nam_status: String,
-    cluster: String,
     unit: String,
     money: bool,
     decimals: u32,
     units: Sums,
     value: Sums,
+}
+
+/// Where a cell's needs are, and the cluster of their item: every grouping
+/// but the item is one of these.
+#[derive(Debug, Clone)]
+struct Place {
+    country: String,
+    region: String,
+    who_region: String,
+    income_group: String,
+    nam_status: String,
+    cluster: String,
+}
+
+/// The columns `Place::read` reads (beside `agg.country`), from the
+/// countries (`c`) and items (`i`) joined to the cells.
+const PLACE: &str = "COALESCE(c.region_name, 'unknown') AS region, COALESCE(c.who_region, 'none') AS who_region,
+            COALESCE(c.income_group, 'unclassified') AS income_group, c.nam_status, i.cluster";
+
+impl Place {
+    /// From a row with `agg.country` and the `PLACE` columns.
+    fn read(r: &<Db as sqlx::Database>::Row) -> Result<Self> {
+        Ok(Self {
+            country: r.try_get("country")?,
+            region: r.try_get("region")?,
+            who_region: r.try_get("who_region")?,
+            income_group: r.try_get("income_group")?,
+            nam_status: r.try_get("nam_status")?,
+            cluster: r.try_get("cluster")?,
+        })
+    }
 }
 
 /// Sums over needs. In units, `needs` counts them all and `unvalued` is 0;
@@ -94,13 +120,13 @@ impl Sums {
 impl Cell {
     fn group(&self, by: CoverageBy) -> &str {
         match by {
-            CoverageBy::Country => &self.country,
+            CoverageBy::Country => &self.place.country,
             CoverageBy::Item => &self.item,
-            CoverageBy::Cluster => &self.cluster,
-            CoverageBy::Region => &self.region,
-            CoverageBy::WhoRegion => &self.who_region,
-            CoverageBy::IncomeGroup => &self.income_group,
-            CoverageBy::NamStatus => &self.nam_status,
+            CoverageBy::Cluster => &self.place.cluster,
+            CoverageBy::Region => &self.place.region,
+            CoverageBy::WhoRegion => &self.place.who_region,
+            CoverageBy::IncomeGroup => &self.place.income_group,
+            CoverageBy::NamStatus => &self.place.nam_status,
         }
     }
 }
@@ -136,9 +162,7 @@ fn value_sums(r: &<Db as sqlx::Database>::Row) -> Result<Sums> {
 /// thousand (country, item) groups are joined to countries and items.
 pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT agg.*, COALESCE(c.region_name, 'unknown') AS region, COALESCE(c.who_region, 'none') AS who_region,
-            COALESCE(c.income_group, 'unclassified') AS income_group, c.nam_status,
-            i.cluster, i.unit, i.unit_kind, i.decimals
+        "SELECT agg.*, {PLACE}, i.unit, i.unit_kind, i.decimals
          FROM (SELECT n.country, n.item,
             COUNT(*) AS needs,
             CAST(SUM(CASE WHEN n.cov_funded > n.quantity THEN 1 ELSE 0 END) AS BIGINT) AS over,
@@ -162,13 +186,8 @@ pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
             let money = r.try_get::<String, _>("unit_kind")? == "money";
             let decimals: i64 = r.try_get("decimals")?;
             Ok(Cell {
-                country: r.try_get("country")?,
+                place: Place::read(r)?,
                 item: r.try_get("item")?,
-                region: r.try_get("region")?,
-                who_region: r.try_get("who_region")?,
-                income_group: r.try_get("income_group")?,
-                nam_status: r.try_get("nam_status")?,
-                cluster: r.try_get("cluster")?,
                 unit: r.try_get("unit")?,
                 money,
                 decimals: if money { 2 } else { u32::try_from(decimals).unwrap_or(0) },
@@ -196,9 +215,7 @@ pub(super) async fn cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
 /// out costs the server more than the scan does.
 pub(super) async fn value_cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Cell>> {
     let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT agg.country, i.cluster, COALESCE(c.region_name, 'unknown') AS region,
-            COALESCE(c.who_region, 'none') AS who_region, COALESCE(c.income_group, 'unclassified') AS income_group,
-            c.nam_status,
+        "SELECT agg.country, {PLACE},
             CAST(SUM(agg.v_needs) AS BIGINT) AS v_needs,
             CAST(SUM(agg.v_unvalued) AS BIGINT) AS v_unvalued,
             CAST(SUM(agg.v_needed) AS BIGINT) AS v_needed,
@@ -220,13 +237,8 @@ pub(super) async fn value_cells(conn: &mut Conn, q: &NeedQuery) -> Result<Vec<Ce
     rows.iter()
         .map(|r| {
             Ok(Cell {
-                country: r.try_get("country")?,
+                place: Place::read(r)?,
                 item: String::new(),
-                region: r.try_get("region")?,
-                who_region: r.try_get("who_region")?,
-                income_group: r.try_get("income_group")?,
-                nam_status: r.try_get("nam_status")?,
-                cluster: r.try_get("cluster")?,
                 unit: String::new(),
                 money: false,
                 decimals: 0,

@@ -195,16 +195,12 @@ impl NeedRow {
             valued,
             open_units,
         } = got;
-        let sums = Sums {
-            units,
-            ..Default::default()
-        };
         let status = self.status()?;
         let coverage_usd = match (self.value_cents, valued) {
             (Some(v), Some(got)) => Some(got.present(v, 2)),
             _ => None,
         };
-        let over_covered = sums.units.funded > self.quantity
+        let over_covered = units.funded > self.quantity
             || matches!((self.value_cents, valued), (Some(v), Some(got)) if got.funded > v);
         let mut warnings = Vec::new();
         if over_covered {
@@ -227,7 +223,7 @@ impl NeedRow {
             id: self.id,
             version: self.version,
             status,
-            coverage: sums.units.present_with_unmet(self.quantity, open_units, decimals),
+            coverage: units.present_with_unmet(self.quantity, open_units, decimals),
             value_usd: self.value_cents.map(|v| to_json_number(v, 2)),
             coverage_usd,
             over_covered,
@@ -302,7 +298,7 @@ impl NeedRow {
         // have a value only when their need has one.
         let valued = if row.joined.is_money {
             Some(units)
-        } else if row.size().value_cents.is_some_and(|v| v > 0) {
+        } else if row.size().value().is_some() {
             Some(CoverageSums {
                 announced: r.try_get("val_announced")?,
                 pledged: r.try_get("val_pledged")?,

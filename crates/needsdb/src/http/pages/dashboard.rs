@@ -376,14 +376,8 @@ pub async fn show(State(s): State<AppState>, page: Page, RawQuery(raw): RawQuery
 
     let equity = match equity {
         Ok(e) => {
-            let counts = match (&item, &unit) {
-                (Some(code), Some(u)) => page.ta(
-                    "equity-counts-item",
-                    &[("item", page.item(code, code)), ("unit", page.unit_name(u))],
-                ),
-                _ => page.t("equity-counts-cash"),
-            };
-            Some(equity_view(&page, &e, dir, counts, item.is_none()))
+            let counted = item.as_deref().zip(unit.as_deref());
+            Some(equity_view(&page, &e, dir, counted))
         }
         Err(StoreError::Invalid(_)) => None,
         Err(e) => return failure(page, e.into()),
@@ -547,15 +541,21 @@ struct View {
     earmarks: Option<Vec<EarmarkRow>>,
 }
 
-/// `cash_only`: no item is chosen, so the panel counts cash alone (goods of
-/// different items have no common measure of delivery).
+/// `counted`: the item chosen and its unit; with none the panel counts cash
+/// alone (goods of different items have no common measure of delivery).
 fn equity_view(
     page: &Page,
     e: &needsdb_domain::equity::Equity,
     dir: Direction,
-    counts: String,
-    cash_only: bool,
+    counted: Option<(&str, &str)>,
 ) -> EquityView {
+    let counts = match counted {
+        Some((code, unit)) => page.ta(
+            "equity-counts-item",
+            &[("item", page.item(code, code)), ("unit", page.unit_name(unit))],
+        ),
+        None => page.t("equity-counts-cash"),
+    };
     let groups = ["low", "lower_middle", "upper_middle", "high"];
     let shares: Vec<Stack> = e
         .by_income_group
@@ -608,7 +608,7 @@ fn equity_view(
     let group = |g: &str| e.by_income_group.iter().find(|s| s.group == g);
     let pct = |v: f64| page.num(&serde_json::json!(v));
     let sentence = match (group("high"), group("low"), e.gini) {
-        (_, _, None) if cash_only => page.t("equity-nothing-cash"),
+        (_, _, None) if counted.is_none() => page.t("equity-nothing-cash"),
         (_, _, None) => page.t("equity-nothing"),
         (Some(h), Some(l), _) => page.ta(
             "equity-sentence",
