@@ -61,6 +61,9 @@ struct Layout {
     kind: Kind,
     columns: Vec<Mapped>,
     labels: Vec<String>,
+    /// Each mapped column as reports name it, `D (#item+code)`, made once
+    /// rather than for every cell of a million rows.
+    names: Vec<String>,
     /// The stage a `#value+disbursement` (say) column implies.
     value_stage: Option<&'static str>,
 }
@@ -445,10 +448,15 @@ impl Mapper {
                 "name the columns as the template does (Country code, Item code, Quantity needed...), or tag them with HXL hashtags (#country+code, #item+code, #need+num...)".into(),
             );
         }
+        let names = cols
+            .iter()
+            .map(|m| format!("{} ({})", columns::letters(m.index), labels[m.index]))
+            .collect();
         self.layout = Some(Layout {
             kind,
             columns: cols,
             labels,
+            names,
             value_stage,
         });
         for (row, cells) in pending.into_iter().skip(header_at + 1) {
@@ -474,10 +482,13 @@ impl Mapper {
             return;
         }
         let Some(layout) = self.layout.take() else { return };
-        let mut rec = RowValues::default();
-        for m in &layout.columns {
+        let mut rec = RowValues {
+            values: HashMap::with_capacity(layout.columns.len()),
+            reported: Vec::new(),
+        };
+        for (m, colname) in layout.columns.iter().zip(&layout.names) {
             let cell = cells.get(m.index).cloned().unwrap_or(Cell::Empty);
-            let colname = format!("{} ({})", columns::letters(m.index), layout.labels[m.index]);
+            let colname = colname.clone();
             let contributions = layout.kind == Kind::Contributions;
             let api = m.field.api_name(contributions);
             if m.field.informational() {
@@ -806,6 +817,7 @@ impl Mapper {
                 kind,
                 columns: Vec::new(),
                 labels: Vec::new(),
+                names: Vec::new(),
                 value_stage: None,
             });
         }

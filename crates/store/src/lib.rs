@@ -14,6 +14,7 @@ pub mod model;
 pub mod postgres;
 mod publish_gate;
 pub mod sqlite;
+mod staging;
 mod write_queue;
 
 /// External ids needsdb gives records in exports, and keys made from content.

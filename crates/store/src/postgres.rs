@@ -57,10 +57,12 @@ pub(crate) const NEEDS_FOR_COVERAGE: &str = "needs n";
 /// writing them takes no lock others wait for.
 pub(crate) const STAGING_TABLES: &[&str] = &[
     "DROP TABLE IF EXISTS pg_temp.import_new_needs",
-    "CREATE TEMP TABLE import_new_needs (LIKE needs INCLUDING DEFAULTS)",
-    "CREATE INDEX ON import_new_needs (country, external_id)",
-    // Staged needs are read back in id order, for the digest and the publish.
-    "CREATE UNIQUE INDEX ON import_new_needs (id)",
+    // Filled by COPY; published in id order. Repeats are found in memory (`StagedKeys`).
+    "CREATE TEMP TABLE import_new_needs (id BIGINT PRIMARY KEY, country TEXT NOT NULL, place TEXT, pcode TEXT,
+        item TEXT NOT NULL, quantity BIGINT NOT NULL, amount_minor BIGINT, currency TEXT, usd_rate TEXT,
+        priority TEXT NOT NULL, needed_by DATE NOT NULL, justification TEXT NOT NULL, reported_via TEXT NOT NULL,
+        external_id TEXT, status TEXT NOT NULL, value_cents BIGINT, people_in_need BIGINT, people_targeted BIGINT,
+        people_source TEXT, outcome TEXT)",
     "DROP TABLE IF EXISTS pg_temp.import_need_updates",
     "CREATE TEMP TABLE import_need_updates (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, need_id BIGINT NOT NULL, payload TEXT NOT NULL)",
     "DROP TABLE IF EXISTS pg_temp.import_new_contributions",
@@ -68,6 +70,116 @@ pub(crate) const STAGING_TABLES: &[&str] = &[
     "DROP TABLE IF EXISTS pg_temp.import_contribution_stages",
     "CREATE TEMP TABLE import_contribution_stages (seq BIGINT PRIMARY KEY, row_no BIGINT NOT NULL, contribution_id BIGINT NOT NULL, payload TEXT NOT NULL)",
 ];
+
+/// Stages new needs with one `COPY ... FROM STDIN` (text format): PostgreSQL
+/// parses the rows itself, without a bound parameter per value.
+pub(crate) async fn stage_needs(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    rows: &[crate::staging::StagedNeed<'_>],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut data = Vec::with_capacity(rows.len() * 160);
+    for r in rows {
+        copy_line(&mut data, r);
+    }
+    let mut copy = conn
+        .copy_in_raw(&format!(
+            "COPY import_new_needs ({}) FROM STDIN",
+            crate::staging::STAGED_NEED_COLUMNS
+        ))
+        .await?;
+    copy.send(data).await?;
+    copy.finish().await?;
+    Ok(())
+}
+
+/// One row in COPY's text format: tab between fields, `\N` for NULL, and
+/// backslash, tab, newline and carriage return escaped.
+fn copy_line(out: &mut Vec<u8>, r: &crate::staging::StagedNeed<'_>) {
+    use std::io::Write;
+    fn text(out: &mut Vec<u8>, s: Option<&str>) {
+        let Some(s) = s else {
+            out.extend_from_slice(b"\\N");
+            return;
+        };
+        for b in s.bytes() {
+            match b {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.push(b),
+            }
+        }
+    }
+    fn number(out: &mut Vec<u8>, n: Option<i64>) {
+        match n {
+            // Writing to a Vec cannot fail.
+            Some(n) => {
+                let _ = write!(out, "{n}");
+            }
+            None => out.extend_from_slice(b"\\N"),
+        }
+    }
+    number(out, Some(r.id));
+    for field in [
+        Field::Text(Some(r.country)),
+        Field::Text(r.place),
+        Field::Text(r.pcode),
+        Field::Text(Some(r.item)),
+        Field::Number(Some(r.quantity)),
+        Field::Number(r.amount_minor),
+        Field::Text(r.currency),
+        Field::Text(r.usd_rate),
+        Field::Text(Some(r.priority)),
+        Field::Date(r.needed_by),
+        Field::Text(Some(r.justification)),
+        Field::Text(Some(r.reported_via)),
+        Field::Text(r.external_id),
+        Field::Text(Some(r.status)),
+        Field::Number(r.value_cents),
+        Field::Number(r.people_in_need),
+        Field::Number(r.people_targeted),
+        Field::Text(r.people_source),
+        Field::Text(r.outcome),
+    ] {
+        out.push(b'\t');
+        match field {
+            Field::Text(s) => text(out, s),
+            Field::Number(n) => number(out, n),
+            Field::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
+        }
+    }
+    out.push(b'\n');
+}
+
+enum Field<'a> {
+    Text(Option<&'a str>),
+    Number(Option<i64>),
+    Date(chrono::NaiveDate),
+}
+
+/// Pairs of text as a table with columns `a` and `b`, bound as two arrays:
+/// two parameters for them all, where a VALUES list binds two a pair.
+pub(crate) fn push_pairs(qb: &mut sqlx::QueryBuilder<Db>, pairs: &[(&str, &str)]) {
+    let (a, b): (Vec<String>, Vec<String>) = pairs.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).unzip();
+    qb.push("SELECT * FROM unnest(")
+        .push_bind(a)
+        .push("::text[], ")
+        .push_bind(b)
+        .push("::text[]) AS p (a, b)");
+}
+
+/// Numbers as a table of one column, `value`, for `IN (...)`: bound as one array.
+pub(crate) fn push_ints(qb: &mut sqlx::QueryBuilder<Db>, ints: &[i64]) {
+    qb.push("SELECT unnest(")
+        .push_bind(ints.to_vec())
+        .push("::bigint[]) AS value");
+}
 
 /// After rows were inserted with explicit ids, the identity sequence must
 /// move past them, or the next ordinary insert would collide.

@@ -32,6 +32,7 @@ use crate::model::{
     Actor, ContributionImport, ImportChunk, ImportOptions, ImportOutcome, ImportSource, NeedImport, NeedRef,
 };
 use crate::publish_gate::PublishGate;
+use crate::staging::{StagedKeys, StagedNeed};
 use crate::write_queue::WriteQueue;
 use crate::{CONTENT_KEY_PREFIX, Result, StoreError, own_id};
 use needsdb_domain::need::{self as need_rules, NeedSpec};
@@ -63,6 +64,11 @@ struct State {
     at: chrono::DateTime<chrono::Utc>,
     /// The reader found problems of its own in what it has read so far.
     source_failed: bool,
+    /// The digest of the staged needs' first versions, made as they are
+    /// staged (by position), so the publish need not read them back.
+    digest: RowDigest,
+    /// Staged needs by the hash of their key.
+    staged_keys: StagedKeys,
 }
 
 impl State {
@@ -121,6 +127,8 @@ async fn run_inner(
         contribution_keys: HashSet::new(),
         at: now(),
         source_failed: false,
+        digest: RowDigest::default(),
+        staged_keys: StagedKeys::default(),
     };
     opts.phase("checking");
     while let Some(chunk) = source.next_chunk().await {
@@ -151,14 +159,13 @@ async fn publish(
     gate: &PublishGate,
     writes: &WriteQueue,
 ) -> Result<()> {
-    // The digest of the new needs is made from the staging table before the
-    // write lock is taken: it is the larger part of the work, and nobody
-    // need wait for it.
-    let digest = if st.staged_needs > 0 {
-        Some(staged_digest(conn, st.staged_needs).await?)
-    } else {
-        None
-    };
+    // Checking is over: the publish has no use for the staged keys (about
+    // 20 MB for a million rows), and its page cache can have the room.
+    st.staged_keys = StagedKeys::default();
+    // The digest of the new needs was made as they were staged: nobody
+    // waits for it under the write lock.
+    let digest = std::mem::take(&mut st.digest).finish().await?;
+    let digest = digest.filter(|_| st.staged_needs > 0);
     let _turn = gate.turn().await;
     // Behind this process's other writers, like any write (`write_queue`).
     let _write = writes.turn().await?;
@@ -191,16 +198,19 @@ async fn publish_inner(
     let base: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM needs")
         .fetch_one(&mut *conn)
         .await?;
+    // What every new need shares (version 1, who, when) was not staged.
     let created = sqlx::query(
         "INSERT INTO needs (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
             priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
             updated_at, updated_by, value_cents, open_units, people_in_need, people_targeted, people_source, outcome)
-         SELECT id + $1, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
-            priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
-            updated_at, updated_by, value_cents, quantity, people_in_need, people_targeted, people_source, outcome
+         SELECT id + $1, 1, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
+            priority, needed_by, justification, reported_via, external_id, status, $2, $3,
+            $2, $3, value_cents, quantity, people_in_need, people_targeted, people_source, outcome
          FROM import_new_needs ORDER BY id",
     )
     .bind(base)
+    .bind(st.at)
+    .bind(&actor.0)
     .execute(&mut *conn)
     .await
     .map_err(|e| {
@@ -410,6 +420,9 @@ async fn need_chunk(
 ) -> Result<()> {
     // Rows staged but not yet written would be written at publish; a file
     // with a problem stages nothing more.
+    // Where a chunk's time goes, for `NEEDSDB_LOG=needsdb_store=trace`
+    // (BENCHMARKS.md, "Import: 1M need rows").
+    let started = std::time::Instant::now();
     let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
     // (country, key) → index in `valid`, to find repeats within the chunk.
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
@@ -474,8 +487,10 @@ async fn need_chunk(
             input: r.input,
         });
     }
+    let checked = started.elapsed();
     let existing = find_existing(conn, &valid).await?;
-    let staged = find_staged(conn, &valid).await?;
+    let looked_up = started.elapsed() - checked;
+    let staged = find_staged(conn, &valid, &st.staged_keys, st.at, actor).await?;
     let mut fresh: Vec<NeedRow> = Vec::new();
     let mut updates: Vec<(u64, i64, String)> = Vec::new();
     for (i, v) in valid.iter().enumerate() {
@@ -526,16 +541,25 @@ async fn need_chunk(
                 updates.push((v.row, row.id, serde_json::to_string(&v.input)?));
             }
             None => {
-                st.staged_needs += 1;
                 st.outcome.created += 1;
-                let mut row = new_row(st.staged_needs, &v.spec, v.status, actor, st.at);
-                row.value_cents = needs::value_of(&v.spec, catalog);
-                fresh.push(row);
+                if st.writing() {
+                    st.staged_needs += 1;
+                    let mut row = new_row(st.staged_needs, &v.spec, v.status, actor, st.at);
+                    row.value_cents = needs::value_of(&v.spec, catalog);
+                    st.staged_keys
+                        .insert(row.id, key_hash(&row.country, row.external_id.as_deref()));
+                    fresh.push(row);
+                }
             }
         }
     }
+    let staging = std::time::Instant::now();
     if st.writing() {
-        insert_needs(conn, "import_new_needs", &fresh).await?;
+        let staged: Vec<StagedNeed> = fresh.iter().map(NeedRow::staged).collect();
+        super::super::stage_needs(conn, &staged).await?;
+        drop(staged);
+        st.digest.add(fresh).await?;
+        tracing::trace!(?checked, ?looked_up, staged = ?staging.elapsed(), total = ?started.elapsed(), "import: need chunk");
         for chunk in updates.chunks(INSERT_ROWS) {
             let mut qb = QueryBuilder::<Db>::new("INSERT INTO import_need_updates (seq, row_no, need_id, payload) ");
             qb.push_values(chunk, |mut b, (row, id, payload)| {
@@ -549,6 +573,59 @@ async fn need_chunk(
         }
     }
     Ok(())
+}
+
+/// The digest of an import's new needs, made on a thread of its own from
+/// the rows as they are staged: serialising a million rows to JSON took a
+/// second of the import's own thread, while the other core had room.
+#[derive(Default)]
+struct RowDigest {
+    rows: Option<tokio::sync::mpsc::Sender<Vec<NeedRow>>>,
+    done: Option<tokio::sync::oneshot::Receiver<Result<Sha256>>>,
+}
+
+impl RowDigest {
+    /// Adds the next rows, in id order (their ids are their positions).
+    async fn add(&mut self, rows: Vec<NeedRow>) -> Result<()> {
+        if self.rows.is_none() {
+            // Two chunks in flight at most, so memory stays flat.
+            let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<NeedRow>>(2);
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                let mut h = Sha256::new();
+                let mut result = Ok(());
+                while let Some(rows) = rx.blocking_recv() {
+                    for row in &rows {
+                        if result.is_err() {
+                            break;
+                        }
+                        // As `digest_snapshot` writes a snapshot whose id is its position.
+                        result = serde_json::to_writer(&mut h, row).map_err(StoreError::from);
+                        h.update(b"\n");
+                    }
+                }
+                let _ = done_tx.send(result.map(|()| h));
+            });
+            self.rows = Some(tx);
+            self.done = Some(done_rx);
+        }
+        match &self.rows {
+            Some(tx) if tx.send(rows).await.is_ok() => Ok(()),
+            _ => Err(StoreError::Internal("the import's digest thread stopped".into())),
+        }
+    }
+
+    /// The digest of every row added, or None if none was.
+    async fn finish(mut self) -> Result<Option<String>> {
+        drop(self.rows.take());
+        let Some(done) = self.done.take() else {
+            return Ok(None);
+        };
+        let h = done
+            .await
+            .map_err(|_| StoreError::Internal("the import's digest thread stopped".into()))??;
+        Ok(Some(hex::encode(h.finalize())))
+    }
 }
 
 /// Adds one need's first version to a digest: its snapshot as JSON, with the
@@ -568,27 +645,6 @@ pub(super) enum DigestIds {
     Absolute,
     /// By position in the import: the first need is 1.
     ByPosition,
-}
-
-/// The digest of the needs staged so far (ids 1..=n, which are positions).
-async fn staged_digest(conn: &mut Conn, n: i64) -> Result<String> {
-    let select = needs::SELECT.replace("FROM needs n", "FROM import_new_needs n");
-    let mut h = Sha256::new();
-    let mut from = 1;
-    while from <= n {
-        let to = (from + 4999).min(n);
-        let mut qb = QueryBuilder::<Db>::new(select.as_str());
-        qb.push(" WHERE n.id BETWEEN ")
-            .push_bind(from)
-            .push(" AND ")
-            .push_bind(to)
-            .push(" ORDER BY n.id");
-        for r in qb.build().fetch_all(&mut *conn).await? {
-            digest_snapshot(&mut h, NeedRow::from_row(&r)?.snapshot()?, 0);
-        }
-        from = to + 1;
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 /// The digest of the first versions of needs `first..=last`, as an import
@@ -721,38 +777,61 @@ async fn find_existing(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize
     Ok(out)
 }
 
-/// Needs staged by earlier chunks of this file, by index in `valid`.
-async fn find_staged(conn: &mut Conn, valid: &[Valid]) -> Result<HashMap<usize, NeedRow>> {
+/// The key a need is staged under, as one number (`StagedKeys`). It need
+/// only be the same within one import, in one process.
+fn key_hash(country: &str, key: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (country, key.unwrap_or_default()).hash(&mut h);
+    h.finish()
+}
+
+/// Needs staged by earlier chunks of this file, by index in `valid`. The
+/// hash of a row's key names a candidate, read back and kept only if its
+/// country and key are the row's.
+async fn find_staged(
+    conn: &mut Conn,
+    valid: &[Valid],
+    staged_keys: &StagedKeys,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+) -> Result<HashMap<usize, NeedRow>> {
     let mut out = HashMap::new();
-    if valid.is_empty() {
-        return Ok(out);
-    }
-    let mut by_key: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, v) in valid.iter().enumerate() {
-        by_key.insert(
-            (
-                v.spec.country.as_str(),
-                v.spec.external_id.as_deref().unwrap_or_default(),
-            ),
-            i,
+    let candidates: HashMap<i64, usize> = valid
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let id = staged_keys.find(key_hash(v.spec.country.as_str(), v.spec.external_id.as_deref()))?;
+            Some((id, i))
+        })
+        .collect();
+    let ids: Vec<i64> = candidates.keys().copied().collect();
+    for chunk in ids.chunks(2000) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT n.id, CAST(1 AS BIGINT) AS version, n.country, n.place, n.pcode, n.item, n.quantity, n.amount_minor, n.currency,
+                n.usd_rate, n.priority, n.needed_by, n.justification, n.reported_via, n.external_id, n.status,
+                n.value_cents, n.people_in_need, n.people_targeted, n.people_source, n.outcome, ",
         );
-    }
-    let keys: Vec<(&str, &str)> = by_key.keys().copied().collect();
-    for chunk in keys.chunks(2000) {
-        let mut qb = QueryBuilder::<Db>::new("WITH k (country, external_id) AS (");
-        qb.push_values(chunk, |mut b, (country, key)| {
-            b.push_bind(*country).push_bind(*key);
-        });
-        qb.push(
-            ") SELECT n.*, '' AS country_name, '' AS item_name, '' AS cluster, '' AS unit, 'count' AS unit_kind,
-                CAST(0 AS BIGINT) AS decimals
-             FROM import_new_needs n JOIN k ON k.country = n.country AND k.external_id = n.external_id",
-        );
+        qb.push_bind(at)
+            .push(" AS created_at, ")
+            .push_bind(&actor.0)
+            .push(" AS created_by, ")
+            .push_bind(at)
+            .push(" AS updated_at, ")
+            .push_bind(&actor.0)
+            .push(
+                " AS updated_by, '' AS country_name, '' AS item_name, '' AS cluster, '' AS unit, 'count' AS unit_kind,
+                CAST(0 AS BIGINT) AS decimals FROM import_new_needs n WHERE n.id IN (",
+            );
+        super::super::push_ints(&mut qb, chunk);
+        qb.push(")");
         for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
             let row = NeedRow::from_row(&r)?;
-            let key = row.external_id.clone().unwrap_or_default();
-            if let Some(&i) = by_key.get(&(row.country.as_str(), key.as_str())) {
-                out.insert(i, row);
+            if let Some(&i) = candidates.get(&row.id) {
+                let v = &valid[i];
+                if row.country == v.spec.country.as_str() && row.external_id == v.spec.external_id {
+                    out.insert(i, row);
+                }
             }
         }
     }
@@ -765,9 +844,7 @@ async fn needs_by_key(conn: &mut Conn, keys: &[(&str, &str)]) -> Result<Vec<Need
     let mut out = Vec::new();
     for chunk in keys.chunks(2000) {
         let mut qb = QueryBuilder::<Db>::new("WITH k (country, external_id) AS (");
-        qb.push_values(chunk, |mut b, (country, key)| {
-            b.push_bind(*country).push_bind(*key);
-        });
+        super::super::push_pairs(&mut qb, chunk);
         qb.push(") ")
             .push(needs::SELECT)
             .push(" JOIN k ON k.country = n.country AND k.external_id = n.external_id WHERE n.deleted_at IS NULL");
@@ -798,48 +875,6 @@ async fn needs_by_own_id(conn: &mut Conn, ids: &[i64]) -> Result<Vec<NeedRow>> {
 async fn fetch_fresh(conn: &mut Conn, mut qb: QueryBuilder<Db>, out: &mut Vec<NeedRow>) -> Result<()> {
     for r in qb.build().persistent(false).fetch_all(&mut *conn).await? {
         out.push(NeedRow::from_row(&r)?);
-    }
-    Ok(())
-}
-
-/// Writes rows of the needs table's shape into `table` (the staging table).
-async fn insert_needs(conn: &mut Conn, table: &'static str, rows: &[NeedRow]) -> Result<()> {
-    for chunk in rows.chunks(INSERT_ROWS) {
-        let mut qb = QueryBuilder::<Db>::new(format!(
-            "INSERT INTO {table} (id, version, country, place, pcode, item, quantity, amount_minor, currency, usd_rate,
-                priority, needed_by, justification, reported_via, external_id, status, created_at, created_by,
-                updated_at, updated_by, value_cents, open_units, people_in_need, people_targeted, people_source,
-                outcome) "
-        ));
-        qb.push_values(chunk, |mut b, r| {
-            b.push_bind(r.id)
-                .push_bind(r.version)
-                .push_bind(&r.country)
-                .push_bind(&r.place)
-                .push_bind(&r.pcode)
-                .push_bind(&r.item)
-                .push_bind(r.quantity)
-                .push_bind(r.amount_minor)
-                .push_bind(&r.currency)
-                .push_bind(&r.usd_rate)
-                .push_bind(&r.priority)
-                .push_bind(r.needed_by)
-                .push_bind(&r.justification)
-                .push_bind(&r.reported_via)
-                .push_bind(&r.external_id)
-                .push_bind(&r.status)
-                .push_bind(r.created_at)
-                .push_bind(&r.created_by)
-                .push_bind(r.updated_at)
-                .push_bind(&r.updated_by)
-                .push_bind(r.value_cents)
-                .push_bind(r.quantity)
-                .push_bind(r.people_in_need)
-                .push_bind(r.people_targeted)
-                .push_bind(&r.people_source)
-                .push_bind(&r.outcome);
-        });
-        qb.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

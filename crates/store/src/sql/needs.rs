@@ -140,6 +140,32 @@ impl NeedRow {
         Ok(serde_json::to_value(self)?)
     }
 
+    /// The row as an import stages it (`crate::staging`).
+    pub(super) fn staged(&self) -> crate::staging::StagedNeed<'_> {
+        crate::staging::StagedNeed {
+            id: self.id,
+            country: &self.country,
+            place: self.place.as_deref(),
+            pcode: self.pcode.as_deref(),
+            item: &self.item,
+            quantity: self.quantity,
+            amount_minor: self.amount_minor,
+            currency: self.currency.as_deref(),
+            usd_rate: self.usd_rate.as_deref(),
+            priority: &self.priority,
+            needed_by: self.needed_by,
+            justification: &self.justification,
+            reported_via: &self.reported_via,
+            external_id: self.external_id.as_deref(),
+            status: &self.status,
+            value_cents: self.value_cents,
+            people_in_need: self.people_in_need,
+            people_targeted: self.people_targeted,
+            people_source: self.people_source.as_deref(),
+            outcome: self.outcome.as_deref(),
+        }
+    }
+
     /// The input that would produce this need, so an edit can be merged and re-validated.
     pub(super) fn to_input(&self) -> NewNeed {
         let money = match (self.amount_minor, self.currency.as_deref()) {

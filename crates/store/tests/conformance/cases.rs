@@ -1678,6 +1678,65 @@ async fn total_needs(b: &Backend) -> i64 {
     b.store.needs(&NeedQuery::default()).await.unwrap().total
 }
 
+/// Staged rows travel as COPY text on PostgreSQL and as bound values on
+/// SQLite: every character of a text must come back as it went in, and a
+/// key repeated in a later chunk must be found however many rows lie between.
+pub async fn imports_keep_every_character_and_find_repeats_across_chunks(b: &Backend) {
+    let s = &b.store;
+    // Control characters are refused before staging; a backslash, COPY's
+    // escape, and text that looks like its escapes are not.
+    let odd = "back\\slash, \\N, \\t, \\\\, trailing \\, quote \" ' , نقطة 点 ✓ \\";
+    let mut needs: Vec<NewNeed> = (0..30)
+        .map(|i| NewNeed {
+            external_id: Some(format!("k{i}")),
+            place: (i == 0).then(|| odd.to_owned()),
+            justification: Some(if i == 0 { odd.to_owned() } else { format!("row {i}") }),
+            ..need("KEN", "PPE-MASK-MED", json!(i + 1))
+        })
+        .collect();
+    // The first row again, fifteen chunks later: a repeat, not a second need.
+    needs.push(needs[0].clone());
+    let out = s
+        .import(&actor(), &mut rows(needs.clone()), &import_opts(false))
+        .await
+        .unwrap();
+    assert_eq!((out.created, out.duplicates, out.committed), (30, 1, true), "{out:?}");
+    let page = s
+        .needs(&NeedQuery {
+            country: Some("KEN".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let first = page
+        .items
+        .iter()
+        .find(|n| n.external_id.as_deref() == Some("k0"))
+        .unwrap();
+    assert_eq!(first.justification, odd);
+    assert_eq!(first.place.as_deref(), Some(odd));
+    assert!(s.audit_verify().await.unwrap().first_bad.is_none());
+
+    // The same key with other content, chunks later: a problem, and nothing written.
+    let mut clash: Vec<NewNeed> = (0..10)
+        .map(|i| NewNeed {
+            external_id: Some(format!("c{i}")),
+            ..need("UGA", "PPE-MASK-MED", json!(i + 1))
+        })
+        .collect();
+    clash.push(NewNeed {
+        external_id: Some("c0".into()),
+        ..need("UGA", "PPE-MASK-MED", json!(99))
+    });
+    let out = s.import(&actor(), &mut rows(clash), &import_opts(false)).await.unwrap();
+    assert!(!out.committed);
+    assert_eq!(
+        (out.problem_count, out.problems[0].row, out.problems[0].code.as_str()),
+        (1, 12, "duplicate_external_id"),
+        "{out:?}"
+    );
+}
+
 pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
     let s = &b.store;
     let with_id = |id: &str, qty: i64| NewNeed {

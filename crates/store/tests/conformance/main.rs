@@ -36,6 +36,7 @@ conformance!(
     a_merged_report_keeps_its_history_but_counts_once,
     reports_from_both_sides_of_a_flow_are_matched_as_one,
     imports_are_all_or_nothing_idempotent_and_versioned,
+    imports_keep_every_character_and_find_repeats_across_chunks,
     catalogue_items_are_checked_edited_valued_and_retired,
     cash_for_goods_counts_at_the_needs_value,
     two_reports_from_one_side_are_never_merged_at_once,
