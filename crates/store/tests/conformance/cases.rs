@@ -1674,6 +1674,22 @@ fn import_opts(dry_run: bool) -> needsdb_store::ImportOptions {
     }
 }
 
+/// The live need a country's import stored under `key`.
+async fn stored_need(b: &Backend, country: &str, key: &str) -> needsdb_store::Need {
+    let page = b
+        .store
+        .needs(&NeedQuery {
+            country: Some(country.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    page.items
+        .into_iter()
+        .find(|n| n.external_id.as_deref() == Some(key))
+        .unwrap()
+}
+
 async fn total_needs(b: &Backend) -> i64 {
     b.store.needs(&NeedQuery::default()).await.unwrap().total
 }
@@ -1701,18 +1717,7 @@ pub async fn imports_keep_every_character_and_find_repeats_across_chunks(b: &Bac
         .await
         .unwrap();
     assert_eq!((out.created, out.duplicates, out.committed), (30, 1, true), "{out:?}");
-    let page = s
-        .needs(&NeedQuery {
-            country: Some("KEN".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let first = page
-        .items
-        .iter()
-        .find(|n| n.external_id.as_deref() == Some("k0"))
-        .unwrap();
+    let first = stored_need(b, "KEN", "k0").await;
     assert_eq!(first.justification, odd);
     assert_eq!(first.place.as_deref(), Some(odd));
     assert!(s.audit_verify().await.unwrap().first_bad.is_none());
@@ -1803,18 +1808,7 @@ pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
         .await
         .unwrap();
     assert_eq!((out.created, out.updated), (0, 1), "{out:?}");
-    let page = s
-        .needs(&NeedQuery {
-            country: Some("KEN".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let b_need = page
-        .items
-        .iter()
-        .find(|n| n.external_id.as_deref() == Some("b"))
-        .unwrap();
+    let b_need = stored_need(b, "KEN", "b").await;
     assert_eq!(b_need.quantity, json!(20));
     // The first version, kept only in the row until this edit, was written
     // out before the row changed.
@@ -1832,11 +1826,7 @@ pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
             .parse::<chrono::DateTime<chrono::Utc>>()
             .unwrap()
     );
-    let a_need = page
-        .items
-        .iter()
-        .find(|n| n.external_id.as_deref() == Some("a"))
-        .unwrap();
+    let a_need = stored_need(b, "KEN", "a").await;
     let a_history = s.need_history(a_need.id).await.unwrap();
     assert_eq!(a_history.len(), 1, "imported needs keep a first version");
     assert_eq!(
@@ -1871,7 +1861,9 @@ pub async fn imports_are_all_or_nothing_idempotent_and_versioned(b: &Backend) {
         .create_need(&actor(), &need("KEN", "PPE-GOWN", json!(1)), false)
         .await
         .unwrap();
-    assert!(page.items.iter().all(|m| m.id != n.id));
+    for key in ["a", "b", "c"] {
+        assert_ne!(stored_need(b, "KEN", key).await.id, n.id);
+    }
     assert_eq!(total_needs(b).await, 5);
 }
 
