@@ -2382,7 +2382,8 @@ impl TwoProcesses<'_> {
     }
 }
 
-/// The plans of the lists people page through most, pinned at a size where
+/// The plans of the lists people page through most, and of the needs list's
+/// most used filters, pinned at a size where
 /// a bad plan shows (20,000 needs and 20,000 contributions, statistics
 /// gathered). One country's needs in id order, as `sql/needs.rs` asks for
 /// them, come from an index on the country: PostgreSQL uses
@@ -2400,10 +2401,12 @@ pub async fn list_plans_use_their_indexes(b: &Backend) {
     b.exec(&format!(
         "INSERT INTO needs (id, version, country, item, quantity, priority, needed_by, justification, reported_via, status, created_at, created_by, updated_at, updated_by)
          WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 19999),
-              bc AS (SELECT iso3, ROW_NUMBER() OVER (ORDER BY iso3) - 1 AS k FROM countries WHERE nam_status = 'member')
-         SELECT i + 1, 1, bc.iso3, 'PPE-GOWN', 10, 'high', {date}, '', 'import', 'validated',
+              bc AS (SELECT iso3, ROW_NUMBER() OVER (ORDER BY iso3) - 1 AS k FROM countries WHERE nam_status = 'member'),
+              bi AS (SELECT code, ROW_NUMBER() OVER (ORDER BY code) - 1 AS k FROM items WHERE unit_kind <> 'money')
+         SELECT i + 1, 1, bc.iso3, bi.code, 10, 'high', {date}, '', 'import',
+                CASE WHEN i % 10 = 0 THEN 'submitted' ELSE 'validated' END,
                 '2026-01-01T00:00:00Z', 'test', '2026-01-01T00:00:00Z', 'test'
-         FROM s JOIN bc ON bc.k = i % 121"
+         FROM s JOIN bc ON bc.k = i % 121 JOIN bi ON bi.k = (i / 121) % 40"
     ))
     .await;
     // 20,000 contributions: from WHO to every member in turn, and a few
@@ -2431,6 +2434,60 @@ pub async fn list_plans_use_their_indexes(b: &Backend) {
         assert!(!plan.contains("needs_pkey"), "the list walks the primary key: {plan}");
     } else {
         assert!(plan.contains("needs_coverage (country=?)"), "{plan}");
+    }
+    // The filters people use most, as `sql/needs.rs` writes them: an item
+    // (1 need in 40 here), a status (1 in 10), a cluster (the items in it, 1
+    // in 10), a region (the countries in it, 2 in 5). None reads every need.
+    // SQLite, without statistics, finds the matching needs by an index (and
+    // sorts them for a cluster or a region); PostgreSQL takes the item's
+    // 500 by `needs_item` and sorts them, and for the broader filters walks
+    // the primary key in id order, keeping matches until it has a page.
+    let needs = |filter: &str| {
+        format!(
+            "SELECT n.id FROM needs n JOIN countries c ON c.iso3 = n.country JOIN items i ON i.code = n.item
+             WHERE n.deleted_at IS NULL{filter} ORDER BY n.id ASC, n.id ASC LIMIT 51"
+        )
+    };
+    for (what, filter, sqlite_index, postgres_index) in [
+        (
+            "an item",
+            " AND n.item = 'FOOD-RICE'",
+            "needs_item (item=?)",
+            "needs_item",
+        ),
+        (
+            "a status",
+            " AND n.status IN ('submitted')",
+            "needs_status (status=?)",
+            "needs_pkey",
+        ),
+        (
+            "a cluster",
+            " AND n.item IN (SELECT code FROM items WHERE cluster = 'food_security')",
+            "needs_item (item=?)",
+            "needs_pkey",
+        ),
+        (
+            "a region",
+            " AND n.country IN (SELECT iso3 FROM countries WHERE region_code = '002' OR subregion_code = '002')",
+            "needs_coverage (country=?)",
+            "needs_pkey",
+        ),
+    ] {
+        let plan = b.plan(&needs(filter)).await;
+        if postgres {
+            assert!(plan.contains(postgres_index), "needs of {what}: {plan}");
+            assert!(
+                !plan.contains("Seq Scan on needs"),
+                "needs of {what}: read every row: {plan}"
+            );
+        } else {
+            assert!(plan.contains(sqlite_index), "needs of {what}: {plan}");
+            assert!(
+                !plan.lines().any(|l| l.trim() == "SCAN n"),
+                "needs of {what}: read every row: {plan}"
+            );
+        }
     }
     // Contributions, as `sql/contributions.rs` lists them: one recipient's,
     // one donor's (a donor desk officer's own), and the most recent first
