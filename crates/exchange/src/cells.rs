@@ -116,9 +116,6 @@ pub fn excel_serial(f: f64, epoch_1904: bool) -> Option<NaiveDate> {
     }
 }
 
-/// Dates as people type them. Day and month written as numbers are read as
-/// day first (as most of the world writes them) only when that cannot be
-/// mistaken: `03/04/2026` is refused, `23/04/2026` is 23 April.
 /// `YYYY-MM-DD`, exactly.
 fn iso_date(t: &str) -> Option<NaiveDate> {
     let b = t.as_bytes();
@@ -133,6 +130,9 @@ fn iso_date(t: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
+/// Dates as people type them. Day and month written as numbers are read as
+/// day first (as most of the world writes them) only when that cannot be
+/// mistaken: `03/04/2026` is refused, `23/04/2026` is 23 April.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
     // A date-time keeps its date.

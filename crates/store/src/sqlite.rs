@@ -152,9 +152,10 @@ pub(crate) async fn after_bulk_insert(
 /// while it checks (two may), back to the default after. 64 MB rather than
 /// 32 cut the publish of a million rows from about 8.5 s to 6.3 s, and the
 /// publish is what every other writer waits for; the server must still stay
-/// under 300 MB with imports queued (BENCHMARKS.md, "Uploads under load"). Staging tables stay
-/// in temporary files (which SQLite writes out only when their own small
-/// cache is full), never in memory, so a big file does not grow the server.
+/// under 300 MB with imports queued (BENCHMARKS.md, "Uploads under load").
+/// Staging tables stay in temporary files (which SQLite writes out only when
+/// their own small cache is full), never in memory, so a big file does not
+/// grow the server.
 pub(crate) async fn import_settings(
     conn: &mut <Db as sqlx::Database>::Connection,
     step: crate::ImportStep,

@@ -41,8 +41,8 @@ pub(crate) struct StagedNeed<'a> {
 /// in SQLite's small temporary cache, tripled the time staging took.
 ///
 /// Each staged need costs 8 bytes for its key's hash and about 5 for the
-/// table (4 MB per million rows more than the file's other memory, plus
-/// slack as each grows). A hash names a candidate only: the caller compares
+/// table (about 13 MB per million rows, plus slack as each grows; freed
+/// before the publish). A hash names a candidate only: the caller compares
 /// the staged row itself.
 #[derive(Default)]
 pub(crate) struct StagedKeys {

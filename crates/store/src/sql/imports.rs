@@ -599,9 +599,8 @@ impl RowDigest {
                         if result.is_err() {
                             break;
                         }
-                        // As `digest_snapshot` writes a snapshot whose id is its position.
-                        result = serde_json::to_writer(&mut h, row).map_err(StoreError::from);
-                        h.update(b"\n");
+                        // Its id is its position already: no offset to take off.
+                        result = digest_line(&mut h, row);
                     }
                 }
                 let _ = done_tx.send(result.map(|()| h));
@@ -630,12 +629,19 @@ impl RowDigest {
 
 /// Adds one need's first version to a digest: its snapshot as JSON, with the
 /// id written as `id - offset` (by position, 1 for the import's first need).
-fn digest_snapshot(h: &mut Sha256, mut snapshot: serde_json::Value, offset: i64) {
+fn digest_snapshot(h: &mut Sha256, mut snapshot: serde_json::Value, offset: i64) -> Result<()> {
     if let Some(id) = snapshot["id"].as_i64() {
         snapshot["id"] = json!(id - offset);
     }
-    h.update(snapshot.to_string().as_bytes());
+    digest_line(h, &snapshot)
+}
+
+/// One line of an import's digest: a first version as JSON, then a newline.
+/// A `NeedRow` and its snapshot write the same JSON (`preserve_order`).
+fn digest_line(h: &mut Sha256, version: &impl serde::Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *h, version)?;
     h.update(b"\n");
+    Ok(())
 }
 
 /// How ids enter an import's digest.
@@ -689,7 +695,7 @@ pub(super) async fn first_versions_digest(
                 Some(snap) => serde_json::from_str(snap)?,
                 None => row.snapshot()?,
             };
-            digest_snapshot(&mut h, snapshot, offset);
+            digest_snapshot(&mut h, snapshot, offset)?;
             count += 1;
         }
         from = to + 1;
@@ -1083,8 +1089,8 @@ fn stage_move(st: &mut State, row: u64, id: i64, now: &StoredStage, input: &NewC
 /// The statements that find live records by their owner and external id,
 /// or by the `needsdb-<id>` an export gave a record that had none.
 struct KeyLookup {
-    /// `id`, `owner`, `key` of live records, joined to a VALUES list of
-    /// (owner, key) pairs appended to it: the unique index on
+    /// `id`, `owner`, `key` of live records, joined to the (owner, key)
+    /// pairs appended to it (`push_pairs`): the unique index on
     /// (owner, external_id) finds each.
     by_key: &'static str,
     /// What closes `by_key`: the join condition.
@@ -1095,13 +1101,13 @@ struct KeyLookup {
 
 const NEED_KEYS: KeyLookup = KeyLookup {
     by_key: "SELECT n.id, n.country AS owner, n.external_id AS key FROM needs n JOIN (",
-    by_key_on: ") AS v ON n.country = v.column1 AND n.external_id = v.column2 WHERE n.deleted_at IS NULL",
+    by_key_on: ") AS v ON n.country = v.a AND n.external_id = v.b WHERE n.deleted_at IS NULL",
     by_own_id: "SELECT id, country AS owner FROM needs WHERE deleted_at IS NULL AND external_id IS NULL AND id IN (",
 };
 
 const CONTRIBUTION_KEYS: KeyLookup = KeyLookup {
     by_key: "SELECT n.id, n.donor AS owner, n.external_id AS key FROM contributions n JOIN (",
-    by_key_on: ") AS v ON n.donor = v.column1 AND n.external_id = v.column2 WHERE n.deleted_at IS NULL",
+    by_key_on: ") AS v ON n.donor = v.a AND n.external_id = v.b WHERE n.deleted_at IS NULL",
     by_own_id: "SELECT id, donor AS owner FROM contributions WHERE deleted_at IS NULL AND external_id IS NULL AND id IN (",
 };
 
@@ -1116,9 +1122,7 @@ async fn ids_by_keys(
     let mut out = HashMap::new();
     for chunk in pairs.chunks(INSERT_ROWS) {
         let mut qb = QueryBuilder::<Db>::new(lookup.by_key);
-        qb.push_values(chunk, |mut b, (o, k)| {
-            b.push_bind(*o).push_bind(*k);
-        });
+        super::super::push_pairs(&mut qb, chunk);
         qb.push(lookup.by_key_on);
         for r in qb.build().fetch_all(&mut *conn).await? {
             out.insert((r.try_get("owner")?, r.try_get("key")?), r.try_get("id")?);
