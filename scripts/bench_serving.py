@@ -14,7 +14,8 @@ It asserts nothing about time.
 Fills the databases with the dashboard benchmark (NEEDSDB_BENCH_FILL_ONLY=1),
 so both stores hold the same rows. Needs wrk (Debian) and Datasette (pip);
 scripts/bench installs them where they are missing. Set
-NEEDSDB_BENCH_SECONDS to shorten the runs.
+NEEDSDB_BENCH_SECONDS to shorten the runs, and NEEDSDB_BENCH_ONLY (words
+of the requests' names, comma-separated: list,304,updates) to run some.
 """
 
 import json
@@ -57,6 +58,13 @@ COVERAGE_UNITS_SQL = (
 
 COVERAGE = "/api/v1/coverage?by=country&measure=usd"
 
+# NEEDSDB_BENCH_ONLY=list,304 runs only the requests whose name holds one of these.
+ONLY = [w for w in os.environ.get("NEEDSDB_BENCH_ONLY", "").split(",") if w]
+
+
+def wanted(what):
+    return not ONLY or any(w in what for w in ONLY)
+
 
 def free_port():
     with socket.socket() as s:
@@ -84,12 +92,38 @@ def rss_mb(pid):
     return now / 1024, peak / 1024
 
 
-def wrk(url, headers=()):
+def wrk(url, headers=(), paths=None):
+    """Loads `url`; with `paths`, asks for each of them in turn on `url`'s server."""
     # As a browser or a script with gzip asks: the answers travel compressed.
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-H", "Accept-Encoding: gzip"]
     for h in headers:
         args += ["-H", h]
+    if paths:
+        script = os.path.join(tempfile.mkdtemp(prefix="needsdb-wrk-"), "paths.lua")
+        open(script, "w").write(IN_TURN_LUA.replace("PATHS", ", ".join(json.dumps(p) for p in paths)))
+        args += ["-s", script]
     return parse_wrk(subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout)
+
+
+# Each connection asks for the paths in turn, so consecutive requests ask
+# different questions and no kept answer serves them.
+IN_TURN_LUA = """
+paths = {PATHS}
+i = math.random(0, #paths - 1)
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+"""
+
+
+def countries_with_needs(sqlite_path):
+    import sqlite3
+
+    db = sqlite3.connect(sqlite_path)
+    rows = [r[0] for r in db.execute("select distinct country from needs order by country")]
+    db.close()
+    return rows
 
 
 def parse_wrk(out):
@@ -245,27 +279,35 @@ def main():
         db_name = os.path.splitext(os.path.basename(sqlite_path))[0]
         datasette_q = lambda sql: f"/{db_name}.json?sql={urllib.parse.quote(sql)}&_shape=array"
 
-        # (what, path, signed in, Datasette's equivalent)
+        # Every state's first page in turn: more questions than a process
+        # keeps pages for, so each is read from the database.
+        countries = countries_with_needs(sqlite_path)
+        in_turn = [f"/api/v1/needs?country={c}&limit=50" for c in countries]
+        ds_in_turn = [f"/{db_name}{NEEDS_TABLE}".replace("country=KEN", f"country={c}") for c in countries]
+        # (what, path, signed in, Datasette's equivalent, paths asked in turn)
         requests = [
-            ("needs list, KEN, 50 a page, with coverage", "/api/v1/needs?country=KEN&limit=50", True, f"/{db_name}{NEEDS_TABLE}"),
-            ("coverage by country, US$ (anonymous)", COVERAGE, False, datasette_q(COVERAGE_USD_SQL)),
-            ("coverage by country and item, units", "/api/v1/coverage?by=country", False, datasette_q(COVERAGE_UNITS_SQL)),
+            ("needs list, KEN, 50 a page, with coverage", "/api/v1/needs?country=KEN&limit=50", True, f"/{db_name}{NEEDS_TABLE}", None),
+            (f"needs list, {len(countries)} states in turn", in_turn[0], True, ds_in_turn[0], (in_turn, ds_in_turn)),
+            ("coverage by country, US$ (anonymous)", COVERAGE, False, datasette_q(COVERAGE_USD_SQL), None),
+            ("coverage by country and item, units", "/api/v1/coverage?by=country", False, datasette_q(COVERAGE_UNITS_SQL), None),
         ]
-        for what, path, signed, ds_path in requests:
+        for what, path, signed, ds_path, turns in requests:
+            if not wanted(what):
+                continue
             line = {"what": what}
             for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
                 s = servers[name]
                 auth = [f"Authorization: Bearer {tokens[name]}"] if signed else []
                 code, _ = status_and_etag(s.base + path, dict(h.split(": ", 1) for h in auth))
                 assert code == 200, f"{name} {path}: {code}"
-                line[name] = wrk(s.base + path, auth)
+                line[name] = wrk(s.base + path, auth, turns and turns[0])
             code, _ = status_and_etag(servers["Datasette"].base + ds_path)
             assert code == 200, f"Datasette {ds_path}: {code}"
-            line["Datasette"] = wrk(servers["Datasette"].base + ds_path)
+            line["Datasette"] = wrk(servers["Datasette"].base + ds_path, (), turns and turns[1])
             rows.append(line)
         # Unchanged data, asked again with the ETag: 304 and no body.
         line = {"what": "coverage by country, US$, If-None-Match"}
-        for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+        for name in [] if not wanted(line["what"]) else ["needsdb SQLite", "needsdb PostgreSQL"]:
             s = servers[name]
             code, etag = status_and_etag(s.base + COVERAGE)
             again, _ = status_and_etag(s.base + COVERAGE, {"If-None-Match": etag})
@@ -273,12 +315,12 @@ def main():
         rows.append(line)
         # Last, as they change the data: concurrent writes.
         line = {"what": f"need updates, {WRITERS} writers"}
-        for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+        for name in [] if not wanted(line["what"]) else ["needsdb SQLite", "needsdb PostgreSQL"]:
             line[name] = wrk_writes(servers[name].base, writers[name])
         rows.append(line)
         pledges = pledge_lua(sqlite_path)
         line = {"what": f"pledges linked to needs, {WRITERS} writers"}
-        for name in ["needsdb SQLite", "needsdb PostgreSQL"]:
+        for name in [] if not wanted(line["what"]) else ["needsdb SQLite", "needsdb PostgreSQL"]:
             line[name] = wrk_writes(servers[name].base, writers[name], pledges)
         rows.append(line)
         for name, s in servers.items():

@@ -37,14 +37,19 @@ impl DataVersion {
 
 type Answer = Arc<dyn Any + Send + Sync>;
 
-/// How many different questions are kept for one version; past it, the
-/// oldest are not tracked and the map starts again (filters are many, the
-/// common questions few).
+/// How many different questions are kept for one version by default; past
+/// it, the map starts again (filters are many, the common questions few).
 const MAX_ANSWERS: usize = 512;
 
-#[derive(Default)]
 pub struct AnswerCache {
     inner: Mutex<Kept>,
+    capacity: usize,
+}
+
+impl Default for AnswerCache {
+    fn default() -> Self {
+        Self::with_capacity(MAX_ANSWERS)
+    }
 }
 
 #[derive(Default)]
@@ -54,6 +59,15 @@ struct Kept {
 }
 
 impl AnswerCache {
+    /// A cache that keeps at most `capacity` answers per version: the bound
+    /// on its memory is `capacity` times the largest answer kept.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            inner: Mutex::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
     /// The answer to `key` at `version`: kept, or computed by `compute` and
     /// kept. `key` must name the question fully: its filters and the caller's
     /// scope.
@@ -97,7 +111,7 @@ impl AnswerCache {
                 kept.answers.clear();
             }
         }
-        if kept.answers.len() >= MAX_ANSWERS && !kept.answers.contains_key(&key) {
+        if kept.answers.len() >= self.capacity && !kept.answers.contains_key(&key) {
             kept.answers.clear();
         }
         Some(kept.answers.entry(key).or_default().clone())
@@ -161,6 +175,21 @@ mod tests {
             assert_eq!(t.await.ok(), Some(Ok(0)));
         }
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn past_its_capacity_the_cache_starts_again() {
+        let cache = AnswerCache::with_capacity(2);
+        for q in ["a", "b"] {
+            let _: Result<(), ()> = cache.get_or_compute(&v(1, "x"), q.into(), || async { Ok(()) }).await;
+        }
+        assert_eq!(cache.len(), 2);
+        let _: Result<(), ()> = cache.get_or_compute(&v(1, "x"), "c".into(), || async { Ok(()) }).await;
+        assert_eq!(
+            cache.len(),
+            1,
+            "a third question at the same version: the kept answers start again"
+        );
     }
 
     #[tokio::test]

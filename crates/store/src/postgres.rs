@@ -12,8 +12,10 @@ pub(crate) type Db = sqlx::Postgres;
 pub(crate) const DIALECT: Dialect = Dialect::Postgres;
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Any fixed number; it only has to be the same in every needsdb process.
-const WRITE_LOCK: i64 = 0x006e_6565_6473_6462;
+/// `BEGIN` and the advisory write lock, sent as one simple query: one round
+/// trip, not two, for every write. The lock's key is any fixed number (the
+/// bytes of "needsdb"); it only has to be the same in every needsdb process.
+const BEGIN_WRITE: &str = "BEGIN; SELECT pg_advisory_xact_lock(31073733589558370)";
 
 pub struct PgStore {
     pub(crate) pool: Pool<Db>,
@@ -22,6 +24,8 @@ pub struct PgStore {
     pub(crate) writes: crate::write_queue::WriteQueue,
     /// Aggregates kept for the data version they were computed at.
     pub(crate) answers: crate::AnswerCache,
+    /// List pages kept for the data version they were read at (`sql::KEPT_PAGES`).
+    pub(crate) pages: crate::AnswerCache,
 }
 
 pub(crate) type SqlStore = PgStore;
@@ -41,6 +45,7 @@ impl PgStore {
             publishing: Default::default(),
             writes: Default::default(),
             answers: Default::default(),
+            pages: crate::AnswerCache::with_capacity(sql::KEPT_PAGES),
         })
     }
 }
@@ -238,11 +243,7 @@ pub(crate) async fn import_settings(
 /// Begins a write and takes the advisory write lock, held to the end of the
 /// transaction.
 pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
-    sqlx::query("BEGIN").execute(&mut *conn).await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITE_LOCK)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::raw_sql(BEGIN_WRITE).execute(&mut *conn).await?;
     Ok(())
 }
 

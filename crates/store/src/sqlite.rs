@@ -19,6 +19,8 @@ pub struct SqliteStore {
     pub(crate) writes: crate::write_queue::WriteQueue,
     /// Aggregates kept for the data version they were computed at.
     pub(crate) answers: crate::AnswerCache,
+    /// List pages kept for the data version they were read at (`sql::KEPT_PAGES`).
+    pub(crate) pages: crate::AnswerCache,
 }
 
 pub(crate) type SqlStore = SqliteStore;
@@ -39,6 +41,7 @@ impl SqliteStore {
             publishing: Default::default(),
             writes: Default::default(),
             answers: Default::default(),
+            pages: crate::AnswerCache::with_capacity(sql::KEPT_PAGES),
         })
     }
 }

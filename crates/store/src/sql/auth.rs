@@ -40,14 +40,20 @@ pub(super) async fn create_session(
     .await
 }
 
+/// The live session with this hash and its user, in one statement (as `token`).
 pub(super) async fn session(conn: &mut Conn, id_hash: &str) -> Result<Option<Session>> {
-    let row = sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
-        .bind(id_hash)
-        .bind(now())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT s.csrf_token, s.expires_at, u.id, u.email, u.role, u.country, u.org, u.must_change_password,
+                u.created_at, u.disabled_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+    )
+    .bind(id_hash)
+    .bind(now())
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(r) = row else { return Ok(None) };
-    let user = users::by_id(conn, r.try_get("user_id")?).await?;
+    let user = users::from_row_as(&r, "id", "created_at")?;
     if user.disabled {
         return Ok(None);
     }
@@ -144,18 +150,23 @@ async fn token_by_id(conn: &mut Conn, id: i64) -> Result<TokenInfo> {
     }
 }
 
+/// The live token with this hash and its user, in one statement: every
+/// request with a token makes it, so it is one round trip, not two.
 pub(super) async fn token(conn: &mut Conn, token_hash: &str) -> Result<Option<(TokenInfo, User)>> {
-    let sql = format!(
-        "{TOKEN_COLUMNS} WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(token_hash)
-        .bind(now())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.expires_at, t.revoked_at,
+                u.id AS user_row_id, u.email, u.role, u.country, u.org, u.must_change_password,
+                u.created_at AS user_created_at, u.disabled_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
+    )
+    .bind(token_hash)
+    .bind(now())
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(r) = row else { return Ok(None) };
     let info = token_from_row(&r)?;
-    let user = users::by_id(conn, info.user_id).await?;
+    let user = users::from_row_as(&r, "user_row_id", "user_created_at")?;
     Ok((!user.disabled).then_some((info, user)))
 }
 

@@ -28,6 +28,12 @@ use needsdb_domain::reference::CatalogueItem;
 use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, NewNeed};
 use tx::begin_write;
 
+/// How many list pages a process keeps per data version. A page is at most
+/// `DEFAULT_PAGE` needs of about 1.5 KB each, so this bounds them near 10 MB;
+/// past it the kept pages start again. The pages a crowd asks for (a
+/// country's first page, the dashboard's lists) are few.
+pub(crate) const KEPT_PAGES: usize = 64;
+
 type Conn = <Db as sqlx::Database>::Connection;
 
 /// Now, to the microsecond: both databases keep microseconds, so a value
@@ -264,8 +270,20 @@ impl Store for SqlStore {
     }
 
     async fn needs(&self, query: &NeedQuery) -> Result<Page<Need>> {
-        let mut conn = self.pool.acquire().await?;
-        needs::list(&mut conn, query).await
+        if query.limit.unwrap_or(DEFAULT_PAGE) > DEFAULT_PAGE {
+            // Exports page through everything a thousand at a time: read, not kept.
+            let mut conn = self.pool.acquire().await?;
+            return needs::list(&mut conn, query).await;
+        }
+        // A page warns of dates gone by, so the day is part of the question.
+        let key = format!("needs {} {query:?}", today());
+        let version = audit_log::head(&self.pool).await?;
+        self.pages
+            .get_or_compute(&version, key, || async {
+                let mut conn = self.pool.acquire().await?;
+                needs::list(&mut conn, query).await
+            })
+            .await
     }
 
     async fn need_history(&self, id: i64) -> Result<Vec<Version>> {

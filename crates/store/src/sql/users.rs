@@ -264,16 +264,22 @@ pub(super) async fn set_password(conn: &mut Conn, actor: &Actor, id: i64, hash: 
 }
 
 fn from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<User> {
+    from_row_as(r, "id", "created_at")
+}
+
+/// A user read beside another table's columns, where its `id` and
+/// `created_at` are named `id` and `created_at` (see `auth::token`).
+pub(super) fn from_row_as(r: &<super::Db as sqlx::Database>::Row, id: &str, created_at: &str) -> Result<User> {
     let role: String = r.try_get("role")?;
     let disabled: Option<chrono::DateTime<chrono::Utc>> = r.try_get("disabled_at")?;
     Ok(User {
-        id: r.try_get("id")?,
+        id: r.try_get(id)?,
         email: r.try_get("email")?,
         role: Role::parse(&role).ok_or_else(|| StoreError::Internal(format!("unknown role {role}")))?,
         country: r.try_get("country")?,
         org: r.try_get("org")?,
         must_change_password: r.try_get("must_change_password")?,
-        created_at: r.try_get("created_at")?,
+        created_at: r.try_get(created_at)?,
         disabled: disabled.is_some(),
     })
 }

@@ -2356,12 +2356,15 @@ impl TwoProcesses<'_> {
         assert_eq!(aggregates(writer_store).await, fresh, "{what}: read through the writer");
         // A list presents the coverage columns kept with each need; a need
         // read alone sums its links afresh. They agree after every write.
+        // The default page is kept per version in each process, so it must
+        // also equal the page a store that keeps nothing reads.
+        let page = NeedQuery::default();
+        let fresh_page = json!(needsdb_store::open(self.url).await.unwrap().needs(&page).await.unwrap());
         for store in [self.a, self.other] {
-            let all = NeedQuery {
-                limit: Some(500),
-                ..Default::default()
-            };
-            for listed in store.needs(&all).await.unwrap().items {
+            let kept = store.needs(&page).await.unwrap();
+            assert_eq!(json!(kept), fresh_page, "{what}: the kept list page");
+            assert!(kept.next.is_none(), "{what}: one page holds every need of the case");
+            for listed in kept.items {
                 let alone = store.need(listed.id).await.unwrap();
                 assert_eq!(
                     json!(listed),
