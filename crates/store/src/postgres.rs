@@ -12,9 +12,11 @@ pub(crate) type Db = sqlx::Postgres;
 pub(crate) const DIALECT: Dialect = Dialect::Postgres;
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// `BEGIN` and the advisory write lock, sent as one simple query: one round
-/// trip, not two, for every write. The lock's key is any fixed number (the
-/// bytes of "needsdb"); it only has to be the same in every needsdb process.
+/// `BEGIN` and the advisory write lock, sent as one simple query with the
+/// catalogue's stamp (`sql::catalog::STAMP`) once the lock is held: one
+/// round trip, not three, for every write. The lock's key is any fixed
+/// number (the bytes of "needsdb"); it only has to be the same in every
+/// needsdb process.
 const BEGIN_WRITE: &str = "BEGIN; SELECT pg_advisory_xact_lock(31073733589558370)";
 
 pub struct PgStore {
@@ -26,6 +28,8 @@ pub struct PgStore {
     pub(crate) answers: crate::AnswerCache,
     /// List pages kept for the data version they were read at (`sql::KEPT_PAGES`).
     pub(crate) pages: crate::AnswerCache,
+    /// The catalogue writes validate against, and its stamp (`SqlStore::catalogue`).
+    pub(crate) catalogue: std::sync::Mutex<Option<(String, std::sync::Arc<needsdb_domain::Catalog>)>>,
 }
 
 pub(crate) type SqlStore = PgStore;
@@ -46,6 +50,7 @@ impl PgStore {
             writes: Default::default(),
             answers: Default::default(),
             pages: crate::AnswerCache::with_capacity(sql::KEPT_PAGES),
+            catalogue: Default::default(),
         })
     }
 }
@@ -242,9 +247,12 @@ pub(crate) async fn import_settings(
 
 /// Begins a write and takes the advisory write lock, held to the end of the
 /// transaction.
-pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
-    sqlx::raw_sql(BEGIN_WRITE).execute(&mut *conn).await?;
-    Ok(())
+/// Returns the catalogue's stamp as the lock found it.
+pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<Option<String>> {
+    let begin = format!("{BEGIN_WRITE}; {}", sql::catalog::STAMP);
+    let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(begin)).fetch_all(&mut *conn).await?;
+    // The lock's row is not a stamp.
+    rows.iter().find_map(sql::catalog::stamp_of).transpose()
 }
 
 // The shared implementation, compiled once per dialect (see lib.rs).

@@ -21,6 +21,8 @@ pub struct SqliteStore {
     pub(crate) answers: crate::AnswerCache,
     /// List pages kept for the data version they were read at (`sql::KEPT_PAGES`).
     pub(crate) pages: crate::AnswerCache,
+    /// The catalogue writes validate against, and its stamp (`SqlStore::catalogue`).
+    pub(crate) catalogue: std::sync::Mutex<Option<(String, std::sync::Arc<needsdb_domain::Catalog>)>>,
 }
 
 pub(crate) type SqlStore = SqliteStore;
@@ -42,6 +44,7 @@ impl SqliteStore {
             writes: Default::default(),
             answers: Default::default(),
             pages: crate::AnswerCache::with_capacity(sql::KEPT_PAGES),
+            catalogue: Default::default(),
         })
     }
 }
@@ -176,9 +179,11 @@ pub(crate) async fn import_settings(
 
 /// Begins a write: `BEGIN IMMEDIATE` takes the write lock at once, so a
 /// read-then-write transaction never fails to upgrade its lock.
-pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
+/// Returns no catalogue stamp: reading it here would cost every write a
+/// statement, and on SQLite a statement costs no round trip.
+pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<Option<String>> {
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-    Ok(())
+    Ok(None)
 }
 
 // The shared implementation, compiled once per dialect (see lib.rs).

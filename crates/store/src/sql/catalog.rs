@@ -55,6 +55,32 @@ fn item_from_row(r: &<super::Db as sqlx::Database>::Row) -> Result<CatalogueItem
     })
 }
 
+/// What changes whenever the catalogue a write validates against does, read
+/// in one cheap statement: every write of an item moves its version (or
+/// adds a row), and parties are only ever added. Countries change only with
+/// the reference data `migrate` loads before a server answers.
+pub(crate) const STAMP: &str =
+    "SELECT COUNT(*) AS stamp_items, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS stamp_versions,
+    CAST(MAX(updated_at) AS TEXT) AS stamp_changed, (SELECT COUNT(*) FROM parties) AS stamp_parties FROM items";
+
+/// The catalogue's stamp from a row of `STAMP`; none when the row is another's.
+pub(crate) fn stamp_of(r: &<super::Db as sqlx::Database>::Row) -> Option<Result<String>> {
+    let items = r.try_get::<i64, _>("stamp_items").ok()?;
+    let read = || -> Result<String> {
+        let versions: i64 = r.try_get("stamp_versions")?;
+        let changed: Option<String> = r.try_get("stamp_changed")?;
+        let parties: i64 = r.try_get("stamp_parties")?;
+        Ok(format!("{items}:{versions}:{}:{parties}", changed.unwrap_or_default()))
+    };
+    Some(read())
+}
+
+/// The catalogue's stamp, read on `conn`.
+pub(super) async fn stamp(conn: &mut Conn) -> Result<String> {
+    let row = sqlx::query(STAMP).fetch_one(&mut *conn).await?;
+    stamp_of(&row).unwrap_or_else(|| Err(StoreError::Internal("the catalogue's stamp has no items".into())))
+}
+
 /// Everything validation needs, read inside the write transaction so it
 /// cannot change between the check and the write.
 pub(super) async fn load(conn: &mut Conn) -> Result<Catalog> {

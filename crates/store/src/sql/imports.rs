@@ -170,7 +170,8 @@ async fn publish(
     // Behind this process's other writers, like any write (`write_queue`).
     let _write = writes.turn().await?;
     super::import_settings(conn, crate::ImportStep::Publish).await?;
-    super::super::start_write(conn).await?;
+    // The publish reads the head itself, when it appends its entry.
+    let _ = super::super::start_write(conn).await?;
     let published = publish_inner(conn, actor, opts, st, digest).await;
     let end = if published.is_ok() && st.writing() {
         "COMMIT"

@@ -5,7 +5,7 @@
 
 mod audit_log;
 mod auth;
-mod catalog;
+pub(super) mod catalog;
 mod contributions;
 mod coverage;
 mod cursor;
@@ -103,19 +103,31 @@ impl SqlStore {
             .await
     }
 
-    /// The catalogue (items and countries, as validation needs them) as of
-    /// the data version `conn` sees, kept per version. Called inside a write
-    /// that holds the write lock, the version cannot move before the write
-    /// commits, so the kept copy is exactly what the write would read: three
-    /// statements fewer inside the lock, which every writer waits on. Call
-    /// it before the write changes anything, so what is kept is committed.
-    async fn catalogue(&self, conn: &mut Conn) -> Result<std::sync::Arc<needsdb_domain::Catalog>> {
-        let version = audit_log::head(&mut *conn).await?;
-        self.answers
-            .get_or_compute(&version, "catalogue".into(), || async {
-                catalog::load(conn).await.map(std::sync::Arc::new)
-            })
-            .await
+    /// The catalogue (items, countries and parties, as validation needs
+    /// them) as of this write, kept while its stamp (`catalog::STAMP`) stays
+    /// the same. Called inside a write that holds the write lock, nothing
+    /// else can change the catalogue before the write commits, so the kept
+    /// copy is exactly what the write would read; every write moves the data
+    /// version, but few change the catalogue, so it is read again only when
+    /// one did (in any process). Call it before the write changes anything,
+    /// so what is kept is committed.
+    async fn catalogue(&self, tx: &mut tx::WriteTx) -> Result<std::sync::Arc<needsdb_domain::Catalog>> {
+        let stamp = match tx.catalogue_stamp() {
+            Some(s) => s,
+            None => catalog::stamp(tx).await?,
+        };
+        {
+            // A poisoned lock only means a panic elsewhere mid-assignment; the value is whole.
+            let kept = self.catalogue.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((s, c)) = kept.as_ref()
+                && *s == stamp
+            {
+                return Ok(c.clone());
+            }
+        }
+        let loaded = std::sync::Arc::new(catalog::load(tx).await?);
+        *self.catalogue.lock().unwrap_or_else(|p| p.into_inner()) = Some((stamp, loaded.clone()));
+        Ok(loaded)
     }
 
     /// The (country, item) cells every coverage answer to `query` rolls up

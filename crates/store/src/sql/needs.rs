@@ -488,11 +488,37 @@ async fn record_noted_version(
     before: Option<&NeedRow>,
     note: Option<&str>,
 ) -> Result<()> {
-    let before = match before {
-        Some(b) => Some(store_version(conn, b, true, None).await?),
-        None => None,
+    let (before, snap) = match before {
+        // PostgreSQL writes both versions in one statement (a data-modifying
+        // WITH): one round trip fewer inside the write lock.
+        Some(b) if super::super::DIALECT == crate::Dialect::Postgres => {
+            let (was, is) = (b.snapshot()?, row.snapshot()?);
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "WITH kept AS ({INSERT_VERSION} ON CONFLICT (need_id, version) DO NOTHING)
+                 {INSERT_VERSION_NEXT}"
+            )))
+            .bind(b.id)
+            .bind(b.version)
+            .bind(was.to_string())
+            .bind(b.updated_at)
+            .bind(&b.updated_by)
+            .bind(None::<&str>)
+            .bind(row.id)
+            .bind(row.version)
+            .bind(is.to_string())
+            .bind(row.updated_at)
+            .bind(&row.updated_by)
+            .bind(note)
+            .execute(&mut *conn)
+            .await?;
+            (Some(was), is)
+        }
+        Some(b) => (
+            Some(store_version(conn, b, true, None).await?),
+            store_version(conn, row, false, note).await?,
+        ),
+        None => (None, store_version(conn, row, false, note).await?),
     };
-    let snap = store_version(conn, row, false, note).await?;
     audit_log::append(
         conn,
         actor,
@@ -505,17 +531,22 @@ async fn record_noted_version(
     .await
 }
 
+const INSERT_VERSION: &str = "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note)
+    VALUES ($1, $2, $3, $4, $5, $6)";
+/// `INSERT_VERSION` with the next six parameters, for a second version in one statement.
+const INSERT_VERSION_NEXT: &str = "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note)
+    VALUES ($7, $8, $9, $10, $11, $12)";
+
 /// Writes the version `row` is at. A version that may already be stored is
 /// written `if_missing`; a new version stored twice is an error.
 async fn store_version(conn: &mut Conn, row: &NeedRow, if_missing: bool, note: Option<&str>) -> Result<Value> {
     let snap = row.snapshot()?;
     let sql = if if_missing {
-        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (need_id, version) DO NOTHING"
+        format!("{INSERT_VERSION} ON CONFLICT (need_id, version) DO NOTHING")
     } else {
-        "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note) VALUES ($1, $2, $3, $4, $5, $6)"
+        INSERT_VERSION.to_owned()
     };
-    sqlx::query(sql)
+    sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(row.id)
         .bind(row.version)
         .bind(snap.to_string())

@@ -17,6 +17,9 @@ use std::ops::{Deref, DerefMut};
 
 pub(crate) struct WriteTx {
     conn: Option<PoolConnection<Db>>,
+    /// The catalogue's stamp as the write lock found it, where the dialect
+    /// reads it with the lock (PostgreSQL); taken by the first `catalogue_stamp`.
+    catalogue_stamp: Option<String>,
     /// Held to the end: the next writer of this process goes after the
     /// COMMIT or ROLLBACK (fields drop in order, the connection first).
     _turn: Turn,
@@ -28,18 +31,29 @@ pub(crate) struct WriteTx {
 pub(crate) async fn begin_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<WriteTx> {
     let turn = queue.turn().await?;
     let mut conn = pool.acquire().await?;
-    if let Err(e) = super::super::start_write(&mut conn).await {
-        // Whatever state the failed BEGIN left, this connection is not reused.
-        drop(conn.detach());
-        return Err(e);
-    }
+    let catalogue_stamp = match super::super::start_write(&mut conn).await {
+        Ok(v) => v,
+        Err(e) => {
+            // Whatever state the failed BEGIN left, this connection is not reused.
+            drop(conn.detach());
+            return Err(e);
+        }
+    };
     Ok(WriteTx {
         conn: Some(conn),
+        catalogue_stamp,
         _turn: turn,
     })
 }
 
 impl WriteTx {
+    /// The catalogue's stamp as the write lock found it, given once: after
+    /// the write changes anything it may no longer be, so only the first
+    /// caller gets it (the others read it themselves).
+    pub(crate) fn catalogue_stamp(&mut self) -> Option<String> {
+        self.catalogue_stamp.take()
+    }
+
     async fn finish(mut self, statement: &'static str) -> Result<()> {
         let Some(mut conn) = self.conn.take() else {
             return Ok(());
