@@ -13,26 +13,82 @@
 
 use crate::{Result, StoreError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::time::Instant;
 
 /// As long as a writer waits for SQLite's lock (its busy timeout): behind
-/// an import's publish, the longest write, a writer waits rather than fails.
+/// other ordinary writes, a writer waits this long, then gets `Busy`.
 const LONGEST_WAIT: Duration = Duration::from_secs(25);
+
+/// How long a writer waits while an import is publishing. A publish of a
+/// large file holds the turn for seconds on an idle machine and for more
+/// than `LONGEST_WAIT` on a loaded one; it is making progress and will end,
+/// and failing the write the moment before it does would only make the
+/// person send it again. Bounded, so a stuck publish still ends in `Busy`.
+const LONGEST_WAIT_BEHIND_PUBLISH: Duration = Duration::from_secs(120);
+
+/// How often a writer past `LONGEST_WAIT` looks again whether a publish
+/// still holds the turn.
+const RECHECK: Duration = Duration::from_millis(250);
 
 #[derive(Default, Clone)]
 pub(crate) struct WriteQueue {
     turn: Arc<Mutex<()>>,
+    /// Set while an import's publish holds the turn.
+    publishing: Arc<AtomicBool>,
 }
 
 /// A writer's turn: the next writer goes when it is dropped.
 pub(crate) type Turn = OwnedMutexGuard<()>;
 
+/// An import's turn: as `Turn`, and writers behind it wait it out.
+pub(crate) struct PublishTurn {
+    _turn: Turn,
+    publishing: Arc<AtomicBool>,
+}
+
+impl Drop for PublishTurn {
+    fn drop(&mut self) {
+        self.publishing.store(false, Ordering::Release);
+    }
+}
+
 impl WriteQueue {
     pub(crate) async fn turn(&self) -> Result<Turn> {
-        tokio::time::timeout(LONGEST_WAIT, self.turn.clone().lock_owned())
-            .await
-            .map_err(|_| StoreError::Busy(format!("no turn to write within {} s", LONGEST_WAIT.as_secs())))
+        let started = Instant::now();
+        // One future for the whole wait, so the writer keeps its place.
+        let lock = self.turn.clone().lock_owned();
+        tokio::pin!(lock);
+        let mut deadline = started + LONGEST_WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, &mut lock).await {
+                Ok(turn) => return Ok(turn),
+                Err(_) => {
+                    let waited = started.elapsed();
+                    if self.publishing.load(Ordering::Acquire) && waited < LONGEST_WAIT_BEHIND_PUBLISH {
+                        deadline = Instant::now() + RECHECK;
+                        continue;
+                    }
+                    return Err(StoreError::Busy(format!(
+                        "no turn to write within {} s",
+                        waited.as_secs()
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The turn for an import's publish: writers already waiting go first,
+    /// and those who come after wait until the publish ends.
+    pub(crate) async fn publish_turn(&self) -> Result<PublishTurn> {
+        let turn = self.turn().await?;
+        self.publishing.store(true, Ordering::Release);
+        Ok(PublishTurn {
+            _turn: turn,
+            publishing: self.publishing.clone(),
+        })
     }
 }
 
@@ -61,5 +117,29 @@ mod tests {
             w.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_writer_waits_out_a_publish_but_not_an_ordinary_write() {
+        let queue = WriteQueue::default();
+        // Behind a publish that outlasts the ordinary wait, the writer waits.
+        let publish = queue.publish_turn().await.unwrap();
+        let waiting = tokio::spawn({
+            let queue = queue.clone();
+            async move { queue.turn().await.map(drop) }
+        });
+        tokio::time::sleep(LONGEST_WAIT + Duration::from_secs(10)).await;
+        assert!(!waiting.is_finished(), "the writer gave up behind a publish");
+        drop(publish);
+        waiting.await.unwrap().unwrap();
+        // Behind an ordinary write held as long, it gets Busy.
+        let held = queue.turn().await.unwrap();
+        let err = queue.turn().await.unwrap_err();
+        assert!(matches!(err, StoreError::Busy(_)), "{err}");
+        drop(held);
+        // And a publish that never ends does not hold writers forever.
+        let _stuck = queue.publish_turn().await.unwrap();
+        let err = queue.turn().await.unwrap_err();
+        assert!(matches!(err, StoreError::Busy(_)), "{err}");
     }
 }

@@ -168,7 +168,7 @@ async fn publish(
     let digest = digest.filter(|_| st.staged_needs > 0);
     let _turn = gate.turn().await;
     // Behind this process's other writers, like any write (`write_queue`).
-    let _write = writes.turn().await?;
+    let _write = writes.publish_turn().await?;
     super::import_settings(conn, crate::ImportStep::Publish).await?;
     // The publish reads the head itself, when it appends its entry.
     let _ = super::super::start_write(conn).await?;
