@@ -191,6 +191,33 @@ pub(crate) fn push_ints(qb: &mut sqlx::QueryBuilder<Db>, ints: &[i64]) {
         .push("::bigint[]) AS value");
 }
 
+/// Reserves `n` ids after the largest in `table` for rows inserted with
+/// explicit ids, under the write lock, and returns the largest before them.
+/// The identity sequence moves past them in the same statement: one round
+/// trip, where reading the largest and moving the sequence after the insert
+/// took two.
+pub(crate) async fn reserve_ids(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    table: &'static str,
+    n: i64,
+) -> Result<i64> {
+    let sql = match table {
+        "contributions" => {
+            "SELECT CAST(setval(pg_get_serial_sequence('contributions', 'id'), COALESCE(MAX(id), 0) + $1) AS BIGINT) - $1
+             FROM contributions"
+        }
+        _ => {
+            return Err(crate::StoreError::Internal(format!(
+                "no identity sequence known for {table}"
+            )));
+        }
+    };
+    if n < 1 {
+        return Err(crate::StoreError::Internal("no ids to reserve".into()));
+    }
+    Ok(sqlx::query_scalar(sql).bind(n).fetch_one(&mut *conn).await?)
+}
+
 /// After rows were inserted with explicit ids, the identity sequence must
 /// move past them, or the next ordinary insert would collide.
 pub(crate) async fn after_explicit_ids(

@@ -135,6 +135,22 @@ pub(crate) fn push_ints(qb: &mut sqlx::QueryBuilder<Db>, ints: &[i64]) {
     qb.push("SELECT value FROM json_each(").push_bind(json).push(")");
 }
 
+/// The largest id in `table`, under the write lock: the `n` rows to be
+/// inserted take the ids after it (SQLite's next rowid will follow them).
+pub(crate) async fn reserve_ids(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    table: &'static str,
+    _n: i64,
+) -> Result<i64> {
+    let sql = match table {
+        "contributions" => "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM contributions",
+        _ => {
+            return Err(crate::StoreError::Internal(format!("no largest id known for {table}")));
+        }
+    };
+    Ok(sqlx::query_scalar(sql).fetch_one(&mut *conn).await?)
+}
+
 /// After rows were inserted with explicit ids: SQLite's next rowid already follows them.
 pub(crate) async fn after_explicit_ids(
     _conn: &mut <Db as sqlx::Database>::Connection,

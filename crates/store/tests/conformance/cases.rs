@@ -800,8 +800,13 @@ pub async fn audit_chain_verifies_and_names_a_tampered_entry(b: &Backend) {
             .await
             .unwrap();
     }
+    // Characters of more than one byte: PostgreSQL hashes a write's entry
+    // itself, and must count each field's length in UTF-8 bytes as Rust does.
+    let mut far = need("SYR", "PPE-GOWN", json!(4));
+    far.place = Some("إدلب — Côte d’Ivoire 🏥".into());
+    s.create_need(&actor(), &far, false).await.unwrap();
     let r = s.audit_verify().await.unwrap();
-    assert_eq!((r.entries, r.first_bad.clone()), (4, None));
+    assert_eq!((r.entries, r.first_bad.clone()), (5, None));
     let changed = b
         .exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
         .await;
