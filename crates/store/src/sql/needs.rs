@@ -627,6 +627,15 @@ async fn linked_quantity(conn: &mut Conn, id: i64) -> Result<i64> {
     .await?)
 }
 
+/// A need's edit: every column the input sets, a new version, if the
+/// version is still the one read.
+const UPDATE: &str =
+    "UPDATE needs SET version = version + 1, country = $1, place = $2, pcode = $3, item = $4, quantity = $5,
+            amount_minor = $6, currency = $7, usd_rate = $8, priority = $9, needed_by = $10, justification = $11,
+            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15, value_cents = $18, status = $19,
+            people_in_need = $20, people_targeted = $21, people_source = $22, outcome = $23
+         WHERE id = $16 AND version = $17";
+
 pub(super) async fn update(
     conn: &mut Conn,
     actor: &Actor,
@@ -680,54 +689,66 @@ pub(super) async fn update(
         status
     };
     let at = now();
-    let updated = sqlx::query(
-        "UPDATE needs SET version = version + 1, country = $1, place = $2, pcode = $3, item = $4, quantity = $5,
-            amount_minor = $6, currency = $7, usd_rate = $8, priority = $9, needed_by = $10, justification = $11,
-            reported_via = $12, external_id = $13, updated_at = $14, updated_by = $15, value_cents = $18, status = $19,
-            people_in_need = $20, people_targeted = $21, people_source = $22, outcome = $23
-         WHERE id = $16 AND version = $17",
-    )
-    .bind(spec.country.as_str())
-    .bind(&spec.place)
-    .bind(&spec.pcode)
-    .bind(spec.item.as_str())
-    .bind(cols.quantity)
-    .bind(cols.amount_minor)
-    .bind(&cols.currency)
-    .bind(&cols.usd_rate)
-    .bind(spec.priority.as_str())
-    .bind(spec.needed_by)
-    .bind(&spec.justification)
-    .bind(spec.reported_via.as_str())
-    .bind(&spec.external_id)
-    .bind(at)
-    .bind(&actor.0)
-    .bind(id)
-    .bind(old.version)
-    .bind(value)
-    .bind(next_status.as_str())
-    .bind(spec.people.in_need)
-    .bind(spec.people.targeted)
-    .bind(&spec.people.source)
-    .bind(&spec.people.outcome)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| {
+    // PostgreSQL returns the changed row from the UPDATE itself (a
+    // data-modifying WITH): one round trip fewer inside the write lock.
+    // SQLite's UPDATE cannot join, and its statements cost no round trip.
+    let together = super::super::DIALECT == crate::Dialect::Postgres;
+    let sql = if together {
+        format!(
+            "WITH changed AS ({UPDATE} RETURNING *) {}",
+            SELECT.replace("FROM needs n", "FROM changed n")
+        )
+    } else {
+        UPDATE.to_owned()
+    };
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(spec.country.as_str())
+        .bind(&spec.place)
+        .bind(&spec.pcode)
+        .bind(spec.item.as_str())
+        .bind(cols.quantity)
+        .bind(cols.amount_minor)
+        .bind(&cols.currency)
+        .bind(&cols.usd_rate)
+        .bind(spec.priority.as_str())
+        .bind(spec.needed_by)
+        .bind(&spec.justification)
+        .bind(spec.reported_via.as_str())
+        .bind(&spec.external_id)
+        .bind(at)
+        .bind(&actor.0)
+        .bind(id)
+        .bind(old.version)
+        .bind(value)
+        .bind(next_status.as_str())
+        .bind(spec.people.in_need)
+        .bind(spec.people.targeted)
+        .bind(&spec.people.source)
+        .bind(&spec.people.outcome);
+    let conflict = |e: sqlx::Error| {
         conflict_or(e, || {
             format!("{} already has a need with that external_id", spec.country)
         })
-    })?;
-    if updated.rows_affected() != 1 {
-        return Err(StoreError::VersionMismatch {
-            entity: "need",
-            id: id.to_string(),
-            expected: old.version,
-            current: old.version + 1,
-        });
-    }
-    let row = load_row(conn, id).await?;
+    };
+    let stale = || StoreError::VersionMismatch {
+        entity: "need",
+        id: id.to_string(),
+        expected: old.version,
+        current: old.version + 1,
+    };
+    let row = if together {
+        match query.fetch_optional(&mut *conn).await.map_err(conflict)? {
+            Some(r) => NeedRow::from_row(&r)?,
+            None => return Err(stale()),
+        }
+    } else {
+        if query.execute(&mut *conn).await.map_err(conflict)?.rows_affected() != 1 {
+            return Err(stale());
+        }
+        load_row(conn, id).await?
+    };
     record_version(conn, &row, actor, "need.update", Some(&old)).await?;
-    refresh_statuses(conn, actor, &[id]).await
+    refresh_rows(conn, actor, vec![row]).await
 }
 
 /// The people a need serves: written beside the need's own columns, in the
@@ -815,7 +836,6 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
     // 500 needs per round: one query for their sums, one for the rows and
     // one UPDATE for all of them, however many a contribution import links.
     for chunk in ids.chunks(500) {
-        let sums = coverage_sums(conn, chunk).await?;
         let mut qb = QueryBuilder::<Db>::new(SELECT);
         qb.push(" WHERE n.deleted_at IS NULL AND n.id IN (");
         let mut sep = qb.separated(", ");
@@ -835,49 +855,58 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
         {
             return Err(StoreError::not_found("need", *gone));
         }
-        let mut values = Vec::with_capacity(rows.len());
-        let mut moves = Vec::new();
-        for row in rows {
-            let s = sums.get(&row.id).copied().unwrap_or_default();
-            let money = row.joined.is_money;
-            let val = s.valued(row.size(), money).unwrap_or_default();
-            values.push([
-                row.id,
-                s.units.announced,
-                s.units.pledged,
-                s.units.funded,
-                s.units.delivered,
-                val.announced,
-                val.pledged,
-                val.funded,
-                val.delivered,
-                row.size().open_units(s.funded(money)),
-            ]);
-            let status = row.status()?;
-            let next = status.from_coverage(row.size(), s.funded(money));
-            if next != status {
-                moves.push((row, next));
+        refresh_rows(conn, actor, rows).await?;
+    }
+    Ok(())
+}
+
+/// As `refresh_statuses`, for needs the caller read inside this write
+/// after its last change to them: one read fewer inside the lock.
+async fn refresh_rows(conn: &mut Conn, actor: &Actor, rows: Vec<NeedRow>) -> Result<()> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let sums = coverage_sums(conn, &ids).await?;
+    let mut values = Vec::with_capacity(rows.len());
+    let mut moves = Vec::new();
+    for row in rows {
+        let s = sums.get(&row.id).copied().unwrap_or_default();
+        let money = row.joined.is_money;
+        let val = s.valued(row.size(), money).unwrap_or_default();
+        values.push([
+            row.id,
+            s.units.announced,
+            s.units.pledged,
+            s.units.funded,
+            s.units.delivered,
+            val.announced,
+            val.pledged,
+            val.funded,
+            val.delivered,
+            row.size().open_units(s.funded(money)),
+        ]);
+        let status = row.status()?;
+        let next = status.from_coverage(row.size(), s.funded(money));
+        if next != status {
+            moves.push((row, next));
+        }
+    }
+    if !values.is_empty() {
+        // Derived, in the same transaction: not a new version of the need.
+        let mut qb = QueryBuilder::<Db>::new(
+            "UPDATE needs SET cov_announced = v.column2, cov_pledged = v.column3, cov_funded = v.column4,
+                cov_delivered = v.column5, val_announced = v.column6, val_pledged = v.column7,
+                val_funded = v.column8, val_delivered = v.column9, open_units = v.column10
+             FROM (",
+        );
+        qb.push_values(&values, |mut b, v| {
+            for x in v {
+                b.push_bind(*x);
             }
-        }
-        if !values.is_empty() {
-            // Derived, in the same transaction: not a new version of the need.
-            let mut qb = QueryBuilder::<Db>::new(
-                "UPDATE needs SET cov_announced = v.column2, cov_pledged = v.column3, cov_funded = v.column4,
-                    cov_delivered = v.column5, val_announced = v.column6, val_pledged = v.column7,
-                    val_funded = v.column8, val_delivered = v.column9, open_units = v.column10
-                 FROM (",
-            );
-            qb.push_values(&values, |mut b, v| {
-                for x in v {
-                    b.push_bind(*x);
-                }
-            });
-            qb.push(") AS v WHERE needs.id = v.column1");
-            qb.build().execute(&mut *conn).await?;
-        }
-        for (row, next) in moves {
-            set_status(conn, actor, &row, next, "need.coverage", None).await?;
-        }
+        });
+        qb.push(") AS v WHERE needs.id = v.column1");
+        qb.build().execute(&mut *conn).await?;
+    }
+    for (row, next) in moves {
+        set_status(conn, actor, &row, next, "need.coverage", None).await?;
     }
     Ok(())
 }
