@@ -225,10 +225,8 @@ pub(crate) async fn after_explicit_ids(
     table: &'static str,
 ) -> Result<()> {
     let sql = match table {
+        // Contributions reserve their ids beforehand (`reserve_ids`).
         "needs" => "SELECT setval(pg_get_serial_sequence('needs', 'id'), (SELECT MAX(id) FROM needs))",
-        "contributions" => {
-            "SELECT setval(pg_get_serial_sequence('contributions', 'id'), (SELECT MAX(id) FROM contributions))"
-        }
         _ => {
             return Err(crate::StoreError::Internal(format!(
                 "no identity sequence known for {table}"

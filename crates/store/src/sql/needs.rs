@@ -636,6 +636,15 @@ const UPDATE: &str =
             people_in_need = $20, people_targeted = $21, people_source = $22, outcome = $23
          WHERE id = $16 AND version = $17";
 
+/// `UPDATE` giving back the changed row as `SELECT` reads it (PostgreSQL's
+/// data-modifying WITH), made once rather than on every update.
+static UPDATE_RETURNING_ROW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH changed AS ({UPDATE} RETURNING *) {}",
+        SELECT.replace("FROM needs n", "FROM changed n")
+    )
+});
+
 pub(super) async fn update(
     conn: &mut Conn,
     actor: &Actor,
@@ -693,15 +702,8 @@ pub(super) async fn update(
     // data-modifying WITH): one round trip fewer inside the write lock.
     // SQLite's UPDATE cannot join, and its statements cost no round trip.
     let together = super::super::DIALECT == crate::Dialect::Postgres;
-    let sql = if together {
-        format!(
-            "WITH changed AS ({UPDATE} RETURNING *) {}",
-            SELECT.replace("FROM needs n", "FROM changed n")
-        )
-    } else {
-        UPDATE.to_owned()
-    };
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let sql: &'static str = if together { &UPDATE_RETURNING_ROW } else { UPDATE };
+    let query = sqlx::query(sql)
         .bind(spec.country.as_str())
         .bind(&spec.place)
         .bind(&spec.pcode)
