@@ -13,6 +13,7 @@ mod error;
 pub mod model;
 pub mod postgres;
 mod publish_gate;
+mod shared_read;
 pub mod sqlite;
 mod staging;
 mod write_queue;

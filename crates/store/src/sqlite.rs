@@ -23,6 +23,10 @@ pub struct SqliteStore {
     pub(crate) pages: crate::AnswerCache,
     /// The catalogue writes validate against, and its stamp (`SqlStore::catalogue`).
     pub(crate) catalogue: std::sync::Mutex<Option<(String, std::sync::Arc<needsdb_domain::Catalog>)>>,
+    /// Live tokens and sessions with their users, kept per data version (`sql::KEPT_CALLERS`).
+    pub(crate) callers: crate::AnswerCache,
+    /// Reads of the data version, shared by the requests that ask at once (`shared_read`).
+    pub(crate) heads: crate::shared_read::SharedRead<crate::DataVersion>,
 }
 
 pub(crate) type SqlStore = SqliteStore;
@@ -45,6 +49,8 @@ impl SqliteStore {
             answers: Default::default(),
             pages: crate::AnswerCache::with_capacity(sql::KEPT_PAGES),
             catalogue: Default::default(),
+            heads: Default::default(),
+            callers: crate::AnswerCache::with_capacity(sql::KEPT_CALLERS),
         })
     }
 }

@@ -34,6 +34,12 @@ use tx::begin_write;
 /// country's first page, the dashboard's lists) are few.
 pub(crate) const KEPT_PAGES: usize = 64;
 
+/// How many callers (a token or a session with its user) a process keeps per
+/// data version. Every change to a token, a session or a user is an audited
+/// write, so it moves the version; what time alone ends (expiry) is checked
+/// again on every use. One is a few hundred bytes.
+pub(crate) const KEPT_CALLERS: usize = 4096;
+
 type Conn = <Db as sqlx::Database>::Connection;
 
 /// Now, to the microsecond: both databases keep microseconds, so a value
@@ -86,6 +92,12 @@ fn check_version(entity: &'static str, id: impl ToString, expected: Option<i64>,
 }
 
 impl SqlStore {
+    /// The data version, from a read that began after this call; requests
+    /// asking at once share one (`shared_read`).
+    async fn head(&self) -> Result<DataVersion> {
+        self.heads.get(|| audit_log::head(&self.pool)).await
+    }
+
     /// An aggregate as of the current data version: kept, or read on one
     /// pooled connection and kept (see `answer_cache`).
     async fn kept<T, F, Fut>(&self, key: String, read: F) -> Result<T>
@@ -94,7 +106,7 @@ impl SqlStore {
         F: FnOnce(sqlx::pool::PoolConnection<Db>) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        let version = audit_log::head(&self.pool).await?;
+        let version = self.head().await?;
         self.answers
             .get_or_compute(&version, key, || async {
                 let conn = self.pool.acquire().await?;
@@ -289,7 +301,7 @@ impl Store for SqlStore {
         }
         // A page warns of dates gone by, so the day is part of the question.
         let key = format!("needs {} {query:?}", today());
-        let version = audit_log::head(&self.pool).await?;
+        let version = self.head().await?;
         self.pages
             .get_or_compute(&version, key, || async {
                 let mut conn = self.pool.acquire().await?;
@@ -446,8 +458,16 @@ impl Store for SqlStore {
     }
 
     async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
-        let mut conn = self.pool.acquire().await?;
-        auth::session(&mut conn, id_hash).await
+        let version = self.head().await?;
+        let found = self
+            .callers
+            .get_or_compute(&version, format!("session {id_hash}"), || async {
+                let mut conn = self.pool.acquire().await?;
+                auth::session(&mut conn, id_hash).await
+            })
+            .await?;
+        // Kept while nothing is written, so its end is checked again now.
+        Ok(found.filter(|s| s.expires_at > now()))
     }
 
     async fn revoke_session(&self, actor: &Actor, id_hash: &str) -> Result<()> {
@@ -465,8 +485,16 @@ impl Store for SqlStore {
     }
 
     async fn token(&self, token_hash: &str) -> Result<Option<(TokenInfo, User)>> {
-        let mut conn = self.pool.acquire().await?;
-        auth::token(&mut conn, token_hash).await
+        let version = self.head().await?;
+        let found = self
+            .callers
+            .get_or_compute(&version, format!("token {token_hash}"), || async {
+                let mut conn = self.pool.acquire().await?;
+                auth::token(&mut conn, token_hash).await
+            })
+            .await?;
+        // Kept while nothing is written, so its end is checked again now.
+        Ok(found.filter(|(t, _)| t.expires_at.is_none_or(|end| end > now())))
     }
 
     async fn tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenInfo>> {
@@ -495,7 +523,7 @@ impl Store for SqlStore {
     }
 
     async fn data_version(&self) -> Result<DataVersion> {
-        audit_log::head(&self.pool).await
+        self.head().await
     }
 
     fn answers(&self) -> &crate::AnswerCache {

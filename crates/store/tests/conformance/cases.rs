@@ -2219,6 +2219,80 @@ pub async fn audit_verify_names_records_changed_behind_its_back(b: &Backend) {
     );
 }
 
+/// Tokens and sessions are kept per data version in each process. A
+/// revocation or a disabled user through one process ends them in the other
+/// at its next request, and one that expires ends with nothing written.
+pub async fn kept_callers_end_at_once_in_every_process(b: &Backend) {
+    let a = b.store.clone();
+    let other = needsdb_store::open(&b.url).await.unwrap();
+    let user = |email: &str| NewUser {
+        email: email.into(),
+        password_hash: "h".into(),
+        role: Role::Viewer,
+        country: None,
+        org: None,
+        must_change_password: false,
+    };
+    let token = |user_id: i64, hash: &str| needsdb_store::NewToken {
+        user_id,
+        name: "script".into(),
+        prefix: "ndb_abcd".into(),
+        token_hash: hash.into(),
+        expires_at: None,
+    };
+    let u = a.create_user(&actor(), &user("kept@who.int")).await.unwrap();
+    let t = a.create_token(&actor(), &token(u.id, "kept-token")).await.unwrap();
+    a.create_session(&actor(), u.id, "kept-session", "csrf", chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    for s in [&*a, &*other] {
+        for _ in 0..2 {
+            assert_eq!(s.token("kept-token").await.unwrap().unwrap().1.id, u.id);
+            assert_eq!(s.session("kept-session").await.unwrap().unwrap().user.id, u.id);
+        }
+    }
+
+    other.revoke_token(&actor(), t.id).await.unwrap();
+    assert!(a.token("kept-token").await.unwrap().is_none(), "revoked elsewhere");
+    other.revoke_session(&actor(), "kept-session").await.unwrap();
+    assert!(
+        a.session("kept-session").await.unwrap().is_none(),
+        "signed out elsewhere"
+    );
+
+    // A user disabled through one process loses its token and session in the other.
+    let v = a.create_user(&actor(), &user("disabled@who.int")).await.unwrap();
+    a.create_token(&actor(), &token(v.id, "disabled-token")).await.unwrap();
+    a.create_session(&actor(), v.id, "disabled-session", "csrf", chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert!(a.token("disabled-token").await.unwrap().is_some());
+    assert!(a.session("disabled-session").await.unwrap().is_some());
+    let off = needsdb_store::UserUpdate {
+        disabled: Some(true),
+        ..Default::default()
+    };
+    other.update_user(&actor(), v.id, &off).await.unwrap();
+    assert!(
+        a.token("disabled-token").await.unwrap().is_none(),
+        "user disabled elsewhere"
+    );
+    assert!(
+        a.session("disabled-session").await.unwrap().is_none(),
+        "user disabled elsewhere"
+    );
+
+    // A session that runs out ends without a write to move the version.
+    a.create_session(&actor(), u.id, "short", "csrf", chrono::Duration::milliseconds(1500))
+        .await
+        .unwrap();
+    assert!(a.session("short").await.unwrap().is_some());
+    let version = a.data_version().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    assert_eq!(a.data_version().await.unwrap(), version, "nothing was written");
+    assert!(a.session("short").await.unwrap().is_none(), "expired while kept");
+}
+
 /// Every aggregate the store keeps per data version, as JSON, read through `s`.
 async fn aggregates(s: &dyn needsdb_store::Store) -> serde_json::Value {
     use needsdb_store::CoverageBy;
