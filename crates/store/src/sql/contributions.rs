@@ -708,7 +708,14 @@ pub(super) async fn create_many(
         qb.build().execute(&mut *conn).await?;
     }
     record_first_versions(conn, actor, &ids).await?;
-    match_reports(conn, actor, &ids).await?;
+    // Only a report from a side can match the other side's: contributions
+    // recorded from no side (an administrator's, or the CLI's) look for none.
+    let sided: Vec<i64> = rows
+        .iter()
+        .filter(|(_, p)| p.side.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    match_reports(conn, actor, &sided).await?;
     let mut linked: Vec<i64> = prepared
         .iter()
         .flat_map(|p| p.spec.links.iter().map(|l| l.need_id))
@@ -798,7 +805,8 @@ async fn record_first_versions(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> R
 
 /// Runs `auto_match` for each new contribution that has a report from the
 /// other side to match, in id order, as if each had been recorded alone.
-/// One query finds them; most imports have none.
+/// One query finds them; most imports have none. `ids`: the new
+/// contributions reported from a side, in id order.
 async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
         return Ok(());
