@@ -106,8 +106,18 @@ impl SqlStore {
         F: FnOnce(sqlx::pool::PoolConnection<Db>) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
+        self.kept_in(&self.answers, key, read).await
+    }
+
+    /// As `kept`, in the given store of answers.
+    async fn kept_in<T, F, Fut>(&self, answers: &crate::AnswerCache, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(sqlx::pool::PoolConnection<Db>) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let version = self.head().await?;
-        self.answers
+        answers
             .get_or_compute(&version, key, || async {
                 let conn = self.pool.acquire().await?;
                 read(conn).await
@@ -301,13 +311,10 @@ impl Store for SqlStore {
         }
         // A page warns of dates gone by, so the day is part of the question.
         let key = format!("needs {} {query:?}", today());
-        let version = self.head().await?;
-        self.pages
-            .get_or_compute(&version, key, || async {
-                let mut conn = self.pool.acquire().await?;
-                needs::list(&mut conn, query).await
-            })
-            .await
+        self.kept_in(&self.pages, key, |mut conn| async move {
+            needs::list(&mut conn, query).await
+        })
+        .await
     }
 
     async fn need_history(&self, id: i64) -> Result<Vec<Version>> {
@@ -458,11 +465,8 @@ impl Store for SqlStore {
     }
 
     async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
-        let version = self.head().await?;
         let found = self
-            .callers
-            .get_or_compute(&version, format!("session {id_hash}"), || async {
-                let mut conn = self.pool.acquire().await?;
+            .kept_in(&self.callers, format!("session {id_hash}"), |mut conn| async move {
                 auth::session(&mut conn, id_hash).await
             })
             .await?;
@@ -485,11 +489,8 @@ impl Store for SqlStore {
     }
 
     async fn token(&self, token_hash: &str) -> Result<Option<(TokenInfo, User)>> {
-        let version = self.head().await?;
         let found = self
-            .callers
-            .get_or_compute(&version, format!("token {token_hash}"), || async {
-                let mut conn = self.pool.acquire().await?;
+            .kept_in(&self.callers, format!("token {token_hash}"), |mut conn| async move {
                 auth::token(&mut conn, token_hash).await
             })
             .await?;
