@@ -1205,3 +1205,15 @@ pub(super) async fn list(conn: &mut Conn, q: &NeedQuery) -> Result<Page<Need>> {
         .collect::<Result<_>>()?;
     Ok(Page { total, items, next })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The statement is made by replacing text in `SELECT`; if that text
+    /// changed, the replacement would do nothing and the row read back would
+    /// be the table's, not the update's.
+    #[test]
+    fn the_update_returning_its_row_reads_the_changed_row() {
+        assert!(super::UPDATE_RETURNING_ROW.contains("FROM changed n"));
+        assert!(!super::UPDATE_RETURNING_ROW.contains("FROM needs n"));
+    }
+}
