@@ -176,14 +176,15 @@ impl Store for SqlStore {
         source: &mut dyn ImportSource,
         opts: &ImportOptions,
     ) -> Result<ImportOutcome> {
-        // The import's own connection: its staging tables live there.
-        let mut conn = self.pool.acquire().await?;
+        // The import's own connection: its staging tables live there. It
+        // leaves the pool at once and is closed, not given back: whatever it
+        // was in the middle of on failure or when the import was cancelled
+        // (a transaction holding the write lock, once publishing), and on
+        // success the large page cache and temporary files an import grew,
+        // which a pooled connection would keep for as long as the server runs.
+        let mut conn = self.pool.acquire().await?.detach();
         let outcome = imports::run(&mut conn, actor, source, opts, &self.publishing, &self.writes).await;
-        // The connection is closed, not given back: whatever it was in the
-        // middle of on failure, and on success the large page cache and
-        // temporary files an import grew, which a pooled connection would
-        // keep for as long as the server runs.
-        let _ = sqlx::Connection::close(conn.detach()).await;
+        let _ = sqlx::Connection::close(conn).await;
         outcome
     }
 

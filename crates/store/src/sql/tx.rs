@@ -30,20 +30,18 @@ pub(crate) struct WriteTx {
 /// or `BEGIN` and the advisory write lock).
 pub(crate) async fn begin_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<WriteTx> {
     let turn = queue.turn().await?;
-    let mut conn = pool.acquire().await?;
-    let catalogue_stamp = match super::super::start_write(&mut conn).await {
-        Ok(v) => v,
-        Err(e) => {
-            // Whatever state the failed BEGIN left, this connection is not reused.
-            drop(conn.detach());
-            return Err(e);
-        }
-    };
-    Ok(WriteTx {
-        conn: Some(conn),
-        catalogue_stamp,
+    // The transaction owns the connection before BEGIN is sent: if BEGIN
+    // fails, or the request is cancelled while BEGIN waits for the lock,
+    // dropping it closes the connection. Back in the pool, the connection
+    // would have held the write lock, idle in its transaction, once BEGIN
+    // got it, and every later writer would have waited for it forever.
+    let mut tx = WriteTx {
+        conn: Some(pool.acquire().await?),
+        catalogue_stamp: None,
         _turn: turn,
-    })
+    };
+    tx.catalogue_stamp = super::super::start_write(&mut tx).await?;
+    Ok(tx)
 }
 
 impl WriteTx {
@@ -55,16 +53,14 @@ impl WriteTx {
     }
 
     async fn finish(mut self, statement: &'static str) -> Result<()> {
-        let Some(mut conn) = self.conn.take() else {
+        let Some(conn) = self.conn.as_deref_mut() else {
             return Ok(());
         };
-        match sqlx::query(statement).execute(&mut *conn).await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                drop(conn.detach());
-                Err(e.into())
-            }
-        }
+        // On failure or cancellation `self` drops with the connection, which closes it.
+        sqlx::query(statement).execute(conn).await?;
+        // Ended: the connection goes back to the pool.
+        drop(self.conn.take());
+        Ok(())
     }
 
     pub(crate) async fn commit(self) -> Result<()> {

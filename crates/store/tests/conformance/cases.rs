@@ -2656,3 +2656,52 @@ pub async fn writes_validate_against_the_catalogue_as_it_is_now(b: &Backend) {
         "a retired item is refused through the process that kept the catalogue"
     );
 }
+
+/// A write cancelled while it waits for the write lock (a client that went
+/// away, a request that timed out) must not leave the lock behind. Its
+/// connection once went back to the pool with BEGIN still on its way; when
+/// BEGIN got the lock, that connection sat idle in its transaction holding
+/// it, and every later write of the process waited forever.
+pub async fn a_write_cancelled_while_it_waits_for_the_lock_leaves_no_lock_behind(b: &Backend) {
+    let store = &b.store;
+    let user = |email: &str| NewUser {
+        email: email.into(),
+        password_hash: "h".into(),
+        role: Role::Viewer,
+        country: None,
+        org: None,
+        must_change_password: false,
+    };
+    // Several pooled connections, so that a later write can be given one
+    // the cancelled write did not use.
+    let (p1, p2, p3, p4) = tokio::join!(store.ping(), store.ping(), store.ping(), store.ping());
+    for p in [p1, p2, p3, p4] {
+        p.unwrap();
+    }
+    // The write lock, held from outside the store as another process would.
+    let holder = crate::harness::hold_write_lock(&b.url).await;
+    let cancelled = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        store.create_user(&actor(), &user("cancelled@who.int")),
+    )
+    .await;
+    assert!(cancelled.is_err(), "the write did not wait for the lock held elsewhere");
+    holder.release().await;
+    // Time for the pool to take back whatever the cancelled write left.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    for n in 0..4 {
+        let done = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            store.create_user(&actor(), &user(&format!("after-{n}@who.int"))),
+        )
+        .await;
+        assert!(
+            matches!(done, Ok(Ok(_))),
+            "write {n} after a cancelled one did not finish: {done:?}"
+        );
+    }
+    assert!(
+        store.user_by_email("cancelled@who.int").await.unwrap().is_none(),
+        "the cancelled write was stored"
+    );
+}

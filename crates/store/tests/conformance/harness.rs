@@ -205,3 +205,41 @@ macro_rules! conformance {
         }
     };
 }
+
+/// The store's write lock, held from outside it as another needsdb process
+/// would hold it while it writes.
+pub enum WriteLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+pub async fn hold_write_lock(url: &str) -> WriteLock {
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect sqlite");
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut c).await.expect("lock");
+        WriteLock::Sqlite(c)
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("connect postgres");
+        // The key of `BEGIN_WRITE` in crates/store/src/postgres.rs.
+        sqlx::raw_sql("BEGIN; SELECT pg_advisory_xact_lock(31073733589558370)")
+            .execute(&mut c)
+            .await
+            .expect("lock");
+        WriteLock::Postgres(c)
+    }
+}
+
+impl WriteLock {
+    pub async fn release(self) {
+        match self {
+            WriteLock::Sqlite(mut c) => {
+                sqlx::query("ROLLBACK").execute(&mut c).await.expect("unlock");
+                c.close().await.expect("close");
+            }
+            WriteLock::Postgres(mut c) => {
+                sqlx::query("ROLLBACK").execute(&mut c).await.expect("unlock");
+                c.close().await.expect("close");
+            }
+        }
+    }
+}
