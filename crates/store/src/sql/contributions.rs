@@ -12,8 +12,8 @@ use needsdb_domain::decimal::to_json_number;
 use needsdb_domain::delivery::delivered_share;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
-    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus,
-    NewContribution, NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
+    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, ItemCode, LinkTarget, NewContribution,
+    NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -402,32 +402,9 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
 /// The needs named by links, as validation sees them; unknown or deleted ids are left out.
 pub(super) async fn link_targets_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, LinkTarget>> {
     let mut out = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
     for chunk in ids.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT n.id, n.country, n.item, n.status, n.value_cents, i.unit_kind FROM needs n JOIN items i ON i.code = n.item WHERE n.deleted_at IS NULL AND n.id",
-        );
-        in_list(&mut qb, chunk);
-        for r in qb.build().fetch_all(&mut *conn).await? {
-            let country: String = r.try_get("country")?;
-            let item: String = r.try_get("item")?;
-            let status: String = r.try_get("status")?;
-            let unit_kind: String = r.try_get("unit_kind")?;
-            let value: Option<i64> = r.try_get("value_cents")?;
-            let bad = |e: needsdb_domain::FieldError| StoreError::Internal(e.to_string());
-            out.insert(
-                r.try_get::<i64, _>("id")?,
-                LinkTarget {
-                    country: Iso3::parse("country", &country).map_err(bad)?,
-                    item: ItemCode::parse("item", &item).map_err(bad)?,
-                    is_money: unit_kind == "money",
-                    valued: value.is_some_and(|v| v > 0),
-                    status: NeedStatus::parse(&status)
-                        .ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
-                },
-            );
+        for row in needs::live_rows(conn, chunk).await? {
+            out.insert(row.id, row.link_target()?);
         }
     }
     Ok(out)
@@ -521,18 +498,27 @@ pub(super) fn check(
 pub(super) async fn create(
     conn: &mut Conn,
     actor: &Actor,
+    reporter: Option<&crate::model::User>,
     input: &NewContribution,
     catalog: &needsdb_domain::Catalog,
 ) -> Result<i64> {
-    let created = create_many(conn, actor, catalog, std::slice::from_ref(input))
+    let created = create_many(conn, actor, reporter, catalog, std::slice::from_ref(input))
         .await?
         .map_err(|mut bad| StoreError::Invalid(bad.pop().map_or_else(|| Invalid(Vec::new()), |(_, inv)| inv)))?;
-    needs::refresh_statuses(conn, actor, &created.linked).await?;
-    created
+    let id = created
         .ids
         .first()
         .copied()
-        .ok_or_else(|| StoreError::Internal("a contribution was created without an id".into()))
+        .ok_or_else(|| StoreError::Internal("a contribution was created without an id".into()))?;
+    // Recording a contribution changes no need's row, so the rows its
+    // validation read are still current: one read fewer inside the lock.
+    // A match with a report from the other side may have, so then they are read again.
+    if created.matched {
+        needs::refresh_statuses(conn, actor, &created.linked).await?;
+    } else {
+        needs::refresh_rows(conn, actor, created.linked_rows).await?;
+    }
+    Ok(id)
 }
 
 /// What `create_many` wrote: the new ids in input order, and the needs
@@ -540,6 +526,10 @@ pub(super) async fn create(
 pub(super) struct Created {
     pub ids: Vec<i64>,
     pub linked: Vec<i64>,
+    /// The linked needs as validation read them, before anything was written.
+    linked_rows: Vec<needs::NeedRow>,
+    /// Whether any was matched with a report from the other side (which may change needs).
+    matched: bool,
 }
 
 /// A checked contribution and the columns derived from it.
@@ -567,6 +557,7 @@ const INSERT_ROWS: usize = 500;
 pub(super) async fn create_many(
     conn: &mut Conn,
     actor: &Actor,
+    reporter: Option<&crate::model::User>,
     catalog: &needsdb_domain::Catalog,
     inputs: &[NewContribution],
 ) -> Result<std::result::Result<Created, Vec<(usize, Invalid)>>> {
@@ -576,14 +567,20 @@ pub(super) async fn create_many(
         .collect();
     need_ids.sort_unstable();
     need_ids.dedup();
-    let targets = link_targets_of(conn, &need_ids).await?;
-    let reporter = reporter(conn, actor).await?;
+    let mut linked_rows = Vec::with_capacity(need_ids.len());
+    for chunk in need_ids.chunks(500) {
+        linked_rows.extend(needs::live_rows(conn, chunk).await?);
+    }
+    let targets = linked_rows
+        .iter()
+        .map(|r| Ok((r.id, r.link_target()?)))
+        .collect::<Result<HashMap<i64, LinkTarget>>>()?;
     let today = today();
     let mut prepared = Vec::with_capacity(inputs.len());
     let mut invalid = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         match contribution::validate(input, catalog, &targets, today) {
-            Ok(spec) => prepared.push(prepare(spec, reporter.as_ref())),
+            Ok(spec) => prepared.push(prepare(spec, reporter)),
             Err(inv) => invalid.push((i, inv)),
         }
     }
@@ -594,6 +591,8 @@ pub(super) async fn create_many(
         return Ok(Ok(Created {
             ids: Vec::new(),
             linked: Vec::new(),
+            linked_rows: Vec::new(),
+            matched: false,
         }));
     }
     let count = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
@@ -715,14 +714,19 @@ pub(super) async fn create_many(
         .filter(|(_, p)| p.side.is_some())
         .map(|(id, _)| *id)
         .collect();
-    match_reports(conn, actor, &sided).await?;
+    let matched = match_reports(conn, actor, &sided).await?;
     let mut linked: Vec<i64> = prepared
         .iter()
         .flat_map(|p| p.spec.links.iter().map(|l| l.need_id))
         .collect();
     linked.sort_unstable();
     linked.dedup();
-    Ok(Ok(Created { ids, linked }))
+    Ok(Ok(Created {
+        ids,
+        linked,
+        linked_rows,
+        matched,
+    }))
 }
 
 fn prepare(spec: contribution::ContributionSpec, reporter: Option<&crate::model::User>) -> Prepared {
@@ -807,9 +811,9 @@ async fn record_first_versions(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> R
 /// other side to match, in id order, as if each had been recorded alone.
 /// One query finds them; most imports have none. `ids`: the new
 /// contributions reported from a side, in id order.
-async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()> {
+async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<bool> {
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
-        return Ok(());
+        return Ok(false);
     };
     let candidates: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT n.id FROM contributions n JOIN contributions k
@@ -824,10 +828,10 @@ async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<()
     .bind(*last)
     .fetch_all(&mut *conn)
     .await?;
-    for id in candidates {
-        auto_match(conn, actor, id).await?;
+    for id in &candidates {
+        auto_match(conn, actor, *id).await?;
     }
-    Ok(())
+    Ok(!candidates.is_empty())
 }
 
 pub(super) async fn advance(
@@ -1419,7 +1423,7 @@ impl Side {
 
 /// The user recording, if a user is: administrators' and the command
 /// line's reports come from no side.
-async fn reporter(conn: &mut Conn, actor: &Actor) -> Result<Option<crate::model::User>> {
+pub(super) async fn reporter(conn: &mut Conn, actor: &Actor) -> Result<Option<crate::model::User>> {
     let Some(uid) = actor.0.strip_prefix("user:").and_then(|s| s.parse::<i64>().ok()) else {
         return Ok(None);
     };

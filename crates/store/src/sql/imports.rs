@@ -306,6 +306,7 @@ async fn publish_contributions(conn: &mut Conn, actor: &Actor, st: &mut State) -
         return Ok(linked);
     }
     let catalog = catalog::load(conn).await?;
+    let reporter = contributions::reporter(conn, actor).await?;
     let batch = i64::try_from(PUBLISH_CONTRIBUTIONS).unwrap_or(i64::MAX);
     let mut from = 1;
     while from <= st.staged_contributions {
@@ -324,7 +325,7 @@ async fn publish_contributions(conn: &mut Conn, actor: &Actor, st: &mut State) -
             .iter()
             .map(|(_, payload)| serde_json::from_str(payload))
             .collect::<Result<_, _>>()?;
-        match contributions::create_many(conn, actor, &catalog, &inputs).await? {
+        match contributions::create_many(conn, actor, reporter.as_ref(), &catalog, &inputs).await? {
             Ok(created) => linked.extend(created.linked),
             Err(invalid) => {
                 for (i, inv) in invalid {

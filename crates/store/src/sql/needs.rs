@@ -119,6 +119,18 @@ impl NeedRow {
         })
     }
 
+    /// The need as a contribution's validation sees it.
+    pub(super) fn link_target(&self) -> Result<needsdb_domain::contribution::LinkTarget> {
+        let bad = |e: needsdb_domain::FieldError| StoreError::Internal(format!("need {}: {e}", self.id));
+        Ok(needsdb_domain::contribution::LinkTarget {
+            country: needsdb_domain::Iso3::parse("country", &self.country).map_err(bad)?,
+            item: needsdb_domain::ItemCode::parse("item", &self.item).map_err(bad)?,
+            is_money: self.joined.is_money,
+            valued: self.value_cents.is_some_and(|v| v > 0),
+            status: self.status()?,
+        })
+    }
+
     pub fn status(&self) -> Result<NeedStatus> {
         NeedStatus::parse(&self.status)
             .ok_or_else(|| StoreError::Internal(format!("need {}: unknown status {}", self.id, self.status)))
@@ -838,20 +850,7 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
     // 500 needs per round: one query for their sums, one for the rows and
     // one UPDATE for all of them, however many a contribution import links.
     for chunk in ids.chunks(500) {
-        let mut qb = QueryBuilder::<Db>::new(SELECT);
-        qb.push(" WHERE n.deleted_at IS NULL AND n.id IN (");
-        let mut sep = qb.separated(", ");
-        for id in chunk {
-            sep.push_bind(*id);
-        }
-        qb.push(")");
-        let rows: Vec<NeedRow> = qb
-            .build()
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(NeedRow::from_row)
-            .collect::<Result<_>>()?;
+        let rows = live_rows(conn, chunk).await?;
         if rows.len() != chunk.len()
             && let Some(gone) = chunk.iter().find(|id| !rows.iter().any(|r| r.id == **id))
         {
@@ -862,9 +861,29 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
     Ok(())
 }
 
+/// The needs among `ids` (at most a few hundred) that are not deleted, as stored.
+pub(super) async fn live_rows(conn: &mut Conn, ids: &[i64]) -> Result<Vec<NeedRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Db>::new(SELECT);
+    qb.push(" WHERE n.deleted_at IS NULL AND n.id IN (");
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(*id);
+    }
+    qb.push(")");
+    qb.build()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(NeedRow::from_row)
+        .collect()
+}
+
 /// As `refresh_statuses`, for needs the caller read inside this write
 /// after its last change to them: one read fewer inside the lock.
-async fn refresh_rows(conn: &mut Conn, actor: &Actor, rows: Vec<NeedRow>) -> Result<()> {
+pub(super) async fn refresh_rows(conn: &mut Conn, actor: &Actor, rows: Vec<NeedRow>) -> Result<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let sums = coverage_sums(conn, &ids).await?;
     let mut values = Vec::with_capacity(rows.len());

@@ -135,6 +135,7 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
         .await?;
     let decimals = u32::try_from(decimals).unwrap_or(0);
     let catalog = super::catalog::load(conn).await?;
+    let reporter = contributions::reporter(conn, actor).await?;
     for share in shares.iter().filter(|s| s.quantity > 0) {
         let open: Vec<(i64, i64)> = sqlx::query(
             "SELECT id, open_units FROM needs WHERE country = $1 AND item = $2 AND deleted_at IS NULL AND status IN ('validated', 'partly_met')
@@ -169,7 +170,7 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
             links,
             ..Default::default()
         };
-        let cid = contributions::create(conn, actor, &input, &catalog).await?;
+        let cid = contributions::create(conn, actor, reporter.as_ref(), &input, &catalog).await?;
         sqlx::query("INSERT INTO proposal_contributions (proposal_id, contribution_id) VALUES ($1, $2)")
             .bind(id)
             .bind(cid)
