@@ -324,11 +324,9 @@ impl Store for SqlStore {
     }
 
     async fn create_contribution(&self, actor: &Actor, input: &NewContribution) -> Result<Contribution> {
-        // The user recording is read before the write lock, as their access
-        // was checked: one round trip fewer while every other writer waits.
-        let reporter = contributions::reporter(&mut *self.pool.acquire().await?, actor).await?;
         let mut tx = begin_write(&self.pool, &self.writes).await?;
         let catalog = self.catalogue(&mut tx).await?;
+        let reporter = contributions::reporter(&mut tx, actor).await?;
         let id = contributions::create(&mut tx, actor, reporter.as_ref(), input, &catalog).await?;
         tx.commit().await?;
         self.contribution(id).await
