@@ -19,6 +19,9 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// needsdb process.
 const BEGIN_WRITE: &str = "BEGIN; SELECT pg_advisory_xact_lock(31073733589558370)";
 
+/// How long a pooled connection may sit idle and still be handed out untested.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 pub struct PgStore {
     pub(crate) pool: Pool<Db>,
     pub(crate) publishing: crate::publish_gate::PublishGate,
@@ -46,6 +49,21 @@ impl PgStore {
             // While the database is away, a request waits this long for a
             // connection, then gets 503 and Retry-After.
             .acquire_timeout(Duration::from_secs(5))
+            // sqlx pings every connection it hands out, and again as it
+            // takes one back: under a crowd, one round trip more for every
+            // request, and for a write inside the write queue's turn. Each
+            // pooled connection was tested when it came back, so only one
+            // that sat idle long enough for the server to have gone (a
+            // restart, a cut link) is tested again before use.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_PING {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(opts)
             .await?;
         Ok(Self {
