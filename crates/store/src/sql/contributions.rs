@@ -601,68 +601,10 @@ pub(super) async fn create_many(
     let ids: Vec<i64> = (1..=count).map(|n| base + n).collect();
     let at = now();
     let rows: Vec<(i64, &Prepared)> = ids.iter().copied().zip(&prepared).collect();
-    for chunk in rows.chunks(INSERT_ROWS) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO contributions (id, version, donor, recipient, channel, kind, item, quantity, covered, currency, usd_rate,
-                stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by,
-                value_given, value_cents, value_estimated, sector, reported_side) ",
-        );
-        qb.push_values(chunk, |mut b, (id, p)| {
-            let spec = &p.spec;
-            b.push_bind(*id)
-                .push_bind(1_i64)
-                .push_bind(spec.donor.as_str())
-                .push_bind(spec.recipient.as_str())
-                .push_bind(spec.channel.as_ref().map(PartyCode::as_str))
-                .push_bind(spec.carried.kind().as_str())
-                .push_bind(&p.item)
-                .push_bind(spec.carried.native())
-                .push_bind(spec.carried.coverage_units())
-                .push_bind(&p.currency)
-                .push_bind(&p.usd_rate)
-                .push_bind(spec.stage.as_str())
-                .push_bind(spec.stage_date)
-                .push_bind(&spec.source_url)
-                .push_bind(&spec.description)
-                .push_bind(&spec.external_id)
-                .push_bind(at)
-                .push_bind(&actor.0)
-                .push_bind(at)
-                .push_bind(&actor.0)
-                .push_bind(p.value_given)
-                .push_bind(spec.value.map(|v| v.cents))
-                .push_bind(spec.value.is_some_and(|v| v.estimated))
-                .push_bind(&spec.sector)
-                .push_bind(p.side.map(Side::as_str));
-        });
-        qb.build().execute(&mut *conn).await.map_err(|e| {
-            conflict_or(e, || match inputs {
-                [one] => format!(
-                    "{} already has a contribution with external_id '{}'",
-                    one.donor.as_deref().unwrap_or_default(),
-                    one.external_id.as_deref().unwrap_or_default()
-                ),
-                _ => "a contribution with the same donor and external id was stored meanwhile; try again".into(),
-            })
-        })?;
-    }
     let links: Vec<(i64, &contribution::LinkSpec)> = rows
         .iter()
         .flat_map(|(id, p)| p.spec.links.iter().map(move |l| (*id, l)))
         .collect();
-    for chunk in links.chunks(INSERT_ROWS) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO contribution_links (contribution_id, need_id, quantity, covered, covered_usd) ",
-        );
-        qb.push_values(chunk, |mut b, (id, l)| {
-            b.push_bind(*id)
-                .push_bind(l.need_id)
-                .push_bind(l.quantity)
-                .push_bind(l.covered)
-                .push_bind(l.covered_usd);
-        });
-        qb.build().execute(&mut *conn).await?;
-    }
     let earmarks: Vec<(i64, i64, &needsdb_domain::earmark::Earmark)> = rows
         .iter()
         .flat_map(|(id, p)| {
@@ -673,40 +615,69 @@ pub(super) async fn create_many(
                 .map(move |(seq, e)| (*id, seq as i64, e))
         })
         .collect();
-    for chunk in earmarks.chunks(INSERT_ROWS) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO contribution_earmarks (contribution_id, seq, target, share_bp, amount) ",
-        );
-        qb.push_values(chunk, |mut b, (id, seq, e)| {
-            let (share, amount) = match e.portion {
-                EarmarkPortion::ShareBp(bp) => (Some(bp), None),
-                EarmarkPortion::Amount(a) => (None, Some(a)),
-            };
-            b.push_bind(*id)
-                .push_bind(*seq)
-                .push_bind(e.target.to_string())
-                .push_bind(share)
-                .push_bind(amount);
-        });
-        qb.build().execute(&mut *conn).await?;
+    let conflict = |e: sqlx::Error| {
+        conflict_or(e, || match inputs {
+            [one] => format!(
+                "{} already has a contribution with external_id '{}'",
+                one.donor.as_deref().unwrap_or_default(),
+                one.external_id.as_deref().unwrap_or_default()
+            ),
+            _ => "a contribution with the same donor and external id was stored meanwhile; try again".into(),
+        })
+    };
+    if let [one] = rows.as_slice()
+        && super::super::DIALECT == crate::Dialect::Postgres
+        && links.len() + earmarks.len() <= ONE_STATEMENT_PARTS
+    {
+        // One contribution on PostgreSQL (the API's pledge): its row, links,
+        // earmarks and first stage event in one statement that returns the
+        // row as stored, and its version made from that and the parts as
+        // written. Six statements were six round trips inside the write lock.
+        let mut qb = QueryBuilder::<Db>::new(format!(
+            "WITH k AS (INSERT INTO contributions ({CONTRIBUTION_COLUMNS}) "
+        ));
+        qb.push_values([one], |b, (id, p)| contribution_values(b, *id, p, actor, at));
+        qb.push(" RETURNING *)");
+        if !links.is_empty() {
+            qb.push(format!(", l AS (INSERT INTO contribution_links ({LINK_COLUMNS}) "));
+            qb.push_values(&links, |b, (id, l)| link_values(b, *id, l));
+            qb.push(")");
+        }
+        if !earmarks.is_empty() {
+            qb.push(format!(
+                ", e AS (INSERT INTO contribution_earmarks ({EARMARK_COLUMNS}) "
+            ));
+            qb.push_values(&earmarks, |b, (id, seq, e)| earmark_values(b, *id, *seq, e));
+            qb.push(")");
+        }
+        qb.push(format!(", v AS (INSERT INTO contribution_events ({EVENT_COLUMNS}) "));
+        qb.push_values([one], |b, (id, p)| event_values(b, *id, p, actor, at));
+        qb.push(") ").push(select_returned());
+        let row = Row_::from_row(&qb.build().fetch_one(&mut *conn).await.map_err(conflict)?)?;
+        record_versions_of(conn, actor, &[row], &parts_as_written(&links, &earmarks)).await?;
+    } else {
+        for chunk in rows.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO contributions ({CONTRIBUTION_COLUMNS}) "));
+            qb.push_values(chunk, |b, (id, p)| contribution_values(b, *id, p, actor, at));
+            qb.build().execute(&mut *conn).await.map_err(conflict)?;
+        }
+        for chunk in links.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO contribution_links ({LINK_COLUMNS}) "));
+            qb.push_values(chunk, |b, (id, l)| link_values(b, *id, l));
+            qb.build().execute(&mut *conn).await?;
+        }
+        for chunk in earmarks.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO contribution_earmarks ({EARMARK_COLUMNS}) "));
+            qb.push_values(chunk, |b, (id, seq, e)| earmark_values(b, *id, *seq, e));
+            qb.build().execute(&mut *conn).await?;
+        }
+        for chunk in rows.chunks(INSERT_ROWS) {
+            let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO contribution_events ({EVENT_COLUMNS}) "));
+            qb.push_values(chunk, |b, (id, p)| event_values(b, *id, p, actor, at));
+            qb.build().execute(&mut *conn).await?;
+        }
+        record_first_versions(conn, actor, &ids).await?;
     }
-    for chunk in rows.chunks(INSERT_ROWS) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO contribution_events (contribution_id, from_stage, to_stage, stage_date, note, source_url, actor, recorded_at) ",
-        );
-        qb.push_values(chunk, |mut b, (id, p)| {
-            b.push_bind(*id)
-                .push_bind(None::<String>)
-                .push_bind(p.spec.stage.as_str())
-                .push_bind(p.spec.stage_date)
-                .push_bind("recorded")
-                .push_bind(&p.spec.source_url)
-                .push_bind(&actor.0)
-                .push_bind(at);
-        });
-        qb.build().execute(&mut *conn).await?;
-    }
-    record_first_versions(conn, actor, &ids).await?;
     // Only a report from a side can match the other side's: contributions
     // recorded from no side (an administrator's, or the CLI's) look for none.
     let sided: Vec<i64> = rows
@@ -727,6 +698,123 @@ pub(super) async fn create_many(
         linked_rows,
         matched,
     }))
+}
+
+/// Links and earmarks a single contribution may carry and still be written
+/// in one statement: bound parameters stay far below PostgreSQL's 65,535.
+const ONE_STATEMENT_PARTS: usize = 1_000;
+
+const CONTRIBUTION_COLUMNS: &str =
+    "id, version, donor, recipient, channel, kind, item, quantity, covered, currency, usd_rate,
+    stage, stage_date, source_url, description, external_id, created_at, created_by, updated_at, updated_by,
+    value_given, value_cents, value_estimated, sector, reported_side";
+const LINK_COLUMNS: &str = "contribution_id, need_id, quantity, covered, covered_usd";
+const EARMARK_COLUMNS: &str = "contribution_id, seq, target, share_bp, amount";
+const EVENT_COLUMNS: &str = "contribution_id, from_stage, to_stage, stage_date, note, source_url, actor, recorded_at";
+
+type Values<'qb> = sqlx::query_builder::Separated<'qb, Db, &'static str>;
+
+fn contribution_values(mut b: Values<'_>, id: i64, p: &Prepared, actor: &Actor, at: DateTime<Utc>) {
+    let spec = &p.spec;
+    b.push_bind(id)
+        .push_bind(1_i64)
+        .push_bind(spec.donor.as_str())
+        .push_bind(spec.recipient.as_str())
+        .push_bind(spec.channel.as_ref().map(PartyCode::as_str))
+        .push_bind(spec.carried.kind().as_str())
+        .push_bind(&p.item)
+        .push_bind(spec.carried.native())
+        .push_bind(spec.carried.coverage_units())
+        .push_bind(&p.currency)
+        .push_bind(&p.usd_rate)
+        .push_bind(spec.stage.as_str())
+        .push_bind(spec.stage_date)
+        .push_bind(&spec.source_url)
+        .push_bind(&spec.description)
+        .push_bind(&spec.external_id)
+        .push_bind(at)
+        .push_bind(&actor.0)
+        .push_bind(at)
+        .push_bind(&actor.0)
+        .push_bind(p.value_given)
+        .push_bind(spec.value.map(|v| v.cents))
+        .push_bind(spec.value.is_some_and(|v| v.estimated))
+        .push_bind(&spec.sector)
+        .push_bind(p.side.map(Side::as_str));
+}
+
+fn link_values(mut b: Values<'_>, id: i64, l: &contribution::LinkSpec) {
+    b.push_bind(id)
+        .push_bind(l.need_id)
+        .push_bind(l.quantity)
+        .push_bind(l.covered)
+        .push_bind(l.covered_usd);
+}
+
+/// An earmark's share or amount, as its two columns hold them.
+fn portion_columns(e: &needsdb_domain::earmark::Earmark) -> (Option<i64>, Option<i64>) {
+    match e.portion {
+        EarmarkPortion::ShareBp(bp) => (Some(bp), None),
+        EarmarkPortion::Amount(a) => (None, Some(a)),
+    }
+}
+
+fn earmark_values(mut b: Values<'_>, id: i64, seq: i64, e: &needsdb_domain::earmark::Earmark) {
+    let (share, amount) = portion_columns(e);
+    b.push_bind(id)
+        .push_bind(seq)
+        .push_bind(e.target.to_string())
+        .push_bind(share)
+        .push_bind(amount);
+}
+
+fn event_values(mut b: Values<'_>, id: i64, p: &Prepared, actor: &Actor, at: DateTime<Utc>) {
+    b.push_bind(id)
+        .push_bind(None::<String>)
+        .push_bind(p.spec.stage.as_str())
+        .push_bind(p.spec.stage_date)
+        .push_bind("recorded")
+        .push_bind(&p.spec.source_url)
+        .push_bind(&actor.0)
+        .push_bind(at);
+}
+
+/// `SELECT` over the row a data-modifying `WITH` named `k` returned: the
+/// same columns `SELECT` reads from the table.
+fn select_returned() -> String {
+    let columns = SELECT
+        .split_once(" FROM contributions k")
+        .map_or(SELECT, |(columns, _)| columns);
+    format!("{columns} FROM k LEFT JOIN items i ON i.code = k.item")
+}
+
+/// The parts a snapshot holds, from what was just written, in the order
+/// `load_snapshot_parts` reads them (links by need, earmarks by position).
+fn parts_as_written(
+    links: &[(i64, &contribution::LinkSpec)],
+    earmarks: &[(i64, i64, &needsdb_domain::earmark::Earmark)],
+) -> Parts {
+    let mut parts = Parts::default();
+    for (id, l) in links {
+        parts.links.entry(*id).or_default().push(LinkRow {
+            need: l.need_id,
+            quantity: l.quantity,
+            covered: l.covered,
+            covered_usd: l.covered_usd,
+        });
+    }
+    for rows in parts.links.values_mut() {
+        rows.sort_by_key(|r| r.need);
+    }
+    for (id, _, e) in earmarks {
+        let (share_bp, amount) = portion_columns(e);
+        parts.earmarks.entry(*id).or_default().push(EarmarkRow {
+            target: e.target.to_string(),
+            share_bp,
+            amount,
+        });
+    }
+    parts
 }
 
 fn prepare(spec: contribution::ContributionSpec, reporter: Option<&crate::model::User>) -> Prepared {
@@ -777,34 +865,40 @@ async fn record_first_versions(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> R
             .map(Row_::from_row)
             .collect::<Result<_>>()?;
         let parts = load_snapshot_parts(conn, chunk).await?;
-        let snaps: Vec<Value> = rows.iter().map(|r| snapshot(r, &parts)).collect::<Result<_>>()?;
-        let texts: Vec<String> = snaps.iter().map(Value::to_string).collect();
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO contribution_versions (contribution_id, version, snapshot, changed_at, changed_by, note) ",
-        );
-        qb.push_values(rows.iter().zip(&texts), |mut b, (r, text)| {
-            b.push_bind(r.id)
-                .push_bind(r.version)
-                .push_bind(text)
-                .push_bind(r.updated_at)
-                .push_bind(&actor.0)
-                .push_bind(None::<String>);
-        });
-        qb.build().execute(&mut *conn).await?;
-        let entries: Vec<audit_log::NewEntry> = rows
-            .iter()
-            .zip(&snaps)
-            .map(|(r, snap)| audit_log::NewEntry {
-                action: "contribution.create",
-                entity: "contribution",
-                entity_id: r.id.to_string(),
-                before: None,
-                after: Some(snap),
-            })
-            .collect();
-        audit_log::append_many(conn, actor, &entries).await?;
+        record_versions_of(conn, actor, &rows, &parts).await?;
     }
     Ok(())
+}
+
+/// Version 1 and the `contribution.create` audit entry of each of `rows`
+/// (at most `INSERT_ROWS`), new contributions as stored.
+async fn record_versions_of(conn: &mut Conn, actor: &Actor, rows: &[Row_], parts: &Parts) -> Result<()> {
+    let snaps: Vec<Value> = rows.iter().map(|r| snapshot(r, parts)).collect::<Result<_>>()?;
+    let texts: Vec<String> = snaps.iter().map(Value::to_string).collect();
+    let mut qb = QueryBuilder::<Db>::new(
+        "INSERT INTO contribution_versions (contribution_id, version, snapshot, changed_at, changed_by, note) ",
+    );
+    qb.push_values(rows.iter().zip(&texts), |mut b, (r, text)| {
+        b.push_bind(r.id)
+            .push_bind(r.version)
+            .push_bind(text)
+            .push_bind(r.updated_at)
+            .push_bind(&actor.0)
+            .push_bind(None::<String>);
+    });
+    qb.build().execute(&mut *conn).await?;
+    let entries: Vec<audit_log::NewEntry> = rows
+        .iter()
+        .zip(&snaps)
+        .map(|(r, snap)| audit_log::NewEntry {
+            action: "contribution.create",
+            entity: "contribution",
+            entity_id: r.id.to_string(),
+            before: None,
+            after: Some(snap),
+        })
+        .collect();
+    audit_log::append_many(conn, actor, &entries).await
 }
 
 /// Runs `auto_match` for each new contribution that has a report from the
@@ -1580,4 +1674,18 @@ pub(super) async fn earmark_flows(conn: &mut Conn) -> Result<Vec<FlowRow>> {
         }
     }
     Ok(flows)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `select_returned` is made from `SELECT` by cutting at its FROM: were
+    /// that text to change, the one-statement pledge would read the table
+    /// again instead of the row it wrote.
+    #[test]
+    fn the_pledge_statement_selects_the_row_it_wrote() {
+        let sql = super::select_returned();
+        assert!(sql.ends_with(" FROM k LEFT JOIN items i ON i.code = k.item"), "{sql}");
+        assert!(!sql.contains("FROM contributions"), "{sql}");
+        assert!(sql.contains("i.decimals"), "{sql}");
+    }
 }

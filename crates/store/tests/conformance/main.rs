@@ -34,6 +34,7 @@ conformance!(
     sessions_and_tokens_store_only_hashes_and_can_be_revoked,
     kept_callers_end_at_once_in_every_process,
     a_write_cancelled_while_it_waits_for_the_lock_leaves_no_lock_behind,
+    a_new_contribution_is_recorded_exactly_as_stored,
     contribution_lists_filter_by_the_recipient_and_the_need,
     a_merged_report_keeps_its_history_but_counts_once,
     reports_from_both_sides_of_a_flow_are_matched_as_one,
