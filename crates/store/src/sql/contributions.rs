@@ -12,8 +12,8 @@ use needsdb_domain::decimal::to_json_number;
 use needsdb_domain::delivery::delivered_share;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
-    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, ItemCode, LinkTarget, NewContribution,
-    NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
+    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus,
+    NewContribution, NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -402,9 +402,32 @@ async fn link_targets(conn: &mut Conn, input: &NewContribution) -> Result<HashMa
 /// The needs named by links, as validation sees them; unknown or deleted ids are left out.
 pub(super) async fn link_targets_of(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, LinkTarget>> {
     let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
     for chunk in ids.chunks(500) {
-        for row in needs::live_rows(conn, chunk).await? {
-            out.insert(row.id, row.link_target()?);
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT n.id, n.country, n.item, n.status, n.value_cents, i.unit_kind FROM needs n JOIN items i ON i.code = n.item WHERE n.deleted_at IS NULL AND n.id",
+        );
+        in_list(&mut qb, chunk);
+        for r in qb.build().fetch_all(&mut *conn).await? {
+            let country: String = r.try_get("country")?;
+            let item: String = r.try_get("item")?;
+            let status: String = r.try_get("status")?;
+            let unit_kind: String = r.try_get("unit_kind")?;
+            let value: Option<i64> = r.try_get("value_cents")?;
+            let bad = |e: needsdb_domain::FieldError| StoreError::Internal(e.to_string());
+            out.insert(
+                r.try_get::<i64, _>("id")?,
+                LinkTarget {
+                    country: Iso3::parse("country", &country).map_err(bad)?,
+                    item: ItemCode::parse("item", &item).map_err(bad)?,
+                    is_money: unit_kind == "money",
+                    valued: value.is_some_and(|v| v > 0),
+                    status: NeedStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
+                },
+            );
         }
     }
     Ok(out)
@@ -567,14 +590,22 @@ pub(super) async fn create_many(
         .collect();
     need_ids.sort_unstable();
     need_ids.dedup();
-    let mut linked_rows = Vec::with_capacity(need_ids.len());
-    for chunk in need_ids.chunks(500) {
-        linked_rows.extend(needs::live_rows(conn, chunk).await?);
-    }
-    let targets = linked_rows
-        .iter()
-        .map(|r| Ok((r.id, r.link_target()?)))
-        .collect::<Result<HashMap<i64, LinkTarget>>>()?;
+    // One contribution (the API's pledge) reads its needs whole, for the
+    // coverage refresh to reuse (`create`); an import reads only what
+    // validation needs, and refreshes its needs once at the end.
+    let (targets, linked_rows) = if let [_] = inputs {
+        let mut rows = Vec::with_capacity(need_ids.len());
+        for chunk in need_ids.chunks(500) {
+            rows.extend(needs::live_rows(conn, chunk).await?);
+        }
+        let targets = rows
+            .iter()
+            .map(|r| Ok((r.id, r.link_target()?)))
+            .collect::<Result<HashMap<i64, LinkTarget>>>()?;
+        (targets, rows)
+    } else {
+        (link_targets_of(conn, &need_ids).await?, Vec::new())
+    };
     let today = today();
     let mut prepared = Vec::with_capacity(inputs.len());
     let mut invalid = Vec::new();
