@@ -12,8 +12,8 @@ use needsdb_domain::decimal::to_json_number;
 use needsdb_domain::delivery::delivered_share;
 use needsdb_domain::validation::Errors;
 use needsdb_domain::{
-    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, Iso3, ItemCode, LinkTarget, NeedStatus,
-    NewContribution, NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
+    ContributionEdit, ContributionKind, Currency, EarmarkPortion, Invalid, ItemCode, LinkTarget, NewContribution,
+    NewDelivery, NewEarmark, NewLink, PartyCode, Shipment, Stage,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -411,23 +411,17 @@ pub(super) async fn link_targets_of(conn: &mut Conn, ids: &[i64]) -> Result<Hash
         );
         in_list(&mut qb, chunk);
         for r in qb.build().fetch_all(&mut *conn).await? {
-            let country: String = r.try_get("country")?;
-            let item: String = r.try_get("item")?;
-            let status: String = r.try_get("status")?;
+            let id: i64 = r.try_get("id")?;
             let unit_kind: String = r.try_get("unit_kind")?;
-            let value: Option<i64> = r.try_get("value_cents")?;
-            let bad = |e: needsdb_domain::FieldError| StoreError::Internal(e.to_string());
-            out.insert(
-                r.try_get::<i64, _>("id")?,
-                LinkTarget {
-                    country: Iso3::parse("country", &country).map_err(bad)?,
-                    item: ItemCode::parse("item", &item).map_err(bad)?,
-                    is_money: unit_kind == "money",
-                    valued: value.is_some_and(|v| v > 0),
-                    status: NeedStatus::parse(&status)
-                        .ok_or_else(|| StoreError::Internal(format!("unknown status {status}")))?,
-                },
-            );
+            let target = needs::link_target(
+                id,
+                r.try_get("country")?,
+                r.try_get("item")?,
+                unit_kind == "money",
+                r.try_get("value_cents")?,
+                r.try_get("status")?,
+            )?;
+            out.insert(id, target);
         }
     }
     Ok(out)

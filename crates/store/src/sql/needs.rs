@@ -78,6 +78,26 @@ pub(super) struct Joined {
     decimals: u32,
 }
 
+/// A need as a contribution's validation sees it, from its stored columns.
+pub(super) fn link_target(
+    id: i64,
+    country: &str,
+    item: &str,
+    is_money: bool,
+    value_cents: Option<i64>,
+    status: &str,
+) -> Result<needsdb_domain::contribution::LinkTarget> {
+    let bad = |e: needsdb_domain::FieldError| StoreError::Internal(format!("need {id}: {e}"));
+    Ok(needsdb_domain::contribution::LinkTarget {
+        country: needsdb_domain::Iso3::parse("country", country).map_err(bad)?,
+        item: needsdb_domain::ItemCode::parse("item", item).map_err(bad)?,
+        is_money,
+        valued: value_cents.is_some_and(|v| v > 0),
+        status: NeedStatus::parse(status)
+            .ok_or_else(|| StoreError::Internal(format!("need {id}: unknown status {status}")))?,
+    })
+}
+
 impl NeedRow {
     pub(super) fn from_row(r: &<Db as sqlx::Database>::Row) -> Result<Self> {
         let unit_kind: String = r.try_get("unit_kind")?;
@@ -121,14 +141,14 @@ impl NeedRow {
 
     /// The need as a contribution's validation sees it.
     pub(super) fn link_target(&self) -> Result<needsdb_domain::contribution::LinkTarget> {
-        let bad = |e: needsdb_domain::FieldError| StoreError::Internal(format!("need {}: {e}", self.id));
-        Ok(needsdb_domain::contribution::LinkTarget {
-            country: needsdb_domain::Iso3::parse("country", &self.country).map_err(bad)?,
-            item: needsdb_domain::ItemCode::parse("item", &self.item).map_err(bad)?,
-            is_money: self.joined.is_money,
-            valued: self.value_cents.is_some_and(|v| v > 0),
-            status: self.status()?,
-        })
+        link_target(
+            self.id,
+            &self.country,
+            &self.item,
+            self.joined.is_money,
+            self.value_cents,
+            &self.status,
+        )
     }
 
     pub fn status(&self) -> Result<NeedStatus> {
