@@ -213,9 +213,16 @@ pub fn allocate(agents: &[Agent], lots: i64, lot: i64) -> Vec<i64> {
     if total_cap <= lots {
         return agents.iter().map(|a| a.cap.max(0)).collect();
     }
-    // Start a lot below the water level, which never overshoots the exact
-    // walk, then walk the remaining lots to the lowest ratio one by one.
-    let (y, _) = water_level(agents, lots as f64, lot);
+    // Start from the water level of n lots fewer, which never overshoots the
+    // exact walk, then walk the remaining lots to the lowest ratio one by
+    // one. Why n fewer: when the walk ends at level t, every agent holds at
+    // least its continuous share at t and at most one lot more, so the walk
+    // spends at most n lots above that share and t is no lower than the
+    // water level of `lots - n`. The level of all `lots` is not safe: with
+    // one agent holding most of the weight, the lots the others take above
+    // the level cost it several of its own.
+    let start_budget = (lots - agents.len() as i64).max(0);
+    let (y, _) = water_level(agents, start_budget as f64, lot);
     let mut x: Vec<i64> = y
         .iter()
         .zip(agents)
@@ -325,10 +332,33 @@ mod tests {
         }
 
         #[test]
+        fn the_lp_shortcut_gives_the_walk_when_one_agent_outweighs_the_rest(heavy in 1_000_000i64..50_000_000, light in prop::collection::vec(1_000i64..3_000_000, 1..9), lots in 0i64..100_000, lot in 1i64..200) {
+            let agents: Vec<Agent> = std::iter::once(heavy).chain(light).map(|weight| Agent { weight, offset: 0, cap: i64::MAX / 64 }).collect();
+            prop_assert_eq!(allocate(&agents, lots, lot), allocate_by_walk(&agents, lots, lot));
+        }
+
+        #[test]
         fn the_lp_shortcut_gives_the_walk(agents in prop::collection::vec((1i64..5000, 0i64..3000, 0i64..400), 1..30), lots in 0i64..3000, lot in 1i64..50) {
             let agents: Vec<Agent> = agents.into_iter().map(|(weight, offset, cap)| Agent { weight, offset, cap }).collect();
             prop_assert_eq!(allocate(&agents, lots, lot), allocate_by_walk(&agents, lots, lot));
         }
+    }
+
+    #[test]
+    fn one_heavy_agent_gets_the_walks_answer() {
+        // Seven populations, one of them most of the total: the lots the
+        // small ones take above the level pull it down by several of the big
+        // one's lots (a case a proptest found).
+        let agents: Vec<Agent> = [1_656_083, 154_702, 40_899_447, 2_569_886, 1_220_245, 2_230_108, 405_803]
+            .into_iter()
+            .map(|weight| Agent {
+                weight,
+                offset: 0,
+                cap: i64::MAX / 64,
+            })
+            .collect();
+        let lots = 1_248_940 / 23;
+        assert_eq!(allocate(&agents, lots, 23), allocate_by_walk(&agents, lots, 23));
     }
 
     #[test]
