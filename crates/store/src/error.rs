@@ -78,7 +78,10 @@ impl From<sqlx::Error> for StoreError {
                     match code.as_str() {
                         "53100" => Self::OutOfSpace(text),
                         "25006" => Self::ReadOnly(text),
-                        "55P03" => Self::Busy(text),
+                        // A lock not granted, or two record writes that met
+                        // crosswise (a deadlock PostgreSQL broke by ending one):
+                        // nothing was written, and the same request may be sent again.
+                        "55P03" | "40P01" => Self::Busy(text),
                         c if c.starts_with("08") || c.starts_with("57P") || c == "53300" => Self::Unavailable(text),
                         _ => Self::Database(e),
                     }

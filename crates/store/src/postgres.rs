@@ -1,6 +1,9 @@
-//! The PostgreSQL store, for production. Writers take one transaction-scoped
-//! advisory lock, so the audit chain stays a single line even with several
-//! `needsdb serve` processes on one database.
+//! The PostgreSQL store, for production. Writers take transaction-scoped
+//! advisory locks, so the audit chain stays a single line even with several
+//! `needsdb serve` processes on one database: a whole write takes the write
+//! lock alone; a record write (one need's edit, one pledge) takes it shared,
+//! locks its need rows, and takes the chain's lock only for its audit
+//! entries and commit (ARCHITECTURE.md, "Record writes side by side").
 
 use crate::{Dialect, Result};
 use sqlx::Pool;
@@ -18,6 +21,23 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// number (the bytes of "needsdb"); it only has to be the same in every
 /// needsdb process.
 const BEGIN_WRITE: &str = "BEGIN; SELECT pg_advisory_xact_lock(31073733589558370)";
+
+/// A record write (one need's edit, one pledge) takes the same lock shared:
+/// record writes run side by side, each holding the rows it changes, and
+/// every other write, which takes the lock alone, waits for them all, as
+/// they wait for it.
+const BEGIN_RECORD_WRITE: &str = "BEGIN; SELECT pg_advisory_xact_lock_shared(31073733589558370)";
+
+/// The audit chain's lock: a record write takes it just before it appends
+/// to the chain, and holds it to its COMMIT, so one at a time reads the
+/// chain's head and appends, in commit order. A write that holds the write
+/// lock alone needs no other.
+const CHAIN_LOCK: &str = "SELECT pg_advisory_xact_lock(31073733589558371)";
+
+/// Locks the needs a record write reads before it changes them, in id
+/// order so two writes never wait for each other crosswise. Only the needs'
+/// rows: the joined catalogue rows are not written by record writes.
+pub(crate) const LOCK_NEEDS: &str = " ORDER BY n.id FOR NO KEY UPDATE OF n";
 
 /// How long a pooled connection may sit idle and still be handed out untested.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
@@ -297,11 +317,38 @@ pub(crate) async fn import_settings(
 /// Begins a write and takes the advisory write lock, held to the end of the
 /// transaction.
 /// Returns the catalogue's stamp as the lock found it.
-pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<Option<String>> {
-    let begin = format!("{BEGIN_WRITE}; {}", sql::catalog::STAMP);
+pub(crate) async fn start_write(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    kind: crate::write_queue::WriteKind,
+) -> Result<Option<String>> {
+    let lock = match kind {
+        crate::write_queue::WriteKind::Whole => BEGIN_WRITE,
+        crate::write_queue::WriteKind::Record => BEGIN_RECORD_WRITE,
+    };
+    let begin = format!("{lock}; {}", sql::catalog::STAMP);
     let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(begin)).fetch_all(&mut *conn).await?;
     // The lock's row is not a stamp.
     rows.iter().find_map(sql::catalog::stamp_of).transpose()
+}
+
+/// Takes the audit chain's lock, for a record write about to append.
+pub(crate) async fn lock_chain(conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
+    sqlx::query(CHAIN_LOCK).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The id for one new contribution of a record write, from the identity
+/// sequence: record writes run side by side, so the largest id is not theirs to take.
+pub(crate) async fn next_id(conn: &mut <Db as sqlx::Database>::Connection, table: &'static str) -> Result<i64> {
+    let sql = match table {
+        "contributions" => "SELECT nextval(pg_get_serial_sequence('contributions', 'id'))",
+        _ => {
+            return Err(crate::StoreError::Internal(format!(
+                "no identity sequence known for {table}"
+            )));
+        }
+    };
+    Ok(sqlx::query_scalar(sql).fetch_one(&mut *conn).await?)
 }
 
 // The shared implementation, compiled once per dialect (see lib.rs).

@@ -203,9 +203,26 @@ pub(crate) async fn import_settings(
 /// read-then-write transaction never fails to upgrade its lock.
 /// Returns no catalogue stamp: reading it here would cost every write a
 /// statement, and on SQLite a statement costs no round trip.
-pub(crate) async fn start_write(conn: &mut <Db as sqlx::Database>::Connection) -> Result<Option<String>> {
+/// SQLite has one writer at a time: a record write takes the whole lock too.
+pub(crate) async fn start_write(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    _kind: crate::write_queue::WriteKind,
+) -> Result<Option<String>> {
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
     Ok(None)
+}
+
+/// The write lock already keeps the chain a single line.
+pub(crate) async fn lock_chain(_conn: &mut <Db as sqlx::Database>::Connection) -> Result<()> {
+    Ok(())
+}
+
+/// One writer at a time: no row locks to take.
+pub(crate) const LOCK_NEEDS: &str = "";
+
+/// The id after the largest, under the write lock.
+pub(crate) async fn next_id(conn: &mut <Db as sqlx::Database>::Connection, table: &'static str) -> Result<i64> {
+    Ok(reserve_ids(conn, table, 1).await? + 1)
 }
 
 // The shared implementation, compiled once per dialect (see lib.rs).

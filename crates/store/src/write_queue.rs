@@ -2,7 +2,9 @@
 //! its write lock.
 //!
 //! Both stores hold one write lock at a time (SQLite's, or PostgreSQL's
-//! advisory lock that keeps the audit chain a single line). Left to the
+//! advisory lock that keeps the audit chain a single line), except record
+//! writes on PostgreSQL (`WriteKind::Record`), which take a place among a
+//! few side by side instead of the turn. Left to the
 //! database, sixteen writers of one process would each hold a pooled
 //! connection while they wait, and on SQLite they would wait by polling:
 //! the busy handler sleeps 1, 2, 5 ... up to 100 ms between tries, so a
@@ -33,11 +35,48 @@ const LONGEST_WAIT_BEHIND_PUBLISH: Duration = Duration::from_secs(120);
 /// still holds the turn.
 const RECHECK: Duration = Duration::from_millis(250);
 
-#[derive(Default, Clone)]
+/// Record writes of one process that may hold a pooled connection at once
+/// on PostgreSQL: half the pool, so readers keep the other half while
+/// record writes wait for rows or for the audit chain.
+const RECORD_WRITES_AT_ONCE: usize = 8;
+
+/// How a write is isolated from the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteKind {
+    /// Alone: no other write runs until it ends. Every write but these two.
+    Whole,
+    /// One need's edit or one pledge. On PostgreSQL, record writes run side
+    /// by side, each holding the need rows it reads and changes, and one at
+    /// a time appends to the audit chain and commits (`postgres::lock_chain`);
+    /// a whole write waits for them all. On SQLite it is a whole write.
+    Record,
+}
+
+#[derive(Clone)]
 pub(crate) struct WriteQueue {
     turn: Arc<Mutex<()>>,
     /// Set while an import's publish holds the turn.
     publishing: Arc<AtomicBool>,
+    /// Places for record writes on PostgreSQL (`RECORD_WRITES_AT_ONCE`).
+    records: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for WriteQueue {
+    fn default() -> Self {
+        Self {
+            turn: Arc::default(),
+            publishing: Arc::default(),
+            records: Arc::new(tokio::sync::Semaphore::new(RECORD_WRITES_AT_ONCE)),
+        }
+    }
+}
+
+/// What a writer holds until its transaction ends.
+pub(crate) enum Place {
+    /// The process's one turn to write.
+    Turn(#[allow(dead_code)] Turn),
+    /// One of the places for record writes side by side.
+    Record(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit),
 }
 
 /// A writer's turn: the next writer goes when it is dropped.
@@ -80,6 +119,23 @@ impl WriteQueue {
         }
     }
 
+    /// A place to write of the given kind: the process's one turn, or, for
+    /// a record write on PostgreSQL, one of the places side by side.
+    pub(crate) async fn place(&self, kind: WriteKind, dialect: crate::Dialect) -> Result<Place> {
+        if kind == WriteKind::Whole || dialect != crate::Dialect::Postgres {
+            return self.turn().await.map(Place::Turn);
+        }
+        let wait = self.records.clone().acquire_owned();
+        match tokio::time::timeout(LONGEST_WAIT, wait).await {
+            Ok(Ok(permit)) => Ok(Place::Record(permit)),
+            Ok(Err(_)) => Err(StoreError::Internal("the record writers' places were closed".into())),
+            Err(_) => Err(StoreError::Busy(format!(
+                "no place to write within {} s",
+                LONGEST_WAIT.as_secs()
+            ))),
+        }
+    }
+
     /// The turn for an import's publish: writers already waiting go first,
     /// and those who come after wait until the publish ends.
     pub(crate) async fn publish_turn(&self) -> Result<PublishTurn> {
@@ -117,6 +173,39 @@ mod tests {
             w.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[tokio::test]
+    async fn record_writes_on_postgres_take_places_side_by_side_and_elsewhere_the_turn() {
+        use crate::Dialect::{Postgres, Sqlite};
+        let queue = WriteQueue::default();
+        let mut held = Vec::new();
+        for _ in 0..RECORD_WRITES_AT_ONCE {
+            held.push(queue.place(WriteKind::Record, Postgres).await.unwrap());
+        }
+        // A whole write does not wait for record writes in the process
+        // (PostgreSQL's lock holds it back), and takes the one turn.
+        let whole = queue.place(WriteKind::Whole, Postgres).await.unwrap();
+        let more = queue.place(WriteKind::Record, Postgres);
+        tokio::pin!(more);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), &mut more)
+                .await
+                .is_err(),
+            "a record write got a place beyond the last"
+        );
+        drop(held.pop());
+        more.await.unwrap();
+        // On SQLite a record write is a whole write: it waits for the turn.
+        let sqlite = queue.place(WriteKind::Record, Sqlite);
+        tokio::pin!(sqlite);
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), &mut sqlite)
+                .await
+                .is_err()
+        );
+        drop(whole);
+        sqlite.await.unwrap();
     }
 
     #[tokio::test(start_paused = true)]

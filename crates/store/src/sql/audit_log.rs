@@ -18,7 +18,8 @@ pub(super) struct NewEntry<'a> {
 }
 
 /// Appends one entry. The caller holds the write lock (BEGIN IMMEDIATE or the
-/// advisory lock), so reading the head and appending cannot interleave.
+/// advisory lock) or, in a record write, the chain's lock, so reading the
+/// head and appending cannot interleave.
 pub(super) async fn append(
     conn: &mut Conn,
     actor: &Actor,

@@ -5,6 +5,7 @@ use crate::model::{
     Actor, Contribution, ContributionQuery, DEFAULT_PAGE, Delivery, EarmarkOut, FlowEarmark, FlowRow, Link, MAX_PAGE,
     Page, StageChange, StageEvent, Version,
 };
+use crate::write_queue::WriteKind;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use needsdb_domain::contribution::{self, Carried};
@@ -512,14 +513,17 @@ pub(super) fn check(
 }
 
 /// `catalog`: as of this transaction (see `SqlStore::catalogue`).
+/// `kind`: how the caller's transaction is isolated; a record write locks
+/// the linked needs and takes the chain's lock before it appends.
 pub(super) async fn create(
     conn: &mut Conn,
     actor: &Actor,
     reporter: Option<&crate::model::User>,
     input: &NewContribution,
     catalog: &needsdb_domain::Catalog,
+    kind: WriteKind,
 ) -> Result<i64> {
-    let created = create_many(conn, actor, reporter, catalog, std::slice::from_ref(input))
+    let created = create_many(conn, actor, reporter, catalog, std::slice::from_ref(input), kind)
         .await?
         .map_err(|mut bad| StoreError::Invalid(bad.pop().map_or_else(|| Invalid(Vec::new()), |(_, inv)| inv)))?;
     let id = created
@@ -532,6 +536,8 @@ pub(super) async fn create(
     // A match with a report from the other side may have, so then they are read again.
     if created.matched {
         needs::refresh_statuses(conn, actor, &created.linked).await?;
+    } else if let Some(moves) = created.moves {
+        needs::move_statuses(conn, actor, moves).await?;
     } else {
         needs::refresh_rows(conn, actor, created.linked_rows).await?;
     }
@@ -547,6 +553,10 @@ pub(super) struct Created {
     linked_rows: Vec<needs::NeedRow>,
     /// Whether any was matched with a report from the other side (which may change needs).
     matched: bool,
+    /// When a record write already wrote the linked needs' coverage, before
+    /// it took the chain's lock: the status moves left to record after its
+    /// audit entry.
+    moves: Option<Vec<(needs::NeedRow, needsdb_domain::need::NeedStatus)>>,
 }
 
 /// A checked contribution and the columns derived from it.
@@ -577,6 +587,7 @@ pub(super) async fn create_many(
     reporter: Option<&crate::model::User>,
     catalog: &needsdb_domain::Catalog,
     inputs: &[NewContribution],
+    kind: WriteKind,
 ) -> Result<std::result::Result<Created, Vec<(usize, Invalid)>>> {
     let mut need_ids: Vec<i64> = inputs
         .iter()
@@ -587,10 +598,10 @@ pub(super) async fn create_many(
     // One contribution (the API's pledge) reads its needs whole, for the
     // coverage refresh to reuse (`create`); an import reads only what
     // validation needs, and refreshes its needs once at the end.
-    let (targets, linked_rows) = if let [_] = inputs {
+    let (targets, mut linked_rows) = if let [_] = inputs {
         let mut rows = Vec::with_capacity(need_ids.len());
         for chunk in need_ids.chunks(500) {
-            rows.extend(needs::live_rows(conn, chunk).await?);
+            rows.extend(needs::live_rows(conn, chunk, kind).await?);
         }
         let targets = rows
             .iter()
@@ -618,11 +629,16 @@ pub(super) async fn create_many(
             linked: Vec::new(),
             linked_rows: Vec::new(),
             matched: false,
+            moves: None,
         }));
     }
     let count = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
     // New ids follow the largest, under the write lock the caller holds.
-    let base = super::super::reserve_ids(conn, "contributions", count).await?;
+    let base = match kind {
+        WriteKind::Whole => super::super::reserve_ids(conn, "contributions", count).await?,
+        // Record writes run side by side on PostgreSQL, and there is one.
+        WriteKind::Record => super::super::next_id(conn, "contributions").await? - 1,
+    };
     let ids: Vec<i64> = (1..=count).map(|n| base + n).collect();
     let at = now();
     let rows: Vec<(i64, &Prepared)> = ids.iter().copied().zip(&prepared).collect();
@@ -650,6 +666,7 @@ pub(super) async fn create_many(
             _ => "a contribution with the same donor and external id was stored meanwhile; try again".into(),
         })
     };
+    let mut moves = None;
     if let [one] = rows.as_slice()
         && super::super::DIALECT == crate::Dialect::Postgres
         && links.len() + earmarks.len() <= ONE_STATEMENT_PARTS
@@ -679,7 +696,19 @@ pub(super) async fn create_many(
         qb.push_values([one], |b, (id, p)| event_values(b, *id, p, actor, at));
         qb.push(") ").push(select_returned());
         let row = Row_::from_row(&qb.build().fetch_one(&mut *conn).await.map_err(conflict)?)?;
-        record_versions_of(conn, actor, &[row], &parts_as_written(&links, &earmarks)).await?;
+        let rows = [row];
+        let parts = parts_as_written(&links, &earmarks);
+        if kind == WriteKind::Record {
+            // The first version and the linked needs' coverage columns are
+            // this write's own rows (the needs are locked): only the audit
+            // entry, the match and the status moves wait for the chain.
+            let snaps = write_first_versions(conn, actor, &rows, &parts).await?;
+            moves = Some(needs::write_coverage(conn, std::mem::take(&mut linked_rows)).await?);
+            super::super::lock_chain(conn).await?;
+            append_created(conn, actor, &rows, &snaps).await?;
+        } else {
+            record_versions_of(conn, actor, &rows, &parts).await?;
+        }
     } else {
         for chunk in rows.chunks(INSERT_ROWS) {
             let mut qb = QueryBuilder::<Db>::new(format!("INSERT INTO contributions ({CONTRIBUTION_COLUMNS}) "));
@@ -701,6 +730,9 @@ pub(super) async fn create_many(
             qb.push_values(chunk, |b, (id, p)| event_values(b, *id, p, actor, at));
             qb.build().execute(&mut *conn).await?;
         }
+        if kind == WriteKind::Record {
+            super::super::lock_chain(conn).await?;
+        }
         record_first_versions(conn, actor, &ids).await?;
     }
     // Only a report from a side can match the other side's: contributions
@@ -710,7 +742,9 @@ pub(super) async fn create_many(
         .filter(|(_, p)| p.side.is_some())
         .map(|(id, _)| *id)
         .collect();
-    let matched = match_reports(conn, actor, &sided).await?;
+    let matched = match_reports(conn, actor, &sided, kind).await?;
+    // Matched, the needs may have changed since: `create` refreshes them whole.
+    let moves = moves.filter(|_| !matched);
     let mut linked: Vec<i64> = prepared
         .iter()
         .flat_map(|p| p.spec.links.iter().map(|l| l.need_id))
@@ -722,6 +756,7 @@ pub(super) async fn create_many(
         linked,
         linked_rows,
         matched,
+        moves,
     }))
 }
 
@@ -898,6 +933,12 @@ async fn record_first_versions(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> R
 /// Version 1 and the `contribution.create` audit entry of each of `rows`
 /// (at most `INSERT_ROWS`), new contributions as stored.
 async fn record_versions_of(conn: &mut Conn, actor: &Actor, rows: &[Row_], parts: &Parts) -> Result<()> {
+    let snaps = write_first_versions(conn, actor, rows, parts).await?;
+    append_created(conn, actor, rows, &snaps).await
+}
+
+/// Version 1 of each of `rows`; returns their snapshots for the audit entries.
+async fn write_first_versions(conn: &mut Conn, actor: &Actor, rows: &[Row_], parts: &Parts) -> Result<Vec<Value>> {
     let snaps: Vec<Value> = rows.iter().map(|r| snapshot(r, parts)).collect::<Result<_>>()?;
     let texts: Vec<String> = snaps.iter().map(Value::to_string).collect();
     let mut qb = QueryBuilder::<Db>::new(
@@ -912,9 +953,14 @@ async fn record_versions_of(conn: &mut Conn, actor: &Actor, rows: &[Row_], parts
             .push_bind(None::<String>);
     });
     qb.build().execute(&mut *conn).await?;
+    Ok(snaps)
+}
+
+/// The `contribution.create` audit entry of each of `rows`, with its snapshot.
+async fn append_created(conn: &mut Conn, actor: &Actor, rows: &[Row_], snaps: &[Value]) -> Result<()> {
     let entries: Vec<audit_log::NewEntry> = rows
         .iter()
-        .zip(&snaps)
+        .zip(snaps)
         .map(|(r, snap)| audit_log::NewEntry {
             action: "contribution.create",
             entity: "contribution",
@@ -930,27 +976,41 @@ async fn record_versions_of(conn: &mut Conn, actor: &Actor, rows: &[Row_], parts
 /// other side to match, in id order, as if each had been recorded alone.
 /// One query finds them; most imports have none. `ids`: the new
 /// contributions reported from a side, in id order.
-async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64]) -> Result<bool> {
+async fn match_reports(conn: &mut Conn, actor: &Actor, ids: &[i64], kind: WriteKind) -> Result<bool> {
     let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
         return Ok(false);
     };
-    let candidates: Vec<i64> = sqlx::query_scalar(
+    let candidates: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT DISTINCT n.id FROM contributions n JOIN contributions k
-           ON k.donor = n.donor AND k.recipient = n.recipient AND k.kind = n.kind AND k.id < n.id
+           ON k.donor = n.donor AND k.recipient = n.recipient AND k.kind = n.kind AND {}
           AND COALESCE(k.item, '') = COALESCE(n.item, '') AND COALESCE(k.currency, '') = COALESCE(n.currency, '')
           AND k.reported_side IS NOT NULL AND k.reported_side <> n.reported_side
           AND k.merged_into IS NULL AND k.deleted_at IS NULL AND k.stage <> 'cancelled'
          WHERE n.id BETWEEN $1 AND $2 AND n.reported_side IS NOT NULL
          ORDER BY n.id",
-    )
+        earlier_than(kind, "k.id", "n.id")
+    )))
     .bind(*first)
     .bind(*last)
     .fetch_all(&mut *conn)
     .await?;
     for id in &candidates {
-        auto_match(conn, actor, *id).await?;
+        auto_match(conn, actor, *id, kind).await?;
     }
     Ok(!candidates.is_empty())
+}
+
+/// Which reports a new one may be matched with: those recorded before it.
+/// In a whole write (an import) ids follow the order of recording, and rows
+/// of one file match only the rows before them. A record write has one new
+/// report, and sees only reports committed before it (it matches under the
+/// chain's lock), whose ids may be larger than its own: record writes take
+/// ids from the sequence side by side and commit in another order.
+fn earlier_than(kind: WriteKind, other: &str, new: &str) -> String {
+    match kind {
+        WriteKind::Whole => format!("{other} < {new}"),
+        WriteKind::Record => format!("{other} <> {new}"),
+    }
 }
 
 pub(super) async fn advance(
@@ -1584,7 +1644,7 @@ const MATCH_DAYS: i64 = 30;
 /// keeping both histories. Two reports from the same side are never merged
 /// here, however alike: a second shipment is not a duplicate. Anything less
 /// certain is left to `reconcile` and a person.
-async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
+async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64, kind: WriteKind) -> Result<()> {
     let new = load_row(conn, id).await?;
     let Some(side) = new.reported_side.as_deref().and_then(|s| match s {
         "donor" => Some(Side::Donor),
@@ -1594,13 +1654,14 @@ async fn auto_match(conn: &mut Conn, actor: &Actor, id: i64) -> Result<()> {
         return Ok(());
     };
     let new_date = first_date(conn, id).await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT k.id FROM contributions k WHERE k.id < $1 AND k.donor = $2 AND k.recipient = $3 AND k.kind = $4
+    let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT k.id FROM contributions k WHERE {} AND k.donor = $2 AND k.recipient = $3 AND k.kind = $4
            AND COALESCE(k.item, '') = COALESCE($5, '') AND COALESCE(k.currency, '') = COALESCE($6, '')
            AND k.merged_into IS NULL AND k.deleted_at IS NULL AND k.stage <> 'cancelled' AND k.reported_side = $7
            AND NOT EXISTS (SELECT 1 FROM contributions m WHERE m.merged_into = k.id AND m.reported_side = $8)
          ORDER BY k.id",
-    )
+        earlier_than(kind, "k.id", "$1")
+    )))
     .bind(id)
     .bind(&new.donor)
     .bind(&new.recipient)

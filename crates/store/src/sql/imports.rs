@@ -171,7 +171,7 @@ async fn publish(
     let _write = writes.publish_turn().await?;
     super::import_settings(conn, crate::ImportStep::Publish).await?;
     // The publish reads the head itself, when it appends its entry.
-    let _ = super::super::start_write(conn).await?;
+    let _ = super::super::start_write(conn, crate::write_queue::WriteKind::Whole).await?;
     let published = publish_inner(conn, actor, opts, st, digest).await;
     let end = if published.is_ok() && st.writing() {
         "COMMIT"
@@ -236,7 +236,17 @@ async fn publish_inner(
     let catalog = catalog::load(conn).await?;
     for (row, id, payload) in updates {
         let input: needsdb_domain::NewNeed = serde_json::from_str(&payload)?;
-        match needs::update(conn, actor, id, None, &input, &catalog).await {
+        match needs::update(
+            conn,
+            actor,
+            id,
+            None,
+            &input,
+            &catalog,
+            crate::write_queue::WriteKind::Whole,
+        )
+        .await
+        {
             Ok(()) => updated_ids.push(id),
             Err(StoreError::Invalid(inv)) => {
                 for e in inv.0 {
@@ -325,7 +335,16 @@ async fn publish_contributions(conn: &mut Conn, actor: &Actor, st: &mut State) -
             .iter()
             .map(|(_, payload)| serde_json::from_str(payload))
             .collect::<Result<_, _>>()?;
-        match contributions::create_many(conn, actor, reporter.as_ref(), &catalog, &inputs).await? {
+        match contributions::create_many(
+            conn,
+            actor,
+            reporter.as_ref(),
+            &catalog,
+            &inputs,
+            crate::write_queue::WriteKind::Whole,
+        )
+        .await?
+        {
             Ok(created) => linked.extend(created.linked),
             Err(invalid) => {
                 for (i, inv) in invalid {

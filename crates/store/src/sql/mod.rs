@@ -21,12 +21,13 @@ mod users;
 
 use super::{Db, MIGRATOR, SqlStore, after_explicit_ids, import_settings};
 use crate::model::*;
+use crate::write_queue::WriteKind;
 use crate::{DataVersion, Dialect, Result, Store, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use needsdb_domain::reference::CatalogueItem;
 use needsdb_domain::{ContributionEdit, NewContribution, NewDelivery, NewNeed};
-use tx::begin_write;
+use tx::{begin_record_write, begin_write};
 
 /// How many list pages a process keeps per data version. A page is at most
 /// `DEFAULT_PAGE` needs of about 1.5 KB each, so this bounds them near 10 MB;
@@ -279,9 +280,9 @@ impl Store for SqlStore {
     }
 
     async fn update_need(&self, actor: &Actor, id: i64, expected: Option<i64>, patch: &NewNeed) -> Result<Need> {
-        let mut tx = begin_write(&self.pool, &self.writes).await?;
+        let mut tx = begin_record_write(&self.pool, &self.writes).await?;
         let catalog = self.catalogue(&mut tx).await?;
-        needs::update(&mut tx, actor, id, expected, patch, &catalog).await?;
+        needs::update(&mut tx, actor, id, expected, patch, &catalog, WriteKind::Record).await?;
         tx.commit().await?;
         self.need(id).await
     }
@@ -324,10 +325,10 @@ impl Store for SqlStore {
     }
 
     async fn create_contribution(&self, actor: &Actor, input: &NewContribution) -> Result<Contribution> {
-        let mut tx = begin_write(&self.pool, &self.writes).await?;
+        let mut tx = begin_record_write(&self.pool, &self.writes).await?;
         let catalog = self.catalogue(&mut tx).await?;
         let reporter = contributions::reporter(&mut tx, actor).await?;
-        let id = contributions::create(&mut tx, actor, reporter.as_ref(), input, &catalog).await?;
+        let id = contributions::create(&mut tx, actor, reporter.as_ref(), input, &catalog, WriteKind::Record).await?;
         tx.commit().await?;
         self.contribution(id).await
     }

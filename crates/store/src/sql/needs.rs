@@ -5,6 +5,7 @@
 
 use super::{Conn, Db, audit_log, check_version, conflict_or, now};
 use crate::model::{Actor, CoverageSums, DEFAULT_PAGE, MAX_PAGE, Need, NeedQuery, Page, StatusChange, Version};
+use crate::write_queue::WriteKind;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use needsdb_domain::decimal::{format_scaled, to_json_number};
@@ -320,8 +321,16 @@ impl NeedRow {
 }
 
 pub(super) async fn load_row(conn: &mut Conn, id: i64) -> Result<NeedRow> {
+    load_row_for(conn, id, WriteKind::Whole).await
+}
+
+/// As `load_row`; a record write also locks the need's row until it ends.
+async fn load_row_for(conn: &mut Conn, id: i64, kind: WriteKind) -> Result<NeedRow> {
     let mut qb = QueryBuilder::<Db>::new(SELECT);
     qb.push(" WHERE n.deleted_at IS NULL AND n.id = ").push_bind(id);
+    if kind == WriteKind::Record {
+        qb.push(super::super::LOCK_NEEDS);
+    }
     match qb.build().fetch_optional(&mut *conn).await? {
         Some(r) => NeedRow::from_row(&r),
         None => Err(StoreError::not_found("need", id)),
@@ -520,7 +529,28 @@ async fn record_noted_version(
     before: Option<&NeedRow>,
     note: Option<&str>,
 ) -> Result<()> {
-    let (before, snap) = match before {
+    let (before, snap) = write_versions(conn, row, before, note).await?;
+    audit_log::append(
+        conn,
+        actor,
+        action,
+        "need",
+        &row.id.to_string(),
+        before.as_ref(),
+        Some(&snap),
+    )
+    .await
+}
+
+/// Writes the version `row` is at (and the one before, if missing), and
+/// returns both snapshots for the audit entry.
+async fn write_versions(
+    conn: &mut Conn,
+    row: &NeedRow,
+    before: Option<&NeedRow>,
+    note: Option<&str>,
+) -> Result<(Option<Value>, Value)> {
+    Ok(match before {
         // PostgreSQL writes both versions in one statement (a data-modifying
         // WITH): one round trip fewer inside the write lock.
         Some(b) if super::super::DIALECT == crate::Dialect::Postgres => {
@@ -550,17 +580,7 @@ async fn record_noted_version(
             store_version(conn, row, false, note).await?,
         ),
         None => (None, store_version(conn, row, false, note).await?),
-    };
-    audit_log::append(
-        conn,
-        actor,
-        action,
-        "need",
-        &row.id.to_string(),
-        before.as_ref(),
-        Some(&snap),
-    )
-    .await
+    })
 }
 
 const INSERT_VERSION: &str = "INSERT INTO need_versions (need_id, version, snapshot, changed_at, changed_by, note)
@@ -684,8 +704,9 @@ pub(super) async fn update(
     expected: Option<i64>,
     patch: &NewNeed,
     catalog: &Catalog,
+    kind: WriteKind,
 ) -> Result<()> {
-    let old = load_row(conn, id).await?;
+    let old = load_row_for(conn, id, kind).await?;
     check_version("need", id, expected, old.version)?;
     let status = old.status()?;
     if !status.is_editable() {
@@ -781,8 +802,17 @@ pub(super) async fn update(
         }
         load_row(conn, id).await?
     };
-    record_version(conn, &row, actor, "need.update", Some(&old)).await?;
-    refresh_rows(conn, actor, vec![row]).await
+    // The new version and the coverage columns are this need's own, and
+    // its row is locked: only the audit entry, and a status move after it,
+    // wait for the chain.
+    let (was, is) = write_versions(conn, &row, Some(&old), None).await?;
+    let moves = write_coverage(conn, vec![row]).await?;
+    if kind == WriteKind::Record {
+        super::super::lock_chain(conn).await?;
+    }
+    let entity_id = id.to_string();
+    audit_log::append(conn, actor, "need.update", "need", &entity_id, was.as_ref(), Some(&is)).await?;
+    move_statuses(conn, actor, moves).await
 }
 
 /// The people a need serves: written beside the need's own columns, in the
@@ -870,7 +900,7 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
     // 500 needs per round: one query for their sums, one for the rows and
     // one UPDATE for all of them, however many a contribution import links.
     for chunk in ids.chunks(500) {
-        let rows = live_rows(conn, chunk).await?;
+        let rows = live_rows(conn, chunk, WriteKind::Whole).await?;
         if rows.len() != chunk.len()
             && let Some(gone) = chunk.iter().find(|id| !rows.iter().any(|r| r.id == **id))
         {
@@ -882,7 +912,7 @@ pub(super) async fn refresh_statuses(conn: &mut Conn, actor: &Actor, ids: &[i64]
 }
 
 /// The needs among `ids` (at most a few hundred) that are not deleted, as stored.
-pub(super) async fn live_rows(conn: &mut Conn, ids: &[i64]) -> Result<Vec<NeedRow>> {
+pub(super) async fn live_rows(conn: &mut Conn, ids: &[i64], kind: WriteKind) -> Result<Vec<NeedRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -893,6 +923,9 @@ pub(super) async fn live_rows(conn: &mut Conn, ids: &[i64]) -> Result<Vec<NeedRo
         sep.push_bind(*id);
     }
     qb.push(")");
+    if kind == WriteKind::Record {
+        qb.push(super::super::LOCK_NEEDS);
+    }
     qb.build()
         .fetch_all(&mut *conn)
         .await?
@@ -904,6 +937,14 @@ pub(super) async fn live_rows(conn: &mut Conn, ids: &[i64]) -> Result<Vec<NeedRo
 /// As `refresh_statuses`, for needs the caller read inside this write
 /// after its last change to them: one read fewer inside the lock.
 pub(super) async fn refresh_rows(conn: &mut Conn, actor: &Actor, rows: Vec<NeedRow>) -> Result<()> {
+    let moves = write_coverage(conn, rows).await?;
+    move_statuses(conn, actor, moves).await
+}
+
+/// The first half of `refresh_rows`: each need's sums written to its
+/// coverage columns (derived, not a new version, no audit entry). Returns
+/// the needs whose status their coverage moves, and where to.
+pub(super) async fn write_coverage(conn: &mut Conn, rows: Vec<NeedRow>) -> Result<Vec<(NeedRow, NeedStatus)>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let sums = coverage_sums(conn, &ids).await?;
     let mut values = Vec::with_capacity(rows.len());
@@ -946,6 +987,12 @@ pub(super) async fn refresh_rows(conn: &mut Conn, actor: &Actor, rows: Vec<NeedR
         qb.push(") AS v WHERE needs.id = v.column1");
         qb.build().execute(&mut *conn).await?;
     }
+    Ok(moves)
+}
+
+/// The second half of `refresh_rows`: each status move, as a new version
+/// with its audit entry.
+pub(super) async fn move_statuses(conn: &mut Conn, actor: &Actor, moves: Vec<(NeedRow, NeedStatus)>) -> Result<()> {
     for (row, next) in moves {
         set_status(conn, actor, &row, next, "need.coverage", None).await?;
     }

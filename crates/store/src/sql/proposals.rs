@@ -170,7 +170,15 @@ pub(super) async fn commit(conn: &mut Conn, actor: &Actor, id: i64, shares: &[Pr
             links,
             ..Default::default()
         };
-        let cid = contributions::create(conn, actor, reporter.as_ref(), &input, &catalog).await?;
+        let cid = contributions::create(
+            conn,
+            actor,
+            reporter.as_ref(),
+            &input,
+            &catalog,
+            crate::write_queue::WriteKind::Whole,
+        )
+        .await?;
         sqlx::query("INSERT INTO proposal_contributions (proposal_id, contribution_id) VALUES ($1, $2)")
             .bind(id)
             .bind(cid)

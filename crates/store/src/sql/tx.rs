@@ -10,7 +10,7 @@
 
 use super::{Conn, Db};
 use crate::Result;
-use crate::write_queue::{Turn, WriteQueue};
+use crate::write_queue::{Place, WriteKind, WriteQueue};
 use sqlx::Pool;
 use sqlx::pool::PoolConnection;
 use std::ops::{Deref, DerefMut};
@@ -22,14 +22,25 @@ pub(crate) struct WriteTx {
     catalogue_stamp: Option<String>,
     /// Held to the end: the next writer of this process goes after the
     /// COMMIT or ROLLBACK (fields drop in order, the connection first).
-    _turn: Turn,
+    _place: Place,
 }
 
 /// Waits for this process's turn to write, then takes a connection and
 /// begins a write transaction on it (the dialect's way: `BEGIN IMMEDIATE`,
 /// or `BEGIN` and the advisory write lock).
 pub(crate) async fn begin_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<WriteTx> {
-    let turn = queue.turn().await?;
+    begin(pool, queue, WriteKind::Whole).await
+}
+
+/// As `begin_write`, for one need's edit or one pledge (`WriteKind::Record`):
+/// the caller locks the rows it changes and takes the chain's lock
+/// (`lock_chain`) before it appends to the audit log.
+pub(crate) async fn begin_record_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<WriteTx> {
+    begin(pool, queue, WriteKind::Record).await
+}
+
+async fn begin(pool: &Pool<Db>, queue: &WriteQueue, kind: WriteKind) -> Result<WriteTx> {
+    let place = queue.place(kind, super::super::DIALECT).await?;
     // The transaction owns the connection before BEGIN is sent: if BEGIN
     // fails, or the request is cancelled while BEGIN waits for the lock,
     // dropping it closes the connection. Back in the pool, the connection
@@ -38,9 +49,9 @@ pub(crate) async fn begin_write(pool: &Pool<Db>, queue: &WriteQueue) -> Result<W
     let mut tx = WriteTx {
         conn: Some(pool.acquire().await?),
         catalogue_stamp: None,
-        _turn: turn,
+        _place: place,
     };
-    tx.catalogue_stamp = super::super::start_write(&mut tx).await?;
+    tx.catalogue_stamp = super::super::start_write(&mut tx, kind).await?;
     Ok(tx)
 }
 

@@ -65,6 +65,38 @@ fn invalid_fields(e: StoreError) -> Vec<String> {
 }
 
 /// Creates a need and takes it through submission and validation.
+/// A user as an administrator creates one.
+fn new_user(email: &str, role: Role, country: Option<&str>, org: Option<&str>) -> NewUser {
+    NewUser {
+        email: email.into(),
+        password_hash: "h".into(),
+        role,
+        country: country.map(Into::into),
+        org: org.map(Into::into),
+        must_change_password: false,
+    }
+}
+
+/// India's gift of oxygen concentrators to Kenya at `stage`, linked to the
+/// given needs with the given quantities.
+fn gift_to_kenya(stage: &str, links: &[(i64, i64)]) -> NewContribution {
+    NewContribution {
+        donor: Some("IND".into()),
+        recipient: Some("KEN".into()),
+        item: Some("BIO-O2-CONCENTRATOR".into()),
+        quantity: Some(json!(links.iter().map(|(_, q)| q).sum::<i64>())),
+        stage: Some(stage.into()),
+        links: links
+            .iter()
+            .map(|(need, q)| NewLink {
+                need: Some(*need),
+                quantity: Some(json!(q)),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 async fn validated_need(b: &Backend, country: &str, item: &str, qty: serde_json::Value) -> i64 {
     let s = &b.store;
     let n = s.create_need(&actor(), &need(country, item, qty), true).await.unwrap();
@@ -1570,14 +1602,7 @@ pub async fn a_merged_report_keeps_its_history_but_counts_once(b: &Backend) {
 pub async fn reports_from_both_sides_of_a_flow_are_matched_as_one(b: &Backend) {
     let s = &b.store;
     let n = validated_need(b, "KEN", "PPE-GOWN", json!(100)).await;
-    let user = |email: &str, role, country: Option<&str>, org: Option<&str>| NewUser {
-        email: email.into(),
-        password_hash: "h".into(),
-        role,
-        country: country.map(Into::into),
-        org: org.map(Into::into),
-        must_change_password: false,
-    };
+    let user = new_user;
     let donor_desk = s
         .create_user(&actor(), &user("desk@mea.gov.in", Role::Partner, None, Some("IND")))
         .await
@@ -2045,14 +2070,7 @@ pub async fn cash_for_goods_counts_at_the_needs_value(b: &Backend) {
 pub async fn two_reports_from_one_side_are_never_merged_at_once(b: &Backend) {
     let s = &b.store;
     let n = validated_need(b, "KEN", "PPE-GOWN", json!(1000)).await;
-    let user = |email: &str, role, country: Option<&str>, org: Option<&str>| NewUser {
-        email: email.into(),
-        password_hash: "h".into(),
-        role,
-        country: country.map(Into::into),
-        org: org.map(Into::into),
-        must_change_password: false,
-    };
+    let user = new_user;
     let desk = s
         .create_user(&actor(), &user("desk@mea.gov.in", Role::Partner, None, Some("IND")))
         .await
@@ -2775,4 +2793,171 @@ pub async fn a_new_contribution_is_recorded_exactly_as_stored(b: &Backend) {
         first_version, now,
         "the first version differs from the row as read back"
     );
+}
+
+/// Pledges and need edits from two processes at once, linking the same
+/// needs in crosswise orders, with whole writes (stage changes) among them:
+/// on PostgreSQL record writes run side by side (`WriteKind::Record`), on
+/// SQLite one at a time. Every write must succeed, every need's coverage
+/// must be the sum of what was pledged to it, and the chain must verify
+/// with every record as its log says.
+pub async fn record_writes_side_by_side_keep_coverage_and_the_chain_exact(b: &Backend) {
+    let s = &b.store;
+    let other = needsdb_store::open(&b.url).await.unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        ids.push(validated_need(b, "KEN", "BIO-O2-CONCENTRATOR", json!(1000)).await);
+    }
+    // Two earlier pledges, one unit each, to the first and the last need:
+    // whole writes move them to committed among the record writes.
+    let mut earlier = Vec::new();
+    for id in [ids[0], ids[3]] {
+        let c = s
+            .create_contribution(&actor(), &gift_to_kenya("pledged", &[(id, 1)]))
+            .await
+            .unwrap();
+        earlier.push(c.id);
+    }
+    // Pledge k links two needs, the later one first when k is odd.
+    let pairs: Vec<(i64, i64)> = (0..24)
+        .map(|k: usize| {
+            let (x, y) = (ids[k % 4], ids[(k + 1) % 4]);
+            if k % 2 == 1 { (y, x) } else { (x, y) }
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    for (k, (x, y)) in pairs.iter().copied().enumerate() {
+        let store = if k % 2 == 0 { s.clone() } else { other.clone() };
+        tasks.push(tokio::spawn(async move {
+            let input = gift_to_kenya("committed", &[(x, 2), (y, 3)]);
+            store.create_contribution(&actor(), &input).await.map(|_| ())
+        }));
+    }
+    for (k, id) in ids.iter().copied().cycle().take(12).enumerate() {
+        let store = if k % 2 == 0 { other.clone() } else { s.clone() };
+        tasks.push(tokio::spawn(async move {
+            let patch = NewNeed {
+                justification: Some(format!("edit {k}, side by side with pledges")),
+                ..Default::default()
+            };
+            store.update_need(&actor(), id, None, &patch).await.map(|_| ())
+        }));
+    }
+    for c in earlier {
+        let store = s.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .advance_contribution(&actor(), c, None, &stage("committed"))
+                .await
+                .map(|_| ())
+        }));
+    }
+    let mut failed = Vec::new();
+    for t in tasks {
+        if let Err(e) = t.await.unwrap() {
+            failed.push(e.to_string());
+        }
+    }
+    assert!(failed.is_empty(), "writes failed: {failed:?}");
+    let pledged_to = |id: i64| -> i64 {
+        pairs
+            .iter()
+            .map(|(x, y)| {
+                if *x == id {
+                    2
+                } else if *y == id {
+                    3
+                } else {
+                    0
+                }
+            })
+            .sum::<i64>()
+            + i64::from(id == ids[0] || id == ids[3])
+    };
+    for id in &ids {
+        let n = s.need(*id).await.unwrap();
+        assert_eq!(
+            n.coverage.committed,
+            json!(pledged_to(*id)),
+            "need {id}: committed is not the sum of what was pledged to it"
+        );
+        assert_eq!(n.status.as_str(), "partly_met", "need {id}");
+        assert_eq!(
+            other.need(*id).await.unwrap().coverage,
+            n.coverage,
+            "the other process agrees"
+        );
+    }
+    let audit = s.audit_verify().await.unwrap();
+    assert!(audit.first_bad.is_none(), "the chain broke at {:?}", audit.first_bad);
+    assert!(audit.records.is_empty(), "recorded unlike stored: {:?}", audit.records);
+    assert_eq!(b.count("contributions").await, 26);
+}
+
+/// Both sides of six flows report at the same moment, from two processes,
+/// with no needs linked (so nothing holds them apart but the audit chain):
+/// each pair must still end as one flow, one report merged into the other,
+/// as when they come one after the other. Which one is kept depends on
+/// which was recorded first, not on their ids: side by side, a report may
+/// take the smaller id and still be recorded second.
+pub async fn reports_from_both_sides_at_once_are_matched_as_one(b: &Backend) {
+    let s = &b.store;
+    let other = needsdb_store::open(&b.url).await.unwrap();
+    let user = new_user;
+    let desk = s
+        .create_user(&actor(), &user("desk@mea.gov.in", Role::Partner, None, Some("IND")))
+        .await
+        .unwrap();
+    let recipients = ["KEN", "UGA", "TZA", "ETH", "GHA", "NGA"];
+    let mut tasks = Vec::new();
+    for (k, country) in recipients.iter().enumerate() {
+        let ministry = s
+            .create_user(
+                &actor(),
+                &user(&format!("fp@moh.{country}.test"), Role::FocalPoint, Some(country), None),
+            )
+            .await
+            .unwrap();
+        for (side, who) in [(0, desk.id), (1, ministry.id)] {
+            let store = if (k + side) % 2 == 0 { s.clone() } else { other.clone() };
+            let report = NewContribution {
+                donor: Some("IND".into()),
+                recipient: Some((*country).into()),
+                item: Some("PPE-GOWN".into()),
+                quantity: Some(json!(40 + k)),
+                stage: Some("committed".into()),
+                stage_date: Some("2026-03-01".into()),
+                ..Default::default()
+            };
+            tasks.push(tokio::spawn(async move {
+                store
+                    .create_contribution(&Actor::user(who), &report)
+                    .await
+                    .map(|c| c.id)
+            }));
+        }
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap().unwrap());
+    }
+    for pair in ids.chunks(2) {
+        let (a, b2) = (
+            s.contribution(pair[0]).await.unwrap(),
+            s.contribution(pair[1]).await.unwrap(),
+        );
+        let merged = match (a.merged_into, b2.merged_into) {
+            (None, Some(kept)) => kept == a.id,
+            (Some(kept), None) => kept == b2.id,
+            _ => false,
+        };
+        assert!(
+            merged,
+            "the two reports of one flow ({} and {}) were not matched as one: merged into {:?} and {:?}",
+            a.id, b2.id, a.merged_into, b2.merged_into
+        );
+    }
+    let audit = s.audit_verify().await.unwrap();
+    assert!(audit.first_bad.is_none(), "the chain broke at {:?}", audit.first_bad);
+    assert!(audit.records.is_empty(), "recorded unlike stored: {:?}", audit.records);
 }

@@ -49,4 +49,6 @@ conformance!(
     kept_aggregates_are_never_stale_across_processes,
     list_plans_use_their_indexes,
     writes_validate_against_the_catalogue_as_it_is_now,
+    record_writes_side_by_side_keep_coverage_and_the_chain_exact,
+    reports_from_both_sides_at_once_are_matched_as_one,
 );
