@@ -324,13 +324,18 @@ pub(super) async fn load_row(conn: &mut Conn, id: i64) -> Result<NeedRow> {
     load_row_for(conn, id, WriteKind::Whole).await
 }
 
+/// Ends a read of needs, by `SELECT`, so a record write locks the rows it reads.
+fn lock_for(qb: &mut QueryBuilder<Db>, kind: WriteKind) {
+    if kind == WriteKind::Record {
+        qb.push(super::super::LOCK_NEEDS);
+    }
+}
+
 /// As `load_row`; a record write also locks the need's row until it ends.
 async fn load_row_for(conn: &mut Conn, id: i64, kind: WriteKind) -> Result<NeedRow> {
     let mut qb = QueryBuilder::<Db>::new(SELECT);
     qb.push(" WHERE n.deleted_at IS NULL AND n.id = ").push_bind(id);
-    if kind == WriteKind::Record {
-        qb.push(super::super::LOCK_NEEDS);
-    }
+    lock_for(&mut qb, kind);
     match qb.build().fetch_optional(&mut *conn).await? {
         Some(r) => NeedRow::from_row(&r),
         None => Err(StoreError::not_found("need", id)),
@@ -530,16 +535,19 @@ async fn record_noted_version(
     note: Option<&str>,
 ) -> Result<()> {
     let (before, snap) = write_versions(conn, row, before, note).await?;
-    audit_log::append(
-        conn,
-        actor,
-        action,
-        "need",
-        &row.id.to_string(),
-        before.as_ref(),
-        Some(&snap),
-    )
-    .await
+    log_version(conn, actor, action, row.id, before.as_ref(), &snap).await
+}
+
+/// The audit entry of a need's new version, from the snapshots `write_versions` returned.
+async fn log_version(
+    conn: &mut Conn,
+    actor: &Actor,
+    action: &str,
+    id: i64,
+    before: Option<&Value>,
+    after: &Value,
+) -> Result<()> {
+    audit_log::append(conn, actor, action, "need", &id.to_string(), before, Some(after)).await
 }
 
 /// Writes the version `row` is at (and the one before, if missing), and
@@ -810,8 +818,7 @@ pub(super) async fn update(
     if kind == WriteKind::Record {
         super::super::lock_chain(conn).await?;
     }
-    let entity_id = id.to_string();
-    audit_log::append(conn, actor, "need.update", "need", &entity_id, was.as_ref(), Some(&is)).await?;
+    log_version(conn, actor, "need.update", id, was.as_ref(), &is).await?;
     move_statuses(conn, actor, moves).await
 }
 
@@ -923,9 +930,7 @@ pub(super) async fn live_rows(conn: &mut Conn, ids: &[i64], kind: WriteKind) -> 
         sep.push_bind(*id);
     }
     qb.push(")");
-    if kind == WriteKind::Record {
-        qb.push(super::super::LOCK_NEEDS);
-    }
+    lock_for(&mut qb, kind);
     qb.build()
         .fetch_all(&mut *conn)
         .await?
