@@ -192,7 +192,8 @@ pub(super) async fn head<'c, E>(db: E) -> Result<crate::DataVersion>
 where
     E: sqlx::Executor<'c, Database = super::Db>,
 {
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    let head = sqlx::query(HEAD)
+        .persistent(head_plan_kept())
         .fetch_optional(db)
         .await?;
     Ok(match head {
@@ -205,6 +206,22 @@ where
             hash: GENESIS.to_owned(),
         },
     })
+}
+
+const HEAD: &str = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+
+/// Whether the head read keeps its prepared statement. Not on PostgreSQL: a
+/// statement kept on a pooled connection keeps the plan made when it was
+/// first run, and a log still a few rows long (a database filled by imports
+/// has one entry per import) is read by scanning and sorting it. The log
+/// then grows by one entry per write while that plan stays, until
+/// autovacuum analyses the table: every request paid a scan of the whole
+/// log, 0.7 ms on average within 15 s of writes (BENCHMARKS.md, "A head read
+/// planned for an empty log"). Planned afresh each time, the log's size is
+/// read at each run and its end found through the primary key. SQLite reads
+/// the rowid's end whatever it keeps.
+fn head_plan_kept() -> bool {
+    super::super::DIALECT != crate::Dialect::Postgres
 }
 
 const BATCH: i64 = 5000;

@@ -739,3 +739,10 @@ impl Store for SqlStore {
         }
     }
 }
+
+/// The log's head, read on `conn`, for tests that watch one connection.
+#[cfg(test)]
+#[allow(dead_code, reason = "only PostgreSQL's tests watch how the head is read")]
+pub(super) async fn head_on(conn: &mut Conn) -> Result<DataVersion> {
+    audit_log::head(&mut *conn).await
+}
