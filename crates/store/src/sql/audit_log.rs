@@ -52,13 +52,9 @@ pub(super) async fn append_many(conn: &mut Conn, actor: &Actor, entries: &[NewEn
     if let ([one], crate::Dialect::Postgres) = (entries, super::super::DIALECT) {
         return append_one_chained_by_postgres(conn, actor, one).await;
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (mut seq, mut prev) = match head {
-        Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
-        None => (1, GENESIS.to_owned()),
-    };
+    // An empty log's head is version 0 with the genesis hash: the first entry is 1.
+    let head = head(&mut *conn).await?;
+    let (mut seq, mut prev) = (head.seq + 1, head.hash);
     let at = now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let mut rows = Vec::with_capacity(entries.len());
     for e in entries {
@@ -217,7 +213,7 @@ const HEAD: &str = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
 /// then grows by one entry per write while that plan stays, until
 /// autovacuum analyses the table: every request paid a scan of the whole
 /// log, 0.7 ms on average within 15 s of writes (BENCHMARKS.md, "A head read
-/// planned for an empty log"). Planned afresh each time, the log's size is
+/// planned for a short log"). Planned afresh each time, the log's size is
 /// read at each run and its end found through the primary key. SQLite reads
 /// the rowid's end whatever it keeps.
 fn head_plan_kept() -> bool {
